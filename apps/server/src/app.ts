@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { catalogRoutes } from './catalog/catalog.routes.js';
+import type { MediaPaths } from './catalog/media-paths.js';
+import { publicBaseUrl, type Config } from './config.js';
+import { mediaRoutes } from './delivery/media.routes.js';
+import { installErrorHandler } from './error-handler.js';
+import type { CatalogStore } from './store/index.js';
+import { telemetryRoutes } from './telemetry/telemetry.routes.js';
+import type { Telemetry } from './telemetry/telemetry.js';
+import type { JobEventBus } from './transcoding/job-events.js';
+import type { JobQueue } from './transcoding/job-queue.js';
+import { jobRoutes } from './transcoding/jobs.routes.js';
+import { uploadRoutes } from './uploads/upload.routes.js';
+
+/** Everything the HTTP app needs, built by main.ts (or by a test with fakes). */
+export interface AppDeps {
+  config: Config;
+  store: CatalogStore;
+  queue: JobQueue;
+  events: JobEventBus;
+  telemetry: Telemetry;
+  paths: MediaPaths;
+  adminToken: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Overrides the volume free-space probe (tests simulate a full disk with it). */
+  freeBytes?: (dir: string) => Promise<number>;
+}
+
+/** Builds the Fastify app; it does not listen (tests use inject()). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // Uploads are multipart streams and bypass this; it bounds JSON bodies only.
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+  installErrorHandler(app);
+  const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
+  const common = { store: deps.store, queue: deps.queue, paths: deps.paths, adminToken: deps.adminToken, baseUrl };
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(telemetryRoutes, { telemetry: deps.telemetry });
+  await app.register(catalogRoutes, common);
+  await app.register(uploadRoutes, {
+    ...common,
+    config: deps.config,
+    ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
+  });
+  await app.register(jobRoutes, { ...common, events: deps.events });
+  await app.register(mediaRoutes, { mediaRoot: deps.paths.mediaRoot });
+  return app;
+}
+
+/** The port the app listens on, once it does. */
+export function boundPort(app: FastifyInstance): number | undefined {
+  const address = app.server.address();
+  return address && typeof address === 'object' ? address.port : undefined;
+}

@@ -1,0 +1,77 @@
+import { rm } from 'node:fs/promises';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/admin-auth.js';
+import { AppError } from '../errors.js';
+import { newId, type CatalogStore } from '../store/index.js';
+import type { JobQueue } from '../transcoding/job-queue.js';
+import { parseInput } from '../validation.js';
+import { toItemView } from './item-view.js';
+import type { MediaPaths } from './media-paths.js';
+
+export interface CatalogRoutesDeps {
+  store: CatalogStore;
+  queue: JobQueue;
+  paths: MediaPaths;
+  adminToken: string;
+  baseUrl: () => string;
+}
+
+const NewCourseBody = z.strictObject({
+  title: z.string().trim().min(1, 'title is required').max(200),
+  description: z.string().max(5000).default(''),
+});
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+/** Courses and items: management routes need the admin token; reading an item is public (players need it). */
+export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, deps) => {
+  const { store, queue, paths } = deps;
+  const admin = { onRequest: requireAdmin(deps.adminToken) };
+
+  async function itemView(id: string) {
+    const item = await store.getItem(id);
+    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    const [renditions, jobs] = await Promise.all([
+      store.listRenditions(id),
+      store.listJobs({ itemId: id, limit: 1 }),
+    ]);
+    return toItemView(item, renditions, jobs[0] ?? null, deps.baseUrl());
+  }
+
+  app.post('/api/courses', admin, async (request, reply) => {
+    const body = parseInput(NewCourseBody, request.body ?? {}, 'course');
+    const course = await store.createCourse({ id: newId('crs'), ...body });
+    return reply.status(201).send({ course });
+  });
+
+  app.get('/api/courses', admin, async () => ({ courses: await store.listCourses() }));
+
+  app.get('/api/courses/:id', admin, async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const course = await store.getCourse(id);
+    if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
+    const items = await store.listItems(id);
+    return { course, items: items.map(({ sourceFile: _s, sourceInfo: _i, ...rest }) => rest) };
+  });
+
+  app.get('/api/items/:id', async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    return itemView(id);
+  });
+
+  app.delete('/api/items/:id', admin, async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const item = await store.getItem(id);
+    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    // Stop the encoder first so it cannot write into folders we are about to remove.
+    for (const job of await store.listJobs({ itemId: id })) {
+      if (job.state === 'running' || job.state === 'queued') await queue.cancel(job.id, 'item deleted');
+    }
+    await store.deleteItem(id);
+    await Promise.all([
+      rm(paths.uploadDir(id), { recursive: true, force: true }),
+      rm(paths.itemMediaDir(id), { recursive: true, force: true }),
+    ]);
+    return reply.status(204).send();
+  });
+};

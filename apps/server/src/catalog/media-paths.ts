@@ -1,0 +1,47 @@
+import path from 'node:path';
+
+/**
+ * Where an item's files live under the data directory. Sources stay private (uploads/); what
+ * learners may fetch lives under media/, which is the only tree the delivery routes serve.
+ */
+export interface MediaPaths {
+  readonly dataDir: string;
+  readonly mediaRoot: string;
+  /** Directory holding one item's uploaded source. */
+  uploadDir(itemId: string): string;
+  /** Directory holding one item's public renditions. */
+  itemMediaDir(itemId: string): string;
+  /** The published HLS ladder of an item. */
+  hlsDir(itemId: string): string;
+  /** Where a job writes before publishing; a dot-dir so delivery never serves a half-written ladder. */
+  stagingDir(itemId: string, jobId: string): string;
+  /** Data-dir-relative path → absolute path. */
+  resolve(relative: string): string;
+  /** Absolute path → data-dir-relative path (what the store keeps, so the data dir can move). */
+  relative(absolute: string): string;
+}
+
+/** Builds the layout for one data directory. */
+export function createMediaPaths(dataDir: string): MediaPaths {
+  const mediaRoot = path.join(dataDir, 'media');
+  return {
+    dataDir,
+    mediaRoot,
+    uploadDir: (itemId) => path.join(dataDir, 'uploads', itemId),
+    itemMediaDir: (itemId) => path.join(mediaRoot, itemId),
+    hlsDir: (itemId) => path.join(mediaRoot, itemId, 'hls'),
+    stagingDir: (itemId, jobId) => path.join(mediaRoot, itemId, `.staging-${jobId}`),
+    resolve: (relative) => path.resolve(dataDir, relative),
+    relative: (absolute) => path.relative(dataDir, absolute),
+  };
+}
+
+/** Public URL path of an item's master playlist. */
+export function masterPlaylistUrlPath(itemId: string): string {
+  return `/media/${encodeURIComponent(itemId)}/hls/master.m3u8`;
+}
+
+/** Public URL path of an item's poster. */
+export function posterUrlPath(itemId: string): string {
+  return `/media/${encodeURIComponent(itemId)}/hls/poster.jpg`;
+}

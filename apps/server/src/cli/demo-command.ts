@@ -1,0 +1,140 @@
+import { openAsBlob } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { generateTestClip } from '@coursecast/media';
+import type { Config } from '../config.js';
+import { createCoursecast, type Coursecast } from '../main.js';
+import { createProgressBar } from './progress-bar.js';
+import { readSse } from './sse-reader.js';
+
+export interface DemoOptions {
+  /** Exit once the ladder is ready instead of serving. */
+  once?: boolean;
+  seconds?: number;
+  height?: number;
+}
+
+const COURSE_TITLE = 'Sample course';
+const LECTURE_TITLE = 'Demo lecture';
+
+interface Api {
+  (method: string, urlPath: string, body?: unknown): Promise<unknown>;
+}
+
+function apiClient(base: string, token: string): Api {
+  return async (method, urlPath, body) => {
+    const res = await fetch(`${base}${urlPath}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error(`${method} ${urlPath} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+async function sampleLecture(config: Config, options: DemoOptions): Promise<string> {
+  const seconds = options.seconds ?? 16;
+  const height = options.height ?? 1080;
+  const file = path.join(config.dataDir, 'samples', `demo-lecture-${height}p-${seconds}s.mp4`);
+  if (await stat(file).catch(() => null)) return file;
+  await mkdir(path.dirname(file), { recursive: true });
+  process.stderr.write(`generating a ${seconds} s ${height}p sample lecture with ffmpeg (testsrc2 + sine)...\n`);
+  await generateTestClip({
+    ffmpegPath: config.ffmpegPath,
+    out: file,
+    seconds,
+    width: Math.round((height * 16) / 9 / 2) * 2,
+    height,
+    fps: 30,
+  });
+  return file;
+}
+
+async function followJob(base: string, token: string, jobId: string): Promise<{ state: string; error: string | null }> {
+  const res = await fetch(`${base}/api/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok || !res.body) throw new Error(`job events answered ${res.status}`);
+  const bar = createProgressBar('transcoding');
+  try {
+    for await (const frame of readSse(res.body)) {
+      const data = JSON.parse(frame.data) as {
+        job: { state: string; progress: number; speed: number | null; etaSeconds: number | null; error: string | null };
+        rungs?: { name: string; segments: number }[];
+      };
+      const label = data.rungs?.map((r) => `${r.name}:${r.segments}`).join(' ') ?? data.job.state;
+      bar.update(data.job.progress, data.job.speed, data.job.etaSeconds, label);
+      if (frame.event === 'done') {
+        if (data.job.state === 'succeeded') bar.update(100, data.job.speed, 0, 'done');
+        return { state: data.job.state, error: data.job.error };
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+  throw new Error('the job event stream ended before the job finished');
+}
+
+/**
+ * `coursecast demo`: serves, makes a sample lecture if there is none, uploads it into a sample course
+ * through the real API, shows the transcode progress, then prints the URLs and keeps serving.
+ */
+export async function demoCommand(config: Config, options: DemoOptions): Promise<{ code: number; cc: Coursecast }> {
+  const cc = await createCoursecast(config, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
+  const base = await cc.listen();
+  const token = cc.admin.token;
+  const api = apiClient(base, token);
+
+  const { courses } = (await api('GET', '/api/courses')) as { courses: { id: string; title: string }[] };
+  const course =
+    courses.find((c) => c.title === COURSE_TITLE) ??
+    ((await api('POST', '/api/courses', { title: COURSE_TITLE, description: 'Created by coursecast demo' })) as {
+      course: { id: string; title: string };
+    }).course;
+  const { items } = (await api('GET', `/api/courses/${course.id}`)) as {
+    items: { id: string; title: string; status: string }[];
+  };
+  let item = items.find((i) => i.title === LECTURE_TITLE && i.status === 'ready');
+  if (!item) {
+    const file = await sampleLecture(config, options);
+    const form = new FormData();
+    form.set('title', LECTURE_TITLE);
+    form.set('file', await openAsBlob(file, { type: 'video/mp4' }), path.basename(file));
+    process.stderr.write(`uploading ${path.basename(file)} to course "${course.title}"...\n`);
+    const res = await fetch(`${base}/api/courses/${course.id}/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const uploaded = (await res.json()) as { item: { id: string; title: string; status: string }; job: { id: string } };
+    if (!res.ok) throw new Error(`upload answered ${res.status}: ${JSON.stringify(uploaded)}`);
+    const outcome = await followJob(base, token, uploaded.job.id);
+    if (outcome.state !== 'succeeded') {
+      process.stderr.write(`transcode ${outcome.state}: ${outcome.error ?? 'unknown error'}\n`);
+      return { code: 1, cc };
+    }
+    item = uploaded.item;
+  }
+  const view = (await api('GET', `/api/items/${item.id}`)) as {
+    renditions: { name: string; width: number; height: number; averageBitrate: number; mode: string }[];
+    playback: { hls: string; poster: string | null } | null;
+  };
+  const lines = [
+    '',
+    `coursecast is serving at ${base}`,
+    `  master playlist  ${view.playback?.hls ?? '(not ready)'}`,
+    ...view.renditions.map(
+      (r) => `    ${r.name.padEnd(6)} ${r.width}x${r.height} ${Math.round(r.averageBitrate / 1000)} kb/s (${r.mode})`,
+    ),
+    `  poster           ${view.playback?.poster ?? '-'}`,
+    `  item (JSON)      ${base}/api/items/${item.id}`,
+    `  metrics          ${base}/metrics`,
+    cc.admin.source === 'config'
+      ? '  admin token      (from your configuration)'
+      : `  admin token      ${token}   (kept in ${cc.admin.file ?? 'the data dir'})`,
+    `  try: curl ${view.playback?.hls ?? ''}`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return { code: 0, cc };
+}

@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+const heights = z
+  .array(z.number().int().min(64).max(4320))
+  .min(1)
+  .refine((h) => new Set(h).size === h.length, 'rung heights must be unique');
+
+/** The validated configuration every part of the server receives; read once, passed down. */
+export const ConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** Public base URL used in links we print or return; defaults to http://host:port. */
+    publicUrl: z.url().optional(),
+    dataDir: z.string().min(1).default('./data'),
+    /** Admin bearer token; when absent one is generated on first start and kept in the data dir. */
+    adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ffmpegPath: z.string().min(1).default('ffmpeg'),
+    ffprobePath: z.string().min(1).default('ffprobe'),
+    upload: z
+      .strictObject({
+        maxBytes: z.number().int().positive().default(4 * GiB),
+        /** Uploads are refused when they would leave less than this free on the data volume. */
+        minFreeBytes: z.number().int().nonnegative().default(512 * MiB),
+      })
+      .prefault({}),
+    transcode: z
+      .strictObject({
+        concurrency: z.number().int().min(1).max(64).default(1),
+        maxAttempts: z.number().int().min(1).max(20).default(3),
+        /** First retry delay; doubles per attempt. */
+        retryBaseSeconds: z.number().positive().default(5),
+        timeoutSeconds: z.number().positive().default(6 * 3600),
+        /** How long shutdown waits for running jobs before cancelling (they are re-queued). */
+        shutdownGraceSeconds: z.number().nonnegative().default(10),
+        ladder: heights.default([1080, 720, 480, 360]),
+        segmentSeconds: z.number().int().min(1).max(30).default(4),
+        audioBitrate: z.number().int().min(32_000).max(512_000).default(128_000),
+        allowCopy: z.boolean().default(true),
+        preset: z
+          .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'])
+          .default('veryfast'),
+      })
+      .prefault({}),
+    telemetry: z
+      .strictObject({
+        serviceName: z.string().min(1).default('coursecast'),
+        /** Disables every exporter but keeps the API calls (they become no-ops). */
+        disabled: z.boolean().default(false),
+        prometheus: z.boolean().default(true),
+        otlpEndpoint: z.url().optional(),
+        otlpTracesEndpoint: z.url().optional(),
+        otlpMetricsEndpoint: z.url().optional(),
+        otlpHeaders: z.record(z.string(), z.string()).default({}),
+        metricExportIntervalMs: z.number().int().min(1000).default(60_000),
+      })
+      .prefault({}),
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+/** The configuration file's shape: every key optional. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** A configuration problem, with one line per invalid setting naming where it came from. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parse = (raw: string) => unknown;
+const asNumber: Parse = (raw) => (raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw));
+const asBoolean: Parse = (raw) => {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return raw;
+};
+const asString: Parse = (raw) => raw;
+const asNumberList: Parse = (raw) => raw.split(',').map((s) => asNumber(s.trim().replace(/p$/i, '')));
+/** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values percent-encoded (OTel spec). */
+const asHeaders: Parse = (raw) =>
+  Object.fromEntries(
+    raw
+      .split(',')
+      .filter((p) => p.includes('='))
+      .map((p) => {
+        const i = p.indexOf('=');
+        return [p.slice(0, i).trim(), decodeURIComponent(p.slice(i + 1).trim())];
+      }),
+  );
+
+/** Environment variable → config path. The `OTEL_*` ones are OpenTelemetry's standard names. */
+export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: boolean }> = {
+  COURSECAST_HOST: { path: ['host'], parse: asString },
+  COURSECAST_PORT: { path: ['port'], parse: asNumber },
+  COURSECAST_PUBLIC_URL: { path: ['publicUrl'], parse: asString },
+  COURSECAST_DATA_DIR: { path: ['dataDir'], parse: asString },
+  COURSECAST_ADMIN_TOKEN: { path: ['adminToken'], parse: asString, secret: true },
+  COURSECAST_LOG_LEVEL: { path: ['logLevel'], parse: asString },
+  FFMPEG_PATH: { path: ['ffmpegPath'], parse: asString },
+  FFPROBE_PATH: { path: ['ffprobePath'], parse: asString },
+  COURSECAST_FFMPEG_PATH: { path: ['ffmpegPath'], parse: asString },
+  COURSECAST_FFPROBE_PATH: { path: ['ffprobePath'], parse: asString },
+  COURSECAST_UPLOAD_MAX_BYTES: { path: ['upload', 'maxBytes'], parse: asNumber },
+  COURSECAST_UPLOAD_MIN_FREE_BYTES: { path: ['upload', 'minFreeBytes'], parse: asNumber },
+  COURSECAST_TRANSCODE_CONCURRENCY: { path: ['transcode', 'concurrency'], parse: asNumber },
+  COURSECAST_TRANSCODE_MAX_ATTEMPTS: { path: ['transcode', 'maxAttempts'], parse: asNumber },
+  COURSECAST_TRANSCODE_RETRY_BASE_SECONDS: { path: ['transcode', 'retryBaseSeconds'], parse: asNumber },
+  COURSECAST_TRANSCODE_TIMEOUT_SECONDS: { path: ['transcode', 'timeoutSeconds'], parse: asNumber },
+  COURSECAST_SHUTDOWN_GRACE_SECONDS: { path: ['transcode', 'shutdownGraceSeconds'], parse: asNumber },
+  COURSECAST_LADDER: { path: ['transcode', 'ladder'], parse: asNumberList },
+  COURSECAST_SEGMENT_SECONDS: { path: ['transcode', 'segmentSeconds'], parse: asNumber },
+  COURSECAST_AUDIO_BITRATE: { path: ['transcode', 'audioBitrate'], parse: asNumber },
+  COURSECAST_ALLOW_COPY: { path: ['transcode', 'allowCopy'], parse: asBoolean },
+  COURSECAST_X264_PRESET: { path: ['transcode', 'preset'], parse: asString },
+  OTEL_SERVICE_NAME: { path: ['telemetry', 'serviceName'], parse: asString },
+  OTEL_SDK_DISABLED: { path: ['telemetry', 'disabled'], parse: asBoolean },
+  COURSECAST_PROMETHEUS: { path: ['telemetry', 'prometheus'], parse: asBoolean },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { path: ['telemetry', 'otlpEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { path: ['telemetry', 'otlpTracesEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: { path: ['telemetry', 'otlpMetricsEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_HEADERS: { path: ['telemetry', 'otlpHeaders'], parse: asHeaders, secret: true },
+  OTEL_METRIC_EXPORT_INTERVAL: { path: ['telemetry', 'metricExportIntervalMs'], parse: asNumber },
+};
+
+/** Where the configuration may come from; the CLI passes `process.env`, tests pass their own. */
+export interface ConfigSources {
+  env?: Record<string, string | undefined>;
+  /** A JSON config file; `COURSECAST_CONFIG` in env names one too. */
+  file?: string;
+  /** Values that win over everything (CLI flags). */
+  overrides?: ConfigInput;
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node[key] = next && typeof next === 'object' ? next : {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`config file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([`config file ${file}: invalid JSON (${(err as Error).message})`]);
+  }
+}
+
+/** Loads defaults < config file < environment < overrides, validates, and resolves paths. */
+export function loadConfig(sources: ConfigSources = {}): Config {
+  // eslint-disable-next-line no-restricted-properties -- config.ts is the one reader of the environment
+  const env = sources.env ?? process.env;
+  const file = sources.file ?? env.COURSECAST_CONFIG;
+  const fromFile = file ? readConfigFile(file) : {};
+  const fromEnv: Record<string, unknown> = {};
+  const origin = new Map<string, string>();
+  for (const [name, spec] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    setPath(fromEnv, spec.path, spec.parse(raw));
+    origin.set(spec.path.join('.'), name);
+  }
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), (sources.overrides ?? {}) as Record<string, unknown>);
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const from = origin.get(key) ?? [...origin].find(([k]) => key.startsWith(`${k}.`))?.[1];
+        const where = from ? `${from} (${key})` : file ? `${key} (config file ${file})` : key || 'config';
+        return `${where}: ${issue.message}`;
+      }),
+    );
+  }
+  const config = result.data;
+  const base = file ? path.dirname(path.resolve(file)) : process.cwd();
+  return { ...config, dataDir: path.resolve(base, config.dataDir) };
+}
+
+/** The base URL clients should use. */
+export function publicBaseUrl(config: Config, boundPort?: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? config.port}`;
+}
+
+function mask(secret: string): string {
+  return secret.length <= 8 ? '****' : `****${secret.slice(-4)}`;
+}
+
+/** The configuration as printed by `coursecast config`: secrets masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    adminToken: config.adminToken ? mask(config.adminToken) : '(generated on first start, kept in the data dir)',
+    telemetry: {
+      ...config.telemetry,
+      otlpHeaders: Object.fromEntries(Object.keys(config.telemetry.otlpHeaders).map((k) => [k, '****'])),
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, errorBody } from './errors.js';
+
+/** Fastify and plugin error codes we translate into our own codes. */
+const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
+  FST_REQ_FILE_TOO_LARGE: { code: 'file_too_large', status: 413 },
+  FST_PARTS_LIMIT: { code: 'invalid_multipart', status: 400 },
+  FST_FILES_LIMIT: { code: 'invalid_multipart', status: 400 },
+  FST_FIELDS_LIMIT: { code: 'invalid_multipart', status: 400 },
+  FST_PROTO_VIOLATION: { code: 'invalid_multipart', status: 400 },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'unsupported_media_type', status: 415 },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', status: 415 },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', status: 400 },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', status: 400 },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'invalid_request', status: 413 },
+  FST_ERR_VALIDATION: { code: 'invalid_request', status: 400 },
+};
+
+/** Answers every error as `{ error: { code, message, details } }`; 5xx are logged, never leaked. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    }
+    const fe = err as FastifyError;
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (mapped) return reply.status(mapped.status).send(errorBody(mapped.code, fe.message));
+    // busboy reports a malformed body as a plain Error while parsing multipart.
+    if (/Unexpected end of (form|multipart)|Malformed part header|Multipart: Boundary not found/i.test(err.message)) {
+      return reply.status(400).send(errorBody('invalid_multipart', `malformed multipart body: ${err.message}`));
+    }
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send(errorBody('invalid_request', fe.message));
+    }
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send(errorBody('internal', 'Internal server error'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Every error the HTTP API answers with, defined once: code, HTTP status and a default message.
+ * Answered as `{ "error": { "code", "message", "details" } }`.
+ */
+export const ERRORS = {
+  invalid_request: { status: 400, message: 'The request is invalid' },
+  invalid_multipart: { status: 400, message: 'The multipart body is malformed' },
+  missing_file: { status: 400, message: 'The upload has no file part' },
+  empty_file: { status: 400, message: 'The uploaded file is empty' },
+  unauthorized: { status: 401, message: 'A valid admin bearer token is required' },
+  course_not_found: { status: 404, message: 'No such course' },
+  item_not_found: { status: 404, message: 'No such item' },
+  job_not_found: { status: 404, message: 'No such job' },
+  not_found: { status: 404, message: 'Not found' },
+  conflict: { status: 409, message: 'The resource is in a conflicting state' },
+  file_too_large: { status: 413, message: 'The uploaded file exceeds the size limit' },
+  unsupported_media_type: { status: 415, message: 'Unsupported content type' },
+  invalid_media: { status: 422, message: 'The file is not a playable media file' },
+  truncated_media: { status: 422, message: 'The media file is truncated' },
+  no_media_streams: { status: 422, message: 'The file has neither a video nor an audio stream' },
+  insufficient_storage: { status: 507, message: 'Not enough free disk space' },
+  shutting_down: { status: 503, message: 'The server is shutting down' },
+  internal: { status: 500, message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error that maps to one HTTP answer. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+/** The JSON body of an error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** Builds the JSON body for an error answer. */
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: details ? { code, message, details } : { code, message } };
+}

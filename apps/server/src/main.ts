@@ -1,0 +1,134 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
+import { boundPort, buildApp } from './app.js';
+import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
+import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
+import { publicBaseUrl, type Config } from './config.js';
+import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
+import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
+import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
+import { createJobQueue, type JobQueue, type JobRunner, type QueueLogger } from './transcoding/job-queue.js';
+import { createTranscodeMetrics } from './transcoding/transcode-metrics.js';
+import { createTranscodeRunner } from './transcoding/transcode-runner.js';
+
+/** A running coursecast: every part, so the CLI and tests can reach in, and one way to stop it. */
+export interface Coursecast {
+  config: Config;
+  app: FastifyInstance;
+  store: CatalogStore;
+  queue: JobQueue;
+  events: JobEventBus;
+  telemetry: Telemetry;
+  paths: MediaPaths;
+  admin: ResolvedAdminToken;
+  /** Base URL once listening. */
+  url(): string;
+  listen(): Promise<string>;
+  /** Graceful: stop accepting, let jobs finish within the grace period (else re-queue them), close the store. */
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  logger?: FastifyServerOptions['logger'];
+  telemetryExtras?: TelemetryExtras;
+  freeBytes?: (dir: string) => Promise<number>;
+  /** Tests start the queue themselves to control timing. */
+  startQueue?: boolean;
+}
+
+/** The version in the server's package.json (reported as service.version). */
+export async function serverVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Wires every part from one validated config. */
+export async function createCoursecast(config: Config, options: CreateOptions = {}): Promise<Coursecast> {
+  await mkdir(config.dataDir, { recursive: true });
+  const paths = createMediaPaths(config.dataDir);
+  const admin = await resolveAdminToken(config.adminToken, config.dataDir);
+  const telemetry = createTelemetry(config.telemetry, await serverVersion(), options.telemetryExtras);
+  const store = await openDuckDbCatalogStore({ path: `${config.dataDir}/coursecast.duckdb` });
+  const events = createJobEventBus();
+  // The queue logs through the app's logger, which exists only once the app is built.
+  let appRef: FastifyInstance | null = null;
+  const logger: QueueLogger = {
+    info: (o, m) => appRef?.log.info(o, m),
+    warn: (o, m) => appRef?.log.warn(o, m),
+    error: (o, m) => appRef?.log.error(o, m),
+  };
+  const runJob: JobRunner = (ctx) => runner(ctx);
+  const queue = createJobQueue({
+    store,
+    run: runJob,
+    events,
+    logger,
+    concurrency: config.transcode.concurrency,
+    retryBaseSeconds: config.transcode.retryBaseSeconds,
+  });
+  const metrics = createTranscodeMetrics(telemetry.meter, queue);
+  const runner = createTranscodeRunner({
+    store,
+    paths,
+    tracer: telemetry.tracer,
+    metrics,
+    ffmpegPath: config.ffmpegPath,
+    ffprobePath: config.ffprobePath,
+    ladder: {
+      ...DEFAULT_LADDER_OPTIONS,
+      heights: config.transcode.ladder,
+      segmentSeconds: config.transcode.segmentSeconds,
+      audioBitrate: config.transcode.audioBitrate,
+      allowCopy: config.transcode.allowCopy,
+      preset: config.transcode.preset,
+    },
+    timeoutMs: config.transcode.timeoutSeconds * 1000,
+  });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      config,
+      store,
+      queue,
+      events,
+      telemetry,
+      paths,
+      adminToken: admin.token,
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+      ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
+    });
+  } catch (err) {
+    await store.close();
+    await telemetry.shutdown();
+    throw err;
+  }
+  appRef = app;
+  if (options.startQueue !== false) await queue.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    app,
+    store,
+    queue,
+    events,
+    telemetry,
+    paths,
+    admin,
+    url: () => publicBaseUrl(config, boundPort(app)),
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      return publicBaseUrl(config, boundPort(app));
+    },
+    close() {
+      closing ??= (async () => {
+        await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
+        await app.close();
+        await store.close();
+        await telemetry.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Meter, Tracer } from '@opentelemetry/api';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { Config } from '../config.js';
+
+/** The server's tracer and meter, plus what is needed to expose and stop them. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  /** Serves the Prometheus text exposition; null when Prometheus is disabled. */
+  readonly prometheusHandler: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Extra processors/readers, e.g. an in-memory exporter in tests or the store exporter. */
+export interface TelemetryExtras {
+  spanProcessors?: SpanProcessor[];
+  metricReaders?: MetricReader[];
+}
+
+const INSTRUMENTATION_SCOPE = '@coursecast/server';
+
+function otlpSignalUrl(base: string | undefined, explicit: string | undefined, signal: string): string | null {
+  if (explicit) return explicit;
+  if (!base) return null;
+  return `${base.replace(/\/$/, '')}/v1/${signal}`;
+}
+
+/**
+ * Wires the OTel SDK: Prometheus pull exporter (served by our own /metrics route, no second port),
+ * OTLP/HTTP exporters when an endpoint is configured. Every exporter is batched and asynchronous so
+ * telemetry never blocks a request or a transcode.
+ */
+export function createTelemetry(
+  config: Config['telemetry'],
+  version: string,
+  extras: TelemetryExtras = {},
+): Telemetry {
+  const resource = resourceFromAttributes({
+    [ATTR_SERVICE_NAME]: config.serviceName,
+    [ATTR_SERVICE_VERSION]: version,
+  });
+  const spanProcessors: SpanProcessor[] = [...(extras.spanProcessors ?? [])];
+  const readers: MetricReader[] = [...(extras.metricReaders ?? [])];
+  let prometheus: PrometheusExporter | null = null;
+
+  if (!config.disabled) {
+    const tracesUrl = otlpSignalUrl(config.otlpEndpoint, config.otlpTracesEndpoint, 'traces');
+    if (tracesUrl) {
+      spanProcessors.push(
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl, headers: config.otlpHeaders }), {
+          maxQueueSize: 4096,
+        }),
+      );
+    }
+    const metricsUrl = otlpSignalUrl(config.otlpEndpoint, config.otlpMetricsEndpoint, 'metrics');
+    if (metricsUrl) {
+      readers.push(
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: metricsUrl, headers: config.otlpHeaders }),
+          exportIntervalMillis: config.metricExportIntervalMs,
+        }),
+      );
+    }
+    if (config.prometheus) {
+      prometheus = new PrometheusExporter({ preventServerStart: true });
+      readers.push(prometheus);
+    }
+  }
+
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+  const meterProvider = new MeterProvider({ resource, readers });
+  const exporter = prometheus;
+
+  return {
+    tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, version),
+    meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, version),
+    prometheusHandler: exporter ? (req, res) => exporter.getMetricsRequestHandler(req, res) : null,
+    async forceFlush() {
+      await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
+    },
+    async shutdown() {
+      await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './attributes.js';
+export * from './values.js';
+export * from './spans.js';
+export * from './metrics.js';
