@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { PlainSummaryReporter } from './scripts/vitest-plain-summary.js';
 
 export default defineConfig({
   resolve: {
@@ -12,5 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
+    reporters: ['default', new PlainSummaryReporter()],
   },
 });

@@ -26,12 +26,12 @@ export const mediaRoutes: FastifyPluginAsync<MediaRoutesDeps> = async (app, deps
     list: false,
     redirect: false,
     cacheControl: false,
-    setHeaders(res, filePath) {
+    setHeaders(reply, filePath) {
       const ext = filePath.slice(filePath.lastIndexOf('.'));
       const type = CONTENT_TYPES[ext];
-      if (type) res.setHeader('content-type', type);
-      res.setHeader('cache-control', ext === '.m3u8' ? 'public, max-age=10' : 'public, max-age=3600');
-      res.setHeader('access-control-allow-origin', '*');
+      if (type) void reply.header('content-type', type);
+      void reply.header('cache-control', ext === '.m3u8' ? 'public, max-age=10' : 'public, max-age=3600');
+      void reply.header('access-control-allow-origin', '*');
     },
   });
 };

@@ -8,10 +8,9 @@ export interface TelemetryRoutesDeps {
 
 /** `/metrics` in Prometheus text format (served by the OTel Prometheus exporter on our own port). */
 export const telemetryRoutes: FastifyPluginAsync<TelemetryRoutesDeps> = async (app, deps) => {
-  app.get('/metrics', async (request, reply) => {
-    const handler = deps.telemetry.prometheusHandler;
-    if (!handler) throw new AppError('not_found', 'Prometheus metrics are disabled (COURSECAST_PROMETHEUS=false)');
-    reply.hijack();
-    handler(request.raw, reply.raw);
+  app.get('/metrics', async (_request, reply) => {
+    const render = deps.telemetry.renderPrometheus;
+    if (!render) throw new AppError('not_found', 'Prometheus metrics are disabled (COURSECAST_PROMETHEUS=false)');
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await render());
   });
 };

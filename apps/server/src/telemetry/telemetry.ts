@@ -1,20 +1,19 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config.js';
+import { createPrometheusEndpoint, type PrometheusEndpoint } from './prometheus-endpoint.js';
 
 /** The server's tracer and meter, plus what is needed to expose and stop them. */
 export interface Telemetry {
   readonly tracer: Tracer;
   readonly meter: Meter;
-  /** Serves the Prometheus text exposition; null when Prometheus is disabled. */
-  readonly prometheusHandler: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  /** Renders the Prometheus text exposition; null when Prometheus is disabled. */
+  readonly renderPrometheus: (() => Promise<string>) | null;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -49,7 +48,7 @@ export function createTelemetry(
   });
   const spanProcessors: SpanProcessor[] = [...(extras.spanProcessors ?? [])];
   const readers: MetricReader[] = [...(extras.metricReaders ?? [])];
-  let prometheus: PrometheusExporter | null = null;
+  let prometheus: PrometheusEndpoint | null = null;
 
   if (!config.disabled) {
     const tracesUrl = otlpSignalUrl(config.otlpEndpoint, config.otlpTracesEndpoint, 'traces');
@@ -70,19 +69,18 @@ export function createTelemetry(
       );
     }
     if (config.prometheus) {
-      prometheus = new PrometheusExporter({ preventServerStart: true });
-      readers.push(prometheus);
+      prometheus = createPrometheusEndpoint();
+      readers.push(prometheus.reader);
     }
   }
 
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
   const meterProvider = new MeterProvider({ resource, readers });
-  const exporter = prometheus;
 
   return {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, version),
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, version),
-    prometheusHandler: exporter ? (req, res) => exporter.getMetricsRequestHandler(req, res) : null,
+    renderPrometheus: prometheus ? prometheus.render : null,
     async forceFlush() {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },

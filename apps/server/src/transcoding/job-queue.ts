@@ -71,6 +71,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const persistEvery = deps.persistIntervalMs ?? 1000;
   const active = new Map<string, RunningJob>();
   let counts = Object.fromEntries(Object.values(JOB_STATES).map((s) => [s, 0])) as Record<JobState, number>;
+  // Nothing is taken before start(): an instance may serve the API without running jobs (tests, tooling).
+  let started = false;
   let stopping = false;
   let pumping = false;
   let pumpAgain = false;
@@ -90,6 +92,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   }
 
   async function pump(): Promise<void> {
+    if (!started) return;
     if (pumping) {
       pumpAgain = true;
       return;
@@ -205,6 +208,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       const interrupted = await store.requeueInterruptedJobs();
       for (const job of interrupted) logger.warn({ jobId: job.id }, 'job interrupted by a restart; re-queued');
       await refreshCounts();
+      started = true;
       timer = setInterval(() => void pump(), deps.pollIntervalMs ?? 1000);
       timer.unref();
       await pump();

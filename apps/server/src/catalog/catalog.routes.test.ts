@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/test-server.js';
+
+let t: TestServer;
+
+beforeAll(async () => {
+  t = await startTestServer({}, { startQueue: false });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('courses', () => {
+  it('creates, lists and gets a course', async () => {
+    const created = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/courses',
+      headers: t.auth,
+      payload: { title: '  Linear algebra  ', description: 'Week by week' },
+    });
+    expect(created.statusCode).toBe(201);
+    const { course } = created.json() as { course: { id: string; title: string } };
+    expect(course.title).toBe('Linear algebra');
+    expect(course.id).toMatch(/^crs_/);
+    const list = await t.cc.app.inject({ url: '/api/courses', headers: t.auth });
+    expect((list.json() as { courses: { id: string }[] }).courses.map((c) => c.id)).toContain(course.id);
+    const one = await t.cc.app.inject({ url: `/api/courses/${course.id}`, headers: t.auth });
+    expect(one.json()).toMatchObject({ course: { id: course.id, description: 'Week by week' }, items: [] });
+  });
+
+  it('names the invalid field of a bad course body', async () => {
+    const res = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/courses',
+      headers: t.auth,
+      payload: { title: '', extra: 1 },
+    });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json() as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/title/);
+    expect(error.message).toMatch(/extra/);
+  });
+
+  it('rejects malformed JSON', async () => {
+    const res = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/courses',
+      headers: { ...t.auth, 'content-type': 'application/json' },
+      payload: '{"title": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  it('answers 404 for unknown ids and routes, and 401 without a token', async () => {
+    expect((await t.cc.app.inject({ url: '/api/courses/crs_nope', headers: t.auth })).json()).toMatchObject({
+      error: { code: 'course_not_found' },
+    });
+    expect((await t.cc.app.inject({ url: '/api/items/itm_nope' })).json()).toMatchObject({
+      error: { code: 'item_not_found' },
+    });
+    const del = await t.cc.app.inject({ method: 'DELETE', url: '/api/items/itm_nope', headers: t.auth });
+    expect(del.statusCode).toBe(404);
+    expect((await t.cc.app.inject({ url: '/api/nothing' })).statusCode).toBe(404);
+    expect((await t.cc.app.inject({ url: '/api/courses' })).statusCode).toBe(401);
+    expect((await t.cc.app.inject({ method: 'DELETE', url: '/api/items/itm_nope' })).statusCode).toBe(401);
+  });
+});
+
+describe('jobs', () => {
+  it('answers 404 for an unknown job id, 400 for a bad filter, 401 without a token', async () => {
+    const res = await t.cc.app.inject({ url: '/api/jobs/job_unknown', headers: t.auth });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: { code: 'job_not_found', message: expect.stringContaining('job_unknown') } });
+    const events = await t.cc.app.inject({ url: '/api/jobs/job_unknown/events', headers: t.auth });
+    expect(events.statusCode).toBe(404);
+    const bad = await t.cc.app.inject({ url: '/api/jobs?state=sleeping', headers: t.auth });
+    expect(bad.statusCode).toBe(400);
+    expect((await t.cc.app.inject({ url: '/api/jobs/job_unknown' })).statusCode).toBe(401);
+  });
+});

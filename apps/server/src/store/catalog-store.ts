@@ -1,0 +1,175 @@
+import type { ItemKind, ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
+
+// The catalog's repository contract. Plain data only (ISO-8601 strings, numbers, JSON objects) so the
+// embedded DuckDB store and a later PostgreSQL one are interchangeable behind it.
+
+/** A course: a titled, ordered collection of items. */
+export interface Course {
+  id: string;
+  title: string;
+  description: string;
+  createdAt: string;
+}
+
+/** A lecture (video, document or interactive) in a course. */
+export interface Item {
+  id: string;
+  courseId: string;
+  kind: ItemKind;
+  title: string;
+  status: ItemStatus;
+  /** Path relative to the data dir, so the data dir can move. */
+  sourceFile: string | null;
+  sourceBytes: number | null;
+  /** The probe's JSON, as uploaded. */
+  sourceInfo: Record<string, unknown> | null;
+  durationSeconds: number | null;
+  posterFile: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One rung of an item's HLS ladder. */
+export interface Rendition {
+  itemId: string;
+  name: string;
+  width: number;
+  height: number;
+  averageBitrate: number;
+  peakBitrate: number;
+  codecs: string;
+  mode: TranscodeMode;
+  /** Relative to the item's media dir. */
+  playlist: string;
+  segmentCount: number;
+  bytes: number;
+}
+
+/** A unit of background work on an item. */
+export interface Job {
+  id: string;
+  itemId: string;
+  kind: 'transcode';
+  state: JobState;
+  /** 0..100 */
+  progress: number;
+  speed: number | null;
+  etaSeconds: number | null;
+  attempts: number;
+  maxAttempts: number;
+  error: string | null;
+  errorType: string | null;
+  runAfter: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+/** What a caller supplies to create a course. */
+export type NewCourse = Pick<Course, 'id' | 'title' | 'description'>;
+/** What a caller supplies to create an item; its status starts as 'processing'. */
+export type NewItem = Pick<
+  Item,
+  'id' | 'courseId' | 'kind' | 'title' | 'sourceFile' | 'sourceBytes' | 'sourceInfo' | 'durationSeconds'
+>;
+/** What a caller supplies to create a job; it starts 'queued', runnable now. */
+export type NewJob = Pick<Job, 'id' | 'itemId' | 'maxAttempts'>;
+/** The mutable fields of an item. */
+export type ItemPatch = Partial<Pick<Item, 'status' | 'error' | 'posterFile' | 'title' | 'durationSeconds'>>;
+/** The mutable fields of a job. */
+export type JobPatch = Partial<
+  Pick<
+    Job,
+    | 'state'
+    | 'progress'
+    | 'speed'
+    | 'etaSeconds'
+    | 'error'
+    | 'errorType'
+    | 'runAfter'
+    | 'startedAt'
+    | 'finishedAt'
+  >
+>;
+/** Filter for listJobs; every field narrows the result. */
+export interface JobFilter {
+  state?: JobState;
+  itemId?: string;
+  /** A positive integer. */
+  limit?: number;
+}
+
+/** Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. */
+export interface CatalogStore {
+  /** Rejects with StoreError 'conflict' when the id exists. */
+  createCourse(course: NewCourse): Promise<Course>;
+  /** Newest first. */
+  listCourses(): Promise<Course[]>;
+  getCourse(id: string): Promise<Course | null>;
+  /** One transaction; StoreError 'not_found' (and nothing written) when the course is missing. */
+  createItemWithJob(item: NewItem, job: NewJob): Promise<{ item: Item; job: Job }>;
+  getItem(id: string): Promise<Item | null>;
+  /** In upload order (oldest first). */
+  listItems(courseId: string): Promise<Item[]>;
+  /** Null when the item does not exist. */
+  updateItem(id: string, patch: ItemPatch): Promise<Item | null>;
+  /** Deletes the item, its renditions and its jobs in one transaction; false when it did not exist. */
+  deleteItem(id: string): Promise<boolean>;
+  /** Highest first. */
+  listRenditions(itemId: string): Promise<Rendition[]>;
+  /**
+   * One transaction: replaces the job's item's renditions, patches the item and marks the job succeeded
+   * (progress 100, finishedAt now). StoreError 'not_found' when the job or its item is missing.
+   */
+  completeTranscode(jobId: string, renditions: Rendition[], item: ItemPatch): Promise<void>;
+  getJob(id: string): Promise<Job | null>;
+  /** Newest first. */
+  listJobs(filter?: JobFilter): Promise<Job[]>;
+  /** Null when the job does not exist. */
+  updateJob(id: string, patch: JobPatch): Promise<Job | null>;
+  /**
+   * Atomically takes the oldest queued job whose runAfter <= now: it becomes running, attempts+1,
+   * startedAt now, error cleared. Null when none is due.
+   */
+  claimNextJob(now?: Date): Promise<Job | null>;
+  /** At start-up: every 'running' job (its process died with us) goes back to 'queued', runnable now. */
+  requeueInterruptedJobs(): Promise<Job[]>;
+  /** Every state present, zeros included. */
+  countJobsByState(): Promise<Record<JobState, number>>;
+  /** Waits for queued work, then releases the database. Later calls reject with StoreError 'closed'. */
+  close(): Promise<void>;
+}
+
+/** Why a store call failed, stable across store implementations. */
+export const STORE_ERROR_CODES = {
+  notFound: 'not_found',
+  conflict: 'conflict',
+  invalid: 'invalid',
+  closed: 'closed',
+  /** The file is not a database of ours, or is damaged. */
+  corrupt: 'corrupt',
+  /** Another process (or another store in this one) has the database open. */
+  locked: 'locked',
+  migrationFailed: 'migration_failed',
+  internal: 'internal',
+} as const;
+/** One of STORE_ERROR_CODES. */
+export type StoreErrorCode = (typeof STORE_ERROR_CODES)[keyof typeof STORE_ERROR_CODES];
+
+/** A failed store call; `code` is what callers branch on, the message is for people. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  readonly code: StoreErrorCode;
+
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True when `err` is a StoreError, with the given code if one is passed. */
+export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {
+  return err instanceof StoreError && (code === undefined || err.code === code);
+}

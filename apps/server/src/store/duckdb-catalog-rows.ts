@@ -1,0 +1,112 @@
+import {
+  ITEM_KINDS,
+  ITEM_STATUSES,
+  JOB_STATES,
+  TRANSCODE_MODES,
+  type ItemKind,
+  type ItemStatus,
+  type JobState,
+  type TranscodeMode,
+} from '@coursecast/semconv';
+import type { Course, Item, Job, Rendition } from './catalog-store.js';
+import type { SqlRow } from './duckdb-database.js';
+import {
+  readJsonObject,
+  readNullableNumber,
+  readNullableString,
+  readNullableTimestamp,
+  readNumber,
+  readOneOf,
+  readString,
+  readTimestamp,
+} from './duckdb-values.js';
+
+// Column lists are spelled once here so every SELECT and RETURNING yields what the mappers read.
+
+/** Columns of a Course row. */
+export const COURSE_COLUMNS = 'id, title, description, created_at';
+/** Columns of an Item row. */
+export const ITEM_COLUMNS =
+  'id, course_id, kind, title, status, source_file, source_bytes, source_info, duration_seconds, ' +
+  'poster_file, error, created_at, updated_at';
+/** Columns of a Rendition row. */
+export const RENDITION_COLUMNS =
+  'item_id, name, width, height, average_bitrate, peak_bitrate, codecs, mode, playlist, segment_count, bytes';
+/** Columns of a Job row. */
+export const JOB_COLUMNS =
+  'id, item_id, kind, state, progress, speed, eta_seconds, attempts, max_attempts, error, error_type, ' +
+  'run_after, created_at, started_at, finished_at, updated_at';
+
+const KINDS = Object.values(ITEM_KINDS) as ItemKind[];
+const STATUSES = Object.values(ITEM_STATUSES) as ItemStatus[];
+const MODES = Object.values(TRANSCODE_MODES) as TranscodeMode[];
+const STATES = Object.values(JOB_STATES) as JobState[];
+const JOB_KINDS = ['transcode'] as const;
+
+/** A courses row as a Course. */
+export function courseFromRow(row: SqlRow): Course {
+  return {
+    id: readString(row, 'id'),
+    title: readString(row, 'title'),
+    description: readString(row, 'description'),
+    createdAt: readTimestamp(row, 'created_at'),
+  };
+}
+
+/** An items row as an Item. */
+export function itemFromRow(row: SqlRow): Item {
+  return {
+    id: readString(row, 'id'),
+    courseId: readString(row, 'course_id'),
+    kind: readOneOf(row, 'kind', KINDS),
+    title: readString(row, 'title'),
+    status: readOneOf(row, 'status', STATUSES),
+    sourceFile: readNullableString(row, 'source_file'),
+    sourceBytes: readNullableNumber(row, 'source_bytes'),
+    sourceInfo: readJsonObject(row, 'source_info'),
+    durationSeconds: readNullableNumber(row, 'duration_seconds'),
+    posterFile: readNullableString(row, 'poster_file'),
+    error: readNullableString(row, 'error'),
+    createdAt: readTimestamp(row, 'created_at'),
+    updatedAt: readTimestamp(row, 'updated_at'),
+  };
+}
+
+/** A renditions row as a Rendition. */
+export function renditionFromRow(row: SqlRow): Rendition {
+  return {
+    itemId: readString(row, 'item_id'),
+    name: readString(row, 'name'),
+    width: readNumber(row, 'width'),
+    height: readNumber(row, 'height'),
+    averageBitrate: readNumber(row, 'average_bitrate'),
+    peakBitrate: readNumber(row, 'peak_bitrate'),
+    codecs: readString(row, 'codecs'),
+    mode: readOneOf(row, 'mode', MODES),
+    playlist: readString(row, 'playlist'),
+    segmentCount: readNumber(row, 'segment_count'),
+    bytes: readNumber(row, 'bytes'),
+  };
+}
+
+/** A jobs row as a Job. */
+export function jobFromRow(row: SqlRow): Job {
+  return {
+    id: readString(row, 'id'),
+    itemId: readString(row, 'item_id'),
+    kind: readOneOf(row, 'kind', JOB_KINDS),
+    state: readOneOf(row, 'state', STATES),
+    progress: readNumber(row, 'progress'),
+    speed: readNullableNumber(row, 'speed'),
+    etaSeconds: readNullableNumber(row, 'eta_seconds'),
+    attempts: readNumber(row, 'attempts'),
+    maxAttempts: readNumber(row, 'max_attempts'),
+    error: readNullableString(row, 'error'),
+    errorType: readNullableString(row, 'error_type'),
+    runAfter: readTimestamp(row, 'run_after'),
+    createdAt: readTimestamp(row, 'created_at'),
+    startedAt: readNullableTimestamp(row, 'started_at'),
+    finishedAt: readNullableTimestamp(row, 'finished_at'),
+    updatedAt: readTimestamp(row, 'updated_at'),
+  };
+}

@@ -1,0 +1,20 @@
+export {
+  STORE_ERROR_CODES,
+  StoreError,
+  isStoreError,
+  type CatalogStore,
+  type Course,
+  type Item,
+  type ItemPatch,
+  type Job,
+  type JobFilter,
+  type JobPatch,
+  type NewCourse,
+  type NewItem,
+  type NewJob,
+  type Rendition,
+  type StoreErrorCode,
+} from './catalog-store.js';
+export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';
+export { newId, type IdPrefix } from './ids.js';
+export { CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';

@@ -1,0 +1,48 @@
+/** Seconds between keyframes, measured over the first ~30 s of a video stream. */
+export interface KeyframeInterval {
+  min: number;
+  max: number;
+  mean: number;
+}
+
+/** The video stream a transcode would use (the first one that is not cover art). */
+export interface VideoStreamInfo {
+  index: number;
+  codec: string;
+  profile: string | null;
+  pixelFormat: string | null;
+  /** Display width: after the sample aspect ratio and the stream's rotation. */
+  width: number;
+  /** Display height: after the stream's rotation. */
+  height: number;
+  frameRate: number;
+  bitrate: number | null;
+  /** seconds between keyframes over the first ~30 s, null when unknown */
+  keyframeInterval: KeyframeInterval | null;
+  /** Rotation from the display matrix, in degrees normalised to 0, 90, 180 or 270; FFmpeg applies it when encoding. */
+  rotation: number;
+  /** True when ffprobe reports an interlaced field order. */
+  interlaced: boolean;
+}
+
+/** The audio stream a transcode would use (the first one). */
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  channels: number;
+  sampleRate: number;
+  bitrate: number | null;
+}
+
+/** What ffprobe says about a media file, reduced to what planning and telemetry need. */
+export interface MediaInfo {
+  durationSeconds: number;
+  /** first of format_name, e.g. 'mov' */
+  container: string;
+  /** full format_name */
+  formatName: string;
+  bitrate: number | null;
+  sizeBytes: number;
+  video: VideoStreamInfo | null;
+  audio: AudioStreamInfo | null;
+}
