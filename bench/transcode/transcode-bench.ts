@@ -43,7 +43,9 @@ function runFfmpeg(args: string[]): Promise<void> {
     let tail = '';
     child.stderr.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-2000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${tail}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${tail}`)),
+    );
   });
 }
 
@@ -73,7 +75,9 @@ export async function main(args: string[]): Promise<object> {
   const probe = await probeMedia(source, { ffprobePath: FFPROBE });
   const plan = planLadder(probe, ladderOptions);
   const spans = new InMemorySpanExporter();
-  const telemetry = createTelemetry(config.telemetry, 'bench', { spanProcessors: [new SimpleSpanProcessor(spans)] });
+  const telemetry = createTelemetry(config.telemetry, 'bench', {
+    spanProcessors: [new SimpleSpanProcessor(spans)],
+  });
 
   const out = path.join(cacheDir, 'out');
   const variants = {

@@ -36,7 +36,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
-  const common = { store: deps.store, queue: deps.queue, paths: deps.paths, adminToken: deps.adminToken, baseUrl };
+  const common = {
+    store: deps.store,
+    queue: deps.queue,
+    paths: deps.paths,
+    adminToken: deps.adminToken,
+    baseUrl,
+  };
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(telemetryRoutes, { telemetry: deps.telemetry });

@@ -7,7 +7,8 @@ import { createCoursecast, type Coursecast } from './main.js';
 
 function parsePort(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535');
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number 0-65535');
   return n;
 }
 
@@ -46,7 +47,9 @@ function configFrom(program: Command): Config {
 function serveUntilSignal(cc: Coursecast): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string): void => {
-      process.stderr.write(`\n${signal}: shutting down (running jobs get ${cc.config.transcode.shutdownGraceSeconds} s)...\n`);
+      process.stderr.write(
+        `\n${signal}: shutting down (running jobs get ${cc.config.transcode.shutdownGraceSeconds} s)...\n`,
+      );
       cc.close().then(
         () => resolve(0),
         (err: unknown) => {

@@ -55,7 +55,9 @@ describe('loadConfig', () => {
   it('names the variable of every invalid setting', () => {
     let error: unknown;
     try {
-      loadConfig({ env: { COURSECAST_PORT: '70000', COURSECAST_ADMIN_TOKEN: 'short', COURSECAST_LADDER: 'abc' } });
+      loadConfig({
+        env: { COURSECAST_PORT: '70000', COURSECAST_ADMIN_TOKEN: 'short', COURSECAST_LADDER: 'abc' },
+      });
     } catch (err) {
       error = err;
     }

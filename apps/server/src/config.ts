@@ -11,57 +11,77 @@ const heights = z
   .refine((h) => new Set(h).size === h.length, 'rung heights must be unique');
 
 /** The validated configuration every part of the server receives; read once, passed down. */
-export const ConfigSchema = z
-  .strictObject({
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(0).max(65535).default(8080),
-    /** Public base URL used in links we print or return; defaults to http://host:port. */
-    publicUrl: z.url().optional(),
-    dataDir: z.string().min(1).default('./data'),
-    /** Admin bearer token; when absent one is generated on first start and kept in the data dir. */
-    adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    ffmpegPath: z.string().min(1).default('ffmpeg'),
-    ffprobePath: z.string().min(1).default('ffprobe'),
-    upload: z
-      .strictObject({
-        maxBytes: z.number().int().positive().default(4 * GiB),
-        /** Uploads are refused when they would leave less than this free on the data volume. */
-        minFreeBytes: z.number().int().nonnegative().default(512 * MiB),
-      })
-      .prefault({}),
-    transcode: z
-      .strictObject({
-        concurrency: z.number().int().min(1).max(64).default(1),
-        maxAttempts: z.number().int().min(1).max(20).default(3),
-        /** First retry delay; doubles per attempt. */
-        retryBaseSeconds: z.number().positive().default(5),
-        timeoutSeconds: z.number().positive().default(6 * 3600),
-        /** How long shutdown waits for running jobs before cancelling (they are re-queued). */
-        shutdownGraceSeconds: z.number().nonnegative().default(10),
-        ladder: heights.default([1080, 720, 480, 360]),
-        segmentSeconds: z.number().int().min(1).max(30).default(4),
-        audioBitrate: z.number().int().min(32_000).max(512_000).default(128_000),
-        allowCopy: z.boolean().default(true),
-        preset: z
-          .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'])
-          .default('veryfast'),
-      })
-      .prefault({}),
-    telemetry: z
-      .strictObject({
-        serviceName: z.string().min(1).default('coursecast'),
-        /** Disables every exporter but keeps the API calls (they become no-ops). */
-        disabled: z.boolean().default(false),
-        prometheus: z.boolean().default(true),
-        otlpEndpoint: z.url().optional(),
-        otlpTracesEndpoint: z.url().optional(),
-        otlpMetricsEndpoint: z.url().optional(),
-        otlpHeaders: z.record(z.string(), z.string()).default({}),
-        metricExportIntervalMs: z.number().int().min(1000).default(60_000),
-      })
-      .prefault({}),
-  });
+export const ConfigSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Public base URL used in links we print or return; defaults to http://host:port. */
+  publicUrl: z.url().optional(),
+  dataDir: z.string().min(1).default('./data'),
+  /** Admin bearer token; when absent one is generated on first start and kept in the data dir. */
+  adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ffmpegPath: z.string().min(1).default('ffmpeg'),
+  ffprobePath: z.string().min(1).default('ffprobe'),
+  upload: z
+    .strictObject({
+      maxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * GiB),
+      /** Uploads are refused when they would leave less than this free on the data volume. */
+      minFreeBytes: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(512 * MiB),
+    })
+    .prefault({}),
+  transcode: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(64).default(1),
+      maxAttempts: z.number().int().min(1).max(20).default(3),
+      /** First retry delay; doubles per attempt. */
+      retryBaseSeconds: z.number().positive().default(5),
+      timeoutSeconds: z
+        .number()
+        .positive()
+        .default(6 * 3600),
+      /** How long shutdown waits for running jobs before cancelling (they are re-queued). */
+      shutdownGraceSeconds: z.number().nonnegative().default(10),
+      ladder: heights.default([1080, 720, 480, 360]),
+      segmentSeconds: z.number().int().min(1).max(30).default(4),
+      audioBitrate: z.number().int().min(32_000).max(512_000).default(128_000),
+      allowCopy: z.boolean().default(true),
+      preset: z
+        .enum([
+          'ultrafast',
+          'superfast',
+          'veryfast',
+          'faster',
+          'fast',
+          'medium',
+          'slow',
+          'slower',
+          'veryslow',
+        ])
+        .default('veryfast'),
+    })
+    .prefault({}),
+  telemetry: z
+    .strictObject({
+      serviceName: z.string().min(1).default('coursecast'),
+      /** Disables every exporter but keeps the API calls (they become no-ops). */
+      disabled: z.boolean().default(false),
+      prometheus: z.boolean().default(true),
+      otlpEndpoint: z.url().optional(),
+      otlpTracesEndpoint: z.url().optional(),
+      otlpMetricsEndpoint: z.url().optional(),
+      otlpHeaders: z.record(z.string(), z.string()).default({}),
+      metricExportIntervalMs: z.number().int().min(1000).default(60_000),
+    })
+    .prefault({}),
+});
 
 export type Config = z.infer<typeof ConfigSchema>;
 /** The configuration file's shape: every key optional. */
@@ -155,7 +175,12 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev)
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
@@ -167,7 +192,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`config file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    throw new ConfigError([
+      `config file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    ]);
   }
   try {
     const parsed: unknown = JSON.parse(text);
@@ -180,7 +207,6 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 /** Loads defaults < config file < environment < overrides, validates, and resolves paths. */
 export function loadConfig(sources: ConfigSources = {}): Config {
-  // eslint-disable-next-line no-restricted-properties -- config.ts is the one reader of the environment
   const env = sources.env ?? process.env;
   const file = sources.file ?? env.COURSECAST_CONFIG;
   const fromFile = file ? readConfigFile(file) : {};
@@ -192,7 +218,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     setPath(fromEnv, spec.path, spec.parse(raw));
     origin.set(spec.path.join('.'), name);
   }
-  const merged = deepMerge(deepMerge(fromFile, fromEnv), (sources.overrides ?? {}) as Record<string, unknown>);
+  const merged = deepMerge(deepMerge(fromFile, fromEnv), sources.overrides ?? {});
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
     throw new ConfigError(
@@ -224,7 +250,9 @@ function mask(secret: string): string {
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
-    adminToken: config.adminToken ? mask(config.adminToken) : '(generated on first start, kept in the data dir)',
+    adminToken: config.adminToken
+      ? mask(config.adminToken)
+      : '(generated on first start, kept in the data dir)',
     telemetry: {
       ...config.telemetry,
       otlpHeaders: Object.fromEntries(Object.keys(config.telemetry.otlpHeaders).map((k) => [k, '****'])),

@@ -26,8 +26,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (mapped) return reply.status(mapped.status).send(errorBody(mapped.code, fe.message));
     // busboy reports a malformed body as a plain Error while parsing multipart.
-    if (/Unexpected end of (form|multipart)|Malformed part header|Multipart: Boundary not found/i.test(err.message)) {
-      return reply.status(400).send(errorBody('invalid_multipart', `malformed multipart body: ${err.message}`));
+    if (
+      /Unexpected end of (form|multipart)|Malformed part header|Multipart: Boundary not found/i.test(
+        err.message,
+      )
+    ) {
+      return reply
+        .status(400)
+        .send(errorBody('invalid_multipart', `malformed multipart body: ${err.message}`));
     }
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody('invalid_request', fe.message));
@@ -36,6 +42,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send(errorBody('internal', 'Internal server error'));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    reply
+      .status(404)
+      .send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
   );
 }

@@ -39,14 +39,16 @@ export interface CreateOptions {
 
 /** The version in the server's package.json (reported as service.version). */
 export async function serverVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
 /** Wires every part from one validated config. */
 export async function createCoursecast(config: Config, options: CreateOptions = {}): Promise<Coursecast> {
-  await mkdir(config.dataDir, { recursive: true });
   const paths = createMediaPaths(config.dataDir);
+  await mkdir(paths.mediaRoot, { recursive: true });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
   const telemetry = createTelemetry(config.telemetry, await serverVersion(), options.telemetryExtras);
   const store = await openDuckDbCatalogStore({ path: `${config.dataDir}/coursecast.duckdb` });

@@ -32,7 +32,8 @@ export const METRIC_CONTENT_TRANSCODE_DURATION = {
   name: 'content.transcode.duration',
   instrument: INSTRUMENTS.histogram,
   unit: 's',
-  description: 'Time to transcode a video to one quality: encoder start until the rung’s last segment is on disk',
+  description:
+    'Time to transcode a video to one quality: encoder start until the rung’s last segment is on disk',
   attributes: [ATTR_CONTENT_QUALITY, ATTR_CONTENT_TRANSCODE_MODE],
   buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
 } as const satisfies MetricDefinition;

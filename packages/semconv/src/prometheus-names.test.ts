@@ -3,7 +3,9 @@ import { prometheusMetricName } from './prometheus-names.js';
 
 describe('prometheusMetricName', () => {
   it('appends the unit as a word and drops annotations', () => {
-    expect(prometheusMetricName('content.transcode.duration', 's')).toBe('content_transcode_duration_seconds');
+    expect(prometheusMetricName('content.transcode.duration', 's')).toBe(
+      'content_transcode_duration_seconds',
+    );
     expect(prometheusMetricName('content.transcode.errors', '{error}')).toBe('content_transcode_errors');
     expect(prometheusMetricName('content.transcode.speed', '1')).toBe('content_transcode_speed');
     expect(prometheusMetricName('cdn.hit', '1', true)).toBe('cdn_hit_ratio');

@@ -44,7 +44,10 @@ export interface ResolvedAdminToken {
  * The configured token, or the one kept in the data dir, or a new one written there (mode 0600) on
  * first start, so restarts keep the same token.
  */
-export async function resolveAdminToken(configured: string | undefined, dataDir: string): Promise<ResolvedAdminToken> {
+export async function resolveAdminToken(
+  configured: string | undefined,
+  dataDir: string,
+): Promise<ResolvedAdminToken> {
   if (configured) return { token: configured, source: 'config', file: null };
   const file = path.join(dataDir, TOKEN_FILE);
   try {

@@ -72,7 +72,9 @@ describe('jobs', () => {
   it('answers 404 for an unknown job id, 400 for a bad filter, 401 without a token', async () => {
     const res = await t.cc.app.inject({ url: '/api/jobs/job_unknown', headers: t.auth });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toMatchObject({ error: { code: 'job_not_found', message: expect.stringContaining('job_unknown') } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'job_not_found', message: expect.stringContaining('job_unknown') },
+    });
     const events = await t.cc.app.inject({ url: '/api/jobs/job_unknown/events', headers: t.auth });
     expect(events.statusCode).toBe(404);
     const bad = await t.cc.app.inject({ url: '/api/jobs?state=sleeping', headers: t.auth });

@@ -40,7 +40,9 @@ async function sampleLecture(config: Config, options: DemoOptions): Promise<stri
   const file = path.join(config.dataDir, 'samples', `demo-lecture-${height}p-${seconds}s.mp4`);
   if (await stat(file).catch(() => null)) return file;
   await mkdir(path.dirname(file), { recursive: true });
-  process.stderr.write(`generating a ${seconds} s ${height}p sample lecture with ffmpeg (testsrc2 + sine)...\n`);
+  process.stderr.write(
+    `generating a ${seconds} s ${height}p sample lecture with ffmpeg (testsrc2 + sine)...\n`,
+  );
   await generateTestClip({
     ffmpegPath: config.ffmpegPath,
     out: file,
@@ -52,14 +54,26 @@ async function sampleLecture(config: Config, options: DemoOptions): Promise<stri
   return file;
 }
 
-async function followJob(base: string, token: string, jobId: string): Promise<{ state: string; error: string | null }> {
-  const res = await fetch(`${base}/api/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${token}` } });
+async function followJob(
+  base: string,
+  token: string,
+  jobId: string,
+): Promise<{ state: string; error: string | null }> {
+  const res = await fetch(`${base}/api/jobs/${jobId}/events`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (!res.ok || !res.body) throw new Error(`job events answered ${res.status}`);
   const bar = createProgressBar('transcoding');
   try {
     for await (const frame of readSse(res.body)) {
       const data = JSON.parse(frame.data) as {
-        job: { state: string; progress: number; speed: number | null; etaSeconds: number | null; error: string | null };
+        job: {
+          state: string;
+          progress: number;
+          speed: number | null;
+          etaSeconds: number | null;
+          error: string | null;
+        };
         rungs?: { name: string; segments: number }[];
       };
       const label = data.rungs?.map((r) => `${r.name}:${r.segments}`).join(' ') ?? data.job.state;
@@ -79,8 +93,13 @@ async function followJob(base: string, token: string, jobId: string): Promise<{ 
  * `coursecast demo`: serves, makes a sample lecture if there is none, uploads it into a sample course
  * through the real API, shows the transcode progress, then prints the URLs and keeps serving.
  */
-export async function demoCommand(config: Config, options: DemoOptions): Promise<{ code: number; cc: Coursecast }> {
-  const cc = await createCoursecast(config, { logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
+export async function demoCommand(
+  config: Config,
+  options: DemoOptions,
+): Promise<{ code: number; cc: Coursecast }> {
+  const cc = await createCoursecast(config, {
+    logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+  });
   const base = await cc.listen();
   const token = cc.admin.token;
   const api = apiClient(base, token);
@@ -88,9 +107,14 @@ export async function demoCommand(config: Config, options: DemoOptions): Promise
   const { courses } = (await api('GET', '/api/courses')) as { courses: { id: string; title: string }[] };
   const course =
     courses.find((c) => c.title === COURSE_TITLE) ??
-    ((await api('POST', '/api/courses', { title: COURSE_TITLE, description: 'Created by coursecast demo' })) as {
-      course: { id: string; title: string };
-    }).course;
+    (
+      (await api('POST', '/api/courses', {
+        title: COURSE_TITLE,
+        description: 'Created by coursecast demo',
+      })) as {
+        course: { id: string; title: string };
+      }
+    ).course;
   const { items } = (await api('GET', `/api/courses/${course.id}`)) as {
     items: { id: string; title: string; status: string }[];
   };
@@ -106,7 +130,10 @@ export async function demoCommand(config: Config, options: DemoOptions): Promise
       headers: { authorization: `Bearer ${token}` },
       body: form,
     });
-    const uploaded = (await res.json()) as { item: { id: string; title: string; status: string }; job: { id: string } };
+    const uploaded = (await res.json()) as {
+      item: { id: string; title: string; status: string };
+      job: { id: string };
+    };
     if (!res.ok) throw new Error(`upload answered ${res.status}: ${JSON.stringify(uploaded)}`);
     const outcome = await followJob(base, token, uploaded.job.id);
     if (outcome.state !== 'succeeded') {
@@ -124,7 +151,8 @@ export async function demoCommand(config: Config, options: DemoOptions): Promise
     `coursecast is serving at ${base}`,
     `  master playlist  ${view.playback?.hls ?? '(not ready)'}`,
     ...view.renditions.map(
-      (r) => `    ${r.name.padEnd(6)} ${r.width}x${r.height} ${Math.round(r.averageBitrate / 1000)} kb/s (${r.mode})`,
+      (r) =>
+        `    ${r.name.padEnd(6)} ${r.width}x${r.height} ${Math.round(r.averageBitrate / 1000)} kb/s (${r.mode})`,
     ),
     `  poster           ${view.playback?.poster ?? '-'}`,
     `  item (JSON)      ${base}/api/items/${item.id}`,

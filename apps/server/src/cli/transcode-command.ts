@@ -10,7 +10,11 @@ export interface TranscodeCommandOptions {
 }
 
 /** `coursecast transcode <file>`: the VOD pipeline without a server, with a progress bar. */
-export async function transcodeCommand(file: string, options: TranscodeCommandOptions, config: Config): Promise<number> {
+export async function transcodeCommand(
+  file: string,
+  options: TranscodeCommandOptions,
+  config: Config,
+): Promise<number> {
   const input = path.resolve(file);
   const st = await stat(input).catch(() => null);
   if (!st?.isFile()) {
@@ -58,7 +62,9 @@ export async function transcodeCommand(file: string, options: TranscodeCommandOp
           `avg ${Math.round(r.averageBitrate / 1000)} kb/s, peak ${Math.round(r.peakBitrate / 1000)} kb/s, ${r.codecs}\n`,
       );
     }
-    process.stderr.write(`done in ${result.wallSeconds.toFixed(1)} s (${result.speed.toFixed(2)}x realtime)\n`);
+    process.stderr.write(
+      `done in ${result.wallSeconds.toFixed(1)} s (${result.speed.toFixed(2)}x realtime)\n`,
+    );
     return 0;
   } finally {
     bar.stop();

@@ -18,7 +18,11 @@ function withPrometheusNames(rm: ResourceMetrics): ResourceMetrics {
         ...m,
         descriptor: {
           ...m.descriptor,
-          name: prometheusMetricName(m.descriptor.name, m.descriptor.unit, m.dataPointType === DataPointType.GAUGE),
+          name: prometheusMetricName(
+            m.descriptor.name,
+            m.descriptor.unit,
+            m.dataPointType === DataPointType.GAUGE,
+          ),
         },
       })),
     })),

@@ -10,7 +10,8 @@ export interface TelemetryRoutesDeps {
 export const telemetryRoutes: FastifyPluginAsync<TelemetryRoutesDeps> = async (app, deps) => {
   app.get('/metrics', async (_request, reply) => {
     const render = deps.telemetry.renderPrometheus;
-    if (!render) throw new AppError('not_found', 'Prometheus metrics are disabled (COURSECAST_PROMETHEUS=false)');
+    if (!render)
+      throw new AppError('not_found', 'Prometheus metrics are disabled (COURSECAST_PROMETHEUS=false)');
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await render());
   });
 };

@@ -26,7 +26,11 @@ export interface TelemetryExtras {
 
 const INSTRUMENTATION_SCOPE = '@coursecast/server';
 
-function otlpSignalUrl(base: string | undefined, explicit: string | undefined, signal: string): string | null {
+function otlpSignalUrl(
+  base: string | undefined,
+  explicit: string | undefined,
+  signal: string,
+): string | null {
   if (explicit) return explicit;
   if (!base) return null;
   return `${base.replace(/\/$/, '')}/v1/${signal}`;
@@ -80,7 +84,7 @@ export function createTelemetry(
   return {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, version),
     meter: meterProvider.getMeter(INSTRUMENTATION_SCOPE, version),
-    renderPrometheus: prometheus ? prometheus.render : null,
+    renderPrometheus: prometheus ? () => prometheus.render() : null,
     async forceFlush() {
       await Promise.allSettled([tracerProvider.forceFlush(), meterProvider.forceFlush()]);
     },

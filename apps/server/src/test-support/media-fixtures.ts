@@ -24,7 +24,10 @@ export interface ClipSpec {
  */
 export async function testClip(spec: ClipSpec): Promise<string> {
   const { seconds, width, height, audio = true, video = true } = spec;
-  const file = path.join(FIXTURE_DIR, `clip-${width}x${height}-${seconds}s-${video ? 'v' : ''}${audio ? 'a' : ''}.mp4`);
+  const file = path.join(
+    FIXTURE_DIR,
+    `clip-${width}x${height}-${seconds}s-${video ? 'v' : ''}${audio ? 'a' : ''}.mp4`,
+  );
   if (existsSync(file)) return file;
   await mkdir(FIXTURE_DIR, { recursive: true });
   const partial = `${file}.${process.pid}.${Date.now()}.mp4`;

@@ -25,6 +25,9 @@ export async function multipartBody(
   const payload = Buffer.concat(parts);
   return {
     payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(payload.length) },
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(payload.length),
+    },
   };
 }

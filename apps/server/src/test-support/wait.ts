@@ -11,7 +11,8 @@ export async function waitForJob(
   for (;;) {
     const job = await store.getJob(jobId);
     if (job && until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job?.state ?? 'missing'} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} still ${job?.state ?? 'missing'} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

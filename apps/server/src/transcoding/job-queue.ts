@@ -180,7 +180,10 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     if (failure.transient && job.attempts < job.maxAttempts) {
       const delayMs = deps.retryBaseSeconds * 1000 * 2 ** (job.attempts - 1);
       const runAfter = new Date(now().getTime() + delayMs).toISOString();
-      logger.warn({ jobId: job.id, attempt: job.attempts, error: failure.message, runAfter }, 'job will retry');
+      logger.warn(
+        { jobId: job.id, attempt: job.attempts, error: failure.message, runAfter },
+        'job will retry',
+      );
       await store.updateJob(job.id, {
         state: JOB_STATES.queued,
         error: failure.message,
@@ -206,7 +209,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   return {
     async start() {
       const interrupted = await store.requeueInterruptedJobs();
-      for (const job of interrupted) logger.warn({ jobId: job.id }, 'job interrupted by a restart; re-queued');
+      for (const job of interrupted)
+        logger.warn({ jobId: job.id }, 'job interrupted by a restart; re-queued');
       await refreshCounts();
       started = true;
       timer = setInterval(() => void pump(), deps.pollIntervalMs ?? 1000);

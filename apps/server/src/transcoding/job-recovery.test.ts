@@ -22,7 +22,12 @@ async function server(overrides: ConfigInput = {}, startQueue = true, dataDir?: 
 }
 
 async function course(t: TestServer): Promise<string> {
-  const res = await t.cc.app.inject({ method: 'POST', url: '/api/courses', headers: t.auth, payload: { title: 'C' } });
+  const res = await t.cc.app.inject({
+    method: 'POST',
+    url: '/api/courses',
+    headers: t.auth,
+    payload: { title: 'C' },
+  });
   return (res.json() as { course: { id: string } }).course.id;
 }
 
@@ -130,7 +135,11 @@ describe('restart and shutdown', () => {
     expect(res.json()).toMatchObject({ job: { state: 'cancelled', errorType: 'cancelled' } });
     expect(findProcesses(`.staging-${job.id}`)).toEqual([]);
     expect(await stagingDirs(t, item.id)).toEqual([]);
-    const again = await t.cc.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/cancel`, headers: t.auth });
+    const again = await t.cc.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${job.id}/cancel`,
+      headers: t.auth,
+    });
     expect(again.statusCode).toBe(409);
   });
 });

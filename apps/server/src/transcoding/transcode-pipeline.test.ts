@@ -26,7 +26,12 @@ async function uploadClip(file = clip, title = 'Lecture') {
 beforeAll(async () => {
   clip = await testClip({ seconds: 3, width: 640, height: 360 });
   t = await startTestServer();
-  const res = await t.cc.app.inject({ method: 'POST', url: '/api/courses', headers: t.auth, payload: { title: 'C' } });
+  const res = await t.cc.app.inject({
+    method: 'POST',
+    url: '/api/courses',
+    headers: t.auth,
+    payload: { title: 'C' },
+  });
   courseId = (res.json() as { course: { id: string } }).course.id;
 });
 afterAll(async () => {
@@ -57,7 +62,14 @@ describe('upload → transcode → playback', () => {
     const res = await t.cc.app.inject({ url: `/api/items/${itemId}` });
     const view = res.json() as {
       item: { status: string; posterFile: string | null };
-      renditions: { name: string; height: number; averageBitrate: number; peakBitrate: number; codecs: string; segmentCount: number }[];
+      renditions: {
+        name: string;
+        height: number;
+        averageBitrate: number;
+        peakBitrate: number;
+        codecs: string;
+        segmentCount: number;
+      }[];
       job: { state: string; progress: number; attempts: number };
       playback: { hls: string; poster: string } | null;
     };
@@ -87,13 +99,17 @@ describe('upload → transcode → playback', () => {
     const media = await t.cc.app.inject({ url: `/media/${itemId}/hls/${variants[0]}` });
     expect(media.statusCode).toBe(200);
     expect(media.body).toMatch(/#EXT-X-ENDLIST/);
-    expect((await t.cc.app.inject({ url: `/media/${itemId}/hls/../../../coursecast.duckdb` })).statusCode).toBe(404);
+    expect(
+      (await t.cc.app.inject({ url: `/media/${itemId}/hls/../../../coursecast.duckdb` })).statusCode,
+    ).toBe(404);
   });
 
   it('traces the job with one child span per quality', async () => {
     await t.cc.telemetry.forceFlush();
     const spans = t.spans.getFinishedSpans();
-    const job = spans.find((s) => s.name === 'content.transcode_video' && s.attributes['content.video_id'] === itemId);
+    const job = spans.find(
+      (s) => s.name === 'content.transcode_video' && s.attributes['content.video_id'] === itemId,
+    );
     expect(job).toBeDefined();
     expect(job!.attributes).toMatchObject({
       'content.course_id': courseId,
@@ -108,15 +124,22 @@ describe('upload → transcode → playback', () => {
     const names = children.map((s) => s.name).sort();
     expect(names).toEqual(['content.probe', 'content.transcode_240p', 'content.transcode_360p']);
     const q360 = children.find((s) => s.name === 'content.transcode_360p')!;
-    expect(q360.attributes).toMatchObject({ 'content.target_quality': '360p', 'content.target_resolution': '640x360' });
+    expect(q360.attributes).toMatchObject({
+      'content.target_quality': '360p',
+      'content.target_resolution': '640x360',
+    });
     expect(q360.attributes['content.output_bitrate']).toBeGreaterThan(0);
   });
 
   it('exposes content_transcode_duration_seconds buckets on /metrics', async () => {
     const res = await t.cc.app.inject({ url: '/metrics' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/content_transcode_duration_seconds_bucket\{[^}]*content_quality="360p"[^}]*le="1"/);
-    expect(res.body).toMatch(/content_transcode_duration_seconds_count\{[^}]*content_quality="240p"[^}]*\} 1/);
+    expect(res.body).toMatch(
+      /content_transcode_duration_seconds_bucket\{[^}]*content_quality="360p"[^}]*le="1"/,
+    );
+    expect(res.body).toMatch(
+      /content_transcode_duration_seconds_count\{[^}]*content_quality="240p"[^}]*\} 1/,
+    );
     expect(res.body).toMatch(/content_transcode_speed_bucket/);
     expect(res.body).toMatch(/content_transcode_jobs\{[^}]*content_job_state="succeeded"[^}]*\} [1-9]/);
     expect(res.body).toMatch(/content_transcode_queue_depth/);

@@ -106,7 +106,8 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
   return async function runTranscode(ctx: JobContext): Promise<void> {
     const { job, signal } = ctx;
     const item = await store.getItem(job.itemId);
-    if (!item) throw new JobError(TRANSCODE_ERROR_TYPES.internal, `item ${job.itemId} no longer exists`, false);
+    if (!item)
+      throw new JobError(TRANSCODE_ERROR_TYPES.internal, `item ${job.itemId} no longer exists`, false);
     if (!item.sourceFile) {
       throw new JobError(TRANSCODE_ERROR_TYPES.invalidMedia, `item ${item.id} has no source file`, false);
     }
@@ -127,7 +128,11 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
 
     try {
       await stat(source).catch(() => {
-        throw new JobError(TRANSCODE_ERROR_TYPES.invalidMedia, `source file ${item.sourceFile} is missing`, false);
+        throw new JobError(
+          TRANSCODE_ERROR_TYPES.invalidMedia,
+          `source file ${item.sourceFile} is missing`,
+          false,
+        );
       });
       const probeSpan = tracer.startSpan(SPAN_CONTENT_PROBE, {}, jobCtx);
       let info: MediaInfo;
@@ -218,9 +223,7 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
         status: ITEM_STATUSES.ready,
         error: null,
         durationSeconds: info.durationSeconds,
-        posterFile: result.poster
-          ? paths.relative(path.join(paths.hlsDir(item.id), result.poster))
-          : null,
+        posterFile: result.poster ? paths.relative(path.join(paths.hlsDir(item.id), result.poster)) : null,
       });
       const mode = ladder.rungs.some((r) => r.mode === TRANSCODE_MODES.copy)
         ? TRANSCODE_MODES.copy
@@ -235,7 +238,8 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
     } catch (err) {
       const failure = classifyJobFailure(err);
       const unfinished = plan ? plan.qualities.filter((q) => !completed.some((r) => r.name === q)) : [];
-      for (const quality of unfinished.length ? unfinished : [SOURCE_QUALITY]) metrics.error(quality, failure.type);
+      for (const quality of unfinished.length ? unfinished : [SOURCE_QUALITY])
+        metrics.error(quality, failure.type);
       for (const span of rungSpans.values()) {
         failSpan(span, err, failure.type);
         span.end();

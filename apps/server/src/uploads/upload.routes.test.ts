@@ -24,15 +24,26 @@ async function upload(body: { payload: Buffer; headers: Record<string, string> }
 async function snapshot() {
   const items = await t.cc.store.listItems(courseId);
   const jobs = await t.cc.store.listJobs();
-  const uploads = existsSync(path.join(t.dataDir, 'uploads')) ? await readdir(path.join(t.dataDir, 'uploads')) : [];
-  return { items: items.map((i) => i.id).sort(), jobs: jobs.map((j) => j.id).sort(), uploads: uploads.sort() };
+  const uploads = existsSync(path.join(t.dataDir, 'uploads'))
+    ? await readdir(path.join(t.dataDir, 'uploads'))
+    : [];
+  return {
+    items: items.map((i) => i.id).sort(),
+    jobs: jobs.map((j) => j.id).sort(),
+    uploads: uploads.sort(),
+  };
 }
 
 beforeAll(async () => {
   clip = await testClip({ seconds: 2, width: 320, height: 240 });
   // A small limit lets the over-the-limit test stay small; the clip is well under it.
   t = await startTestServer({ upload: { maxBytes: 2 * 1024 * 1024 } }, { startQueue: false });
-  const res = await t.cc.app.inject({ method: 'POST', url: '/api/courses', headers: t.auth, payload: { title: 'C' } });
+  const res = await t.cc.app.inject({
+    method: 'POST',
+    url: '/api/courses',
+    headers: t.auth,
+    payload: { title: 'C' },
+  });
   courseId = (res.json() as { course: { id: string } }).course.id;
   const ok = await upload(await multipartBody(clip, { title: 'Existing lecture' }));
   expect(ok.statusCode).toBe(201);
@@ -47,7 +58,10 @@ describe('POST /api/courses/:id/uploads', () => {
   it('stores the file, creates the item and queues its job', async () => {
     const res = await upload(await multipartBody(clip, { title: 'Week 1' }));
     expect(res.statusCode).toBe(201);
-    const body = res.json() as { item: { id: string; title: string; status: string; durationSeconds: number }; job: { state: string } };
+    const body = res.json() as {
+      item: { id: string; title: string; status: string; durationSeconds: number };
+      job: { state: string };
+    };
     expect(body.item).toMatchObject({ title: 'Week 1', status: 'processing' });
     expect(body.item.durationSeconds).toBeGreaterThan(1.5);
     expect(body.job.state).toBe('queued');
@@ -58,9 +72,27 @@ describe('POST /api/courses/:id/uploads', () => {
     expect(res.headers.location).toBe(`/api/items/${body.item.id}`);
   });
 
-  const badInputs: [string, () => Promise<{ payload: Buffer; headers: Record<string, string> }>, number, string, RegExp][] = [
-    ['a non-media file', async () => multipartBody(await notMediaFile()), 422, 'invalid_media', /not a media file/],
-    ['an empty file', () => multipartBody({ name: 'empty.mp4', content: Buffer.alloc(0) }), 400, 'empty_file', /empty/],
+  const badInputs: [
+    string,
+    () => Promise<{ payload: Buffer; headers: Record<string, string> }>,
+    number,
+    string,
+    RegExp,
+  ][] = [
+    [
+      'a non-media file',
+      async () => multipartBody(await notMediaFile()),
+      422,
+      'invalid_media',
+      /not a media file/,
+    ],
+    [
+      'an empty file',
+      () => multipartBody({ name: 'empty.mp4', content: Buffer.alloc(0) }),
+      400,
+      'empty_file',
+      /empty/,
+    ],
     [
       'a truncated MP4',
       async () => {
@@ -87,21 +119,26 @@ describe('POST /api/courses/:id/uploads', () => {
     ],
   ];
 
-  it.each(badInputs)('rejects %s with a clear error and changes nothing', async (_name, make, status, code, message) => {
-    const before = await snapshot();
-    const res = await upload(await make());
-    expect(res.statusCode).toBe(status);
-    const err = (res.json() as { error: { code: string; message: string } }).error;
-    expect(err.code).toBe(code);
-    expect(err.message).toMatch(message);
-    expect(await snapshot()).toEqual(before);
-    expect((await t.cc.store.getItem(otherItemId))?.status).toBe('processing');
-  });
+  it.each(badInputs)(
+    'rejects %s with a clear error and changes nothing',
+    async (_name, make, status, code, message) => {
+      const before = await snapshot();
+      const res = await upload(await make());
+      expect(res.statusCode).toBe(status);
+      const err = (res.json() as { error: { code: string; message: string } }).error;
+      expect(err.code).toBe(code);
+      expect(err.message).toMatch(message);
+      expect(await snapshot()).toEqual(before);
+      expect((await t.cc.store.getItem(otherItemId))?.status).toBe('processing');
+    },
+  );
 
   it('rejects a malformed multipart body', async () => {
     const before = await snapshot();
     const res = await upload({
-      payload: Buffer.from('--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc'),
+      payload: Buffer.from(
+        '--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.mp4"\r\n\r\nabc',
+      ),
       headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
     });
     expect(res.statusCode).toBe(400);
@@ -130,7 +167,9 @@ describe('POST /api/courses/:id/uploads', () => {
     const body = await multipartBody(clip);
     const none = await t.cc.app.inject({ method: 'POST', url: `/api/courses/${courseId}/uploads`, ...body });
     expect(none.statusCode).toBe(401);
-    expect(none.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/Missing/) } });
+    expect(none.json()).toMatchObject({
+      error: { code: 'unauthorized', message: expect.stringMatching(/Missing/) },
+    });
     expect(none.headers['www-authenticate']).toMatch(/Bearer/);
     const wrong = await t.cc.app.inject({
       method: 'POST',
@@ -139,13 +178,23 @@ describe('POST /api/courses/:id/uploads', () => {
       payload: body.payload,
     });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.stringMatching(/wrong/) } });
+    expect(wrong.json()).toMatchObject({
+      error: { code: 'unauthorized', message: expect.stringMatching(/wrong/) },
+    });
   });
 
   it('answers 507 when the disk is too full, before reading the body', async () => {
-    const full = await startTestServer({ upload: { minFreeBytes: 1024 } }, { startQueue: false, freeBytes: async () => 10 });
+    const full = await startTestServer(
+      { upload: { minFreeBytes: 1024 } },
+      { startQueue: false, freeBytes: async () => 10 },
+    );
     try {
-      const c = await full.cc.app.inject({ method: 'POST', url: '/api/courses', headers: full.auth, payload: { title: 'C' } });
+      const c = await full.cc.app.inject({
+        method: 'POST',
+        url: '/api/courses',
+        headers: full.auth,
+        payload: { title: 'C' },
+      });
       const id = (c.json() as { course: { id: string } }).course.id;
       const body = await multipartBody(clip);
       const res = await full.cc.app.inject({
@@ -155,7 +204,9 @@ describe('POST /api/courses/:id/uploads', () => {
         payload: body.payload,
       });
       expect(res.statusCode).toBe(507);
-      expect(res.json()).toMatchObject({ error: { code: 'insufficient_storage', details: { freeBytes: 10 } } });
+      expect(res.json()).toMatchObject({
+        error: { code: 'insufficient_storage', details: { freeBytes: 10 } },
+      });
       expect(await full.cc.store.listItems(id)).toEqual([]);
     } finally {
       await full.close();
