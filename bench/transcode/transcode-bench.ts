@@ -1,5 +1,5 @@
-// bench/transcode: the same 1080p source through (a) coursecast's pipeline (probe, plan, one ffmpeg for
-// the ladder with progress parsing, per-rung watching, master rewrite, poster, spans and metrics),
+// bench/transcode: the same 1080p source through (a) coursecast's job runner (probe, plan, one ffmpeg
+// for the ladder, progress parsing, per-rung watching, master rewrite, poster, publish, store, spans),
 // (b) the raw ffmpeg CLI running the identical ladder command, and (c) the naive design of one ffmpeg
 // per rung in parallel. Alternating order, N runs each; medians and ratios on the last line.
 import { spawn } from 'node:child_process';
@@ -15,10 +15,13 @@ import {
   generateTestClip,
   planLadder,
   probeMedia,
-  transcodeVodHls,
   type LadderPlan,
 } from '@coursecast/media';
+import { createMediaPaths } from '../../apps/server/src/catalog/media-paths.js';
+import { newId, openDuckDbCatalogStore } from '../../apps/server/src/store/index.js';
 import { createTelemetry } from '../../apps/server/src/telemetry/telemetry.js';
+import { createTranscodeMetrics } from '../../apps/server/src/transcoding/transcode-metrics.js';
+import { createTranscodeRunner } from '../../apps/server/src/transcoding/transcode-runner.js';
 import { loadConfig } from '../../apps/server/src/config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -78,24 +81,46 @@ export async function main(args: string[]): Promise<object> {
   const telemetry = createTelemetry(config.telemetry, 'bench', {
     spanProcessors: [new SimpleSpanProcessor(spans)],
   });
+  const store = await openDuckDbCatalogStore({ path: ':memory:' });
+  const course = await store.createCourse({ id: newId('crs'), title: 'bench', description: '' });
+  const metrics = createTranscodeMetrics(telemetry.meter, {
+    counts: () => ({ queued: 0, running: 1, succeeded: 0, failed: 0, cancelled: 0 }),
+    queueDepth: () => 0,
+  });
 
   const out = path.join(cacheDir, 'out');
   const variants = {
+    // The real job runner (probe, plan, ladder, publish, store writes, spans, metrics); only the
+    // data dir differs, so each run's output lands in its own folder.
     coursecast: async (dir: string) => {
-      const span = telemetry.tracer.startSpan('content.transcode_video');
-      const info = await probeMedia(source, { ffprobePath: FFPROBE });
-      const p = planLadder(info, ladderOptions);
-      await transcodeVodHls({
-        input: source,
-        outDir: dir,
-        plan: p,
-        durationSeconds: info.durationSeconds,
+      const paths = createMediaPaths(dir);
+      const runner = createTranscodeRunner({
+        store,
+        paths,
+        tracer: telemetry.tracer,
+        metrics,
         ffmpegPath: FFMPEG,
+        ffprobePath: FFPROBE,
+        ladder: ladderOptions,
         timeoutMs: 30 * 60_000,
-        onProgress: () => undefined,
-        onRungComplete: (r) => telemetry.tracer.startSpan(`content.transcode_${r.name}`).end(),
       });
-      span.end();
+      const itemId = newId('itm');
+      await store.createItemWithJob(
+        {
+          id: itemId,
+          courseId: course.id,
+          kind: 'video',
+          title: 'bench',
+          sourceFile: source,
+          sourceBytes: null,
+          sourceInfo: null,
+          durationSeconds: null,
+        },
+        { id: newId('job'), itemId, maxAttempts: 1 },
+      );
+      const job = await store.claimNextJob();
+      if (!job) throw new Error('no job to run');
+      await runner({ job, signal: new AbortController().signal, progress: () => undefined });
     },
     raw: async (dir: string) => {
       await mkdir(dir, { recursive: true });
@@ -126,6 +151,7 @@ export async function main(args: string[]): Promise<object> {
   }
   await rm(out, { recursive: true, force: true });
   await telemetry.shutdown();
+  await store.close();
   const med = { coursecast: median(times.coursecast), raw: median(times.raw), naive: median(times.naive) };
   const r3 = (x: number): number => Math.round(x * 1000) / 1000;
   return {

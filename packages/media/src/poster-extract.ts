@@ -21,12 +21,18 @@ export interface PosterOptions {
 /** Share of the duration where the poster is taken: past a title fade-in, early enough to be representative. */
 export const POSTER_POSITION = 0.1;
 
-/** Pure: the argv for one JPEG frame at `atSeconds`, seeked on the input (fast: no decoding up to it). */
+/**
+ * Pure: the argv for one JPEG frame at `atSeconds`, seeked on the input. Only the keyframe at or before
+ * that time is decoded (no accurate seek, non-key frames skipped): with long source GOPs an accurate
+ * seek decodes seconds of video for a thumbnail.
+ */
 export function buildPosterArgs(opts: PosterOptions): string[] {
   const maxWidth = opts.maxWidth ?? 640;
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
+    '-noaccurate_seek',
     '-ss', opts.atSeconds.toFixed(3),
+    '-skip_frame', 'nokey',
     '-i', `file:${opts.input}`,
     '-map', '0:v:0',
     '-frames:v', '1',
