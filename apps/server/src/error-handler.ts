@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, errorBody } from './errors.js';
+import { StoreError } from './store/index.js';
 
 /** Fastify and plugin error codes we translate into our own codes. */
 const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
@@ -21,6 +22,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    }
+    // A row that vanished or clashed between our check and the write (e.g. a course deleted mid-upload).
+    if (err instanceof StoreError && (err.code === 'not_found' || err.code === 'conflict')) {
+      return reply.status(err.code === 'not_found' ? 404 : 409).send(errorBody(err.code, err.message));
     }
     const fe = err as FastifyError;
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
