@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../config.js';
-import { multipartBody } from '../test-support/multipart.js';
+import { createCourse, uploadLecture } from '../test-support/api-calls.js';
 import { testClip } from '../test-support/media-fixtures.js';
 import { findProcesses, waitForProcess } from '../test-support/processes.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
@@ -21,27 +21,8 @@ async function server(overrides: ConfigInput = {}, startQueue = true, dataDir?: 
   return t;
 }
 
-async function course(t: TestServer): Promise<string> {
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/courses',
-    headers: t.auth,
-    payload: { title: 'C' },
-  });
-  return (res.json() as { course: { id: string } }).course.id;
-}
-
-async function upload(t: TestServer, courseId: string, file: string) {
-  const body = await multipartBody(file);
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: `/api/courses/${courseId}/uploads`,
-    headers: { ...t.auth, ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { item: { id: string }; job: { id: string } };
-}
+const course = (t: TestServer) => createCourse(t);
+const upload = (t: TestServer, courseId: string, file: string) => uploadLecture(t, courseId, file);
 
 async function stagingDirs(t: TestServer, itemId: string): Promise<string[]> {
   const dir = path.join(t.dataDir, 'media', itemId);

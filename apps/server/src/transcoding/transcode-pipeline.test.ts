@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { multipartBody } from '../test-support/multipart.js';
+import { createCourse, uploadLecture } from '../test-support/api-calls.js';
 import { testClip } from '../test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { waitForJob } from '../test-support/wait.js';
@@ -11,28 +11,14 @@ let t: TestServer;
 let courseId: string;
 let clip: string;
 
-async function uploadClip(file = clip, title = 'Lecture') {
-  const body = await multipartBody(file, { title });
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: `/api/courses/${courseId}/uploads`,
-    headers: { ...t.auth, ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { item: { id: string }; job: { id: string } };
+function uploadClip(file = clip, title = 'Lecture') {
+  return uploadLecture(t, courseId, file, title);
 }
 
 beforeAll(async () => {
   clip = await testClip({ seconds: 3, width: 640, height: 360 });
   t = await startTestServer();
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/courses',
-    headers: t.auth,
-    payload: { title: 'C' },
-  });
-  courseId = (res.json() as { course: { id: string } }).course.id;
+  courseId = await createCourse(t);
 });
 afterAll(async () => {
   await t?.close();

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCourse, postUpload } from '../test-support/api-calls.js';
 import { multipartBody } from '../test-support/multipart.js';
 import { notMediaFile, testClip } from '../test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
@@ -11,13 +12,8 @@ let courseId: string;
 let otherItemId: string;
 let clip: string;
 
-async function upload(body: { payload: Buffer; headers: Record<string, string> }, course = courseId) {
-  return t.cc.app.inject({
-    method: 'POST',
-    url: `/api/courses/${course}/uploads`,
-    headers: { ...t.auth, ...body.headers },
-    payload: body.payload,
-  });
+function upload(body: Awaited<ReturnType<typeof multipartBody>>, course = courseId) {
+  return postUpload(t, course, body);
 }
 
 /** The store and the disk, to prove a rejected upload changed neither. */
@@ -38,13 +34,7 @@ beforeAll(async () => {
   clip = await testClip({ seconds: 2, width: 320, height: 240 });
   // A small limit lets the over-the-limit test stay small; the clip is well under it.
   t = await startTestServer({ upload: { maxBytes: 2 * 1024 * 1024 } }, { startQueue: false });
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/courses',
-    headers: t.auth,
-    payload: { title: 'C' },
-  });
-  courseId = (res.json() as { course: { id: string } }).course.id;
+  courseId = await createCourse(t);
   const ok = await upload(await multipartBody(clip, { title: 'Existing lecture' }));
   expect(ok.statusCode).toBe(201);
   otherItemId = (ok.json() as { item: { id: string } }).item.id;
@@ -189,20 +179,8 @@ describe('POST /api/courses/:id/uploads', () => {
       { startQueue: false, freeBytes: async () => 10 },
     );
     try {
-      const c = await full.cc.app.inject({
-        method: 'POST',
-        url: '/api/courses',
-        headers: full.auth,
-        payload: { title: 'C' },
-      });
-      const id = (c.json() as { course: { id: string } }).course.id;
-      const body = await multipartBody(clip);
-      const res = await full.cc.app.inject({
-        method: 'POST',
-        url: `/api/courses/${id}/uploads`,
-        headers: { ...full.auth, ...body.headers },
-        payload: body.payload,
-      });
+      const id = await createCourse(full);
+      const res = await postUpload(full, id, await multipartBody(clip));
       expect(res.statusCode).toBe(507);
       expect(res.json()).toMatchObject({
         error: { code: 'insufficient_storage', details: { freeBytes: 10 } },
