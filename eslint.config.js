@@ -33,6 +33,7 @@ export default tseslint.config(
     files: [
       'apps/server/src/config.ts',
       'apps/server/src/test-support/**',
+      'packages/*/src/test-support/**',
       'scripts/**',
       'bench/**',
       '**/*.test.ts',

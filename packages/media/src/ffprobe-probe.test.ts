@@ -3,23 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from './ffprobe-probe.js';
-import { MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
 import { generateTestClip } from './test-clip-generate.js';
+import { FFMPEG, FFPROBE, rejection } from './test-support/media-test-kit.js';
 
-const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
-const FFPROBE = process.env.FFPROBE_PATH ?? '/usr/bin/ffprobe';
 let dir = '';
 let clip = '';
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cc-probe-'));

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInitSegment } from './init-segment-codecs.js';
 import { generateTestClip } from './test-clip-generate.js';
+import { FFMPEG } from './test-support/media-test-kit.js';
 
-const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cc-init-'));

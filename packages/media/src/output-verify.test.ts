@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MediaError } from './media-error.js';
 import { verifyLadderOutput } from './output-verify.js';
 import type { RungSnapshot } from './rung-watch.js';
+import { rejection } from './test-support/media-test-kit.js';
 
 const snap = (over: Partial<RungSnapshot> = {}): RungSnapshot => ({
   name: '720p',
@@ -15,15 +15,6 @@ const snap = (over: Partial<RungSnapshot> = {}): RungSnapshot => ({
 });
 const plenty = () => Promise.resolve(10 * 1024 ** 3);
 const full = () => Promise.resolve(4096);
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
-}
 
 describe('verifyLadderOutput', () => {
   it('accepts finished, non-empty variants', async () => {

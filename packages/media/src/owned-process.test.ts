@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess, type OwnedProcessResult } from './owned-process.js';
 import { StderrTail } from './stderr-tail.js';
+import { rejection } from './test-support/media-test-kit.js';
 
 const NODE = process.execPath;
 
@@ -17,15 +17,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
 }
 
 describe('runOwnedProcess', () => {

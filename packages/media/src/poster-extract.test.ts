@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOwnedProcess } from './owned-process.js';
 import { buildPosterArgs, extractPoster } from './poster-extract.js';
 import { generateTestClip } from './test-clip-generate.js';
+import { FFMPEG, FFPROBE } from './test-support/media-test-kit.js';
 
-const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
-const FFPROBE = process.env.FFPROBE_PATH ?? '/usr/bin/ffprobe';
 let dir = '';
 let clip = '';
 

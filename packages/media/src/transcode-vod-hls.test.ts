@@ -6,15 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from './ffprobe-probe.js';
 import { parseVariantPlaylist } from './hls-playlist-parse.js';
 import { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions, type LadderPlan } from './ladder-plan.js';
-import { MediaError } from './media-error.js';
 import type { MediaInfo } from './media-info.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
 import { generateTestClip } from './test-clip-generate.js';
 import type { RungResult, TranscodeOptions, TranscodeProgress } from './transcode-types.js';
 import { transcodeVodHls } from './transcode-vod-hls.js';
-
-const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
-const FFPROBE = process.env.FFPROBE_PATH ?? '/usr/bin/ffprobe';
+import { FFMPEG, FFPROBE, rejection } from './test-support/media-test-kit.js';
 
 let dir = '';
 const clips = { av: '', audioOnly: '', videoOnly: '', copyable: '' };
@@ -73,15 +70,6 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function rejection(p: Promise<unknown>): Promise<MediaError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaError);
-  return err as MediaError;
 }
 
 function alive(pid: number): boolean {
