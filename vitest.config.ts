@@ -7,6 +7,8 @@ export default defineConfig({
     // never run against a stale dist/.
     conditions: ['source'],
   },
+  // Tests run in Vite's SSR environment, which takes its conditions from here, not from resolve.
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -2,7 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { publicBaseUrl, type Config } from './config.js';
-import { mediaRoutes } from './delivery/media.routes.js';
+import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
+import type { EdgeNode } from './delivery/edge-node.js';
+import { edgeRoutes } from './delivery/edge.routes.js';
+import { originRoutes } from './delivery/origin.routes.js';
 import { installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
 import { telemetryRoutes } from './telemetry/telemetry.routes.js';
@@ -21,6 +24,11 @@ export interface AppDeps {
   telemetry: Telemetry;
   paths: MediaPaths;
   adminToken: string;
+  delivery: DeliveryTelemetry;
+  /** The embedded edge on /media/; null: the origin answers /media/ directly. */
+  edge: EdgeNode | null;
+  /** Drops an item from every edge (embedded and remote). */
+  purge: (itemId: string) => void;
   logger?: FastifyServerOptions['logger'];
   /** Overrides the volume free-space probe (tests simulate a full disk with it). */
   freeBytes?: (dir: string) => Promise<number>;
@@ -46,14 +54,33 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(telemetryRoutes, { telemetry: deps.telemetry });
-  await app.register(catalogRoutes, common);
+  await app.register(catalogRoutes, {
+    ...common,
+    maxAttempts: deps.config.transcode.maxAttempts,
+    onContentRemoved: deps.purge,
+  });
   await app.register(uploadRoutes, {
     ...common,
     config: deps.config,
     ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
   });
   await app.register(jobRoutes, { ...common, events: deps.events });
-  await app.register(mediaRoutes, { mediaRoot: deps.paths.mediaRoot });
+  await app.register(originRoutes, {
+    store: deps.store,
+    paths: deps.paths,
+    telemetry: deps.delivery,
+    region: deps.config.delivery.originRegion,
+    servePublic: deps.edge === null,
+  });
+  if (deps.edge) {
+    await app.register(edgeRoutes, {
+      cache: deps.edge.cache,
+      fetcher: deps.edge.fetcher,
+      telemetry: deps.delivery,
+      serverName: deps.config.delivery.serverName,
+      duressInflight: deps.config.delivery.duressInflight,
+    });
+  }
   return app;
 }
 

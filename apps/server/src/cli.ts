@@ -2,8 +2,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MediaError } from '@coursecast/media';
 import { demoCommand } from './cli/demo-command.js';
 import { transcodeCommand } from './cli/transcode-command.js';
-import { ConfigError, describeConfig, loadConfig, type Config, type ConfigInput } from './config.js';
-import { createCoursecast, type Coursecast } from './main.js';
+import { asBytes, ConfigError, describeConfig, loadConfig, type Config, type ConfigInput } from './config.js';
+import { createEdgeServer } from './delivery/edge-server.js';
+import { createCoursecast, serverVersion } from './main.js';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -33,9 +34,16 @@ interface GlobalOptions {
   dataDir?: string;
 }
 
-function configFrom(program: Command): Config {
+function parseBytes(value: string): number {
+  const n = asBytes(value);
+  if (typeof n !== 'number' || n <= 0) throw new InvalidArgumentError('must be a size, e.g. 512M or 2G');
+  return n;
+}
+
+function configFrom(program: Command, extra: ConfigInput = {}): Config {
   const opts = program.opts<GlobalOptions>();
   const overrides: ConfigInput = {
+    ...extra,
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.host ? { host: opts.host } : {}),
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
@@ -44,13 +52,11 @@ function configFrom(program: Command): Config {
 }
 
 /** Keeps a server up until SIGINT/SIGTERM, then shuts down gracefully. */
-function serveUntilSignal(cc: Coursecast): Promise<number> {
+function serveUntilSignal(server: { close(): Promise<void> }, note: string): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string): void => {
-      process.stderr.write(
-        `\n${signal}: shutting down (running jobs get ${cc.config.transcode.shutdownGraceSeconds} s)...\n`,
-      );
-      cc.close().then(
+      process.stderr.write(`\n${signal}: shutting down${note}...\n`);
+      server.close().then(
         () => resolve(0),
         (err: unknown) => {
           process.stderr.write(`shutdown failed: ${String(err)}\n`);
@@ -61,6 +67,17 @@ function serveUntilSignal(cc: Coursecast): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+}
+
+function running(config: Config): string {
+  return ` (running jobs get ${config.transcode.shutdownGraceSeconds} s)`;
+}
+
+interface EdgeOptions {
+  origin: string;
+  cacheSize?: number;
+  region?: string;
+  name?: string;
 }
 
 /** The `coursecast` command line; resolves to the exit code. */
@@ -86,7 +103,7 @@ export async function runCli(argv: string[]): Promise<number> {
       if (cc.admin.source === 'generated') {
         process.stderr.write(`admin token (generated, kept in ${cc.admin.file}): ${cc.admin.token}\n`);
       }
-      code = await serveUntilSignal(cc);
+      code = await serveUntilSignal(cc, running(cc.config));
     });
 
   program
@@ -102,7 +119,7 @@ export async function runCli(argv: string[]): Promise<number> {
         code = demoCode;
         return;
       }
-      code = await serveUntilSignal(cc);
+      code = await serveUntilSignal(cc, running(cc.config));
     });
 
   program
@@ -112,6 +129,30 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--ladder <heights>', 'rung heights, e.g. 1080,720,360', parseLadder)
     .action(async (file: string, opts: { out?: string; ladder?: number[] }) => {
       code = await transcodeCommand(file, opts, configFrom(program));
+    });
+
+  program
+    .command('edge')
+    .description('run an edge cache node (a CDN node) in front of a coursecast origin')
+    .requiredOption('--origin <url>', 'the origin server, e.g. http://origin:8080 (env: COURSECAST_EDGE_ORIGIN)')
+    .option('--cache-size <bytes>', 'memory for cached objects, e.g. 512M (env: COURSECAST_EDGE_CACHE_BYTES)', parseBytes)
+    .option('--region <name>', 'the origin region reported on spans (env: COURSECAST_ORIGIN_REGION)')
+    .option('--name <name>', 'this node in Cache-Status and CMSD (env: COURSECAST_SERVER_NAME)')
+    .action(async (opts: EdgeOptions) => {
+      const config = configFrom(program, {
+        delivery: {
+          origin: opts.origin,
+          ...(opts.cacheSize !== undefined ? { cacheBytes: opts.cacheSize } : {}),
+          ...(opts.region ? { originRegion: opts.region } : {}),
+          ...(opts.name ? { serverName: opts.name } : {}),
+        },
+      });
+      const edge = await createEdgeServer(config, await serverVersion(), { logger: { level: config.logLevel } });
+      const url = await edge.listen();
+      process.stderr.write(
+        `coursecast edge listening on ${url}, origin ${opts.origin}, cache ${config.delivery.cacheBytes} bytes\n`,
+      );
+      code = await serveUntilSignal(edge, '');
     });
 
   program

@@ -68,6 +68,41 @@ export const ConfigSchema = z.strictObject({
         .default('veryfast'),
     })
     .prefault({}),
+  delivery: z
+    .strictObject({
+      /** Run the edge cache in this process in front of the origin on /media/ (false: the origin answers). */
+      edge: z.boolean().default(true),
+      /** Bound of the edge cache's memory, bytes of bodies. */
+      cacheBytes: z
+        .number()
+        .int()
+        .min(1 * MiB)
+        .default(256 * MiB),
+      /** Larger objects are streamed through, never held in memory. */
+      maxObjectBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(32 * MiB),
+      /** An origin answer (headers and body) slower than this is a 504. */
+      originTimeoutMs: z.number().int().min(100).default(10_000),
+      /** How long an expired object may still be served when the origin fails. */
+      staleIfErrorSeconds: z.number().int().nonnegative().default(86_400),
+      /** `cdn.origin_region` on spans: where the origin runs. */
+      originRegion: z.string().min(1).default('local'),
+      /** This server's name in CMSD-Dynamic and Cache-Status. */
+      serverName: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore only')
+        .default('coursecast'),
+      /** A standalone edge's origin base URL (`coursecast edge --origin`). */
+      origin: z.url().optional(),
+      /** Remote edges told to purge an item when it is deleted or re-transcoded (they share the admin token). */
+      purgeEdges: z.array(z.url()).default([]),
+      /** Origin fetches in flight above which responses carry CMSD duress. */
+      duressInflight: z.number().int().min(1).default(64),
+    })
+    .prefault({}),
   telemetry: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),
@@ -79,6 +114,18 @@ export const ConfigSchema = z.strictObject({
       otlpMetricsEndpoint: z.url().optional(),
       otlpHeaders: z.record(z.string(), z.string()).default({}),
       metricExportIntervalMs: z.number().int().min(1000).default(60_000),
+      /** OTel's standard sampler names; the ratio is OTEL_TRACES_SAMPLER_ARG. */
+      sampler: z
+        .enum([
+          'always_on',
+          'always_off',
+          'traceidratio',
+          'parentbased_always_on',
+          'parentbased_always_off',
+          'parentbased_traceidratio',
+        ])
+        .default('parentbased_always_on'),
+      samplerRatio: z.number().min(0).max(1).default(1),
     })
     .prefault({}),
 });
@@ -104,6 +151,18 @@ const asBoolean: Parse = (raw) => {
   return raw;
 };
 const asString: Parse = (raw) => raw;
+const asList: Parse = (raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: GiB };
+/** `268435456`, `256M`, `256MiB`, `1g`: binary units, as cache sizes are usually written. */
+export const asBytes: Parse = (raw) => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(raw);
+  if (!m) return raw;
+  return Math.round(Number(m[1]) * (BYTE_UNITS[m[2]!.toLowerCase()] ?? 1));
+};
 const asNumberList: Parse = (raw) => raw.split(',').map((s) => asNumber(s.trim().replace(/p$/i, '')));
 /** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values percent-encoded (OTel spec). */
 const asHeaders: Parse = (raw) =>
@@ -141,6 +200,15 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_AUDIO_BITRATE: { path: ['transcode', 'audioBitrate'], parse: asNumber },
   COURSECAST_ALLOW_COPY: { path: ['transcode', 'allowCopy'], parse: asBoolean },
   COURSECAST_X264_PRESET: { path: ['transcode', 'preset'], parse: asString },
+  COURSECAST_EDGE: { path: ['delivery', 'edge'], parse: asBoolean },
+  COURSECAST_EDGE_CACHE_BYTES: { path: ['delivery', 'cacheBytes'], parse: asBytes },
+  COURSECAST_EDGE_MAX_OBJECT_BYTES: { path: ['delivery', 'maxObjectBytes'], parse: asBytes },
+  COURSECAST_ORIGIN_TIMEOUT_MS: { path: ['delivery', 'originTimeoutMs'], parse: asNumber },
+  COURSECAST_STALE_IF_ERROR_SECONDS: { path: ['delivery', 'staleIfErrorSeconds'], parse: asNumber },
+  COURSECAST_ORIGIN_REGION: { path: ['delivery', 'originRegion'], parse: asString },
+  COURSECAST_SERVER_NAME: { path: ['delivery', 'serverName'], parse: asString },
+  COURSECAST_PURGE_EDGES: { path: ['delivery', 'purgeEdges'], parse: asList },
+  COURSECAST_EDGE_ORIGIN: { path: ['delivery', 'origin'], parse: asString },
   OTEL_SERVICE_NAME: { path: ['telemetry', 'serviceName'], parse: asString },
   OTEL_SDK_DISABLED: { path: ['telemetry', 'disabled'], parse: asBoolean },
   COURSECAST_PROMETHEUS: { path: ['telemetry', 'prometheus'], parse: asBoolean },
@@ -148,6 +216,8 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { path: ['telemetry', 'otlpTracesEndpoint'], parse: asString },
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: { path: ['telemetry', 'otlpMetricsEndpoint'], parse: asString },
   OTEL_EXPORTER_OTLP_HEADERS: { path: ['telemetry', 'otlpHeaders'], parse: asHeaders, secret: true },
+  OTEL_TRACES_SAMPLER: { path: ['telemetry', 'sampler'], parse: asString },
+  OTEL_TRACES_SAMPLER_ARG: { path: ['telemetry', 'samplerRatio'], parse: asNumber },
   OTEL_METRIC_EXPORT_INTERVAL: { path: ['telemetry', 'metricExportIntervalMs'], parse: asNumber },
 };
 

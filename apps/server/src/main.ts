@@ -5,6 +5,10 @@ import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
 import { publicBaseUrl, type Config } from './config.js';
+import { createDeliveryTelemetry, type DeliveryTelemetry } from './delivery/delivery-telemetry.js';
+import { createEdgeNode, type EdgeNode } from './delivery/edge-node.js';
+import { createInProcessOriginClient } from './delivery/origin-client.js';
+import { createPurgeNotifier } from './delivery/purge-notifier.js';
 import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
 import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
 import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
@@ -22,6 +26,8 @@ export interface Coursecast {
   telemetry: Telemetry;
   paths: MediaPaths;
   admin: ResolvedAdminToken;
+  /** The embedded edge cache; null when `delivery.edge` is off and the origin answers /media/ itself. */
+  edge: EdgeNode | null;
   /** Base URL once listening. */
   url(): string;
   listen(): Promise<string>;
@@ -60,6 +66,23 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     warn: (o, m) => appRef?.log.warn(o, m),
     error: (o, m) => appRef?.log.error(o, m),
   };
+  const delivery: DeliveryTelemetry = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
+  // The embedded edge reaches the origin routes of this same app through inject: no socket, same code path.
+  const edge = config.delivery.edge
+    ? createEdgeNode(
+        config.delivery,
+        delivery,
+        createInProcessOriginClient((o) => {
+          if (!appRef) throw new Error('the app is not built yet');
+          return appRef.inject(o);
+        }),
+      )
+    : null;
+  const notifyEdges = createPurgeNotifier(config.delivery.purgeEdges, admin.token, logger);
+  const purge = (itemId: string): void => {
+    edge?.purgeItem(itemId);
+    notifyEdges(itemId);
+  };
   const runJob: JobRunner = (ctx) => runner(ctx);
   const queue = createJobQueue({
     store,
@@ -86,6 +109,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       preset: config.transcode.preset,
     },
     timeoutMs: config.transcode.timeoutSeconds * 1000,
+    onPublished: (itemId) => purge(itemId),
   });
   let app: FastifyInstance;
   try {
@@ -97,6 +121,9 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       telemetry,
       paths,
       adminToken: admin.token,
+      delivery,
+      edge,
+      purge,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });
@@ -118,6 +145,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     telemetry,
     paths,
     admin,
+    edge,
     url: () => publicBaseUrl(config, boundPort(app)),
     async listen() {
       await app.listen({ host: config.host, port: config.port });
@@ -127,6 +155,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       closing ??= (async () => {
         await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
         await app.close();
+        edge?.close();
         await store.close();
         await telemetry.shutdown();
       })();

@@ -4,28 +4,8 @@ import {
   ATTR_CONTENT_TRANSCODE_MODE,
   ATTR_ERROR_TYPE,
 } from './attributes.js';
-
-/** Instrument kinds, as OTel names them. */
-export const INSTRUMENTS = {
-  histogram: 'histogram',
-  counter: 'counter',
-  upDownCounter: 'updowncounter',
-  gauge: 'gauge',
-  observableGauge: 'observable_gauge',
-} as const;
-export type Instrument = (typeof INSTRUMENTS)[keyof typeof INSTRUMENTS];
-
-/** Everything needed to create an instrument and to document it. */
-export interface MetricDefinition {
-  readonly name: string;
-  readonly instrument: Instrument;
-  readonly unit: string;
-  readonly description: string;
-  /** The only attribute keys this metric may carry (all bounded). */
-  readonly attributes: readonly string[];
-  /** Explicit histogram bucket boundaries, when the default ones do not fit the unit. */
-  readonly buckets?: readonly number[];
-}
+import { CDN_METRICS } from './cdn-metrics.js';
+import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 
 /** Wall time of one rung of a transcode, from encoder start to its last segment on disk. */
 export const METRIC_CONTENT_TRANSCODE_DURATION = {
@@ -82,4 +62,5 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   METRIC_CONTENT_TRANSCODE_SPEED,
   METRIC_CONTENT_TRANSCODE_JOBS,
   METRIC_CONTENT_TRANSCODE_QUEUE_DEPTH,
+  ...CDN_METRICS,
 ];

@@ -9,3 +9,8 @@ export const SPAN_CONTENT_PROBE = 'content.probe';
 export function spanContentTranscodeQuality(quality: string): string {
   return `content.transcode_${quality}`;
 }
+
+/** One request for a delivered object at the edge or the origin (seed: content.serve_request). */
+export const SPAN_CONTENT_SERVE_REQUEST = 'content.serve_request';
+/** The edge's request to the origin on a miss or revalidation (seed: content.origin_fetch). */
+export const SPAN_CONTENT_ORIGIN_FETCH = 'content.origin_fetch';

@@ -43,3 +43,55 @@ export const ITEM_STATUSES = {
   failed: 'failed',
 } as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[keyof typeof ITEM_STATUSES];
+
+/** Classes of delivered objects: the `content.type` attribute of delivery spans and metrics. */
+export const CONTENT_OBJECT_TYPES = {
+  playlist: 'playlist',
+  init: 'init',
+  videoSegment: 'video_segment',
+  audioSegment: 'audio_segment',
+  image: 'image',
+  captions: 'captions',
+  document: 'document',
+  interactive: 'interactive',
+  other: 'other',
+} as const;
+export type ContentObjectType = (typeof CONTENT_OBJECT_TYPES)[keyof typeof CONTENT_OBJECT_TYPES];
+
+/** Edge cache outcome of a request (`cdn.cache_status`; the seed's HIT/MISS/EXPIRED plus STALE). */
+export const CDN_CACHE_STATUSES = {
+  /** Fresh in the edge's memory. */
+  hit: 'HIT',
+  /** Not in the cache: fetched from the origin. */
+  miss: 'MISS',
+  /** In the cache but expired: revalidated or refetched from the origin. */
+  expired: 'EXPIRED',
+  /** Expired and served anyway (stale-while-revalidate, or the origin failed: stale-if-error). */
+  stale: 'STALE',
+} as const;
+export type CdnCacheStatus = (typeof CDN_CACHE_STATUSES)[keyof typeof CDN_CACHE_STATUSES];
+
+/** Where a response body came from (`cdn.served_from`). */
+export const CDN_SERVED_FROM = { edge: 'edge', origin: 'origin' } as const;
+export type CdnServedFrom = (typeof CDN_SERVED_FROM)[keyof typeof CDN_SERVED_FROM];
+
+/** Why an object left the edge cache. */
+export const CDN_EVICTION_REASONS = { capacity: 'capacity', purge: 'purge' } as const;
+export type CdnEvictionReason = (typeof CDN_EVICTION_REASONS)[keyof typeof CDN_EVICTION_REASONS];
+
+/** `error.type` classes of a failed origin fetch. */
+export const CDN_ORIGIN_ERROR_TYPES = {
+  /** No answer in time (the edge answers 504). */
+  timeout: 'timeout',
+  /** Connection refused or reset, DNS failure (502). */
+  unreachable: 'unreachable',
+  /** The origin answered 5xx (passed on). */
+  serverError: 'origin_5xx',
+  /** The response broke off or was malformed (502). */
+  badResponse: 'bad_response',
+} as const;
+export type CdnOriginErrorType = (typeof CDN_ORIGIN_ERROR_TYPES)[keyof typeof CDN_ORIGIN_ERROR_TYPES];
+
+/** How CMCD reached the server (`cdn.cmcd.source`). */
+export const CMCD_SOURCES = { query: 'query', header: 'header' } as const;
+export type CmcdSource = (typeof CMCD_SOURCES)[keyof typeof CMCD_SOURCES];

@@ -15,6 +15,10 @@ export interface CatalogRoutesDeps {
   paths: MediaPaths;
   adminToken: string;
   baseUrl: () => string;
+  /** Attempts a re-transcode job gets. */
+  maxAttempts: number;
+  /** Called once an item's files are gone (the edge purges what it cached). */
+  onContentRemoved?: (itemId: string) => void;
 }
 
 const NewCourseBody = z.strictObject({
@@ -72,6 +76,19 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
       rm(paths.uploadDir(id), { recursive: true, force: true }),
       rm(paths.itemMediaDir(id), { recursive: true, force: true }),
     ]);
+    deps.onContentRemoved?.(id);
     return reply.status(204).send();
+  });
+
+  // Re-transcode (new ladder settings, a failed item): the old version stays served until the new one
+  // is published, then its files are removed and the edge purges them.
+  app.post('/api/items/:id/transcode', admin, async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const item = await store.getItem(id);
+    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    if (!item.sourceFile) throw new AppError('conflict', `item ${id} has no source to transcode`);
+    const job = await store.createJob({ id: newId('job'), itemId: id, maxAttempts: deps.maxAttempts });
+    queue.notify();
+    return reply.status(202).send({ job });
   });
 };

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { Item, Job, Rendition } from '../store/index.js';
-import { masterPlaylistUrlPath, posterUrlPath } from './media-paths.js';
+import { mediaUrlPath } from './media-paths.js';
 
 /** An item as the API returns it: catalog facts, renditions, its latest job, playback links once ready. */
 export interface ItemView {
@@ -12,15 +13,17 @@ export interface ItemView {
 /** Builds the API view; server paths of the source stay private. */
 export function toItemView(item: Item, renditions: Rendition[], job: Job | null, baseUrl: string): ItemView {
   const { sourceFile: _sourceFile, sourceInfo, ...rest } = item;
-  const ready = item.status === 'ready' && renditions.length > 0;
+  const version = item.status === 'ready' && renditions.length > 0 ? item.mediaVersion : null;
   return {
     item: { ...rest, source: sourceInfo },
     renditions,
     job,
-    playback: ready
+    playback: version
       ? {
-          hls: `${baseUrl}${masterPlaylistUrlPath(item.id)}`,
-          poster: item.posterFile ? `${baseUrl}${posterUrlPath(item.id)}` : null,
+          hls: `${baseUrl}${mediaUrlPath(item.id, version, 'master.m3u8')}`,
+          poster: item.posterFile
+            ? `${baseUrl}${mediaUrlPath(item.id, version, path.posix.basename(item.posterFile))}`
+            : null,
         }
       : null,
   };

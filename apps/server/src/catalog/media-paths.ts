@@ -11,8 +11,11 @@ export interface MediaPaths {
   uploadDir(itemId: string): string;
   /** Directory holding one item's public renditions. */
   itemMediaDir(itemId: string): string;
-  /** The published HLS ladder of an item. */
-  hlsDir(itemId: string): string;
+  /**
+   * One published version of an item's renditions (the HLS ladder, poster...). Versions are immutable
+   * once published: a re-transcode publishes a new one, so a version's URLs can be cached forever.
+   */
+  versionDir(itemId: string, version: string): string;
   /** Where a job writes before publishing; a dot-dir so delivery never serves a half-written ladder. */
   stagingDir(itemId: string, jobId: string): string;
   /** Data-dir-relative path → absolute path. */
@@ -29,19 +32,17 @@ export function createMediaPaths(dataDir: string): MediaPaths {
     mediaRoot,
     uploadDir: (itemId) => path.join(dataDir, 'uploads', itemId),
     itemMediaDir: (itemId) => path.join(mediaRoot, itemId),
-    hlsDir: (itemId) => path.join(mediaRoot, itemId, 'hls'),
+    versionDir: (itemId, version) => path.join(mediaRoot, itemId, version),
     stagingDir: (itemId, jobId) => path.join(mediaRoot, itemId, `.staging-${jobId}`),
     resolve: (relative) => path.resolve(dataDir, relative),
     relative: (absolute) => path.relative(dataDir, absolute),
   };
 }
 
-/** Public URL path of an item's master playlist. */
-export function masterPlaylistUrlPath(itemId: string): string {
-  return `/media/${encodeURIComponent(itemId)}/hls/master.m3u8`;
-}
+/** URL prefix of everything delivered; the origin also answers it under ORIGIN_PREFIX for edges. */
+export const MEDIA_PREFIX = '/media/';
 
-/** Public URL path of an item's poster. */
-export function posterUrlPath(itemId: string): string {
-  return `/media/${encodeURIComponent(itemId)}/hls/poster.jpg`;
+/** Public URL path of a file in a published version, e.g. `/media/itm_1/job_2/master.m3u8`. */
+export function mediaUrlPath(itemId: string, version: string, file: string): string {
+  return `${MEDIA_PREFIX}${encodeURIComponent(itemId)}/${encodeURIComponent(version)}/${file}`;
 }

@@ -25,6 +25,8 @@ export interface Item {
   sourceInfo: Record<string, unknown> | null;
   durationSeconds: number | null;
   posterFile: string | null;
+  /** Directory name (under the item's media dir) of the published renditions; null until published. */
+  mediaVersion: string | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;
@@ -77,7 +79,7 @@ export type NewItem = Pick<
 /** What a caller supplies to create a job; it starts 'queued', runnable now. */
 export type NewJob = Pick<Job, 'id' | 'itemId' | 'maxAttempts'>;
 /** The mutable fields of an item. */
-export type ItemPatch = Partial<Pick<Item, 'status' | 'error' | 'posterFile' | 'title' | 'durationSeconds'>>;
+export type ItemPatch = Partial<Pick<Item, 'status' | 'error' | 'posterFile' | 'mediaVersion' | 'title' | 'durationSeconds'>>;
 /** The mutable fields of a job. */
 export type JobPatch = Partial<
   Pick<
@@ -111,6 +113,11 @@ export interface CatalogStore {
   /** One transaction; StoreError 'not_found' (and nothing written) when the course is missing. */
   createItemWithJob(item: NewItem, job: NewJob): Promise<{ item: Item; job: Job }>;
   getItem(id: string): Promise<Item | null>;
+  /**
+   * Queues another job for an existing item (a re-transcode). StoreError 'not_found' when the item is missing,
+   * 'conflict' when the job id exists or the item already has a queued or running job.
+   */
+  createJob(job: NewJob): Promise<Job>;
   /** In upload order (oldest first). */
   listItems(courseId: string): Promise<Item[]>;
   /** Null when the item does not exist. */

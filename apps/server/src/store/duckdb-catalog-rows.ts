@@ -28,7 +28,7 @@ export const COURSE_COLUMNS = 'id, title, description, created_at';
 /** Columns of an Item row. */
 export const ITEM_COLUMNS =
   'id, course_id, kind, title, status, source_file, source_bytes, source_info, duration_seconds, ' +
-  'poster_file, error, created_at, updated_at';
+  'poster_file, media_version, error, created_at, updated_at';
 /** Columns of a Rendition row. */
 export const RENDITION_COLUMNS =
   'item_id, name, width, height, average_bitrate, peak_bitrate, codecs, mode, playlist, segment_count, bytes';
@@ -66,6 +66,7 @@ export function itemFromRow(row: SqlRow): Item {
     sourceInfo: readJsonObject(row, 'source_info'),
     durationSeconds: readNullableNumber(row, 'duration_seconds'),
     posterFile: readNullableString(row, 'poster_file'),
+    mediaVersion: readNullableString(row, 'media_version'),
     error: readNullableString(row, 'error'),
     createdAt: readTimestamp(row, 'created_at'),
     updatedAt: readTimestamp(row, 'updated_at'),

@@ -162,6 +162,36 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
       return selectItem(db, id);
     },
 
+    async createJob(job) {
+      const params: SqlParam[] = [job.id, job.itemId, numberParam(job.maxAttempts, 'maxAttempts'), stamp()];
+      try {
+        return await db.transaction(async (tx) => {
+          const item = await tx.all('SELECT id FROM items WHERE id = $1', [job.itemId]);
+          if (item.length === 0) throw new StoreError('not_found', `no item with id ${job.itemId}`);
+          const active = await tx.all(
+            "SELECT id FROM jobs WHERE item_id = $1 AND state IN ('queued', 'running')",
+            [job.itemId],
+          );
+          if (active.length > 0) {
+            throw new StoreError(
+              'conflict',
+              `item ${job.itemId} already has job ${String(active[0]!['id'])} queued or running`,
+            );
+          }
+          const rows = await tx.all(
+            `INSERT INTO jobs (id, item_id, kind, state, progress, attempts, max_attempts, run_after, ` +
+              `created_at, updated_at) VALUES ($1, $2, 'transcode', 'queued', 0, 0, $3, $4, $4, $4) ` +
+              `RETURNING ${JOB_COLUMNS}`,
+            params,
+          );
+          return jobFromRow(rows[0]!);
+        });
+      } catch (err) {
+        if (err instanceof StoreError && err.message.startsWith(`item ${job.itemId} already has`)) throw err;
+        throw renamedConflict(err, `job ${job.id} already exists`);
+      }
+    },
+
     async listItems(courseId) {
       const rows = await db.all(
         `SELECT ${ITEM_COLUMNS} FROM items WHERE course_id = $1 ORDER BY created_at, seq`,

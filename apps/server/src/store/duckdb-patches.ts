@@ -40,6 +40,7 @@ export const ITEM_PATCH: PatchSpec<ItemPatch> = {
   status: { column: 'status', encode: (v) => v },
   error: { column: 'error', encode: (v) => v },
   posterFile: { column: 'poster_file', encode: (v) => v },
+  mediaVersion: { column: 'media_version', encode: (v) => v },
   title: { column: 'title', encode: (v) => v },
   durationSeconds: { column: 'duration_seconds', encode: (v) => nullableNumberParam(v, 'durationSeconds') },
 };

@@ -2,6 +2,7 @@ import { StoreError } from './catalog-store.js';
 import type { DuckDbDatabase } from './duckdb-database.js';
 import { timestampParam } from './duckdb-values.js';
 import { migration0001Catalog } from './migrations/0001-catalog.js';
+import { migration0002MediaVersion } from './migrations/0002-media-version.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -14,7 +15,10 @@ export interface Migration {
 }
 
 /** The catalog's migrations, in order. Append only. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [migration0001Catalog];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [
+  migration0001Catalog,
+  migration0002MediaVersion,
+];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
 export function migrationLabel(m: Pick<Migration, 'version' | 'name'>): string {

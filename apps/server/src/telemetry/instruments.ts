@@ -1,4 +1,4 @@
-import type { Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
 import { INSTRUMENTS, type MetricDefinition } from '@coursecast/semconv';
 
 /** Creates a histogram from its semconv definition, with the definition's bucket boundaries. */
@@ -25,4 +25,31 @@ export function createObservableGauge(meter: Meter, def: MetricDefinition): Obse
 
 function assertKind(def: MetricDefinition, kind: string): void {
   if (def.instrument !== kind) throw new Error(`${def.name} is a ${def.instrument}, not a ${kind}`);
+}
+
+/**
+ * A counter for hot paths: adds go into a local map (one lookup, no attribute hashing) and the SDK
+ * reads the cumulative totals at collection time through an observable counter. Exported values are
+ * the same monotonic sums a synchronous counter would give.
+ */
+export interface FastCounter {
+  add(value: number, key: string, attributes: Attributes): void;
+}
+
+/** Creates a FastCounter from a counter definition. */
+export function createFastCounter(meter: Meter, def: MetricDefinition): FastCounter {
+  assertKind(def, INSTRUMENTS.counter);
+  const totals = new Map<string, { attributes: Attributes; value: number }>();
+  meter
+    .createObservableCounter(def.name, { unit: def.unit, description: def.description })
+    .addCallback((result) => {
+      for (const t of totals.values()) result.observe(t.value, t.attributes);
+    });
+  return {
+    add(value, key, attributes) {
+      const t = totals.get(key);
+      if (t) t.value += value;
+      else totals.set(key, { attributes, value });
+    },
+  };
 }

@@ -1,9 +1,18 @@
-import type { Meter, Tracer } from '@opentelemetry/api';
+import { ProxyTracerProvider, createNoopMeter, type Meter, type Tracer } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config.js';
 import { createPrometheusEndpoint, type PrometheusEndpoint } from './prometheus-endpoint.js';
@@ -78,7 +87,8 @@ export function createTelemetry(
     }
   }
 
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+  if (config.disabled && spanProcessors.length === 0 && readers.length === 0) return noopTelemetry();
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, sampler: sampler(config) });
   const meterProvider = new MeterProvider({ resource, readers });
 
   return {
@@ -91,5 +101,34 @@ export function createTelemetry(
     async shutdown() {
       await Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
     },
+  };
+}
+
+function sampler(config: Config['telemetry']): Sampler {
+  const ratio = new TraceIdRatioBasedSampler(config.samplerRatio);
+  switch (config.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return ratio;
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: ratio });
+    case 'parentbased_always_on':
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+/** OTEL_SDK_DISABLED: the API's no-op tracer and meter, so instrumented code costs nanoseconds. */
+function noopTelemetry(): Telemetry {
+  return {
+    tracer: new ProxyTracerProvider().getTracer(INSTRUMENTATION_SCOPE),
+    meter: createNoopMeter(),
+    renderPrometheus: null,
+    async forceFlush() {},
+    async shutdown() {},
   };
 }

@@ -26,6 +26,7 @@ afterAll(async () => {
 
 describe('upload → transcode → playback', () => {
   let itemId: string;
+  let masterPath: string;
   let sseBody: string;
 
   beforeAll(async () => {
@@ -68,12 +69,13 @@ describe('upload → transcode → playback', () => {
       expect(r.segmentCount).toBeGreaterThanOrEqual(1);
     }
     expect(view.job).toMatchObject({ state: 'succeeded', progress: 100, attempts: 1 });
-    expect(view.playback?.hls).toMatch(new RegExp(`/media/${itemId}/hls/master\\.m3u8$`));
+    expect(view.playback?.hls).toMatch(new RegExp(`/media/${itemId}/${(view.job as unknown as { id: string }).id}/master\\.m3u8$`));
+    masterPath = new URL(view.playback!.hls).pathname;
     expect(view.playback?.poster).toMatch(/poster\.jpg$/);
   });
 
   it('serves the master playlist with every rung, and its media playlists', async () => {
-    const master = await t.cc.app.inject({ url: `/media/${itemId}/hls/master.m3u8` });
+    const master = await t.cc.app.inject({ url: masterPath });
     expect(master.statusCode).toBe(200);
     expect(master.headers['content-type']).toMatch(/mpegurl/);
     const streams = master.body.match(/#EXT-X-STREAM-INF:[^\n]*/g) ?? [];
@@ -82,7 +84,7 @@ describe('upload → transcode → playback', () => {
     expect(master.body).toMatch(/CODECS="avc1/);
     const variants = master.body.split('\n').filter((l) => l && !l.startsWith('#'));
     expect(variants.length).toBeGreaterThanOrEqual(2);
-    const media = await t.cc.app.inject({ url: `/media/${itemId}/hls/${variants[0]}` });
+    const media = await t.cc.app.inject({ url: masterPath.replace('master.m3u8', variants[0]!) });
     expect(media.statusCode).toBe(200);
     expect(media.body).toMatch(/#EXT-X-ENDLIST/);
     expect(
@@ -140,8 +142,11 @@ describe('upload → transcode → playback', () => {
     expect(existsSync(path.join(t.dataDir, 'media', itemId))).toBe(false);
     expect(existsSync(path.join(t.dataDir, 'uploads', itemId))).toBe(false);
     expect((await t.cc.app.inject({ url: `/api/items/${itemId}` })).statusCode).toBe(404);
-    expect((await t.cc.app.inject({ url: `/media/${itemId}/hls/master.m3u8` })).statusCode).toBe(404);
-    expect((await t.cc.app.inject({ url: `/media/${other.item.id}/hls/master.m3u8` })).statusCode).toBe(200);
+    expect((await t.cc.app.inject({ url: masterPath })).statusCode).toBe(404);
+    const otherView = (await t.cc.app.inject({ url: `/api/items/${other.item.id}` })).json<{
+      playback: { hls: string };
+    }>();
+    expect((await t.cc.app.inject({ url: new URL(otherView.playback.hls).pathname })).statusCode).toBe(200);
     expect(await readdir(path.join(t.dataDir, 'media'))).toEqual([other.item.id]);
   });
 });

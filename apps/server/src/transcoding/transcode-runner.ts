@@ -1,4 +1,4 @@
-import { rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { context, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import {
@@ -54,6 +54,8 @@ export interface TranscodeRunnerDeps {
   ffprobePath: string;
   ladder: LadderOptions;
   timeoutMs: number;
+  /** Called after a new version is published and older ones are removed (the edge purges the item). */
+  onPublished?: (itemId: string) => void;
 }
 
 /** Quality label for failures that happen before a ladder exists (probing the source). */
@@ -218,13 +220,24 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
         },
       });
 
-      await publish(item.id, staging);
-      await store.completeTranscode(job.id, toRenditions(item.id, result.rungs), {
-        status: ITEM_STATUSES.ready,
-        error: null,
-        durationSeconds: info.durationSeconds,
-        posterFile: result.poster ? paths.relative(path.join(paths.hlsDir(item.id), result.poster)) : null,
-      });
+      const live = paths.versionDir(item.id, job.id);
+      // A previous attempt of this job may have died between publishing and committing.
+      await rm(live, { recursive: true, force: true });
+      await rename(staging, live);
+      try {
+        await store.completeTranscode(job.id, toRenditions(item.id, result.rungs), {
+          status: ITEM_STATUSES.ready,
+          error: null,
+          durationSeconds: info.durationSeconds,
+          mediaVersion: job.id,
+          posterFile: result.poster ? paths.relative(path.join(live, result.poster)) : null,
+        });
+      } catch (err) {
+        await rm(live, { recursive: true, force: true });
+        throw err;
+      }
+      await removeOtherVersions(item.id, job.id);
+      deps.onPublished?.(item.id);
       const mode = ladder.rungs.some((r) => r.mode === TRANSCODE_MODES.copy)
         ? TRANSCODE_MODES.copy
         : TRANSCODE_MODES.encode;
@@ -255,16 +268,18 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
     }
   };
 
-  /** Swaps the new ladder in; the old one (a re-transcode) stays served until the rename. */
-  async function publish(itemId: string, staging: string): Promise<void> {
-    const live = paths.hlsDir(itemId);
-    const old = `${live}.old-${Date.now()}`;
-    const hadOld = await stat(live).then(
-      () => true,
-      () => false,
+  /**
+   * Old versions go as soon as the new one is committed: their URLs are no longer handed out, and a
+   * player still on one gets a 404 and reloads the item. Staging dirs (dot-dirs) belong to running jobs.
+   */
+  async function removeOtherVersions(itemId: string, keep: string): Promise<void> {
+    const dir = paths.itemMediaDir(itemId);
+    const entries = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      entries
+        .filter((name) => name !== keep && !name.startsWith('.'))
+        .map((name) => rm(path.join(dir, name), { recursive: true, force: true })),
     );
-    if (hadOld) await rename(live, old);
-    await rename(staging, live);
-    if (hadOld) await rm(old, { recursive: true, force: true });
   }
+
 }

@@ -1,0 +1,20 @@
+/**
+ * Delivered media is public and fetched cross-origin by players (hls.js uses XHR/fetch). Timing-Allow-Origin
+ * lets the player SDK read resource timing and Server-Timing; the exposed headers let it read cache status.
+ */
+export const MEDIA_CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'timing-allow-origin': '*',
+  'access-control-expose-headers':
+    'cache-status, server-timing, cmsd-static, cmsd-dynamic, content-range, content-length, age, etag',
+} as const;
+
+/** The answer to a CORS preflight: players send Range, traceparent and CMCD headers. */
+export const MEDIA_PREFLIGHT_HEADERS = {
+  ...MEDIA_CORS_HEADERS,
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers':
+    'range, if-none-match, if-modified-since, if-range, traceparent, tracestate, baggage, ' +
+    'cmcd-object, cmcd-request, cmcd-session, cmcd-status',
+  'access-control-max-age': '86400',
+} as const;

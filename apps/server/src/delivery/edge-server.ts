@@ -1,0 +1,79 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/admin-auth.js';
+import { ConfigError, publicBaseUrl, type Config } from '../config.js';
+import { installErrorHandler } from '../error-handler.js';
+import { createTelemetry, type Telemetry, type TelemetryExtras } from '../telemetry/telemetry.js';
+import { telemetryRoutes } from '../telemetry/telemetry.routes.js';
+import { parseInput } from '../validation.js';
+import { createDeliveryTelemetry } from './delivery-telemetry.js';
+import { createEdgeNode, type EdgeNode } from './edge-node.js';
+import { edgeRoutes } from './edge.routes.js';
+import { createHttpOriginClient } from './origin-client.js';
+
+/** A standalone edge: a CDN node in front of a coursecast origin over HTTP. */
+export interface EdgeServer {
+  readonly app: FastifyInstance;
+  readonly edge: EdgeNode;
+  readonly telemetry: Telemetry;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const PurgeBody = z.strictObject({ itemId: z.string().min(1).max(64) });
+
+/**
+ * Builds `coursecast edge`: /media/ through the cache, /metrics, /healthz and, when an admin token is
+ * configured, `POST /edge/purge` for the origin to call when an item is deleted or re-transcoded.
+ */
+export async function createEdgeServer(
+  config: Config,
+  version: string,
+  options: { logger?: FastifyServerOptions['logger']; telemetryExtras?: TelemetryExtras } = {},
+): Promise<EdgeServer> {
+  const originUrl = config.delivery.origin;
+  if (!originUrl) {
+    throw new ConfigError(['delivery.origin: an edge needs its origin (--origin or COURSECAST_EDGE_ORIGIN)']);
+  }
+  const serviceName =
+    config.telemetry.serviceName === 'coursecast' ? 'coursecast-edge' : config.telemetry.serviceName;
+  const telemetry = createTelemetry({ ...config.telemetry, serviceName }, version, options.telemetryExtras);
+  const delivery = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
+  const edge = createEdgeNode(config.delivery, delivery, createHttpOriginClient(originUrl));
+  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true, bodyLimit: 64 * 1024 });
+  installErrorHandler(app);
+  app.get('/healthz', async () => ({
+    status: 'ok',
+    origin: originUrl,
+    cache: { bytes: edge.cache.bytes(), objects: edge.cache.objects(), capacity: edge.cache.capacity() },
+  }));
+  await app.register(telemetryRoutes, { telemetry });
+  await app.register(edgeRoutes, {
+    cache: edge.cache,
+    fetcher: edge.fetcher,
+    telemetry: delivery,
+    serverName: config.delivery.serverName,
+    duressInflight: config.delivery.duressInflight,
+  });
+  if (config.adminToken) {
+    app.post('/edge/purge', { onRequest: requireAdmin(config.adminToken) }, async (request) => {
+      const { itemId } = parseInput(PurgeBody, request.body, 'body');
+      return { itemId, purged: edge.purgeItem(itemId) };
+    });
+  }
+  return {
+    app,
+    edge,
+    telemetry,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      return publicBaseUrl(config, address && typeof address === 'object' ? address.port : undefined);
+    },
+    async close() {
+      await app.close();
+      edge.close();
+      await telemetry.shutdown();
+    },
+  };
+}

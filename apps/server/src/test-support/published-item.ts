@@ -1,0 +1,70 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { newId } from '../store/index.js';
+import type { Coursecast } from '../main.js';
+
+/** A catalog item with a published version made of the given files (no transcode needed). */
+export interface PublishedItem {
+  itemId: string;
+  version: string;
+  /** Absolute path of the version dir on disk. */
+  dir: string;
+  /** `/media/<item>/<version>/<file>` */
+  mediaPath(file: string): string;
+  /** `/origin/media/<item>/<version>/<file>` */
+  originPath(file: string): string;
+}
+
+/**
+ * Publishes `files` (relative path → content) as a ready item through the store, exactly as a finished
+ * transcode leaves it: the version dir under media/, `mediaVersion` set, the job succeeded.
+ */
+export async function publishItem(
+  cc: Coursecast,
+  files: Record<string, string | Buffer>,
+): Promise<PublishedItem> {
+  const courseId = newId('crs');
+  await cc.store.createCourse({ id: courseId, title: 'Fixture course', description: '' });
+  const itemId = newId('itm');
+  const version = newId('job');
+  await cc.store.createItemWithJob(
+    {
+      id: itemId,
+      courseId,
+      kind: 'video',
+      title: 'Fixture',
+      sourceFile: null,
+      sourceBytes: null,
+      sourceInfo: null,
+      durationSeconds: 8,
+    },
+    { id: version, itemId, maxAttempts: 1 },
+  );
+  const dir = cc.paths.versionDir(itemId, version);
+  for (const [file, content] of Object.entries(files)) {
+    const target = path.join(dir, file);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+  await cc.store.completeTranscode(version, [], { status: 'ready', mediaVersion: version });
+  return {
+    itemId,
+    version,
+    dir,
+    mediaPath: (file) => `/media/${itemId}/${version}/${file}`,
+    originPath: (file) => `/origin/media/${itemId}/${version}/${file}`,
+  };
+}
+
+/** Deterministic pseudo-random bytes (so a corrupted range can't accidentally match). */
+export function patternBytes(size: number, seed = 1): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
