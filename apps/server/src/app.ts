@@ -6,7 +6,7 @@ import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
 import { edgeRoutes } from './delivery/edge.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
 import { telemetryRoutes } from './telemetry/telemetry.routes.js';
 import type { Telemetry } from './telemetry/telemetry.js';
@@ -41,6 +41,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Uploads are multipart streams and bypass this; it bounds JSON bodies only.
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    frameworkErrors,
   });
   installErrorHandler(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
@@ -52,19 +53,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     baseUrl,
   };
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  await app.register(telemetryRoutes, { telemetry: deps.telemetry });
-  await app.register(catalogRoutes, {
-    ...common,
-    maxAttempts: deps.config.transcode.maxAttempts,
-    onContentRemoved: deps.purge,
+  // API routes share one duration hook; delivery routes record their own (with cache status) on the hot path.
+  await app.register(async (api) => {
+    api.addHook('onResponse', async (request, reply) => {
+      deps.delivery.http.record(
+        request.method,
+        request.routeOptions.url ?? 'unmatched',
+        reply.statusCode,
+        null,
+        reply.elapsedTime / 1000,
+      );
+    });
+    api.get('/healthz', async () => ({ status: 'ok' }));
+    await api.register(telemetryRoutes, { telemetry: deps.telemetry });
+    await api.register(catalogRoutes, {
+      ...common,
+      maxAttempts: deps.config.transcode.maxAttempts,
+      onContentRemoved: deps.purge,
+    });
+    await api.register(uploadRoutes, {
+      ...common,
+      config: deps.config,
+      ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
+    });
+    await api.register(jobRoutes, { ...common, events: deps.events });
   });
-  await app.register(uploadRoutes, {
-    ...common,
-    config: deps.config,
-    ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
-  });
-  await app.register(jobRoutes, { ...common, events: deps.events });
   await app.register(originRoutes, {
     store: deps.store,
     paths: deps.paths,

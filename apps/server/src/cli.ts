@@ -134,8 +134,15 @@ export async function runCli(argv: string[]): Promise<number> {
   program
     .command('edge')
     .description('run an edge cache node (a CDN node) in front of a coursecast origin')
-    .requiredOption('--origin <url>', 'the origin server, e.g. http://origin:8080 (env: COURSECAST_EDGE_ORIGIN)')
-    .option('--cache-size <bytes>', 'memory for cached objects, e.g. 512M (env: COURSECAST_EDGE_CACHE_BYTES)', parseBytes)
+    .requiredOption(
+      '--origin <url>',
+      'the origin server, e.g. http://origin:8080 (env: COURSECAST_EDGE_ORIGIN)',
+    )
+    .option(
+      '--cache-size <bytes>',
+      'memory for cached objects, e.g. 512M (env: COURSECAST_EDGE_CACHE_BYTES)',
+      parseBytes,
+    )
     .option('--region <name>', 'the origin region reported on spans (env: COURSECAST_ORIGIN_REGION)')
     .option('--name <name>', 'this node in Cache-Status and CMSD (env: COURSECAST_SERVER_NAME)')
     .action(async (opts: EdgeOptions) => {
@@ -147,7 +154,9 @@ export async function runCli(argv: string[]): Promise<number> {
           ...(opts.name ? { serverName: opts.name } : {}),
         },
       });
-      const edge = await createEdgeServer(config, await serverVersion(), { logger: { level: config.logLevel } });
+      const edge = await createEdgeServer(config, await serverVersion(), {
+        logger: { level: config.logLevel },
+      });
       const url = await edge.listen();
       process.stderr.write(
         `coursecast edge listening on ${url}, origin ${opts.origin}, cache ${config.delivery.cacheBytes} bytes\n`,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AppError, errorBody } from './errors.js';
 import { StoreError } from './store/index.js';
 
@@ -51,4 +51,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       .status(404)
       .send(errorBody('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/**
+ * Fastify's own refusals before routing (a malformed percent-encoding in the URL, a bad content type),
+ * answered in our error format instead of Fastify's; pass as the `frameworkErrors` server option.
+ */
+export function frameworkErrors(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const bad = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_ASYNC_CONSTRAINT';
+  void reply
+    .status(bad ? 400 : (error.statusCode ?? 400))
+    .send(errorBody(bad ? 'invalid_path' : 'invalid_request', error.message));
 }

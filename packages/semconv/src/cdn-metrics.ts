@@ -21,8 +21,8 @@ export const METRIC_CDN_REQUESTS = {
 } as const satisfies MetricDefinition;
 
 /** Body bytes sent to clients, by cache status. */
-export const METRIC_CDN_SERVED_BYTES = {
-  name: 'cdn.served_bytes',
+export const METRIC_CDN_EGRESS = {
+  name: 'cdn.egress',
   instrument: INSTRUMENTS.counter,
   unit: 'By',
   description: 'Response body bytes sent to clients by cache status (byte hit ratio = HIT bytes / all bytes)',
@@ -122,7 +122,7 @@ export const METRIC_HTTP_SERVER_REQUEST_DURATION = {
 /** Every delivery metric, in catalog order. */
 export const CDN_METRICS: readonly MetricDefinition[] = [
   METRIC_CDN_REQUESTS,
-  METRIC_CDN_SERVED_BYTES,
+  METRIC_CDN_EGRESS,
   METRIC_CDN_ORIGIN_FETCH_DURATION,
   METRIC_CDN_ORIGIN_ERRORS,
   METRIC_CDN_COALESCED,

@@ -239,8 +239,8 @@ function fromHeaders(headers: IncomingHttpHeaders): RequestCmcd {
   }
   const merged: Record<string, unknown> = {};
   for (const [name, text] of shards) {
-    // Decoded shard by shard (not fromCmcdHeaders, which merges silently) to name the bad header
-    // and to catch a key sent in two headers with possibly different values.
+    // Decoded shard by shard, not with fromCmcdHeaders: that one merges keys silently (last wins) and
+    // drops the useSymbol option; here the bad header is named and a key sent twice is caught.
     const data = decodeDict(text);
     if (data === null)
       return failed(source, `${name} header is not a structured-field dictionary (RFC 8941)`);

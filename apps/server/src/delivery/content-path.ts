@@ -32,7 +32,8 @@ export function parseContentPath(raw: string): ContentPath {
     } catch {
       throw new AppError('invalid_path', `malformed percent-encoding in path segment "${part.slice(0, 64)}"`);
     }
-    if (segment === '') throw new AppError('invalid_path', 'empty path segment (a doubled or trailing slash)');
+    if (segment === '')
+      throw new AppError('invalid_path', 'empty path segment (a doubled or trailing slash)');
     if (segment === '.' || segment === '..') {
       throw new AppError('invalid_path', 'path segments "." and ".." are not allowed');
     }

@@ -50,7 +50,10 @@ export function contentKind(relativePath: string): ContentKind {
   if (!cache.has(ext) && cache.size < 256) cache.set(ext, kind);
   if (name === 'init.mp4') return { mime: 'video/mp4', objectType: CONTENT_OBJECT_TYPES.init };
   if (kind.objectType === CONTENT_OBJECT_TYPES.videoSegment && /(^|\/)audio\//.test(relativePath)) {
-    return { mime: ext === 'm4s' ? 'audio/iso.segment' : kind.mime, objectType: CONTENT_OBJECT_TYPES.audioSegment };
+    return {
+      mime: ext === 'm4s' ? 'audio/iso.segment' : kind.mime,
+      objectType: CONTENT_OBJECT_TYPES.audioSegment,
+    };
   }
   return kind;
 }

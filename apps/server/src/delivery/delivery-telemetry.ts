@@ -29,7 +29,7 @@ import {
   METRIC_CDN_ORIGIN_ERRORS,
   METRIC_CDN_ORIGIN_FETCH_DURATION,
   METRIC_CDN_REQUESTS,
-  METRIC_CDN_SERVED_BYTES,
+  METRIC_CDN_EGRESS,
   SPAN_CONTENT_ORIGIN_FETCH,
   SPAN_CONTENT_SERVE_REQUEST,
   type CdnCacheStatus,
@@ -83,7 +83,7 @@ const propagator = new W3CTraceContextPropagator();
 /** Creates the delivery instruments on a tracer and meter. */
 export function createDeliveryTelemetry(tracer: Tracer, meter: Meter): DeliveryTelemetry {
   const requests = createFastCounter(meter, METRIC_CDN_REQUESTS);
-  const bytes = createFastCounter(meter, METRIC_CDN_SERVED_BYTES);
+  const bytes = createFastCounter(meter, METRIC_CDN_EGRESS);
   const originDuration = createHistogram(meter, METRIC_CDN_ORIGIN_FETCH_DURATION);
   const originErrors = createCounter(meter, METRIC_CDN_ORIGIN_ERRORS);
   const coalesced = createCounter(meter, METRIC_CDN_COALESCED);
@@ -159,4 +159,3 @@ export function createDeliveryTelemetry(tracer: Tracer, meter: Meter): DeliveryT
     },
   };
 }
-

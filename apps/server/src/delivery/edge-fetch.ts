@@ -58,7 +58,14 @@ export interface EdgeFetcher {
 }
 
 // Origin headers worth replaying to clients; hop-by-hop and per-response ones are recomputed.
-const REPLAYED = ['content-type', 'etag', 'last-modified', 'cache-control', 'cmsd-static', 'content-encoding'];
+const REPLAYED = [
+  'content-type',
+  'etag',
+  'last-modified',
+  'cache-control',
+  'cmsd-static',
+  'content-encoding',
+];
 const ERROR_BODY_MAX = 64 * 1024;
 
 function pickHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -124,7 +131,10 @@ export function createEdgeFetcher(
   const inflight = new Map<string, { itemId: string; promise: Promise<FetchOutcome> }>();
   const generation = new Map<string, number>();
 
-  function freshness(object: Omit<CachedObject, 'storedAt' | 'freshUntil' | 'staleWhileRevalidateUntil' | 'staleIfErrorUntil'>, headers: IncomingHttpHeaders): CachedObject {
+  function freshness(
+    object: Omit<CachedObject, 'storedAt' | 'freshUntil' | 'staleWhileRevalidateUntil' | 'staleIfErrorUntil'>,
+    headers: IncomingHttpHeaders,
+  ): CachedObject {
     const cc = parseCacheControl(object.headers['cache-control']);
     const age = Number(headers.age);
     const storedAt = Date.now() - (Number.isFinite(age) && age > 0 ? age * 1000 : 0);
@@ -140,7 +150,11 @@ export function createEdgeFetcher(
     };
   }
 
-  async function run(req: FetchRequest, extraHeaders: Record<string, string>, store: boolean): Promise<FetchOutcome> {
+  async function run(
+    req: FetchRequest,
+    extraHeaders: Record<string, string>,
+    store: boolean,
+  ): Promise<FetchOutcome> {
     const carrier: Record<string, string> = { ...extraHeaders, 'cdn-loop': settings.serverName };
     const { span } = telemetry.startOriginFetch(
       req.parent,
@@ -209,7 +223,8 @@ export function createEdgeFetcher(
     } finally {
       const ms = elapsed();
       span.setAttribute(ATTR_CDN_ORIGIN_LATENCY_MS, Math.round(ms * 1000) / 1000);
-      if (errorType === CDN_ORIGIN_ERROR_TYPES.serverError) telemetry.fail(span, errorType, `origin answered ${status}`);
+      if (errorType === CDN_ORIGIN_ERROR_TYPES.serverError)
+        telemetry.fail(span, errorType, `origin answered ${status}`);
       telemetry.originFetched(req.objectType, status, errorType, ms / 1000);
       span.end();
     }

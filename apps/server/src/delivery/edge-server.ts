@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { ConfigError, publicBaseUrl, type Config } from '../config.js';
-import { installErrorHandler } from '../error-handler.js';
+import { frameworkErrors, installErrorHandler } from '../error-handler.js';
 import { createTelemetry, type Telemetry, type TelemetryExtras } from '../telemetry/telemetry.js';
 import { telemetryRoutes } from '../telemetry/telemetry.routes.js';
 import { parseInput } from '../validation.js';
@@ -40,7 +40,12 @@ export async function createEdgeServer(
   const telemetry = createTelemetry({ ...config.telemetry, serviceName }, version, options.telemetryExtras);
   const delivery = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
   const edge = createEdgeNode(config.delivery, delivery, createHttpOriginClient(originUrl));
-  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    return503OnClosing: true,
+    bodyLimit: 64 * 1024,
+    frameworkErrors,
+  });
   installErrorHandler(app);
   app.get('/healthz', async () => ({
     status: 'ok',

@@ -103,10 +103,15 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
     const now = Date.now();
     const held = cache.get(key);
     if (held && now < held.freshUntil) {
-      return sendObject(ex, held, {
-        status: CDN_CACHE_STATUSES.hit,
-        ttl: Math.floor((held.freshUntil - now) / 1000),
-      }, null);
+      return sendObject(
+        ex,
+        held,
+        {
+          status: CDN_CACHE_STATUSES.hit,
+          ttl: Math.floor((held.freshUntil - now) / 1000),
+        },
+        null,
+      );
     }
     const fetchReq = {
       key,
@@ -152,7 +157,11 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
         return sendError(
           ex,
           timeout ? 504 : 502,
-          timeout ? 'origin_timeout' : outcome.type === CDN_ORIGIN_ERROR_TYPES.unreachable ? 'origin_unreachable' : 'origin_bad_response',
+          timeout
+            ? 'origin_timeout'
+            : outcome.type === CDN_ORIGIN_ERROR_TYPES.unreachable
+              ? 'origin_unreachable'
+              : 'origin_bad_response',
           outcome.message,
           { status, collapsed: !leader, detail: `origin-${outcome.type.replace(/_/g, '-')}` },
           outcome.originMs,
@@ -234,7 +243,14 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
         return sendError(ex, 416, 'range_not_satisfiable', answer.reason, verdict, originMs, headers);
       case 206:
         headers['content-range'] = `bytes ${answer.start}-${answer.end}/${object.body.length}`;
-        return finishReply(ex, 206, headers, object.body.subarray(answer.start, answer.end + 1), verdict, originMs);
+        return finishReply(
+          ex,
+          206,
+          headers,
+          object.body.subarray(answer.start, answer.end + 1),
+          verdict,
+          originMs,
+        );
       case 200:
         return finishReply(ex, 200, headers, object.body, verdict, originMs);
     }
@@ -294,7 +310,8 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
     telemetry.http.record(request.method, ROUTE, httpStatus, verdict?.status ?? null, edgeMs / 1000);
     span.end();
     if (head || body === null) {
-      if (body !== null && !Buffer.isBuffer(body)) (body as NodeJS.ReadableStream & { destroy(): void }).destroy();
+      if (body !== null && !Buffer.isBuffer(body))
+        (body as NodeJS.ReadableStream & { destroy(): void }).destroy();
       return reply.send();
     }
     return reply.send(body);

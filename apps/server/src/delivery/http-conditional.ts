@@ -76,8 +76,7 @@ export function evaluateRequest(headers: IncomingHttpHeaders, rep: Representatio
   const ifRange = header(headers, 'if-range');
   if (ifRange !== undefined) {
     const date = ifRange.startsWith('"') || ifRange.startsWith('W/') ? null : parseDate(ifRange);
-    const current =
-      date !== null ? rep.lastModifiedMs === date : strongMatch([ifRange.trim()], rep.etag);
+    const current = date !== null ? rep.lastModifiedMs === date : strongMatch([ifRange.trim()], rep.etag);
     if (!current) return FULL;
   }
   // Other units must be ignored (RFC 9110 §14.2).

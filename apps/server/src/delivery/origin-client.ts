@@ -1,6 +1,6 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { CDN_ORIGIN_ERROR_TYPES, type CdnOriginErrorType } from '@coursecast/semconv';
 
 /** An origin's answer: status and headers now, the body as a stream the caller must consume or destroy. */
@@ -83,7 +83,9 @@ export function createHttpOriginClient(baseUrl: string): OriginClient {
             err.code && NETWORK_CODES.has(err.code)
               ? CDN_ORIGIN_ERROR_TYPES.unreachable
               : CDN_ORIGIN_ERROR_TYPES.badResponse;
-          reject(new OriginFetchError(type, `origin ${base.host}: ${err.code ?? err.message}`, { cause: err }));
+          reject(
+            new OriginFetchError(type, `origin ${base.host}: ${err.code ?? err.message}`, { cause: err }),
+          );
         });
         request.end();
       });
@@ -100,7 +102,12 @@ export type InjectFn = (options: {
   url: string;
   headers: Record<string, string>;
   payloadAsStream: true;
-}) => Promise<{ statusCode: number; headers: IncomingHttpHeaders | Record<string, unknown>; stream(): Readable }>;
+}) => Promise<{
+  statusCode: number;
+  headers: IncomingHttpHeaders | Record<string, unknown>;
+  stream(): Readable;
+  raw: { res: { destroy(): unknown } };
+}>;
 
 /**
  * The embedded edge's origin: the same HTTP routes, reached through Fastify's inject (no socket), so
@@ -114,7 +121,10 @@ export function createInProcessOriginClient(inject: InjectFn): OriginClient {
         timer = setTimeout(
           () =>
             reject(
-              new OriginFetchError(CDN_ORIGIN_ERROR_TYPES.timeout, `origin sent no response within ${timeoutMs} ms`),
+              new OriginFetchError(
+                CDN_ORIGIN_ERROR_TYPES.timeout,
+                `origin sent no response within ${timeoutMs} ms`,
+              ),
             ),
           timeoutMs,
         );
@@ -124,11 +134,13 @@ export function createInProcessOriginClient(inject: InjectFn): OriginClient {
           inject({ method: 'GET', url: path, headers, payloadAsStream: true }),
           timeout,
         ]);
-        return {
-          status: res.statusCode,
-          headers: res.headers as IncomingHttpHeaders,
-          body: res.stream(),
-        };
+        const body = res.stream();
+        // Destroying the consumer side alone would leave the origin's file stream waiting for a drain that
+        // never comes (an fd per aborted request): close the simulated response so the origin cleans up.
+        body.once('close', () => {
+          if (!body.readableEnded) res.raw.res.destroy();
+        });
+        return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body };
       } catch (err) {
         if (err instanceof OriginFetchError) throw err;
         throw new OriginFetchError(CDN_ORIGIN_ERROR_TYPES.badResponse, `origin failed: ${String(err)}`, {

@@ -95,9 +95,8 @@ async function serve(
       : errorBody('internal', 'Internal server error');
     deps.telemetry.fail(span, appErr?.code ?? 'internal', body.error.message);
     reply.code(status).headers(MEDIA_CORS_HEADERS).header('cache-control', 'no-store');
-    if (status === 416 && appErr?.details?.['size'] !== undefined) {
-      reply.header('content-range', `bytes */${String(appErr.details['size'])}`);
-    }
+    const size = appErr?.details?.['size'];
+    if (status === 416 && typeof size === 'number') reply.header('content-range', `bytes */${size}`);
     finish(status, 0);
     return reply.send(body);
   }

@@ -79,7 +79,9 @@ export type NewItem = Pick<
 /** What a caller supplies to create a job; it starts 'queued', runnable now. */
 export type NewJob = Pick<Job, 'id' | 'itemId' | 'maxAttempts'>;
 /** The mutable fields of an item. */
-export type ItemPatch = Partial<Pick<Item, 'status' | 'error' | 'posterFile' | 'mediaVersion' | 'title' | 'durationSeconds'>>;
+export type ItemPatch = Partial<
+  Pick<Item, 'status' | 'error' | 'posterFile' | 'mediaVersion' | 'title' | 'durationSeconds'>
+>;
 /** The mutable fields of a job. */
 export type JobPatch = Partial<
   Pick<

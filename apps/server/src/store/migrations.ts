@@ -15,10 +15,7 @@ export interface Migration {
 }
 
 /** The catalog's migrations, in order. Append only. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [
-  migration0001Catalog,
-  migration0002MediaVersion,
-];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [migration0001Catalog, migration0002MediaVersion];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
 export function migrationLabel(m: Pick<Migration, 'version' | 'name'>): string {

@@ -69,7 +69,9 @@ describe('upload → transcode → playback', () => {
       expect(r.segmentCount).toBeGreaterThanOrEqual(1);
     }
     expect(view.job).toMatchObject({ state: 'succeeded', progress: 100, attempts: 1 });
-    expect(view.playback?.hls).toMatch(new RegExp(`/media/${itemId}/${(view.job as unknown as { id: string }).id}/master\\.m3u8$`));
+    expect(view.playback?.hls).toMatch(
+      new RegExp(`/media/${itemId}/${(view.job as unknown as { id: string }).id}/master\\.m3u8$`),
+    );
     masterPath = new URL(view.playback!.hls).pathname;
     expect(view.playback?.poster).toMatch(/poster\.jpg$/);
   });

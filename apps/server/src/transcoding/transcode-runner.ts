@@ -281,5 +281,4 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
         .map((name) => rm(path.join(dir, name), { recursive: true, force: true })),
     );
   }
-
 }
