@@ -46,6 +46,17 @@ describe('coursecast CLI', () => {
     expect(err).toMatch(/COURSECAST_PORT \(port\)/);
   });
 
+  it('edge refuses to start without a valid origin or cache size', async () => {
+    expect(await cli('edge')).toBe(2);
+    expect(err).toMatch(/required option '--origin <url>'/);
+    err = '';
+    expect(await cli('edge', '--origin', 'not a url')).toBe(2);
+    expect(err).toMatch(/delivery\.origin/);
+    err = '';
+    expect(await cli('edge', '--origin', 'http://127.0.0.1:1', '--cache-size', 'lots')).toBe(2);
+    expect(err).toMatch(/--cache-size <bytes>.*must be a size/);
+  });
+
   it('exits 2 on an unknown command', async () => {
     expect(await cli('transcodee')).toBe(2);
     expect(err).toMatch(/unknown command/);
