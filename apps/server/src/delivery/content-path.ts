@@ -12,9 +12,9 @@ export interface ContentPath {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_PATH = 1024;
-// Control characters (NUL included) and the Windows separator never belong in a content name.
+// Control characters (C0 with NUL, DEL, C1) and the Windows separator never belong in a content name.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\\]/;
 
 /**
  * Parses the raw (still percent-encoded) part of a URL after the media prefix. Each segment is decoded
