@@ -13,10 +13,11 @@ export interface CacheDirectives {
   readonly immutable: boolean;
 }
 
+// delta-seconds is 1*DIGIT (RFC 9111 §1.2.2); Number() alone would also take "", "0x10", "1e3" and "+5".
 function seconds(value: string | undefined): number | null {
   if (value === undefined) return null;
-  const n = Number(value.replace(/^"|"$/g, ''));
-  return Number.isInteger(n) && n >= 0 ? n : null;
+  const digits = value.replace(/^"|"$/g, '');
+  return /^\d+$/.test(digits) ? Number(digits) : null;
 }
 
 /** Parses a Cache-Control header; unknown directives are ignored, as RFC 9111 requires. */
@@ -25,7 +26,8 @@ export function parseCacheControl(header: string | undefined): CacheDirectives {
   for (const part of (header ?? '').split(',')) {
     const [rawName, ...rest] = part.split('=');
     const name = rawName?.trim().toLowerCase();
-    if (name) d.set(name, rest.length ? rest.join('=').trim() : undefined);
+    // A repeated directive: the first occurrence counts (RFC 9111 §4.2.1).
+    if (name && !d.has(name)) d.set(name, rest.length ? rest.join('=').trim() : undefined);
   }
   return {
     maxAge: seconds(d.get('s-maxage')) ?? seconds(d.get('max-age')),

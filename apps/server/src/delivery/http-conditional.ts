@@ -36,15 +36,42 @@ function strongMatch(list: string[], etag: string): boolean {
   return list.some((t) => t === '*' || (!t.startsWith('W/') && t === etag));
 }
 
+// The three HTTP-date forms (RFC 9110 §5.6.7). Date.parse alone accepts far more ("0", "2999", ISO 8601),
+// and reads asctime, which has no zone, in the server's local zone instead of GMT.
+const DAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const TIME = '\\d{2}:\\d{2}:\\d{2}';
+const IMF_FIXDATE = new RegExp(`^${DAY}, \\d{2} ${MONTH} \\d{4} ${TIME} GMT$`);
+const RFC850_DATE = new RegExp(
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \\d{2}-${MONTH}-\\d{2} ${TIME} GMT$`,
+);
+const ASCTIME_DATE = new RegExp(`^${DAY} ${MONTH} [ \\d]\\d ${TIME} \\d{4}$`);
+
+/** Ms since the epoch of a valid HTTP-date; null for anything else, which a recipient must ignore. */
 function parseDate(value: string | undefined): number | null {
   if (!value) return null;
-  const ms = Date.parse(value);
+  const text = value.trim();
+  let gmt: string;
+  if (IMF_FIXDATE.test(text) || RFC850_DATE.test(text)) gmt = text;
+  else if (ASCTIME_DATE.test(text)) gmt = `${text} GMT`;
+  else return null;
+  const ms = Date.parse(gmt);
   return Number.isNaN(ms) ? null : ms;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * range-parser drops a suffix-range longer than the object as unsatisfiable, but RFC 9110 §14.1.3 says "the
+ * entire representation is used": shorten such suffixes to the object's size before parsing.
+ */
+function clampSuffixes(range: string, size: number): string {
+  return range.replace(/([=,]\s*)-\s*(\d+)/g, (all, lead: string, digits: string) =>
+    Number(digits) > size ? `${lead}-${size}` : all,
+  );
 }
 
 /**
@@ -76,12 +103,14 @@ export function evaluateRequest(headers: IncomingHttpHeaders, rep: Representatio
   const ifRange = header(headers, 'if-range');
   if (ifRange !== undefined) {
     const date = ifRange.startsWith('"') || ifRange.startsWith('W/') ? null : parseDate(ifRange);
-    const current = date !== null ? rep.lastModifiedMs === date : strongMatch([ifRange.trim()], rep.etag);
+    // An entity-tag or an HTTP-date, nothing else: "*" is not an If-Range validator (§13.1.5).
+    const tag = ifRange.trim();
+    const current = date !== null ? rep.lastModifiedMs === date : tag !== '*' && strongMatch([tag], rep.etag);
     if (!current) return FULL;
   }
   // Other units must be ignored (RFC 9110 §14.2).
   if (!/^\s*bytes\s*=/i.test(range)) return FULL;
-  const parsed = parseRange(rep.size, range, { combine: true });
+  const parsed = parseRange(rep.size, clampSuffixes(range, rep.size), { combine: true });
   if (parsed === -2) return { status: 416, reason: `malformed Range header: ${range.slice(0, 100)}` };
   if (parsed === -1 || parsed.length === 0) {
     return { status: 416, reason: `range ${range.slice(0, 100)} is outside the ${rep.size}-byte object` };
