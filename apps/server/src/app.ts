@@ -4,7 +4,7 @@ import type { MediaPaths } from './catalog/media-paths.js';
 import { publicBaseUrl, type Config } from './config.js';
 import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
-import { edgeRoutes } from './delivery/edge.routes.js';
+import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
@@ -42,6 +42,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     frameworkErrors,
+    serverFactory: edgeServerFactory(deps.edge?.handler ?? null),
   });
   installErrorHandler(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
@@ -85,15 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     region: deps.config.delivery.originRegion,
     servePublic: deps.edge === null,
   });
-  if (deps.edge) {
-    await app.register(edgeRoutes, {
-      cache: deps.edge.cache,
-      fetcher: deps.edge.fetcher,
-      telemetry: deps.delivery,
-      serverName: deps.config.delivery.serverName,
-      duressInflight: deps.config.delivery.duressInflight,
-    });
-  }
+  if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   return app;
 }
 

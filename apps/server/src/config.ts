@@ -97,6 +97,11 @@ export const ConfigSchema = z.strictObject({
         .default('coursecast'),
       /** A standalone edge's origin base URL (`coursecast edge --origin`). */
       origin: z.url().optional(),
+      /**
+       * Share of plain edge hits that get a span when the player sent no sampled traceparent. Misses,
+       * revalidations, errors and sampled player traces are always traced; metrics count every request.
+       */
+      hitSpanRatio: z.number().min(0).max(1).default(0.01),
       /** Remote edges told to purge an item when it is deleted or re-transcoded (they share the admin token). */
       purgeEdges: z.array(z.url()).default([]),
       /** Origin fetches in flight above which responses carry CMSD duress. */
@@ -207,6 +212,7 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_STALE_IF_ERROR_SECONDS: { path: ['delivery', 'staleIfErrorSeconds'], parse: asNumber },
   COURSECAST_ORIGIN_REGION: { path: ['delivery', 'originRegion'], parse: asString },
   COURSECAST_SERVER_NAME: { path: ['delivery', 'serverName'], parse: asString },
+  COURSECAST_EDGE_HIT_SPAN_RATIO: { path: ['delivery', 'hitSpanRatio'], parse: asNumber },
   COURSECAST_PURGE_EDGES: { path: ['delivery', 'purgeEdges'], parse: asList },
   COURSECAST_EDGE_ORIGIN: { path: ['delivery', 'origin'], parse: asString },
   OTEL_SERVICE_NAME: { path: ['telemetry', 'serviceName'], parse: asString },

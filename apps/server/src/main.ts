@@ -76,6 +76,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
           if (!appRef) throw new Error('the app is not built yet');
           return appRef.inject(o);
         }),
+        (err) => appRef?.log.error({ err }, 'edge request failed'),
       )
     : null;
   const notifyEdges = createPurgeNotifier(config.delivery.purgeEdges, admin.token, logger);

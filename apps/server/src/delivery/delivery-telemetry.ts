@@ -55,7 +55,13 @@ export interface CacheGaugeSource {
 /** Spans and metrics of delivery (origin and edge), recorded once per request, never per byte. */
 export interface DeliveryTelemetry {
   /** Starts the SERVER span of one request, child of the caller's `traceparent` when it sent one. */
-  startServe(headers: IncomingHttpHeaders, attributes: Attributes): { span: Span; ctx: Context };
+  startServe(
+    headers: IncomingHttpHeaders,
+    attributes: Attributes,
+    startTime?: number,
+  ): { span: Span; ctx: Context };
+  /** True when the caller sent a `traceparent` with the sampled flag: its trace wants every span. */
+  sampledParent(headers: IncomingHttpHeaders): boolean;
   /** Starts the CLIENT span of an origin fetch and fills `carrier` with its `traceparent`. */
   startOriginFetch(
     parent: Context,
@@ -94,17 +100,22 @@ export function createDeliveryTelemetry(tracer: Tracer, meter: Meter): DeliveryT
   const bytesAttrs = new Map<string, Attributes>();
 
   return {
-    startServe(headers, attributes) {
+    startServe(headers, attributes, startTime) {
       const parent =
         headers.traceparent === undefined
           ? ROOT_CONTEXT
           : propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
       const span = tracer.startSpan(
         SPAN_CONTENT_SERVE_REQUEST,
-        { kind: SpanKind.SERVER, attributes },
+        { kind: SpanKind.SERVER, attributes, ...(startTime !== undefined ? { startTime } : {}) },
         parent,
       );
       return { span, ctx: trace.setSpan(parent, span) };
+    },
+    sampledParent(headers) {
+      const tp = headers.traceparent;
+      if (typeof tp !== 'string' || tp.length !== 55) return false;
+      return (Number.parseInt(tp.slice(53), 16) & 1) === 1;
     },
     startOriginFetch(parent, attributes, carrier) {
       const span = tracer.startSpan(SPAN_CONTENT_ORIGIN_FETCH, { kind: SpanKind.CLIENT, attributes }, parent);

@@ -11,6 +11,7 @@ function object(key: string, bodyBytes: number, itemId = 'itm_1'): CachedObject 
     itemId,
     body: Buffer.alloc(bodyBytes, 0x61),
     headers: { 'content-type': 'video/iso.segment' },
+    replay: [],
     etag: `"${key}"`,
     lastModifiedMs: 0,
     storedAt: 0,

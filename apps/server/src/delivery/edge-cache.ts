@@ -8,6 +8,8 @@ export interface CachedObject {
   readonly body: Buffer;
   /** Origin headers replayed on every answer (content-type, etag, cache-control...). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The same plus the CORS headers, as flat name/value pairs ready for `writeHead` (built once per store). */
+  readonly replay: readonly string[];
   readonly etag: string;
   readonly lastModifiedMs: number;
   /** When the origin's answer arrived (ms since epoch), minus the Age it already had. */

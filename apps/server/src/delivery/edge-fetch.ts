@@ -14,6 +14,7 @@ import {
 } from '@coursecast/semconv';
 import { parseCacheControl } from './cache-control.js';
 import type { CachedObject, EdgeCache } from './edge-cache.js';
+import { MEDIA_CORS_HEADERS } from './cors-headers.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { OriginFetchError, type OriginClient } from './origin-client.js';
 
@@ -198,12 +199,14 @@ export function createEdgeFetcher(
       if (!storable) return { kind: 'passed', status, headers, body: read, originMs: elapsed() };
       const etag = headers.etag ?? `"${createHash('sha1').update(read).digest('base64url')}"`;
       const lastModified = Date.parse(headers['last-modified'] ?? '');
+      const replayed = { ...MEDIA_CORS_HEADERS, ...headers, etag, 'accept-ranges': 'bytes' };
       const object = freshness(
         {
           key: req.key,
           itemId: req.itemId,
           body: read,
           headers: { ...headers, etag },
+          replay: Object.entries(replayed).flat(),
           etag,
           lastModifiedMs: Number.isNaN(lastModified) ? Math.floor(Date.now() / 1000) * 1000 : lastModified,
         },

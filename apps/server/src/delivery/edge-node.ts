@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { createEdgeCache, type EdgeCache } from './edge-cache.js';
 import { createEdgeFetcher, type EdgeFetcher } from './edge-fetch.js';
+import { createEdgeHandler, type EdgeHandler } from './edge.routes.js';
 import type { OriginClient } from './origin-client.js';
 
 /** An edge cache node: the store, the fetcher in front of one origin, and purge. */
@@ -9,6 +10,8 @@ export interface EdgeNode {
   readonly cache: EdgeCache;
   readonly fetcher: EdgeFetcher;
   readonly settings: Config['delivery'];
+  /** Answers `/media/` requests. */
+  readonly handler: EdgeHandler;
   /** Drops every cached object of an item (deleted or re-transcoded); returns how many. */
   purgeItem(itemId: string): number;
   close(): void;
@@ -19,6 +22,7 @@ export function createEdgeNode(
   settings: Config['delivery'],
   telemetry: DeliveryTelemetry,
   origin: OriginClient,
+  onError: (err: unknown) => void = () => {},
 ): EdgeNode {
   const cache = createEdgeCache(settings.cacheBytes, (reason, n) => telemetry.evicted(reason, n));
   telemetry.observeCache(cache);
@@ -29,10 +33,20 @@ export function createEdgeNode(
     originRegion: settings.originRegion,
     serverName: settings.serverName,
   });
+  const handler = createEdgeHandler({
+    cache,
+    fetcher,
+    telemetry,
+    serverName: settings.serverName,
+    duressInflight: settings.duressInflight,
+    hitSpanRatio: settings.hitSpanRatio,
+    onError,
+  });
   return {
     cache,
     fetcher,
     settings,
+    handler,
     purgeItem(itemId) {
       fetcher.purgeItem(itemId);
       return cache.purgeItem(itemId);

@@ -163,6 +163,24 @@ describe('coursecast edge: a CDN node in front of an HTTP origin', () => {
     expect(edge.edge.cache.objects()).toBe(0);
   });
 
+  it('traces every miss but only sampled hits, and counts every request', async () => {
+    const edge = await startEdge({ origin: originUrl, hitSpanRatio: 0 });
+    const base = await edge.listen();
+    const path = p.mediaPath('360p/seg_00002.m4s');
+    edgeSpans.reset();
+    for (let i = 0; i < 3; i++) await (await fetch(`${base}${path}`)).arrayBuffer();
+    const traceId = '5bf92f3577b34da6a3ce929d0e0e4736';
+    await (
+      await fetch(`${base}${path}`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } })
+    ).arrayBuffer();
+    await edge.telemetry.forceFlush();
+    const serve = edgeSpans.getFinishedSpans().filter((s) => s.name === 'content.serve_request');
+    expect(serve.map((s) => s.attributes['cdn.cache_status'])).toEqual(['MISS', 'HIT']);
+    expect(serve[1]!.spanContext().traceId).toBe(traceId);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/cdn_requests_total\{[^}]*cdn_cache_status="HIT"[^}]*\} 3/);
+  });
+
   it('refuses to start without an origin', async () => {
     await expect(startEdge({})).rejects.toThrow(/needs its origin/);
   });

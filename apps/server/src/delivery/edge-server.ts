@@ -8,7 +8,7 @@ import { telemetryRoutes } from '../telemetry/telemetry.routes.js';
 import { parseInput } from '../validation.js';
 import { createDeliveryTelemetry } from './delivery-telemetry.js';
 import { createEdgeNode, type EdgeNode } from './edge-node.js';
-import { edgeRoutes } from './edge.routes.js';
+import { edgeRoutes, edgeServerFactory } from './edge.routes.js';
 import { createHttpOriginClient } from './origin-client.js';
 
 /** A standalone edge: a CDN node in front of a coursecast origin over HTTP. */
@@ -39,12 +39,16 @@ export async function createEdgeServer(
     config.telemetry.serviceName === 'coursecast' ? 'coursecast-edge' : config.telemetry.serviceName;
   const telemetry = createTelemetry({ ...config.telemetry, serviceName }, version, options.telemetryExtras);
   const delivery = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
-  const edge = createEdgeNode(config.delivery, delivery, createHttpOriginClient(originUrl));
-  const app = Fastify({
+  let app: FastifyInstance | null = null;
+  const edge = createEdgeNode(config.delivery, delivery, createHttpOriginClient(originUrl), (err) =>
+    app?.log.error({ err }, 'edge request failed'),
+  );
+  app = Fastify({
     logger: options.logger ?? false,
     return503OnClosing: true,
     bodyLimit: 64 * 1024,
     frameworkErrors,
+    serverFactory: edgeServerFactory(edge.handler),
   });
   installErrorHandler(app);
   app.get('/healthz', async () => ({
@@ -53,13 +57,7 @@ export async function createEdgeServer(
     cache: { bytes: edge.cache.bytes(), objects: edge.cache.objects(), capacity: edge.cache.capacity() },
   }));
   await app.register(telemetryRoutes, { telemetry });
-  await app.register(edgeRoutes, {
-    cache: edge.cache,
-    fetcher: edge.fetcher,
-    telemetry: delivery,
-    serverName: config.delivery.serverName,
-    duressInflight: config.delivery.duressInflight,
-  });
+  await app.register(edgeRoutes, { handler: edge.handler });
   if (config.adminToken) {
     app.post('/edge/purge', { onRequest: requireAdmin(config.adminToken) }, async (request) => {
       const { itemId } = parseInput(PurgeBody, request.body, 'body');

@@ -15,8 +15,18 @@ import {
   type CdnCacheStatus,
   type ContentObjectType,
 } from '@coursecast/semconv';
-import type { Context, Span } from '@opentelemetry/api';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
+import type { FastifyPluginAsync } from 'fastify';
 import { MEDIA_PREFIX } from '../catalog/media-paths.js';
 import { AppError, errorBody } from '../errors.js';
 import { cacheStatusHeader, type CacheVerdict } from './cache-status.js';
@@ -38,68 +48,143 @@ export interface EdgeRoutesDeps {
   serverName: string;
   /** Origin fetches in flight at or above which answers carry CMSD duress. */
   duressInflight: number;
+  /** Share of plain hits (no sampled traceparent) that get a span; misses and errors always do. */
+  hitSpanRatio: number;
+  /** Unexpected failures (answered 500), for the server's log. */
+  onError?: (err: unknown) => void;
 }
 
 const ROUTE = `${MEDIA_PREFIX}*`;
+const CORS_PAIRS: readonly string[] = Object.entries(MEDIA_CORS_HEADERS).flat();
+const PREFLIGHT_PAIRS: readonly string[] = Object.entries(MEDIA_PREFLIGHT_HEADERS).flat();
+
+/** Origin headers plus CORS, as flat name/value pairs. */
+function pairs(headers: Record<string, string>): string[] {
+  const out = CORS_PAIRS.slice();
+  for (const [name, value] of Object.entries(headers)) out.push(name, value);
+  return out;
+}
+
+/** A parsed request path: its canonical cache key (one spelling per object) and its class. */
+interface Target {
+  readonly key: string;
+  /** The key without the prefix, for the origin path. */
+  readonly rest: string;
+  readonly itemId: string;
+  readonly objectType: ContentObjectType;
+}
+const MAX_TARGETS = 10_000;
+
+function resolveTarget(cp: ContentPath): Target {
+  const rest = [cp.itemId, cp.version, ...cp.fileSegments].map(encodeURIComponent).join('/');
+  return {
+    key: MEDIA_PREFIX + rest,
+    rest,
+    itemId: cp.itemId,
+    objectType: contentKind(cp.file).objectType,
+  };
+}
 
 /** One request's context through the edge. */
 interface Exchange {
-  readonly request: FastifyRequest;
-  readonly reply: FastifyReply;
-  readonly span: Span;
-  readonly ctx: Context;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
   readonly started: number;
+  /** A no-op span until openSpan; attributes gathered before are copied in then. */
+  span: Span;
+  ctx: Context;
+  traced: boolean;
+  readonly attributes: Attributes;
   objectType: ContentObjectType | null;
 }
+
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Answers one edge request on the raw Node objects; never rejects (failures become 500s). */
+export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * The edge: `/media/*` answered from memory when fresh, otherwise from the origin through one coalesced
  * fetch per object. Every answer carries `Cache-Status` and `Server-Timing`, and is one
- * `content.serve_request` span (the player's traceparent is its parent).
+ * `content.serve_request` span (the player's traceparent is its parent). It works on Node's own request
+ * and response: a hit is a map lookup and one `writeHead` + `end`, so the server can route `/media/`
+ * here before Fastify (see edgeServerFactory) and serve at close to a bare Node server's rate.
  */
-export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) => {
+export function createEdgeHandler(deps: EdgeRoutesDeps): EdgeHandler {
   const { cache, fetcher, telemetry, serverName } = deps;
   const duress = cmsdDynamicValue({ server: serverName, duress: true });
+  const targets = new Map<string, Target>();
 
-  app.options(ROUTE, async (_request, reply) => reply.code(204).headers(MEDIA_PREFLIGHT_HEADERS).send());
-  app.route({
-    method: ['GET', 'HEAD'],
-    url: ROUTE,
-    exposeHeadRoute: false,
-    handler: async (request, reply) => {
-      const started = performance.now();
-      const url = request.url;
-      const q = url.indexOf('?');
-      const urlPath = q === -1 ? url : url.slice(0, q);
-      const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), request.headers);
-      const { span, ctx } = telemetry.startServe(request.headers, {
-        [ATTR_CONTENT_PATH]: urlPath,
-        [ATTR_HTTP_REQUEST_METHOD]: request.method,
-        ...cmcd.attributes,
-      });
-      if (cmcd.error !== null && cmcd.source !== null) {
-        telemetry.cmcdError(cmcd.source);
-        span.addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+  return async function handleEdge(req, res) {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      res.writeHead(204, PREFLIGHT_PAIRS.slice()).end();
+      return;
+    }
+    const q = url.indexOf('?');
+    const urlPath = q === -1 ? url : url.slice(0, q);
+    const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), req.headers);
+    const ex: Exchange = {
+      req,
+      res,
+      started,
+      span: NO_SPAN,
+      ctx: ROOT_CONTEXT,
+      traced: false,
+      attributes: { [ATTR_CONTENT_PATH]: urlPath, [ATTR_HTTP_REQUEST_METHOD]: method, ...cmcd.attributes },
+      objectType: null,
+    };
+    // Every miss, revalidation and error is traced; plain hits only when the player's trace is sampled or
+    // by the configured ratio, so a CDN-rate stream of hits does not pay for a span each (metrics count all).
+    if (telemetry.sampledParent(req.headers) || Math.random() < deps.hitSpanRatio) openSpan(ex);
+    if (cmcd.error !== null && cmcd.source !== null) {
+      telemetry.cmcdError(cmcd.source);
+      openSpan(ex).addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+    }
+    try {
+      if (method !== 'GET' && method !== 'HEAD') {
+        sendError(ex, 405, 'method_not_allowed', `${method} is not allowed on ${MEDIA_PREFIX}`, null);
+        return;
       }
-      const ex: Exchange = { request, reply, span, ctx, started, objectType: null };
-      let cp: ContentPath;
-      try {
-        cp = parseContentPath(urlPath.slice(MEDIA_PREFIX.length));
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        return sendError(ex, err.status, err.code, err.message, null);
+      let target = targets.get(urlPath);
+      if (!target) {
+        try {
+          target = resolveTarget(parseContentPath(urlPath.slice(MEDIA_PREFIX.length)));
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          sendError(ex, err.status, err.code, err.message, null);
+          return;
+        }
+        // Players ask for the same few thousand paths over and over: parse each once.
+        if (targets.size >= MAX_TARGETS) targets.clear();
+        targets.set(urlPath, target);
       }
-      return serve(ex, cp);
-    },
-  });
+      await serve(ex, target);
+    } catch (err) {
+      deps.onError?.(err);
+      if (!res.headersSent) sendError(ex, 500, 'internal', 'Internal server error', null);
+      else res.destroy();
+    }
+  };
 
-  async function serve(ex: Exchange, cp: ContentPath): Promise<FastifyReply> {
-    const rest = `${encodeURIComponent(cp.itemId)}/${encodeURIComponent(cp.version)}/${cp.fileSegments.map(encodeURIComponent).join('/')}`;
-    const key = MEDIA_PREFIX + rest;
-    const objectType = contentKind(cp.file).objectType;
+  /** Turns the request's no-op span into a real one, started when the request arrived. */
+  function openSpan(ex: Exchange): Span {
+    if (ex.traced) return ex.span;
+    const { span, ctx } = telemetry.startServe(ex.req.headers, ex.attributes, ex.started);
+    ex.span = span;
+    ex.ctx = ctx;
+    ex.traced = true;
+    return span;
+  }
+
+  async function serve(ex: Exchange, target: Target): Promise<void> {
+    const { key, rest, objectType, itemId } = target;
     ex.objectType = objectType;
-    ex.span.setAttribute(ATTR_CONTENT_TYPE, objectType);
-    ex.span.setAttribute(ATTR_CONTENT_ITEM_ID, cp.itemId);
+    ex.attributes[ATTR_CONTENT_TYPE] = objectType;
+    ex.attributes[ATTR_CONTENT_ITEM_ID] = itemId;
+    ex.span.setAttributes(ex.attributes);
     const now = Date.now();
     const held = cache.get(key);
     if (held && now < held.freshUntil) {
@@ -113,9 +198,10 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
         null,
       );
     }
+    openSpan(ex);
     const fetchReq = {
       key,
-      itemId: cp.itemId,
+      itemId,
       originPath: ORIGIN_PREFIX + rest,
       objectType,
       existing: held,
@@ -139,7 +225,7 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
     leader: boolean,
     status: CdnCacheStatus,
     held: CachedObject | undefined,
-  ): Promise<FastifyReply> {
+  ): Promise<void> {
     const failed = outcome.kind === 'failed' || (outcome.kind === 'passed' && outcome.status >= 500);
     if (failed && held && Date.now() < held.staleIfErrorUntil) {
       return sendObject(ex, held, staleVerdict(held, Date.now(), 'stale-if-error'), outcome.originMs);
@@ -172,19 +258,19 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
         return finishReply(
           ex,
           outcome.status,
-          { ...outcome.headers, ...MEDIA_CORS_HEADERS },
+          pairs(outcome.headers),
           outcome.body,
           { status, fwdStatus: outcome.status, collapsed: !leader },
           outcome.originMs,
         );
       case 'stream': {
         // Too large to hold. Only the fetch's leader owns the stream; others, and ranged requests, go alone.
-        const wantsPart = ex.request.headers.range !== undefined;
+        const wantsPart = ex.req.headers.range !== undefined;
         if (!leader || wantsPart) {
           if (leader) outcome.body.destroy();
           const forwarded: Record<string, string> = {};
           for (const h of ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const) {
-            const v = ex.request.headers[h];
+            const v = ex.req.headers[h];
             if (typeof v === 'string') forwarded[h] = v;
           }
           const alone = await fetcher.fetchAlone({ ...fetchReq, existing: undefined }, forwarded);
@@ -192,13 +278,10 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
         }
         ex.span.setAttribute(ATTR_CDN_SERVED_FROM, CDN_SERVED_FROM.origin);
         const length = Number(outcome.headers['content-length']);
-        ex.reply.raw.once('close', () => {
-          if (!ex.reply.raw.writableFinished) outcome.body.destroy();
-        });
         return finishReply(
           ex,
           outcome.status,
-          { ...outcome.headers, ...MEDIA_CORS_HEADERS },
+          pairs(outcome.headers),
           outcome.body,
           { status, fwdStatus: outcome.status, detail: 'too-large' },
           outcome.originMs,
@@ -221,28 +304,31 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
     object: CachedObject,
     verdict: CacheVerdict,
     originMs: number | null,
-  ): FastifyReply {
+  ): void {
     const fromEdge = originMs === null || verdict.status === CDN_CACHE_STATUSES.stale;
     ex.span.setAttribute(ATTR_CDN_SERVED_FROM, fromEdge ? CDN_SERVED_FROM.edge : CDN_SERVED_FROM.origin);
     if (verdict.detail) ex.span.setAttribute(ATTR_CDN_STALE_REASON, verdict.detail);
-    const answer = evaluateRequest(ex.request.headers, {
+    const answer = evaluateRequest(ex.req.headers, {
       etag: object.etag,
       lastModifiedMs: object.lastModifiedMs,
       size: object.body.length,
     });
     const age = Math.max(0, Math.floor((Date.now() - object.storedAt) / 1000));
-    const headers: Record<string, string | number> = { ...MEDIA_CORS_HEADERS, ...object.headers, age };
-    headers['accept-ranges'] = 'bytes';
+    const headers = object.replay.slice();
+    headers.push('age', String(age));
     switch (answer.status) {
       case 304:
         return finishReply(ex, 304, headers, null, verdict, originMs);
       case 412:
         return sendError(ex, 412, 'precondition_failed', answer.reason, verdict, originMs);
       case 416:
-        headers['content-range'] = `bytes */${object.body.length}`;
-        return sendError(ex, 416, 'range_not_satisfiable', answer.reason, verdict, originMs, headers);
+        return sendError(ex, 416, 'range_not_satisfiable', answer.reason, verdict, originMs, [
+          ...CORS_PAIRS,
+          'content-range',
+          `bytes */${object.body.length}`,
+        ]);
       case 206:
-        headers['content-range'] = `bytes ${answer.start}-${answer.end}/${object.body.length}`;
+        headers.push('content-range', `bytes ${answer.start}-${answer.end}/${object.body.length}`);
         return finishReply(
           ex,
           206,
@@ -263,57 +349,90 @@ export const edgeRoutes: FastifyPluginAsync<EdgeRoutesDeps> = async (app, deps) 
     message: string,
     verdict: CacheVerdict | null,
     originMs: number | null = null,
-    headers: Record<string, string | number> = { ...MEDIA_CORS_HEADERS },
-  ): FastifyReply {
-    telemetry.fail(ex.span, code, message);
+    headers: string[] = CORS_PAIRS.slice(),
+  ): void {
+    telemetry.fail(openSpan(ex), code, message);
     const body = Buffer.from(JSON.stringify(errorBody(code, message)));
-    return finishReply(
-      ex,
-      httpStatus,
-      {
-        ...headers,
-        'content-type': 'application/json; charset=utf-8',
-        'cache-control': 'no-store',
-        // Refused before the cache was consulted: still say so, naming the reason.
-        ...(verdict ? {} : { 'cache-status': `${serverName}; detail=${code.replace(/_/g, '-')}` }),
-      },
-      body,
-      verdict,
-      originMs,
-    );
+    headers.push('content-type', 'application/json; charset=utf-8', 'cache-control', 'no-store');
+    // Refused before the cache was consulted: still say so, naming the reason.
+    if (!verdict) headers.push('cache-status', `${serverName}; detail=${code.replace(/_/g, '-')}`);
+    return finishReply(ex, httpStatus, headers, body, verdict, originMs);
   }
 
+  /**
+   * Writes the answer. Buffers (every hit) go straight to `writeHead` + `end` with a flat header list,
+   * bypassing Fastify's per-header bookkeeping, which cost more than the rest of a hit put together.
+   */
   function finishReply(
     ex: Exchange,
     httpStatus: number,
-    headers: Record<string, string | number>,
-    body: Buffer | NodeJS.ReadableStream | null,
+    headers: string[],
+    body: Buffer | Readable | null,
     verdict: CacheVerdict | null,
     originMs: number | null,
     streamLength = 0,
-  ): FastifyReply {
-    const { reply, span, request } = ex;
+  ): void {
+    const { res, span, req } = ex;
     const edgeMs = performance.now() - ex.started;
-    let timing = `edge;dur=${edgeMs.toFixed(2)}`;
-    if (originMs !== null) timing += `, origin;dur=${originMs.toFixed(2)}`;
-    headers['server-timing'] = timing;
-    if (verdict) headers['cache-status'] = cacheStatusHeader(serverName, verdict);
-    if (fetcher.inflight() >= deps.duressInflight) headers['cmsd-dynamic'] = duress;
-    const head = request.method === 'HEAD';
+    headers.push(
+      'server-timing',
+      originMs === null
+        ? `edge;dur=${edgeMs.toFixed(2)}`
+        : `edge;dur=${edgeMs.toFixed(2)}, origin;dur=${originMs.toFixed(2)}`,
+    );
+    if (verdict) headers.push('cache-status', cacheStatusHeader(serverName, verdict));
+    if (fetcher.inflight() >= deps.duressInflight) headers.push('cmsd-dynamic', duress);
+    const head = req.method === 'HEAD';
     const bytes = body === null ? 0 : Buffer.isBuffer(body) ? body.length : streamLength;
-    if (Buffer.isBuffer(body) || body === null) headers['content-length'] = bytes;
-    reply.code(httpStatus).headers(headers);
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, httpStatus);
     span.setAttribute(ATTR_HTTP_RESPONSE_BODY_SIZE, head ? 0 : bytes);
     if (verdict) span.setAttribute(ATTR_CDN_CACHE_STATUS, verdict.status);
     if (verdict && ex.objectType) telemetry.served(verdict.status, ex.objectType, head ? 0 : bytes);
-    telemetry.http.record(request.method, ROUTE, httpStatus, verdict?.status ?? null, edgeMs / 1000);
+    telemetry.http.record(req.method ?? 'GET', ROUTE, httpStatus, verdict?.status ?? null, edgeMs / 1000);
     span.end();
-    if (head || body === null) {
-      if (body !== null && !Buffer.isBuffer(body))
-        (body as NodeJS.ReadableStream & { destroy(): void }).destroy();
-      return reply.send();
+    if (body === null || Buffer.isBuffer(body)) {
+      if (httpStatus !== 304) headers.push('content-length', String(bytes));
+      res.writeHead(httpStatus, headers);
+      res.end(head || body === null ? undefined : body);
+      return;
     }
-    return reply.send(body);
+    res.writeHead(httpStatus, headers);
+    if (head) {
+      body.destroy();
+      res.end();
+      return;
+    }
+    // pipeline destroys the origin stream when the client goes away, and ends the response on error.
+    pipeline(body, res).catch(() => undefined);
   }
+}
+
+/** The edge as Fastify routes (what `inject` reaches); real sockets usually arrive via edgeServerFactory. */
+export const edgeRoutes: FastifyPluginAsync<{ handler: EdgeHandler }> = async (app, { handler }) => {
+  app.route({
+    method: ['GET', 'HEAD', 'OPTIONS'],
+    url: ROUTE,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      reply.hijack();
+      await handler(request.raw, reply.raw);
+    },
+  });
 };
+
+/**
+ * A Fastify `serverFactory` that hands `/media/` straight to the edge and everything else to Fastify.
+ * Skipping the framework's routing and per-request objects on hits is what keeps the edge near a bare
+ * Node server's throughput (bench/edge).
+ */
+export function edgeServerFactory(edge: EdgeHandler | null) {
+  return (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
+    const server = createServer((req, res) => {
+      if (edge && req.url?.startsWith(MEDIA_PREFIX)) void edge(req, res);
+      else fastifyHandler(req, res);
+    });
+    // What Fastify sets on servers it creates itself: players keep connections open between segments.
+    server.keepAliveTimeout = 72_000;
+    return server;
+  };
+}

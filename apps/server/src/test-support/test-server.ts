@@ -35,6 +35,8 @@ export async function startTestServer(
       ffmpegPath: FFMPEG,
       ffprobePath: FFPROBE,
       ...overrides,
+      // Tests look at the span of every hit.
+      delivery: { hitSpanRatio: 1, ...overrides.delivery },
       upload: { minFreeBytes: 0, ...overrides.upload },
       transcode: { ladder: [360, 240], preset: 'ultrafast', retryBaseSeconds: 0.2, ...overrides.transcode },
     },
