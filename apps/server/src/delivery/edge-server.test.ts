@@ -181,6 +181,55 @@ describe('coursecast edge: a CDN node in front of an HTTP origin', () => {
     expect(metrics).toMatch(/cdn_requests_total\{[^}]*cdn_cache_status="HIT"[^}]*\} 3/);
   });
 
+  it('says CMSD duress while its origin fetches pile up, and reads CMCD from a player', async () => {
+    const hole = await blackHole();
+    const edge = await startEdge({ origin: hole.url, originTimeoutMs: 1500, duressInflight: 1 });
+    const base = await edge.listen();
+    const body = Buffer.from('#EXTM3U\n');
+    const far = Date.now() + 3_600_000;
+    edge.edge.cache.set({
+      key: p.mediaPath('master.m3u8'),
+      itemId: p.itemId,
+      body,
+      headers: { 'content-type': 'application/vnd.apple.mpegurl' },
+      replay: ['content-type', 'application/vnd.apple.mpegurl'],
+      etag: '"m"',
+      lastModifiedMs: 0,
+      storedAt: Date.now(),
+      freshUntil: far,
+      staleWhileRevalidateUntil: far,
+      staleIfErrorUntil: far,
+    });
+    const calm = await fetch(`${base}${p.mediaPath('master.m3u8')}`);
+    expect(calm.headers.get('cmsd-dynamic')).toBeNull();
+    const stuck = fetch(`${base}${p.mediaPath('360p/seg_00001.m4s')}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const traceId = '6bf92f3577b34da6a3ce929d0e0e4736';
+    const busy = await fetch(
+      `${base}${p.mediaPath('master.m3u8')}?CMCD=${encodeURIComponent('bl=21300,br=3200,ot=m,sid="s-1"')}`,
+      {
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      },
+    );
+    expect(busy.status).toBe(200);
+    expect(busy.headers.get('cmsd-dynamic')).toBe('"edge-1";du');
+    expect((await stuck).status).toBe(504);
+    hole.close();
+    const bad = await fetch(`${base}${p.mediaPath('master.m3u8')}?CMCD=br%3D%22x`);
+    expect(bad.status).toBe(200);
+    await edge.telemetry.forceFlush();
+    const span = edgeSpans.getFinishedSpans().find((s) => s.spanContext().traceId === traceId);
+    expect(span?.attributes).toMatchObject({
+      'session.id': 's-1',
+      'cmcd.buffer_length_ms': 21300,
+      'cmcd.bitrate_kbps': 3200,
+      'cmcd.object_type': 'm',
+      'cdn.cache_status': 'HIT',
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/cdn_cmcd_errors_total\{[^}]*cdn_cmcd_source="query"[^}]*\} 1/);
+  });
+
   it('refuses to start without an origin', async () => {
     await expect(startEdge({})).rejects.toThrow(/needs its origin/);
   });

@@ -120,7 +120,7 @@ export function createEdgeHandler(deps: EdgeRoutesDeps): EdgeHandler {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
-      res.writeHead(204, PREFLIGHT_PAIRS.slice()).end();
+      res.writeHead(204, [...PREFLIGHT_PAIRS, 'cache-status', `${serverName}; detail=preflight`]).end();
       return;
     }
     const q = url.indexOf('?');
