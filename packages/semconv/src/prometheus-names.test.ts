@@ -9,7 +9,7 @@ describe('prometheusMetricName', () => {
     expect(prometheusMetricName('content.transcode.errors', '{error}')).toBe('content_transcode_errors');
     expect(prometheusMetricName('content.transcode.speed', '1')).toBe('content_transcode_speed');
     expect(prometheusMetricName('cdn.hit', '1', true)).toBe('cdn_hit_ratio');
-    expect(prometheusMetricName('cdn.served', 'By')).toBe('cdn.egress');
+    expect(prometheusMetricName('cdn.served', 'By')).toBe('cdn_served_bytes');
     expect(prometheusMetricName('net.rate', 'By/s')).toBe('net_rate_bytes_per_second');
   });
   it('does not repeat a unit already in the name', () => {

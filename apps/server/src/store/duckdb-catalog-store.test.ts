@@ -38,6 +38,7 @@ describe('items', () => {
       ...newItem('itm_1'),
       status: 'processing',
       posterFile: null,
+      mediaVersion: null,
       error: null,
       createdAt: at(0),
       updatedAt: at(0),

@@ -6,11 +6,17 @@ import { openDuckDbCatalogStore } from './duckdb-catalog-store.js';
 import { openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { applyMigrations, CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';
 
+// Past every real migration, so the list can grow without touching these tests.
 const broken: Migration = {
-  version: 2,
+  version: 90,
   name: 'broken',
   sql: 'CREATE TABLE half_done (a INTEGER); INSERT INTO half_done VALUES (1); SELECT * FROM no_such_table;',
 };
+
+const APPLIED = [
+  [1, 'catalog'],
+  [2, 'media-version'],
+];
 
 let dir: string;
 let file: string;
@@ -45,14 +51,14 @@ async function tableExists(db: DuckDbDatabase, name: string): Promise<boolean> {
 
 describe('applyMigrations', () => {
   it('applies each migration once, across re-opens', async () => {
-    expect(await withDb((db) => applyMigrations(db))).toEqual(['0001-catalog']);
+    expect(await withDb((db) => applyMigrations(db))).toEqual(['0001-catalog', '0002-media-version']);
     const firstAppliedAt = await withDb(async (db) => {
-      expect(await ledger(db)).toEqual([[1, 'catalog']]);
+      expect(await ledger(db)).toEqual(APPLIED);
       return (await db.all('SELECT applied_at FROM schema_migrations'))[0]?.['applied_at']?.toString();
     });
     expect(await withDb((db) => applyMigrations(db))).toEqual([]);
     await withDb(async (db) => {
-      expect(await ledger(db)).toEqual([[1, 'catalog']]);
+      expect(await ledger(db)).toEqual(APPLIED);
       const again = (await db.all('SELECT applied_at FROM schema_migrations'))[0]?.['applied_at']?.toString();
       expect(again).toBe(firstAppliedAt);
       for (const table of ['courses', 'items', 'renditions', 'jobs'])
@@ -74,26 +80,26 @@ describe('applyMigrations', () => {
         name: 'StoreError',
         code: 'migration_failed',
         message: expect.stringMatching(
-          /migration 0002-broken failed and was rolled back: .*no_such_table/s,
+          /migration 0090-broken failed and was rolled back: .*no_such_table/s,
         ) as unknown,
       });
-      expect(await ledger(db)).toEqual([[1, 'catalog']]);
+      expect(await ledger(db)).toEqual(APPLIED);
       expect(await tableExists(db, 'half_done')).toBe(false);
       expect(await tableExists(db, 'courses')).toBe(true);
     });
     // Fixed in a later build: the same version now applies.
     const fixed: Migration = { ...broken, sql: 'CREATE TABLE half_done (a INTEGER);' };
     expect(await withDb((db) => applyMigrations(db, [...CATALOG_MIGRATIONS, fixed]))).toEqual([
-      '0002-broken',
+      '0090-broken',
     ]);
   });
 
   it('refuses a database migrated by a newer build', async () => {
-    const next: Migration = { version: 2, name: 'next', sql: 'CREATE TABLE later (a INTEGER);' };
+    const next: Migration = { version: 91, name: 'next', sql: 'CREATE TABLE later (a INTEGER);' };
     await withDb((db) => applyMigrations(db, [...CATALOG_MIGRATIONS, next]));
     await expect(withDb((db) => applyMigrations(db))).rejects.toMatchObject({
       code: 'invalid',
-      message: expect.stringContaining('schema version(s) 2') as unknown,
+      message: expect.stringContaining('schema version(s) 91') as unknown,
     });
   });
 

@@ -73,6 +73,9 @@ export async function applyMigrations(
     }
     done.push(label);
   }
+  // Schema changes go straight into the database file: DuckDB 1.5 cannot replay an ALTER TABLE from its
+  // WAL after a crash ("GetDefaultDatabase with no default database set"), which would brick the store.
+  if (done.length > 0) await db.exec('CHECKPOINT');
   return done;
 }
 
