@@ -160,7 +160,10 @@ export async function demoCommand(
     cc.admin.source === 'config'
       ? '  admin token      (from your configuration)'
       : `  admin token      ${token}   (kept in ${cc.admin.file ?? 'the data dir'})`,
-    `  try: curl ${view.playback?.hls ?? ''}`,
+    `  try: curl -sD - -o /dev/null ${view.playback?.hls ?? ''}   (Cache-Status, Server-Timing)`,
+    cc.edge
+      ? `  edge             embedded; a standalone node: coursecast --port 8081 edge --origin ${base}`
+      : '  edge             off: the origin answers /media/ directly',
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
