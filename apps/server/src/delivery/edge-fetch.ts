@@ -66,6 +66,7 @@ const REPLAYED = [
   'cache-control',
   'cmsd-static',
   'content-encoding',
+  'content-range',
 ];
 const ERROR_BODY_MAX = 64 * 1024;
 
@@ -189,12 +190,14 @@ export function createEdgeFetcher(
       const storable = store && status === 200 && !cc.noStore && !cc.isPrivate;
       const length = Number(res.headers['content-length']);
       if (storable && length > settings.maxObjectBytes) {
-        return { kind: 'stream', status, headers, body: res.body, originMs: elapsed() };
+        const streamed = { ...headers, 'content-length': String(length) };
+        return { kind: 'stream', status, headers: streamed, body: res.body, originMs: elapsed() };
       }
       const read = await readBody(res.body, storable ? settings.maxObjectBytes : ERROR_BODY_MAX, deadline);
       if (!Buffer.isBuffer(read)) {
         const body = Readable.from(concat(read.prefix, res.body));
-        return { kind: 'stream', status, headers, body, originMs: elapsed() };
+        const streamed = Number.isFinite(length) ? { ...headers, 'content-length': String(length) } : headers;
+        return { kind: 'stream', status, headers: streamed, body, originMs: elapsed() };
       }
       if (!storable) return { kind: 'passed', status, headers, body: read, originMs: elapsed() };
       const etag = headers.etag ?? `"${createHash('sha1').update(read).digest('base64url')}"`;

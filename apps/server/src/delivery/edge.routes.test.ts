@@ -150,8 +150,11 @@ describe('edge: bounds and purge', () => {
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(big)).toBe(true);
     expect(res.headers['cache-status']).toBe('coursecast; fwd=miss; fwd-status=200; detail=too-large');
+    expect(res.headers['content-length']).toBe(String(big.length));
     const part = await get(p.mediaPath('big.m4s'), { range: 'bytes=1000000-1000009' });
     expect(part.statusCode).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 1000000-1000009/${big.length}`);
+    expect(part.headers['content-length']).toBe('10');
     expect(part.rawPayload.equals(big.subarray(1_000_000, 1_000_010))).toBe(true);
   });
 
