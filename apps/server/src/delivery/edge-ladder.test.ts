@@ -82,6 +82,31 @@ describe('the whole ladder through the edge', () => {
     expect(new Set(spans.map((s) => s.attributes['cdn.cache_status']))).toEqual(new Set(['HIT']));
   });
 
+  it('keeps the published version playing when a re-transcode is cancelled', async () => {
+    const before = await playbackUrl();
+    const res = await t.cc.app.inject({
+      method: 'POST',
+      url: `/api/items/${itemId}/transcode`,
+      headers: t.auth,
+    });
+    const job = res.json<{ job: { id: string } }>().job;
+    const cancel = await t.cc.app.inject({
+      method: 'POST',
+      url: `/api/jobs/${job.id}/cancel`,
+      headers: t.auth,
+    });
+    expect(cancel.statusCode).toBe(200);
+    await waitForJob(t.cc.store, job.id);
+    const view = (await t.cc.app.inject({ url: `/api/items/${itemId}` })).json<{
+      item: { status: string; error: string | null };
+      playback: { hls: string } | null;
+    }>();
+    expect(view.item.status).toBe('ready');
+    expect(view.item.error).toBeTruthy();
+    expect(view.playback?.hls).toBe(before);
+    expect((await fetch(before)).status).toBe(200);
+  });
+
   it('purges the old version when the item is re-transcoded', async () => {
     const oldMaster = await playbackUrl();
     expect((await fetch(oldMaster)).headers.get('cache-status')).toMatch(/hit/);

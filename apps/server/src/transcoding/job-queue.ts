@@ -174,7 +174,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
         errorType: TRANSCODE_ERROR_TYPES.cancelled,
         finishedAt,
       });
-      await store.updateItem(job.itemId, { status: 'failed', error: entry.cancelMessage });
+      await markItemFailed(job.itemId, entry.cancelMessage);
       return;
     }
     if (failure.transient && job.attempts < job.maxAttempts) {
@@ -203,7 +203,17 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       finishedAt,
       etaSeconds: null,
     });
-    await store.updateItem(job.itemId, { status: 'failed', error: failure.message });
+    await markItemFailed(job.itemId, failure.message);
+  }
+
+  /**
+   * A failed first transcode fails the item; a failed re-transcode keeps the published version playing
+   * and only records why the new one did not come.
+   */
+  async function markItemFailed(itemId: string, error: string | null): Promise<void> {
+    const item = await store.getItem(itemId);
+    if (item?.mediaVersion) await store.updateItem(itemId, { error });
+    else await store.updateItem(itemId, { status: 'failed', error });
   }
 
   return {
@@ -238,7 +248,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
         errorType: TRANSCODE_ERROR_TYPES.cancelled,
         finishedAt: now().toISOString(),
       });
-      await store.updateItem(job.itemId, { status: 'failed', error: reason });
+      await markItemFailed(job.itemId, reason);
       await refreshCounts();
       await publish(jobId);
       return updated;
