@@ -9,10 +9,9 @@
 //
 // Env: EDGE_BENCH_SECONDS (10) per measured run, EDGE_BENCH_WARMUP_SECONDS (2), EDGE_BENCH_ROUNDS (1),
 // EDGE_BENCH_CONNECTIONS (64).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +26,25 @@ import {
   type NginxProcess,
 } from '../../apps/server/src/test-support/nginx-process.js';
 import { patternBytes, publishItem } from '../../apps/server/src/test-support/published-item.js';
+import {
+  get,
+  killAll,
+  loadAverage,
+  log,
+  median,
+  promSum,
+  r0,
+  r3,
+  runWrk,
+  startEdge,
+  startRawNode,
+  startSink,
+  type WrkResult,
+} from './edge-bench-kit.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const distCli = path.join(repo, 'apps/server/dist/cli.js');
-const binCli = path.join(repo, 'apps/server/bin/coursecast.js');
 
 const num = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -52,275 +65,6 @@ type Size = keyof typeof SIZES;
 const CASES = ['edge_on', 'edge_off', 'nginx', 'edge_on_noexport', 'node_raw'] as const;
 type Case = (typeof CASES)[number];
 
-// ---- children we own: every one is killed on the way out, failure or not --------------------------------
-const children = new Set<ChildProcess>();
-function killAll(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-}
-process.once('exit', killAll);
-
-function own(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-// ---- the OTLP/HTTP sink: answers 200, counts ------------------------------------------------------------
-interface Sink {
-  port: number;
-  counts(): { traceRequests: number; traceBytes: number; metricRequests: number; metricBytes: number };
-  close(): Promise<void>;
-}
-
-async function startSink(): Promise<Sink> {
-  let traceRequests = 0;
-  let traceBytes = 0;
-  let metricRequests = 0;
-  let metricBytes = 0;
-  const server = http.createServer((req, res) => {
-    const traces = req.url?.startsWith('/v1/traces') ?? false;
-    req.on('data', (c: Buffer) => {
-      if (traces) traceBytes += c.length;
-      else metricBytes += c.length;
-    });
-    req.on('end', () => {
-      if (traces) traceRequests++;
-      else metricRequests++;
-      res.writeHead(200, { 'content-type': String(req.headers['content-type'] ?? 'application/json') });
-      res.end();
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return {
-    port: address && typeof address === 'object' ? address.port : 0,
-    counts: () => ({ traceRequests, traceBytes, metricRequests, metricBytes }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-// ---- plain HTTP helpers ---------------------------------------------------------------------------------
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  bytes: number;
-}
-
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent: false }, (res) => {
-      let bytes = 0;
-      res.on('data', (c: Buffer) => (bytes += c.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-  });
-}
-
-async function waitForHttp(
-  url: string,
-  child: ChildProcess,
-  what: string,
-  timeoutMs = 15_000,
-  okStatuses = [200],
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before answering ${url}`);
-    }
-    try {
-      if (okStatuses.includes((await get(url)).status)) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-// ---- our standalone edge as a child process -------------------------------------------------------------
-interface EdgeProcess {
-  url: string;
-  child: ChildProcess;
-  stderr(): string;
-  stop(): Promise<void>;
-}
-
-async function startEdge(name: string, originUrl: string, env: Record<string, string>): Promise<EdgeProcess> {
-  const port = await freePort();
-  const child = own(
-    spawn(process.execPath, [binCli, '--port', String(port), 'edge', '--origin', originUrl, '--name', name], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? tmpdir(),
-        // Per-request info logs would measure pino, not the edge; warnings and errors still show.
-        COURSECAST_LOG_LEVEL: 'warn',
-        NODE_ENV: 'production',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  let tail = '';
-  const keep = (d: Buffer): void => {
-    tail = (tail + d.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHttp(`${url}/healthz`, child, `edge ${name}`);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });
-  }
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-  return {
-    url,
-    child,
-    stderr: () => tail,
-    async stop() {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-// ---- the calibration peer: bare node:http from memory -------------------------------------------------------
-const RAW_NODE_SERVER = `
-const http = require('node:http'), fs = require('node:fs'), path = require('node:path');
-const root = process.env.ROOT, bodies = new Map();
-http.createServer((req, res) => {
-  const p = req.url.split('?')[0];
-  let body = bodies.get(p);
-  if (!body) {
-    try { body = fs.readFileSync(path.join(root, p.replace(/^\\/media\\//, ''))); bodies.set(p, body); }
-    catch { res.writeHead(404); res.end(); return; }
-  }
-  res.writeHead(200, { 'content-type': 'video/iso.segment', 'content-length': body.length });
-  res.end(body);
-}).listen(Number(process.env.PORT), '127.0.0.1');
-`;
-
-async function startRawNode(root: string): Promise<EdgeProcess> {
-  const port = await freePort();
-  const child = own(
-    spawn(process.execPath, ['-e', RAW_NODE_SERVER], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ROOT: root, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
-  );
-  let tail = '';
-  child.stderr?.on('data', (d: Buffer) => (tail = (tail + d.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForHttp(`${url}/media/__probe__`, child, 'raw node server', 10_000, [404]);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${tail}`, { cause: err });
-  }
-  return {
-    url,
-    child,
-    stderr: () => tail,
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
-// ---- wrk ------------------------------------------------------------------------------------------------
-interface WrkResult {
-  rps: number;
-  transferMBps: number;
-  latencyP50ms: number | null;
-  latencyP99ms: number | null;
-  non2xx: number;
-  socketErrors: number;
-}
-
-function toMs(v: string): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(v);
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
-}
-
-function runWrk(url: string, seconds: number): Promise<WrkResult> {
-  return new Promise((resolve, reject) => {
-    const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url];
-    const child = own(spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
-      if (code !== 0 || !rps) return reject(new Error(`wrk ${args.join(' ')} failed (${code}):\n${out}`));
-      const transfer = /Transfer\/sec:\s+([\d.]+)(\w+)/.exec(out);
-      const mb = transfer
-        ? Number(transfer[1]) * ({ B: 1 / 1048576, KB: 1 / 1024, MB: 1, GB: 1024 }[transfer[2]!] ?? NaN)
-        : NaN;
-      const p50 = /^\s+50%\s+(\S+)/m.exec(out);
-      const p99 = /^\s+99%\s+(\S+)/m.exec(out);
-      const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
-      const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-      resolve({
-        rps: Number(rps[1]),
-        transferMBps: mb,
-        latencyP50ms: p50 ? toMs(p50[1]!) : null,
-        latencyP99ms: p99 ? toMs(p99[1]!) : null,
-        non2xx: non2xx ? Number(non2xx[1]) : 0,
-        socketErrors: sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
-      });
-    });
-  });
-}
-
-// ---- figures --------------------------------------------------------------------------------------------
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-const r0 = (x: number): number => Math.round(x);
-
-/** Sum of a Prometheus counter's samples (every label set). */
-function promSum(text: string, metric: string): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(metric) && (line[metric.length] === ' ' || line[metric.length] === '{')) {
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return sum;
-}
-
-function loadAverage(): string {
-  const r = spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' });
-  return r.stdout.trim().split(' ').slice(0, 3).join(' ');
-}
-
-/** Runs the benchmark and returns its figures. */
 export async function main(_args: string[]): Promise<object> {
   if (!existsSync(distCli)) {
     throw new Error(`${distCli} is missing: run npm run build (the edge under test runs from the build)`);
@@ -427,12 +171,13 @@ export async function main(_args: string[]): Promise<object> {
     const fetchesBefore = hitObjectFetches();
     const sinkBefore = sink.counts();
     for (const size of Object.keys(SIZES) as Size[]) {
-      for (const c of CASES) await runWrk(`${base[c]}${item.mediaPath(file(size))}`, WARMUP_SECONDS);
+      for (const c of CASES)
+        await runWrk(`${base[c]}${item.mediaPath(file(size))}`, WARMUP_SECONDS, CONNECTIONS);
       for (let round = 0; round < ROUNDS; round++) {
         const shift = round % CASES.length;
         const order = [...CASES.slice(shift), ...CASES.slice(0, shift)];
         for (const c of order) {
-          const r = await runWrk(`${base[c]}${item.mediaPath(file(size))}`, SECONDS);
+          const r = await runWrk(`${base[c]}${item.mediaPath(file(size))}`, SECONDS, CONNECTIONS);
           if (r.non2xx > 0) throw new Error(`${c} ${size}: ${r.non2xx} non-2xx answers under load`);
           results[size][c].push(r);
           log(

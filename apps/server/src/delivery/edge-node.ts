@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { createEdgeCache, type EdgeCache } from './edge-cache.js';
 import { createEdgeFetcher, type EdgeFetcher } from './edge-fetch.js';
-import { createEdgeHandler, type EdgeHandler } from './edge.routes.js';
+import { createEdgeHandler, type EdgeHandler } from './edge-handler.js';
 import type { OriginClient } from './origin-client.js';
 
 /** An edge cache node: the store, the fetcher in front of one origin, and purge. */
