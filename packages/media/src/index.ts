@@ -24,3 +24,4 @@ export * from './transcode-types.js';
 export * from './transcode-vod-hls.js';
 export * from './test-clip-generate.js';
 export * from './output-verify.js';
+export * from './playback-plan.js';

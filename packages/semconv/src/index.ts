@@ -1,5 +1,6 @@
 export * from './attributes.js';
 export * from './cdn-attributes.js';
+export * from './hls-attributes.js';
 export * from './values.js';
 export * from './spans.js';
 export * from './metric-definition.js';

@@ -54,6 +54,8 @@ export const CONTENT_OBJECT_TYPES = {
   captions: 'captions',
   document: 'document',
   interactive: 'interactive',
+  /** An uploaded source file played directly (playback plan `direct`). */
+  source: 'source',
   other: 'other',
 } as const;
 export type ContentObjectType = (typeof CONTENT_OBJECT_TYPES)[keyof typeof CONTENT_OBJECT_TYPES];
@@ -95,3 +97,37 @@ export type CdnOriginErrorType = (typeof CDN_ORIGIN_ERROR_TYPES)[keyof typeof CD
 /** How CMCD reached the server (`cdn.cmcd.source`). */
 export const CMCD_SOURCES = { query: 'query', header: 'header' } as const;
 export type CmcdSource = (typeof CMCD_SOURCES)[keyof typeof CMCD_SOURCES];
+
+/** How an item is played (`hls.plan.mode`). */
+export const PLAYBACK_MODES = {
+  /** The ladder is published: play it. */
+  vod: 'vod',
+  /** The browser plays the source file as it is, with range requests. */
+  direct: 'direct',
+  /** Codecs fine, container not: `-c copy` into HLS just in time. */
+  remux: 'remux',
+  /** HLS encoded just in time. */
+  transcode: 'transcode',
+} as const;
+export type PlaybackMode = (typeof PLAYBACK_MODES)[keyof typeof PLAYBACK_MODES];
+
+/** Why a plan is not the plain one (`hls.plan.reasons`). */
+export const PLAYBACK_REASONS = {
+  containerNotSupported: 'container_not_supported',
+  videoCodecNotSupported: 'video_codec_not_supported',
+  audioCodecNotSupported: 'audio_codec_not_supported',
+  bitrateTooHigh: 'bitrate_too_high',
+  resolutionTooHigh: 'resolution_too_high',
+  ladderNotReady: 'ladder_not_ready',
+} as const;
+export type PlaybackReason = (typeof PLAYBACK_REASONS)[keyof typeof PLAYBACK_REASONS];
+
+/** Why a just-in-time session ended (`hls.session.end_reason`); the timeout rate is `timeout` / all. */
+export const HLS_SESSION_END_REASONS = {
+  completed: 'completed',
+  timeout: 'timeout',
+  clientClosed: 'client_closed',
+  replaced: 'replaced',
+  error: 'error',
+} as const;
+export type HlsSessionEndReason = (typeof HLS_SESSION_END_REASONS)[keyof typeof HLS_SESSION_END_REASONS];

@@ -41,6 +41,7 @@ const CMSD_OT: Record<ContentObjectType, CmsdObjectType> = {
   [CONTENT_OBJECT_TYPES.image]: CmsdObjectType.OTHER,
   [CONTENT_OBJECT_TYPES.document]: CmsdObjectType.OTHER,
   [CONTENT_OBJECT_TYPES.interactive]: CmsdObjectType.OTHER,
+  [CONTENT_OBJECT_TYPES.source]: CmsdObjectType.MUXED,
   [CONTENT_OBJECT_TYPES.other]: CmsdObjectType.OTHER,
 };
 

@@ -10,6 +10,9 @@ export interface ContentPath {
   readonly fileSegments: readonly string[];
 }
 
+/** The version segment of an item's uploaded source, for direct play: `/media/<item>/source/<file>`. */
+export const SOURCE_VERSION = 'source';
+
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_PATH = 1024;
 // Control characters (C0 with NUL, DEL, C1) and the Windows separator never belong in a content name.

@@ -1,6 +1,6 @@
-import type { ContentObjectType } from '@coursecast/semconv';
+import { CONTENT_OBJECT_TYPES, type ContentObjectType } from '@coursecast/semconv';
 import { MEDIA_PREFIX } from '../catalog/media-paths.js';
-import type { ContentPath } from './content-path.js';
+import { SOURCE_VERSION, type ContentPath } from './content-path.js';
 import { contentKind } from './content-types.js';
 
 /** A parsed request path: its canonical cache key (one spelling per object) and its class. */
@@ -21,6 +21,6 @@ export function resolveTarget(cp: ContentPath): Target {
     key: MEDIA_PREFIX + rest,
     rest,
     itemId: cp.itemId,
-    objectType: contentKind(cp.file).objectType,
+    objectType: cp.version === SOURCE_VERSION ? CONTENT_OBJECT_TYPES.source : contentKind(cp.file).objectType,
   };
 }

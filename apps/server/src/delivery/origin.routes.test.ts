@@ -1,4 +1,4 @@
-import { symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patternBytes, publishItem, type PublishedItem } from '../test-support/published-item.js';
@@ -153,6 +153,41 @@ describe('origin: bad paths never escape the content directory', () => {
     expect(unknown.json()).toMatchObject({ error: { code: 'item_not_found' } });
     const stale = await get(`/origin/media/${p.itemId}/job_old/master.m3u8`);
     expect(stale.json()).toMatchObject({ error: { code: 'object_not_found' } });
+  });
+});
+
+describe('origin: direct play of the uploaded source', () => {
+  it('serves /media/<item>/source/<file> with ranges, and nothing else from uploads', async () => {
+    const source = patternBytes(50_000, 9);
+    const itemId = 'itm_direct1';
+    const courseId = 'crs_direct1';
+    await t.cc.store.createCourse({ id: courseId, title: 'D', description: '' });
+    await mkdir(t.cc.paths.uploadDir(itemId), { recursive: true });
+    await writeFile(path.join(t.cc.paths.uploadDir(itemId), 'source.mp4'), source);
+    await writeFile(path.join(t.cc.paths.uploadDir(itemId), 'notes.txt'), 'private');
+    await t.cc.store.createItemWithJob(
+      {
+        id: itemId,
+        courseId,
+        kind: 'video',
+        title: 'D',
+        sourceFile: `uploads/${itemId}/source.mp4`,
+        sourceBytes: source.length,
+        sourceInfo: null,
+        durationSeconds: 1,
+      },
+      { id: 'job_direct1', itemId, maxAttempts: 1 },
+    );
+    const res = await get(`/origin/media/${itemId}/source/source.mp4`, { range: 'bytes=0-99' });
+    expect(res.statusCode).toBe(206);
+    expect(res.headers['content-type']).toBe('video/mp4');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers['cmsd-static']).toMatch(/^ot=av/);
+    expect(res.rawPayload.equals(source.subarray(0, 100))).toBe(true);
+    const viaEdge = await get(`/media/${itemId}/source/source.mp4`);
+    expect(viaEdge.rawPayload.equals(source)).toBe(true);
+    expect((await get(`/origin/media/${itemId}/source/notes.txt`)).statusCode).toBe(404);
+    expect((await get(`/origin/media/${itemId}/source/source.mp4/x`)).statusCode).toBe(404);
   });
 });
 

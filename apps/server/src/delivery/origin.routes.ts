@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   ATTR_CDN_ORIGIN_REGION,
   ATTR_CDN_SERVED_FROM,
@@ -8,21 +9,22 @@ import {
   ATTR_HTTP_RESPONSE_BODY_SIZE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   CDN_SERVED_FROM,
+  CONTENT_OBJECT_TYPES,
 } from '@coursecast/semconv';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError, errorBody } from '../errors.js';
-import type { CatalogStore } from '../store/index.js';
+import type { CatalogStore, Item } from '../store/index.js';
 import { cacheControlFor } from './cache-policy.js';
 import { readRequestCmcd } from './cmcd-request.js';
 import { cmsdStaticValue } from './cmsd-response.js';
-import { parseContentPath } from './content-path.js';
-import { contentKind } from './content-types.js';
+import { parseContentPath, SOURCE_VERSION, type ContentPath } from './content-path.js';
+import { contentKind, type ContentKind } from './content-types.js';
 import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from './cors-headers.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { evaluateRequest, fileEtag } from './http-conditional.js';
-import { openContentFile } from './origin-files.js';
+import { openContentFile, type OpenedFile } from './origin-files.js';
 
 /** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
 export const ORIGIN_PREFIX = '/origin/media/';
@@ -111,15 +113,12 @@ async function answer(
   finish: (status: number, bytes: number) => void,
 ): Promise<FastifyReply> {
   const cp = parseContentPath(rawPath);
-  const kind = contentKind(cp.file);
+  const kind = sourceKind(cp) ?? contentKind(cp.file);
   span.setAttribute(ATTR_CONTENT_TYPE, kind.objectType);
   span.setAttribute(ATTR_CONTENT_ITEM_ID, cp.itemId);
   const item = await deps.store.getItem(cp.itemId);
   if (!item) throw new AppError('item_not_found', `No such item: ${cp.itemId}`);
-  if (item.mediaVersion !== cp.version) {
-    throw new AppError('object_not_found', `version ${cp.version} of item ${cp.itemId} is not published`);
-  }
-  const file = await openContentFile(deps.paths.mediaRoot, [cp.itemId, cp.version, ...cp.fileSegments]);
+  const file = await openPublished(deps.paths, item, cp);
   const lastModifiedMs = Math.floor(file.mtimeMs / 1000) * 1000;
   const etag = fileEtag(file.size, file.mtimeMs, file.ino);
   const verdict = evaluateRequest(request.headers, { etag, lastModifiedMs, size: file.size });
@@ -164,4 +163,26 @@ async function answer(
     finish(verdict.status, 0);
   });
   return reply.send(stream);
+}
+
+function sourceKind(cp: ContentPath): ContentKind | null {
+  if (cp.version !== SOURCE_VERSION) return null;
+  return { ...contentKind(cp.file), objectType: CONTENT_OBJECT_TYPES.source };
+}
+
+/**
+ * The file a content path names: a file of the published version, or the source itself (direct play,
+ * decided by the playback plan). Any other version is gone or not yet published.
+ */
+async function openPublished(paths: MediaPaths, item: Item, cp: ContentPath): Promise<OpenedFile> {
+  if (cp.version === SOURCE_VERSION) {
+    if (!item.sourceFile || cp.file !== path.basename(item.sourceFile)) {
+      throw new AppError('object_not_found', `item ${item.id} has no source named ${cp.file}`);
+    }
+    return openContentFile(path.join(paths.dataDir, 'uploads'), [item.id, cp.file]);
+  }
+  if (item.mediaVersion !== cp.version) {
+    throw new AppError('object_not_found', `version ${cp.version} of item ${item.id} is not published`);
+  }
+  return openContentFile(paths.mediaRoot, [item.id, cp.version, ...cp.fileSegments]);
 }

@@ -1,0 +1,168 @@
+import {
+  PLAYBACK_MODES,
+  PLAYBACK_REASONS,
+  type PlaybackMode,
+  type PlaybackReason,
+} from '@coursecast/semconv';
+import { targetVideoBitrate } from './ladder-bitrate.js';
+import type { MediaInfo } from './media-info.js';
+
+/** What a player says it can play (the SDK probes MediaSource / canPlayType and sends this). */
+export interface ClientCapabilities {
+  /** File containers the browser plays as they are, e.g. `mp4`, `webm`. */
+  containers: readonly string[];
+  /** ffprobe codec names the browser decodes, e.g. `h264`, `hevc`, `vp9`, `av1`. */
+  videoCodecs: readonly string[];
+  /** e.g. `aac`, `mp3`, `opus`. */
+  audioCodecs: readonly string[];
+  /** Largest video height worth sending (the screen), px. */
+  maxHeight: number | null;
+  /** Largest bitrate worth sending (the connection), bits per second. */
+  maxBitrate: number | null;
+}
+
+/** One side of a plan: what happens to a stream. */
+export const STREAM_ACTIONS = { copy: 'copy', encode: 'encode', none: 'none' } as const;
+export type StreamAction = (typeof STREAM_ACTIONS)[keyof typeof STREAM_ACTIONS];
+
+/**
+ * How an item is played, and why. The same object drives FFmpeg's arguments, the session's telemetry
+ * attributes and the dashboards, so they cannot disagree.
+ */
+export interface PlaybackPlan {
+  mode: PlaybackMode;
+  /** Empty for plain `vod`; otherwise each reason the simpler modes were ruled out. */
+  reasons: PlaybackReason[];
+  source: {
+    container: string;
+    videoCodec: string | null;
+    audioCodec: string | null;
+    height: number | null;
+    bitrate: number | null;
+  };
+  video: { action: StreamAction; codec: string | null; height: number | null; bitrate: number | null };
+  audio: { action: StreamAction; codec: string | null; bitrate: number | null };
+}
+
+/** Knobs of the decision; the defaults are what a just-in-time session can encode faster than real time. */
+export interface PlanOptions {
+  /** Highest height a just-in-time transcode produces. */
+  maxTranscodeHeight: number;
+  audioBitrate: number;
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxTranscodeHeight: 720, audioBitrate: 128_000 };
+
+// What MPEG-TS HLS segments can carry and hls.js / Safari can play from them.
+const HLS_VIDEO = new Set(['h264', 'hevc']);
+const HLS_AUDIO = new Set(['aac', 'mp3', 'ac3', 'eac3']);
+
+/** The file container a browser would call this source: ffprobe says `mov` for MP4 and `matroska` for MKV/WebM. */
+export function browserContainer(info: MediaInfo): string {
+  if (info.container === 'mov') return 'mp4';
+  if (info.container === 'matroska') {
+    const webmCodecs =
+      (!info.video || ['vp8', 'vp9', 'av1'].includes(info.video.codec)) &&
+      (!info.audio || ['opus', 'vorbis'].includes(info.audio.codec));
+    return info.formatName.includes('webm') && webmCodecs ? 'webm' : 'mkv';
+  }
+  return info.container;
+}
+
+function even(n: number): number {
+  return Math.max(2, Math.round(n / 2) * 2);
+}
+
+/** Decides how `info` is played by `client`: vod, direct, remux or transcode, with the reasons. */
+export function decidePlayback(
+  info: MediaInfo,
+  ladderReady: boolean,
+  client: ClientCapabilities,
+  options: PlanOptions = DEFAULT_PLAN_OPTIONS,
+): PlaybackPlan {
+  const { video, audio } = info;
+  const source = {
+    container: browserContainer(info),
+    videoCodec: video?.codec ?? null,
+    audioCodec: audio?.codec ?? null,
+    height: video?.height ?? null,
+    bitrate: info.bitrate,
+  };
+  const copyVideo = {
+    action: STREAM_ACTIONS.copy,
+    codec: source.videoCodec,
+    height: source.height,
+    bitrate: video?.bitrate ?? null,
+  };
+  const copyAudio = {
+    action: STREAM_ACTIONS.copy,
+    codec: source.audioCodec,
+    bitrate: audio?.bitrate ?? null,
+  };
+  const noVideo = { action: STREAM_ACTIONS.none, codec: null, height: null, bitrate: null };
+  const noAudio = { action: STREAM_ACTIONS.none, codec: null, bitrate: null };
+
+  if (ladderReady) {
+    // The published ladder is H.264/AAC in every rung; the player's ABR picks within its limits.
+    return {
+      mode: PLAYBACK_MODES.vod,
+      reasons: [],
+      source,
+      video: video ? { ...copyVideo, codec: 'h264' } : noVideo,
+      audio: audio ? { ...copyAudio, codec: 'aac' } : noAudio,
+    };
+  }
+  const reasons: PlaybackReason[] = [PLAYBACK_REASONS.ladderNotReady];
+  const containerOk = client.containers.includes(source.container);
+  const videoOk = !video || client.videoCodecs.includes(video.codec);
+  const audioOk = !audio || client.audioCodecs.includes(audio.codec);
+  const heightOk = !video || client.maxHeight === null || video.height <= client.maxHeight;
+  const bitrateOk = client.maxBitrate === null || info.bitrate === null || info.bitrate <= client.maxBitrate;
+  if (!containerOk) reasons.push(PLAYBACK_REASONS.containerNotSupported);
+  if (!videoOk) reasons.push(PLAYBACK_REASONS.videoCodecNotSupported);
+  if (!audioOk) reasons.push(PLAYBACK_REASONS.audioCodecNotSupported);
+  if (!heightOk) reasons.push(PLAYBACK_REASONS.resolutionTooHigh);
+  if (!bitrateOk) reasons.push(PLAYBACK_REASONS.bitrateTooHigh);
+
+  const base = { reasons, source };
+  if (containerOk && videoOk && audioOk && heightOk && bitrateOk) {
+    return {
+      ...base,
+      mode: PLAYBACK_MODES.direct,
+      video: video ? copyVideo : noVideo,
+      audio: audio ? copyAudio : noAudio,
+    };
+  }
+  const videoCopyable = !video || (videoOk && heightOk && HLS_VIDEO.has(video.codec));
+  const audioCopyable = !audio || (audioOk && HLS_AUDIO.has(audio.codec));
+  if (videoCopyable && audioCopyable && bitrateOk) {
+    return {
+      ...base,
+      mode: PLAYBACK_MODES.remux,
+      video: video ? copyVideo : noVideo,
+      audio: audio ? copyAudio : noAudio,
+    };
+  }
+  // Something must be encoded; keep whatever can still be copied (an H.264 MKV with DTS audio only
+  // needs its audio encoded).
+  let videoPlan: PlaybackPlan['video'] = noVideo;
+  if (video && videoCopyable && bitrateOk) videoPlan = copyVideo;
+  else if (video) {
+    const height = even(Math.min(video.height, client.maxHeight ?? Infinity, options.maxTranscodeHeight));
+    const width = even((video.width * height) / video.height);
+    let bitrate = targetVideoBitrate(width, height, video.frameRate || 30);
+    if (client.maxBitrate !== null) bitrate = Math.min(bitrate, client.maxBitrate - options.audioBitrate);
+    videoPlan = {
+      action: STREAM_ACTIONS.encode,
+      codec: 'h264',
+      height,
+      bitrate: Math.max(100_000, Math.round(bitrate)),
+    };
+  }
+  const audioPlan: PlaybackPlan['audio'] = !audio
+    ? noAudio
+    : audioCopyable && client.audioCodecs.includes(audio.codec)
+      ? copyAudio
+      : { action: STREAM_ACTIONS.encode, codec: 'aac', bitrate: options.audioBitrate };
+  return { ...base, mode: PLAYBACK_MODES.transcode, video: videoPlan, audio: audioPlan };
+}
