@@ -21,6 +21,8 @@ const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
     if (err instanceof AppError) {
+      const retry = err.details?.['retryAfterSeconds'];
+      if (typeof retry === 'number') void reply.header('retry-after', String(retry));
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
     }
     // A row that vanished or clashed between our check and the write (e.g. a course deleted mid-upload).

@@ -29,6 +29,11 @@ export const ERRORS = {
   origin_bad_response: { status: 502, message: 'The origin sent a broken response' },
   origin_timeout: { status: 504, message: 'The origin did not answer in time' },
   shutting_down: { status: 503, message: 'The server is shutting down' },
+  sessions_full: { status: 503, message: 'Every just-in-time session is in use; retry later' },
+  session_not_found: { status: 404, message: 'No such playback session' },
+  session_ended: { status: 410, message: 'The playback session has ended' },
+  segment_timeout: { status: 504, message: 'The segment was not ready in time' },
+  transcode_failed: { status: 502, message: 'The encoder failed on this source' },
   internal: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -129,5 +129,7 @@ export const HLS_SESSION_END_REASONS = {
   clientClosed: 'client_closed',
   replaced: 'replaced',
   error: 'error',
+  /** The server stopped. */
+  shutdown: 'shutdown',
 } as const;
 export type HlsSessionEndReason = (typeof HLS_SESSION_END_REASONS)[keyof typeof HLS_SESSION_END_REASONS];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** The kinds of id the catalog hands out; the prefix makes a stray id self-describing in logs and URLs. */
-export type IdPrefix = 'crs' | 'itm' | 'job';
+export type IdPrefix = 'crs' | 'itm' | 'job' | 'ses';
 
 // RFC 4648 base32, lower-cased: URL-safe, case-insensitive file systems can't collide two ids.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -1,0 +1,96 @@
+import type { PlaybackPlan } from '@coursecast/media';
+import { HLS_SESSION_END_REASONS } from '@coursecast/semconv';
+import { AppError } from '../errors.js';
+import { newId } from '../store/index.js';
+import type { JitSession } from './jit-session.js';
+
+/** Settings of the registry (from config). */
+export interface SessionLimits {
+  maxSessions: number;
+  /** A session with no segment request and no heartbeat for this long is reaped. */
+  idleTimeoutMs: number;
+  reapIntervalMs: number;
+}
+
+/** Builds a session once the registry has given it an id and a slot. */
+export type SessionFactory = (id: string, itemId: string, plan: PlaybackPlan) => JitSession;
+
+/** The live just-in-time sessions of this server: at most `maxSessions`, idle ones reaped. */
+export interface SessionRegistry {
+  /**
+   * The viewer's live session for this item and plan, or a new one. A viewer's older session of the same
+   * item with another plan ends as `replaced`. Throws AppError 503 (`sessions_full`) at the cap.
+   */
+  open(itemId: string, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  get(id: string): JitSession | undefined;
+  list(): JitSession[];
+  /** Ends every session (server shutdown): their encoders are killed and files removed. */
+  shutdown(): Promise<void>;
+}
+
+function planKey(plan: PlaybackPlan): string {
+  return `${plan.mode}|${plan.video.action}|${plan.video.height ?? ''}|${plan.video.bitrate ?? ''}|${plan.audio.action}`;
+}
+
+/** Creates the registry and starts its reaper (stopped by shutdown). */
+export function createSessionRegistry(
+  limits: SessionLimits,
+  factory: SessionFactory,
+  onEnded: (session: JitSession) => void = () => {},
+): SessionRegistry {
+  const sessions = new Map<string, { session: JitSession; viewer: string | null; key: string }>();
+
+  async function end(id: string, reason: Parameters<JitSession['end']>[0]): Promise<void> {
+    const entry = sessions.get(id);
+    if (!entry) return;
+    sessions.delete(id);
+    await entry.session.end(reason);
+    onEnded(entry.session);
+  }
+
+  const reaper = setInterval(() => {
+    for (const { session } of sessions.values()) {
+      if (session.endReason) {
+        void end(session.id, session.endReason);
+      } else if (session.idleMs() > limits.idleTimeoutMs) {
+        const done = session.written() === session.segmentCount;
+        void end(session.id, done ? HLS_SESSION_END_REASONS.completed : HLS_SESSION_END_REASONS.timeout);
+      }
+    }
+  }, limits.reapIntervalMs);
+  reaper.unref();
+
+  return {
+    async open(itemId, plan, viewer) {
+      const key = `${itemId}|${planKey(plan)}`;
+      if (viewer !== null) {
+        for (const entry of [...sessions.values()]) {
+          if (entry.viewer !== viewer || entry.session.itemId !== itemId || entry.session.endReason) continue;
+          if (entry.key === key) {
+            entry.session.touch();
+            return entry.session;
+          }
+          await end(entry.session.id, HLS_SESSION_END_REASONS.replaced);
+        }
+      }
+      if (sessions.size >= limits.maxSessions) {
+        const retryAfter = Math.max(1, Math.ceil(limits.idleTimeoutMs / 1000 / 4));
+        throw new AppError('sessions_full', `all ${limits.maxSessions} just-in-time sessions are in use`, {
+          retryAfterSeconds: retryAfter,
+        });
+      }
+      const session = factory(newId('ses'), itemId, plan);
+      sessions.set(session.id, { session, viewer, key });
+      return session;
+    },
+    get(id) {
+      const entry = sessions.get(id);
+      return entry && !entry.session.endReason ? entry.session : undefined;
+    },
+    list: () => [...sessions.values()].map((e) => e.session),
+    async shutdown() {
+      clearInterval(reaper);
+      await Promise.all([...sessions.keys()].map((id) => end(id, HLS_SESSION_END_REASONS.shutdown)));
+    },
+  };
+}
