@@ -6,4 +6,5 @@ export * from './spans.js';
 export * from './metric-definition.js';
 export * from './metrics.js';
 export * from './cdn-metrics.js';
+export * from './hls-metrics.js';
 export * from './prometheus-names.js';

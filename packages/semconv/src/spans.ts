@@ -12,5 +12,10 @@ export function spanContentTranscodeQuality(quality: string): string {
 
 /** One request for a delivered object at the edge or the origin (seed: content.serve_request). */
 export const SPAN_CONTENT_SERVE_REQUEST = 'content.serve_request';
+/** One just-in-time session, from creation to its end (child spans: encoder starts). */
+export const SPAN_HLS_SESSION = 'hls.session';
+/** One FFmpeg start in a session: spawn → first progress report (a move when it relocates the window). */
+export const SPAN_HLS_ENCODER_START = 'hls.encoder_start';
+
 /** The edge's request to the origin on a miss or revalidation (seed: content.origin_fetch). */
 export const SPAN_CONTENT_ORIGIN_FETCH = 'content.origin_fetch';
