@@ -6,6 +6,8 @@ import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
+import type { JitService } from './jit/jit-service.js';
+import { jitRoutes } from './jit/jit.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
 import { telemetryRoutes } from './telemetry/telemetry.routes.js';
@@ -27,6 +29,8 @@ export interface AppDeps {
   delivery: DeliveryTelemetry;
   /** The embedded edge on /media/; null: the origin answers /media/ directly. */
   edge: EdgeNode | null;
+  /** Just-in-time sessions; null when this server does not run them. */
+  jit: JitService | null;
   /** Drops an item from every edge (embedded and remote). */
   purge: (itemId: string) => void;
   logger?: FastifyServerOptions['logger'];
@@ -78,6 +82,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
+    if (deps.jit) {
+      await api.register(jitRoutes, {
+        ...common,
+        jit: deps.jit,
+        planOptions: {
+          maxTranscodeHeight: deps.config.jit.maxHeight,
+          audioBitrate: deps.config.transcode.audioBitrate,
+        },
+      });
+    }
   });
   await app.register(originRoutes, {
     store: deps.store,
@@ -85,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     telemetry: deps.delivery,
     region: deps.config.delivery.originRegion,
     servePublic: deps.edge === null,
+    jit: deps.jit,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   return app;

@@ -108,6 +108,23 @@ export const ConfigSchema = z.strictObject({
       duressInflight: z.number().int().min(1).default(64),
     })
     .prefault({}),
+  jit: z
+    .strictObject({
+      /** Concurrent just-in-time sessions; more get 503 with Retry-After. */
+      maxSessions: z.number().int().min(1).max(256).default(4),
+      /** A session with no segment request and no heartbeat for this long is stopped and removed. */
+      idleTimeoutSeconds: z.number().positive().default(60),
+      /** Segment length of sessions (seconds); keyframes are forced on this grid. */
+      segmentSeconds: z.number().int().min(1).max(10).default(4),
+      /** A request at most this many segments ahead of the encoder waits instead of moving it. */
+      lookaheadSegments: z.number().int().min(0).max(20).default(3),
+      /** Longest a segment request waits for the encoder (keep it under the edge's origin timeout). */
+      segmentTimeoutSeconds: z.number().positive().default(8),
+      /** Highest height a just-in-time transcode produces. */
+      maxHeight: z.number().int().min(144).max(2160).default(720),
+      preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast']).default('veryfast'),
+    })
+    .prefault({}),
   telemetry: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),
@@ -215,6 +232,13 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_EDGE_HIT_SPAN_RATIO: { path: ['delivery', 'hitSpanRatio'], parse: asNumber },
   COURSECAST_PURGE_EDGES: { path: ['delivery', 'purgeEdges'], parse: asList },
   COURSECAST_EDGE_ORIGIN: { path: ['delivery', 'origin'], parse: asString },
+  COURSECAST_JIT_MAX_SESSIONS: { path: ['jit', 'maxSessions'], parse: asNumber },
+  COURSECAST_JIT_IDLE_TIMEOUT_SECONDS: { path: ['jit', 'idleTimeoutSeconds'], parse: asNumber },
+  COURSECAST_JIT_SEGMENT_SECONDS: { path: ['jit', 'segmentSeconds'], parse: asNumber },
+  COURSECAST_JIT_LOOKAHEAD_SEGMENTS: { path: ['jit', 'lookaheadSegments'], parse: asNumber },
+  COURSECAST_JIT_SEGMENT_TIMEOUT_SECONDS: { path: ['jit', 'segmentTimeoutSeconds'], parse: asNumber },
+  COURSECAST_JIT_MAX_HEIGHT: { path: ['jit', 'maxHeight'], parse: asNumber },
+  COURSECAST_JIT_PRESET: { path: ['jit', 'preset'], parse: asString },
   OTEL_SERVICE_NAME: { path: ['telemetry', 'serviceName'], parse: asString },
   OTEL_SDK_DISABLED: { path: ['telemetry', 'disabled'], parse: asBoolean },
   COURSECAST_PROMETHEUS: { path: ['telemetry', 'prometheus'], parse: asBoolean },

@@ -9,6 +9,8 @@ import { createDeliveryTelemetry, type DeliveryTelemetry } from './delivery/deli
 import { createEdgeNode, type EdgeNode } from './delivery/edge-node.js';
 import { createInProcessOriginClient } from './delivery/origin-client.js';
 import { createPurgeNotifier } from './delivery/purge-notifier.js';
+import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
+import { createJitTelemetry } from './jit/jit-telemetry.js';
 import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
 import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
 import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
@@ -26,6 +28,8 @@ export interface Coursecast {
   telemetry: Telemetry;
   paths: MediaPaths;
   admin: ResolvedAdminToken;
+  /** Just-in-time sessions; null when none are offered. */
+  jit: JitService | null;
   /** The embedded edge cache; null when `delivery.edge` is off and the origin answers /media/ itself. */
   edge: EdgeNode | null;
   /** Base URL once listening. */
@@ -41,6 +45,8 @@ export interface CreateOptions {
   freeBytes?: (dir: string) => Promise<number>;
   /** Tests start the queue themselves to control timing. */
   startQueue?: boolean;
+  /** Builds the media side of a just-in-time session; without one, no sessions are offered. */
+  prepareSession?: PrepareSession;
 }
 
 /** The version in the server's package.json (reported as service.version). */
@@ -84,6 +90,17 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     edge?.purgeItem(itemId);
     notifyEdges(itemId);
   };
+  const jit: JitService | null = options.prepareSession
+    ? createJitService({
+        prepare: options.prepareSession,
+        telemetry: createJitTelemetry(telemetry.tracer, telemetry.meter),
+        maxSessions: config.jit.maxSessions,
+        idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
+        reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
+        lookahead: config.jit.lookaheadSegments,
+        segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
+      })
+    : null;
   const runJob: JobRunner = (ctx) => runner(ctx);
   const queue = createJobQueue({
     store,
@@ -125,6 +142,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       delivery,
       edge,
       purge,
+      jit,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });
@@ -147,6 +165,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     paths,
     admin,
     edge,
+    jit,
     url: () => publicBaseUrl(config, boundPort(app)),
     async listen() {
       await app.listen({ host: config.host, port: config.port });
@@ -154,6 +173,8 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     },
     close() {
       closing ??= (async () => {
+        // Every FFmpeg a session owns dies with the server.
+        await jit?.shutdown();
         await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
         await app.close();
         edge?.close();

@@ -14,6 +14,7 @@ import {
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaPaths } from '../catalog/media-paths.js';
+import { JIT_VERSION_PREFIX, type JitService } from '../jit/jit-service.js';
 import { AppError, errorBody } from '../errors.js';
 import type { CatalogStore, Item } from '../store/index.js';
 import { cacheControlFor } from './cache-policy.js';
@@ -36,6 +37,8 @@ export interface OriginRoutesDeps {
   region: string;
   /** Also answer the public `/media/` prefix (when no edge runs in this process). */
   servePublic: boolean;
+  /** Just-in-time sessions, for `/media/<item>/jit-<session>/...`; null when not available. */
+  jit: JitService | null;
 }
 
 /**
@@ -118,7 +121,7 @@ async function answer(
   span.setAttribute(ATTR_CONTENT_ITEM_ID, cp.itemId);
   const item = await deps.store.getItem(cp.itemId);
   if (!item) throw new AppError('item_not_found', `No such item: ${cp.itemId}`);
-  const file = await openPublished(deps.paths, item, cp);
+  const file = await openPublished(deps, item, cp);
   const lastModifiedMs = Math.floor(file.mtimeMs / 1000) * 1000;
   const etag = fileEtag(file.size, file.mtimeMs, file.ino);
   const verdict = evaluateRequest(request.headers, { etag, lastModifiedMs, size: file.size });
@@ -174,7 +177,14 @@ function sourceKind(cp: ContentPath): ContentKind | null {
  * The file a content path names: a file of the published version, or the source itself (direct play,
  * decided by the playback plan). Any other version is gone or not yet published.
  */
-async function openPublished(paths: MediaPaths, item: Item, cp: ContentPath): Promise<OpenedFile> {
+async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath): Promise<OpenedFile> {
+  const { paths } = deps;
+  if (cp.version.startsWith(JIT_VERSION_PREFIX)) {
+    if (!deps.jit) throw new AppError('object_not_found', 'just-in-time sessions are not enabled');
+    // Waits for the encoder when the segment is on its way (or moves it): the edge coalesces the waiting.
+    const found = await deps.jit.resolve(item.id, cp.version.slice(JIT_VERSION_PREFIX.length), cp.file);
+    return openContentFile(path.dirname(found.dir), [path.basename(found.dir), found.file]);
+  }
   if (cp.version === SOURCE_VERSION) {
     if (!item.sourceFile || cp.file !== path.basename(item.sourceFile)) {
       throw new AppError('object_not_found', `item ${item.id} has no source named ${cp.file}`);

@@ -1,6 +1,7 @@
 import type { PlaybackPlan } from '@coursecast/media';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors.js';
+import type { Item } from '../store/index.js';
 import { createJitSession, type JitSession } from './jit-session.js';
 import { createSessionRegistry, type SessionRegistry } from './session-registry.js';
 
@@ -19,6 +20,7 @@ const quiet = {
   ended() {},
 };
 let registry: SessionRegistry | null = null;
+const item = (id: string) => ({ id }) as Item;
 afterEach(async () => {
   vi.useRealTimers();
   await registry?.shutdown();
@@ -27,10 +29,10 @@ afterEach(async () => {
 function make(limits: Partial<Parameters<typeof createSessionRegistry>[0]> = {}, ended: JitSession[] = []) {
   registry = createSessionRegistry(
     { maxSessions: 2, idleTimeoutMs: 60_000, reapIntervalMs: 1000, ...limits },
-    (id, itemId, plan) =>
+    async (id, item, plan) =>
       createJitSession({
         id,
-        itemId,
+        itemId: item.id,
         plan,
         segmentCount: 10,
         observer: quiet,
@@ -47,10 +49,10 @@ describe('session registry', () => {
   it('reuses a viewer’s session for the same item and plan, and replaces it for another plan', async () => {
     const ended: JitSession[] = [];
     const r = make({}, ended);
-    const a = await r.open('itm_1', transcode720, 'view_1');
+    const a = await r.open(item('itm_1'), transcode720, 'view_1');
     expect(a.id).toMatch(/^ses_/);
-    expect((await r.open('itm_1', transcode720, 'view_1')).id).toBe(a.id);
-    const b = await r.open('itm_1', remux, 'view_1');
+    expect((await r.open(item('itm_1'), transcode720, 'view_1')).id).toBe(a.id);
+    const b = await r.open(item('itm_1'), remux, 'view_1');
     expect(b.id).not.toBe(a.id);
     expect(a.endReason).toBe('replaced');
     expect(ended.map((s) => s.id)).toEqual([a.id]);
@@ -60,11 +62,11 @@ describe('session registry', () => {
 
   it('answers 503 with a retry hint at the cap', async () => {
     const r = make();
-    await r.open('itm_1', remux, null);
-    await r.open('itm_2', remux, null);
+    await r.open(item('itm_1'), remux, null);
+    await r.open(item('itm_2'), remux, null);
     let caught: unknown = null;
     try {
-      await r.open('itm_3', remux, null);
+      await r.open(item('itm_3'), remux, null);
     } catch (err) {
       caught = err;
     }
@@ -76,8 +78,8 @@ describe('session registry', () => {
     vi.useFakeTimers();
     const ended: JitSession[] = [];
     const r = make({ idleTimeoutMs: 5000, reapIntervalMs: 1000 }, ended);
-    const idle = await r.open('itm_1', remux, null);
-    const watched = await r.open('itm_2', remux, null);
+    const idle = await r.open(item('itm_1'), remux, null);
+    const watched = await r.open(item('itm_2'), remux, null);
     for (let t = 0; t < 8; t++) {
       watched.touch();
       await vi.advanceTimersByTimeAsync(1000);

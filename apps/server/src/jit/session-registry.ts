@@ -1,7 +1,7 @@
 import type { PlaybackPlan } from '@coursecast/media';
 import { HLS_SESSION_END_REASONS } from '@coursecast/semconv';
 import { AppError } from '../errors.js';
-import { newId } from '../store/index.js';
+import { newId, type Item } from '../store/index.js';
 import type { JitSession } from './jit-session.js';
 
 /** Settings of the registry (from config). */
@@ -13,7 +13,7 @@ export interface SessionLimits {
 }
 
 /** Builds a session once the registry has given it an id and a slot. */
-export type SessionFactory = (id: string, itemId: string, plan: PlaybackPlan) => JitSession;
+export type SessionFactory = (id: string, item: Item, plan: PlaybackPlan) => Promise<JitSession>;
 
 /** The live just-in-time sessions of this server: at most `maxSessions`, idle ones reaped. */
 export interface SessionRegistry {
@@ -21,8 +21,13 @@ export interface SessionRegistry {
    * The viewer's live session for this item and plan, or a new one. A viewer's older session of the same
    * item with another plan ends as `replaced`. Throws AppError 503 (`sessions_full`) at the cap.
    */
-  open(itemId: string, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  open(item: Item, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  /** A live session. */
   get(id: string): JitSession | undefined;
+  /** A session still registered, ended or not (an ended one is removed at the next reap). */
+  peek(id: string): JitSession | undefined;
+  /** Ends a session now and forgets it. */
+  end(id: string, reason: Parameters<JitSession['end']>[0]): Promise<void>;
   list(): JitSession[];
   /** Ends every session (server shutdown): their encoders are killed and files removed. */
   shutdown(): Promise<void>;
@@ -61,7 +66,8 @@ export function createSessionRegistry(
   reaper.unref();
 
   return {
-    async open(itemId, plan, viewer) {
+    async open(item, plan, viewer) {
+      const itemId = item.id;
       const key = `${itemId}|${planKey(plan)}`;
       if (viewer !== null) {
         for (const entry of [...sessions.values()]) {
@@ -79,7 +85,7 @@ export function createSessionRegistry(
           retryAfterSeconds: retryAfter,
         });
       }
-      const session = factory(newId('ses'), itemId, plan);
+      const session = await factory(newId('ses'), item, plan);
       sessions.set(session.id, { session, viewer, key });
       return session;
     },
@@ -87,6 +93,8 @@ export function createSessionRegistry(
       const entry = sessions.get(id);
       return entry && !entry.session.endReason ? entry.session : undefined;
     },
+    peek: (id) => sessions.get(id)?.session,
+    end,
     list: () => [...sessions.values()].map((e) => e.session),
     async shutdown() {
       clearInterval(reaper);

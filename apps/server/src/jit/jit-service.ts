@@ -1,0 +1,155 @@
+import type { PlaybackPlan } from '@coursecast/media';
+import { HLS_SESSION_END_REASONS } from '@coursecast/semconv';
+import { AppError } from '../errors.js';
+import type { Item } from '../store/index.js';
+import { createJitSession, SessionError, type JitSession, type StartEncoder } from './jit-session.js';
+import type { JitTelemetry } from './jit-telemetry.js';
+import { createSessionRegistry, type SessionLimits, type SessionRegistry } from './session-registry.js';
+
+/** The version segment of a session's URLs: `/media/<item>/jit-<session>/index.m3u8`. */
+export const JIT_VERSION_PREFIX = 'jit-';
+/** A session's playlist file name. */
+export const JIT_PLAYLIST = 'index.m3u8';
+
+/** What the media side prepares for a new session (grid, playlist, encoder, files). */
+export interface PreparedSession {
+  /** Directory the segments are written to; removed when the session ends. */
+  dir: string;
+  /** The complete VOD media playlist, already written to `dir` as JIT_PLAYLIST (published at once). */
+  playlist: string;
+  segmentCount: number;
+  /** File name of segment `index`, e.g. `seg_00012.ts`. */
+  segmentFile(index: number): string;
+  /** Inverse of segmentFile; null when `file` is not a segment name. */
+  segmentIndex(file: string): number | null;
+  startEncoder: StartEncoder;
+  cleanup(): Promise<void>;
+}
+
+/** Builds the media side of a session (packages/media's grid and encoder, or a fake in tests). */
+export type PrepareSession = (sessionId: string, item: Item, plan: PlaybackPlan) => Promise<PreparedSession>;
+
+export interface JitServiceOptions extends SessionLimits {
+  prepare: PrepareSession;
+  telemetry: JitTelemetry;
+  lookahead: number;
+  segmentTimeoutMs: number;
+}
+
+/** What the origin serves for a session path: a file in the session's directory. */
+export interface SessionObject {
+  dir: string;
+  file: string;
+}
+
+/** Just-in-time sessions: open them for plans, serve their playlists and segments, end them. */
+export interface JitService {
+  /** The viewer's session for this plan (reused or new); 503 at the cap. */
+  open(item: Item, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  /** Resolves a session path for the origin, waiting for the encoder when needed; AppError otherwise. */
+  resolve(itemId: string, sessionId: string, file: string): Promise<SessionObject>;
+  heartbeat(sessionId: string): void;
+  close(sessionId: string): Promise<void>;
+  list(): { session: JitSession; prepared: PreparedSession }[];
+  shutdown(): Promise<void>;
+}
+
+const ENDED_MEMORY = 1000;
+
+/** Creates the service and its registry (whose reaper runs until shutdown). */
+export function createJitService(o: JitServiceOptions): JitService {
+  const prepared = new Map<string, PreparedSession>();
+  const playlistServed = new Set<string>();
+  // Recently ended sessions answer 410 rather than 404, so a player can tell "expired" from "wrong link".
+  const ended: string[] = [];
+  const registry: SessionRegistry = createSessionRegistry(
+    o,
+    async (id, item, plan) => {
+      const media = await o.prepare(id, item, plan);
+      prepared.set(id, media);
+      return createJitSession({
+        id,
+        itemId: item.id,
+        plan,
+        segmentCount: media.segmentCount,
+        startEncoder: media.startEncoder,
+        observer: o.telemetry.observe({ id, itemId: item.id, plan }),
+        lookahead: o.lookahead,
+        segmentTimeoutMs: o.segmentTimeoutMs,
+      });
+    },
+    (session) => {
+      const media = prepared.get(session.id);
+      prepared.delete(session.id);
+      playlistServed.delete(session.id);
+      ended.push(session.id);
+      if (ended.length > ENDED_MEMORY) ended.shift();
+      void media?.cleanup();
+    },
+  );
+  o.telemetry.observeActive(() => registry.list().map((s) => s.plan));
+
+  function live(sessionId: string, itemId: string | null): { session: JitSession; media: PreparedSession } {
+    const session = registry.peek(sessionId);
+    const media = prepared.get(sessionId);
+    if (!session || !media || (itemId !== null && session.itemId !== itemId)) {
+      if (ended.includes(sessionId)) throw new AppError('session_ended', `session ${sessionId} has ended`);
+      throw new AppError('session_not_found', `No playback session ${sessionId}`);
+    }
+    if (session.endReason) {
+      throw new AppError('session_ended', `session ${sessionId} has ended (${session.endReason})`);
+    }
+    return { session, media };
+  }
+
+  return {
+    open: (item, plan, viewer) => registry.open(item, plan, viewer),
+    async resolve(itemId, sessionId, file) {
+      const { session, media } = live(sessionId, itemId);
+      if (file === JIT_PLAYLIST) {
+        session.touch();
+        if (!playlistServed.has(sessionId)) {
+          playlistServed.add(sessionId);
+          o.telemetry.sessionStarted(session.plan, (Date.now() - session.createdAt) / 1000);
+        }
+        return { dir: media.dir, file: JIT_PLAYLIST };
+      }
+      const index = media.segmentIndex(file);
+      if (index === null)
+        throw new AppError('object_not_found', `${file} is not a segment of session ${sessionId}`);
+      try {
+        await session.segment(index);
+      } catch (err) {
+        if (!(err instanceof SessionError)) throw err;
+        throw sessionAppError(err);
+      }
+      return { dir: media.dir, file: media.segmentFile(index) };
+    },
+    heartbeat(sessionId) {
+      live(sessionId, null).session.touch();
+    },
+    async close(sessionId) {
+      live(sessionId, null);
+      await registry.end(sessionId, HLS_SESSION_END_REASONS.clientClosed);
+    },
+    list: () =>
+      registry.list().flatMap((session) => {
+        const media = prepared.get(session.id);
+        return media ? [{ session, prepared: media }] : [];
+      }),
+    shutdown: () => registry.shutdown(),
+  };
+}
+
+function sessionAppError(err: SessionError): AppError {
+  switch (err.code) {
+    case 'segment_not_found':
+      return new AppError('object_not_found', err.message);
+    case 'session_ended':
+      return new AppError('session_ended', err.message);
+    case 'segment_timeout':
+      return new AppError('segment_timeout', err.message);
+    case 'encoder_failed':
+      return new AppError('transcode_failed', err.message);
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaInfo } from '@coursecast/media';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../store/index.js';
+import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import type { PrepareSession } from './jit-service.js';
+
+const SEGMENTS = 6;
+let t: TestServer;
+
+/** A media side without FFmpeg: a 6-segment playlist, and an "encoder" writing one small file every 10 ms. */
+const prepare: PrepareSession = async (sessionId) => {
+  const dir = path.join(t.dataDir, 'jit', sessionId);
+  await mkdir(dir, { recursive: true });
+  const name = (i: number) => `seg_${String(i).padStart(5, '0')}.ts`;
+  const playlist = `#EXTM3U\n#EXT-X-PLAYLIST-TYPE:VOD\n${Array.from({ length: SEGMENTS }, (_, i) => `#EXTINF:4.0,\n${name(i)}`).join('\n')}\n#EXT-X-ENDLIST\n`;
+  await writeFile(path.join(dir, 'index.m3u8'), playlist);
+  return {
+    dir,
+    playlist,
+    segmentCount: SEGMENTS,
+    segmentFile: name,
+    segmentIndex: (file) => (/^seg_\d{5}\.ts$/.test(file) ? Number(file.slice(4, 9)) : null),
+    startEncoder(startIndex, _gen, events) {
+      let next = startIndex;
+      let stopped = false;
+      const tick = async (): Promise<void> => {
+        if (stopped || next >= SEGMENTS) return;
+        await writeFile(path.join(dir, name(next)), Buffer.alloc(188 * 10, next));
+        if (stopped) return;
+        events.segment(next++, 10);
+        setTimeout(() => void tick(), 10);
+      };
+      setTimeout(() => void tick(), 10);
+      return { startIndex, stop: async () => void (stopped = true) };
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+};
+
+async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string> {
+  const courseId = newId('crs');
+  await t.cc.store.createCourse({ id: courseId, title: 'C', description: '' });
+  const id = newId('itm');
+  const job = newId('job');
+  const sourceInfo: MediaInfo = {
+    durationSeconds: 24,
+    container: 'matroska',
+    formatName: 'matroska,webm',
+    bitrate: 3_000_000,
+    sizeBytes: 1,
+    video: {
+      index: 0,
+      codec: 'hevc',
+      profile: null,
+      pixelFormat: 'yuv420p',
+      width: 1920,
+      height: 1080,
+      frameRate: 25,
+      bitrate: null,
+      keyframeInterval: null,
+      rotation: 0,
+      interlaced: false,
+    },
+    audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
+    ...info,
+  };
+  await t.cc.store.createItemWithJob(
+    {
+      id,
+      courseId,
+      kind: 'video',
+      title: 'L',
+      sourceFile: `uploads/${id}/source.mkv`,
+      sourceBytes: 1,
+      sourceInfo: sourceInfo as unknown as Record<string, unknown>,
+      durationSeconds: 24,
+    },
+    { id: job, itemId: id, maxAttempts: 1 },
+  );
+  if (ready) await t.cc.store.completeTranscode(job, [], { status: 'ready', mediaVersion: job });
+  return id;
+}
+
+beforeAll(async () => {
+  t = await startTestServer({ jit: { maxSessions: 2 } }, { startQueue: false, prepareSession: prepare });
+});
+afterAll(() => t.close());
+
+const get = (url: string) => t.cc.app.inject({ url });
+
+describe('playback decisions and just-in-time sessions over HTTP', () => {
+  it('opens a session for an HEVC MKV and serves its playlist and segments through the edge', async () => {
+    const id = await itemWith({});
+    const res = await get(`/api/items/${id}/playback?viewer=v1`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{
+      plan: { mode: string; reasons: string[] };
+      url: string;
+      session: { id: string };
+    }>();
+    expect(body.plan.mode).toBe('transcode');
+    expect(body.plan.reasons).toContain('video_codec_not_supported');
+    expect(body.url).toMatch(new RegExp(`/media/${id}/jit-${body.session.id}/index\\.m3u8$`));
+    const playlistPath = new URL(body.url).pathname;
+    const playlist = await get(playlistPath);
+    expect(playlist.statusCode).toBe(200);
+    expect(playlist.body).toContain('#EXT-X-ENDLIST');
+    const seg = await get(playlistPath.replace('index.m3u8', 'seg_00002.ts'));
+    expect(seg.statusCode).toBe(200);
+    expect(seg.rawPayload.length).toBe(1880);
+    expect(seg.headers['content-type']).toBe('video/mp2t');
+    expect(seg.headers['cache-control']).toMatch(/immutable/);
+    expect((await get(playlistPath.replace('index.m3u8', 'seg_00099.ts'))).statusCode).toBe(404);
+    expect((await get(playlistPath.replace('index.m3u8', 'other.ts'))).statusCode).toBe(404);
+    // The same viewer asking again gets the same session.
+    const again = (await get(`/api/items/${id}/playback?viewer=v1`)).json<{ session: { id: string } }>();
+    expect(again.session.id).toBe(body.session.id);
+    const listed = await t.cc.app.inject({ url: '/api/sessions', headers: t.auth });
+    expect(listed.json<{ sessions: { id: string; mode: string }[] }>().sessions).toContainEqual(
+      expect.objectContaining({ id: body.session.id, mode: 'transcode' }),
+    );
+    const hb = await t.cc.app.inject({ method: 'POST', url: `/api/sessions/${body.session.id}/heartbeat` });
+    expect(hb.statusCode).toBe(204);
+    const closed = await t.cc.app.inject({ method: 'DELETE', url: `/api/sessions/${body.session.id}` });
+    expect(closed.statusCode).toBe(204);
+    const after = await get(playlistPath.replace('index.m3u8', 'seg_00004.ts'));
+    expect(after.statusCode).toBe(410);
+    expect(after.json()).toMatchObject({ error: { code: 'session_ended' } });
+    const unknown = await t.cc.app.inject({ method: 'POST', url: '/api/sessions/ses_nope/heartbeat' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('answers 503 with Retry-After when every session is in use', async () => {
+    const a = await itemWith({});
+    const b = await itemWith({});
+    const c = await itemWith({});
+    expect((await get(`/api/items/${a}/playback`)).statusCode).toBe(200);
+    expect((await get(`/api/items/${b}/playback`)).statusCode).toBe(200);
+    const full = await get(`/api/items/${c}/playback`);
+    expect(full.statusCode).toBe(503);
+    expect(full.headers['retry-after']).toBe('15');
+    expect(full.json()).toMatchObject({ error: { code: 'sessions_full' } });
+  });
+
+  it('plays the ladder when ready, and an MP4 the browser handles directly', async () => {
+    const ready = await itemWith({}, true);
+    const vod = (await get(`/api/items/${ready}/playback`)).json<{ plan: { mode: string }; url: string }>();
+    expect(vod.plan.mode).toBe('vod');
+    expect(vod.url).toMatch(/\/master\.m3u8$/);
+    const mp4 = await itemWith({
+      container: 'mov',
+      formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+      video: {
+        index: 0,
+        codec: 'h264',
+        profile: 'High',
+        pixelFormat: 'yuv420p',
+        width: 1280,
+        height: 720,
+        frameRate: 25,
+        bitrate: null,
+        keyframeInterval: null,
+        rotation: 0,
+        interlaced: false,
+      },
+    });
+    const direct = (await get(`/api/items/${mp4}/playback`)).json<{ plan: { mode: string }; url: string }>();
+    expect(direct.plan.mode).toBe('direct');
+    expect(direct.url).toMatch(new RegExp(`/media/${mp4}/source/source\\.mkv$`));
+    const bad = await get(`/api/items/${mp4}/playback?videoCodecs=${encodeURIComponent('H264;x')}`);
+    expect(bad.statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,98 @@
+import path from 'node:path';
+import { decidePlayback, type MediaInfo, type PlanOptions } from '@coursecast/media';
+import { PLAYBACK_MODES } from '@coursecast/semconv';
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/admin-auth.js';
+import { mediaUrlPath } from '../catalog/media-paths.js';
+import { SOURCE_VERSION } from '../delivery/content-path.js';
+import { AppError } from '../errors.js';
+import type { CatalogStore } from '../store/index.js';
+import { parseInput } from '../validation.js';
+import { CapabilitiesQuery } from './client-capabilities.js';
+import { JIT_PLAYLIST, JIT_VERSION_PREFIX, type JitService } from './jit-service.js';
+
+export interface JitRoutesDeps {
+  store: CatalogStore;
+  jit: JitService;
+  planOptions: PlanOptions;
+  adminToken: string;
+  baseUrl: () => string;
+}
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const ViewerQuery = z.object({
+  viewer: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+
+/**
+ * Playback decisions and session control. `GET /api/items/:id/playback` answers the plan and the URL to
+ * play: the ladder, the source itself, or a just-in-time session's playlist (opened here).
+ */
+export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) => {
+  const { store, jit } = deps;
+
+  app.get('/api/items/:id/playback', async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const { viewer, ...caps } = (request.query ?? {}) as Record<string, string>;
+    const client = parseInput(CapabilitiesQuery, caps, 'query');
+    const view = parseInput(ViewerQuery, { viewer }, 'query');
+    const item = await store.getItem(id);
+    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    if (!item.sourceInfo || !item.sourceFile) {
+      throw new AppError('conflict', `item ${id} has no playable source`);
+    }
+    const ready = item.status === 'ready' && item.mediaVersion !== null;
+    const plan = decidePlayback(item.sourceInfo as unknown as MediaInfo, ready, client, deps.planOptions);
+    const base = deps.baseUrl();
+    if (plan.mode === PLAYBACK_MODES.vod) {
+      return { plan, url: `${base}${mediaUrlPath(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
+    }
+    if (plan.mode === PLAYBACK_MODES.direct) {
+      const file = path.posix.basename(item.sourceFile);
+      return { plan, url: `${base}${mediaUrlPath(id, SOURCE_VERSION, file)}`, session: null };
+    }
+    const session = await jit.open(item, plan, view.viewer ?? null);
+    return {
+      plan,
+      url: `${base}${mediaUrlPath(id, `${JIT_VERSION_PREFIX}${session.id}`, JIT_PLAYLIST)}`,
+      session: {
+        id: session.id,
+        segmentCount: session.segmentCount,
+        heartbeat: `${base}/api/sessions/${session.id}/heartbeat`,
+      },
+    };
+  });
+
+  // A paused player keeps its session (and the segments written so far) alive with this.
+  app.post('/api/sessions/:id/heartbeat', async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    jit.heartbeat(id);
+    return reply.status(204).send();
+  });
+
+  app.delete('/api/sessions/:id', async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    await jit.close(id);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/sessions', { onRequest: requireAdmin(deps.adminToken) }, async () => ({
+    sessions: jit.list().map(({ session }) => {
+      const encoder = session.encoder();
+      return {
+        id: session.id,
+        itemId: session.itemId,
+        mode: session.plan.mode,
+        reasons: session.plan.reasons,
+        segments: { written: session.written(), total: session.segmentCount },
+        encoder,
+        ageSeconds: Math.round((Date.now() - session.createdAt) / 1000),
+        idleSeconds: Math.round(session.idleMs() / 1000),
+      };
+    }),
+  }));
+};
