@@ -13,6 +13,7 @@ describe('cmsdStaticValue', () => {
     [CONTENT_OBJECT_TYPES.image, 'ot=o,st=v'],
     [CONTENT_OBJECT_TYPES.document, 'ot=o,st=v'],
     [CONTENT_OBJECT_TYPES.interactive, 'ot=o,st=v'],
+    [CONTENT_OBJECT_TYPES.source, 'ot=av,st=v'],
     [CONTENT_OBJECT_TYPES.other, 'ot=o,st=v'],
   ];
 
