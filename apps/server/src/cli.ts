@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MediaError } from '@coursecast/media';
 import { demoCommand } from './cli/demo-command.js';
+import { sessionsCommand } from './cli/sessions-command.js';
 import { transcodeCommand } from './cli/transcode-command.js';
 import { asBytes, ConfigError, describeConfig, loadConfig, type Config, type ConfigInput } from './config.js';
 import { createEdgeServer } from './delivery/edge-server.js';
@@ -162,6 +163,14 @@ export async function runCli(argv: string[]): Promise<number> {
         `coursecast edge listening on ${url}, origin ${opts.origin}, cache ${config.delivery.cacheBytes} bytes\n`,
       );
       code = await serveUntilSignal(edge, '');
+    });
+
+  program
+    .command('sessions')
+    .description('list the running server’s just-in-time sessions (item, plan, encoder position, age, idle)')
+    .option('--url <url>', 'the server (default: this configuration’s public URL)')
+    .action(async (opts: { url?: string }) => {
+      code = await sessionsCommand(configFrom(program), opts.url);
     });
 
   program

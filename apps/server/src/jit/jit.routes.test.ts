@@ -1,43 +1,10 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { MediaInfo } from '@coursecast/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../store/index.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
-import type { PrepareSession } from './jit-service.js';
+import { fakeJitMedia } from '../test-support/fake-jit-media.js';
 
-const SEGMENTS = 6;
 let t: TestServer;
-
-/** A media side without FFmpeg: a 6-segment playlist, and an "encoder" writing one small file every 10 ms. */
-const prepare: PrepareSession = async (sessionId) => {
-  const dir = path.join(t.dataDir, 'jit', sessionId);
-  await mkdir(dir, { recursive: true });
-  const name = (i: number) => `seg_${String(i).padStart(5, '0')}.ts`;
-  const playlist = `#EXTM3U\n#EXT-X-PLAYLIST-TYPE:VOD\n${Array.from({ length: SEGMENTS }, (_, i) => `#EXTINF:4.0,\n${name(i)}`).join('\n')}\n#EXT-X-ENDLIST\n`;
-  await writeFile(path.join(dir, 'index.m3u8'), playlist);
-  return {
-    dir,
-    playlist,
-    segmentCount: SEGMENTS,
-    segmentFile: name,
-    segmentIndex: (file) => (/^seg_\d{5}\.ts$/.test(file) ? Number(file.slice(4, 9)) : null),
-    startEncoder(startIndex, _gen, events) {
-      let next = startIndex;
-      let stopped = false;
-      const tick = async (): Promise<void> => {
-        if (stopped || next >= SEGMENTS) return;
-        await writeFile(path.join(dir, name(next)), Buffer.alloc(188 * 10, next));
-        if (stopped) return;
-        events.segment(next++, 10);
-        setTimeout(() => void tick(), 10);
-      };
-      setTimeout(() => void tick(), 10);
-      return { startIndex, stop: async () => void (stopped = true) };
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-};
 
 async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string> {
   const courseId = newId('crs');
@@ -84,7 +51,10 @@ async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string
 }
 
 beforeAll(async () => {
-  t = await startTestServer({ jit: { maxSessions: 2 } }, { startQueue: false, prepareSession: prepare });
+  t = await startTestServer(
+    { jit: { maxSessions: 2 } },
+    { startQueue: false, prepareSession: fakeJitMedia(() => t.dataDir) },
+  );
 });
 afterAll(() => t.close());
 
