@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
 import { boundPort, buildApp } from './app.js';
@@ -10,6 +10,7 @@ import { createEdgeNode, type EdgeNode } from './delivery/edge-node.js';
 import { createInProcessOriginClient } from './delivery/origin-client.js';
 import { createPurgeNotifier } from './delivery/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
+import { createJitMedia, jitRoot } from './jit/jit-media.js';
 import { createJitTelemetry } from './jit/jit-telemetry.js';
 import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
 import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
@@ -45,7 +46,7 @@ export interface CreateOptions {
   freeBytes?: (dir: string) => Promise<number>;
   /** Tests start the queue themselves to control timing. */
   startQueue?: boolean;
-  /** Builds the media side of a just-in-time session; without one, no sessions are offered. */
+  /** Builds the media side of a just-in-time session (tests pass a fake); default: FFmpeg. */
   prepareSession?: PrepareSession;
 }
 
@@ -90,17 +91,20 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     edge?.purgeItem(itemId);
     notifyEdges(itemId);
   };
-  const jit: JitService | null = options.prepareSession
-    ? createJitService({
-        prepare: options.prepareSession,
-        telemetry: createJitTelemetry(telemetry.tracer, telemetry.meter),
-        maxSessions: config.jit.maxSessions,
-        idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
-        reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
-        lookahead: config.jit.lookaheadSegments,
-        segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
-      })
-    : null;
+  // Sessions live in memory: whatever a previous run left in the sessions dir belongs to no one.
+  await rm(jitRoot(paths), { recursive: true, force: true });
+  const jit: JitService | null =
+    config.jit.maxSessions > 0
+      ? createJitService({
+          prepare: options.prepareSession ?? createJitMedia(paths, config),
+          telemetry: createJitTelemetry(telemetry.tracer, telemetry.meter),
+          maxSessions: config.jit.maxSessions,
+          idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
+          reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
+          lookahead: config.jit.lookaheadSegments,
+          segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
+        })
+      : null;
   const runJob: JobRunner = (ctx) => runner(ctx);
   const queue = createJobQueue({
     store,

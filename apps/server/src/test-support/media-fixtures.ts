@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateTestClip } from '@coursecast/media';
+import { generateMkvTestClip, generateTestClip } from '@coursecast/media';
 
 const FIXTURE_DIR = path.join(tmpdir(), 'coursecast-test-fixtures');
 
@@ -41,5 +41,22 @@ export async function notMediaFile(): Promise<string> {
   await mkdir(FIXTURE_DIR, { recursive: true });
   const file = path.join(FIXTURE_DIR, 'notes.mp4');
   await writeFile(file, 'These are lecture notes, not a video.\n'.repeat(50));
+  return file;
+}
+
+/** A generated Matroska clip (H.264 or HEVC), made once per machine like testClip. */
+export async function mkvClip(spec: {
+  seconds: number;
+  width: number;
+  height: number;
+  codec: 'h264' | 'hevc';
+}): Promise<string> {
+  const { seconds, width, height, codec } = spec;
+  const file = path.join(FIXTURE_DIR, `clip-${width}x${height}-${seconds}s-${codec}.mkv`);
+  if (existsSync(file)) return file;
+  await mkdir(FIXTURE_DIR, { recursive: true });
+  const partial = `${file}.${process.pid}.${Date.now()}.mkv`;
+  await generateMkvTestClip({ ffmpegPath: FFMPEG, out: partial, seconds, width, height, fps: 25, codec });
+  await rename(partial, file);
   return file;
 }

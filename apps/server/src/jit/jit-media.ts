@@ -1,0 +1,115 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  jitSegmentName,
+  keyframeGrid,
+  probeKeyframeTimes,
+  segmentGrid,
+  startJitEncoder,
+  STREAM_ACTIONS,
+  vodMediaPlaylist,
+  type JitAudio,
+  type JitVideo,
+  type MediaInfo,
+  type PlaybackPlan,
+  type SegmentGrid,
+} from '@coursecast/media';
+import type { MediaPaths } from '../catalog/media-paths.js';
+import type { Config } from '../config.js';
+import type { Item } from '../store/index.js';
+import { JIT_PLAYLIST, type PrepareSession } from './jit-service.js';
+
+const SEGMENT_FILE = /^seg_(\d{5})\.ts$/;
+
+/** Where sessions write: `<data>/jit/<session>/`, outside the published media tree. */
+export function jitRoot(paths: MediaPaths): string {
+  return path.join(paths.dataDir, 'jit');
+}
+
+/**
+ * The FFmpeg side of sessions: the segment grid (fixed length when encoding, the source's keyframes when
+ * copying), the complete playlist written at once, and encoders from @coursecast/media started at any
+ * grid index. Keyframe probes are cached per item: a cold probe reads the whole file.
+ */
+export function createJitMedia(paths: MediaPaths, config: Config): PrepareSession {
+  const keyframes = new Map<string, Promise<number[]>>();
+
+  async function gridFor(
+    item: Item,
+    info: MediaInfo,
+    plan: PlaybackPlan,
+    source: string,
+  ): Promise<SegmentGrid> {
+    const seconds = config.jit.segmentSeconds;
+    if (plan.video.action !== STREAM_ACTIONS.copy) return segmentGrid(info.durationSeconds, seconds);
+    let times = keyframes.get(item.id);
+    if (!times) {
+      times = probeKeyframeTimes(config.ffprobePath, source);
+      keyframes.set(item.id, times);
+      times.catch(() => keyframes.delete(item.id));
+      if (keyframes.size > 256) keyframes.delete(keyframes.keys().next().value!);
+    }
+    return keyframeGrid(await times, info.durationSeconds, seconds);
+  }
+
+  return async (sessionId, item, plan) => {
+    if (!item.sourceFile || !item.sourceInfo) throw new Error(`item ${item.id} has no source`);
+    const source = paths.resolve(item.sourceFile);
+    const info = item.sourceInfo as unknown as MediaInfo;
+    const grid = await gridFor(item, info, plan, source);
+    const dir = path.join(jitRoot(paths), sessionId);
+    await mkdir(dir, { recursive: true });
+    const playlist = vodMediaPlaylist(grid, { segmentUri: jitSegmentName });
+    await writeFile(path.join(dir, JIT_PLAYLIST), playlist);
+    const video: JitVideo =
+      plan.video.action === STREAM_ACTIONS.encode
+        ? {
+            mode: 'encode',
+            height: plan.video.height ?? 720,
+            bitrate: plan.video.bitrate ?? 2_500_000,
+            preset: config.jit.preset,
+            codec: 'h264',
+          }
+        : { mode: 'copy' };
+    const audio: JitAudio =
+      plan.audio.action === STREAM_ACTIONS.none
+        ? { mode: 'none' }
+        : plan.audio.action === STREAM_ACTIONS.copy
+          ? { mode: 'copy' }
+          : { mode: 'encode', bitrate: plan.audio.bitrate ?? 128_000 };
+    return {
+      dir,
+      playlist,
+      segmentCount: grid.segments.length,
+      segmentFile: jitSegmentName,
+      segmentIndex(file) {
+        const m = SEGMENT_FILE.exec(file);
+        return m ? Number(m[1]) : null;
+      },
+      startEncoder(startIndex, _generation, events) {
+        const encoder = startJitEncoder({
+          ffmpegPath: config.ffmpegPath,
+          source,
+          outDir: dir,
+          grid,
+          startIndex,
+          video,
+          audio,
+          onSegment: (ev) => events.segment(ev.index, ev.generationMs),
+          onFirstProgress: (ms) => events.firstProgress(ms),
+          onExit: (res) =>
+            events.exit({
+              reason: res.reason,
+              message:
+                res.reason === 'failed'
+                  ? (res.error?.message ??
+                    `ffmpeg exited ${res.code ?? res.signal ?? '?'}: ${res.stderrTail}`)
+                  : '',
+            }),
+        });
+        return { startIndex, stop: () => encoder.stop() };
+      },
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  };
+}
