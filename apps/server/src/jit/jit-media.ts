@@ -95,6 +95,9 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
           startIndex,
           video,
           audio,
+          // Nothing of a killed run is kept, so its trailer is not worth waiting for: x264 takes up to
+          // 0.9 s to honour SIGTERM, which bench/jit measured on every seek.
+          killGraceMs: 0,
           onSegment: (ev) => events.segment(ev.index, ev.generationMs),
           onFirstProgress: (ms) => events.firstProgress(ms),
           onExit: (res) =>
