@@ -112,6 +112,28 @@ describe('JIT session', () => {
     expect(enc.alive()).toBe(0);
   });
 
+  it('lets the newest request win: a request left behind by a seek does not move the encoder back', async () => {
+    const enc = fakeEncoders(200, 40);
+    const s = createJitSession({
+      id: 's',
+      itemId: 'i',
+      plan: PLAN,
+      segmentCount: 200,
+      startEncoder: enc.start,
+      observer: recorder(),
+      lookahead: 3,
+      segmentTimeoutMs: 600,
+    });
+    await s.segment(0);
+    const abandoned = s.segment(4);
+    await new Promise((r) => setTimeout(r, 5));
+    await s.segment(100);
+    await s.segment(101);
+    await expect(abandoned).rejects.toMatchObject({ code: 'segment_timeout' });
+    expect(enc.started).toEqual([0, 100]);
+    await s.end('client_closed');
+  });
+
   it('refuses segments outside the grid and after the end', async () => {
     const enc = fakeEncoders(10);
     const s = session(10, enc);

@@ -166,15 +166,22 @@ export function createJitSession(o: JitSessionOptions): JitSession {
       const asked = now();
       const deadline = asked + o.segmentTimeoutMs;
       session.touch();
+      // The generation this request last decided on. A later request that moved the encoder wins: a player
+      // has one position, and the request left behind is usually one it already abandoned (hls.js aborts
+      // the download in flight when it seeks), so it must not drag the encoder back.
+      let decidedAt: number | null = null;
       while (!written.has(index)) {
         if (endReason) {
           throw endReason === HLS_SESSION_END_REASONS.error
             ? new SessionError('encoder_failed', `the encoder failed twice: ${lastFailure}`)
             : new SessionError('session_ended', `session ${o.id} ended (${endReason})`);
         }
-        const decision = decisions.then(() => decide(index));
-        decisions = decision.catch(() => undefined);
-        await decision;
+        if (decidedAt === null || decidedAt === generation) {
+          const decision = decisions.then(() => decide(index));
+          decisions = decision.catch(() => undefined);
+          await decision;
+          decidedAt = generation;
+        }
         if (written.has(index) || endReason) continue;
         if (!(await nextChange(deadline))) {
           throw new SessionError(

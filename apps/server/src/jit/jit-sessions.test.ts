@@ -21,8 +21,8 @@ beforeAll(async () => {
       jit: {
         segmentSeconds: 2,
         idleTimeoutSeconds: 2,
-        preset: 'ultrafast',
-        maxHeight: 240,
+        preset: 'veryfast',
+        maxHeight: 360,
         lookaheadSegments: 2,
       },
     },
@@ -65,7 +65,7 @@ describe('just-in-time sessions with FFmpeg', () => {
       'csv=p=0',
       file,
     ]);
-    expect(probe.stdout).toContain('h264,240');
+    expect(probe.stdout).toContain('h264,360');
     expect((await fetch(segment(s.url, 10))).status).toBe(200);
     const listed = await t.cc.app.inject({ url: '/api/sessions', headers: t.auth });
     const mine = listed
