@@ -52,7 +52,8 @@ describe('SegmentPublisher', () => {
       writeFile(path.join(dir, `.jit-t-${String(n).padStart(5, '0')}.ts`), Buffer.alloc(bytes));
     const list = (lines: string[]): Promise<void> =>
       writeFile(plan.listFile, lines.map((l) => `${l}\n`).join(''));
-    return { publisher, published, faults, part, list };
+    const rawList = (text: string): Promise<void> => writeFile(plan.listFile, text);
+    return { publisher, published, faults, part, list, rawList };
   }
 
   it('publishes a listed segment once the next one is open, the last one on a clean exit', async () => {
@@ -112,6 +113,34 @@ describe('SegmentPublisher', () => {
     await publisher.scan();
     expect(published.map((s) => s.index)).toEqual([0]);
     expect(faults).toEqual([expect.stringMatching(/segment 1 starts at 4 s, outside its grid range 2 s/)]);
+  });
+
+  it('concludes a clean-exit scan asked for while other passes are under way', async () => {
+    const { publisher, published, faults, part, list, rawList } = setup(segmentGrid(6, 2), 0);
+    await Promise.all([part(0), part(1), part(2)]);
+    // FFmpeg is still writing the list: its last line has no newline yet.
+    await rawList('.jit-t-00000.ts,0.000000,2.000000\n.jit-t-00001.ts,2.000000,4.0');
+    // Watch events and progress keep asking for passes around the exit.
+    const early = publisher.scan();
+    const clean = publisher.scan(true);
+    void publisher.scan();
+    const late = publisher.scan();
+    // The list is only complete after the exit was reported.
+    await list([
+      '.jit-t-00000.ts,0.000000,2.000000',
+      '.jit-t-00001.ts,2.000000,4.000000',
+      '.jit-t-00002.ts,4.000000,6.000000',
+    ]);
+    void publisher.scan();
+    const settled = await Promise.race([
+      Promise.all([early, clean, late]).then(() => 'settled'),
+      new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 2_000)),
+    ]);
+    expect(settled).toBe('settled');
+    await publisher.scan(true);
+    expect(published.map((s) => s.index)).toEqual([0, 1, 2]);
+    expect(faults).toEqual([]);
+    await publisher.cleanup();
   });
 
   it('publishes nothing once closed', async () => {

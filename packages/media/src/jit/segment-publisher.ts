@@ -81,8 +81,12 @@ export class SegmentPublisher {
   private highest: number;
   private lastPublishAt: number | null = null;
   private closed = false;
+  /** The drain loop under way, null when idle. */
   private running: Promise<void> | null = null;
-  private rerun = false;
+  /** A scan was asked for since the current pass read the list. */
+  private pending = false;
+  /** FFmpeg exited with code 0: from now on the last listed segment is complete too. */
+  private exitedCleanly = false;
   private watcher: FSWatcher | null = null;
   private poll: NodeJS.Timeout | null = null;
 
@@ -115,26 +119,34 @@ export class SegmentPublisher {
   }
 
   /**
-   * Reads the list and publishes what is closed. Concurrent calls share one pass (plus one more if
-   * called meanwhile). `cleanExit` is for the last pass after FFmpeg exited with code 0, when the
-   * last listed segment is complete too.
+   * Reads the list and publishes what is closed. Calls while a pass is under way join one drain
+   * loop, which runs one more pass after them: the returned promise settles only after a pass that
+   * began after the call. `cleanExit` is for the last scan after FFmpeg exited with code 0, when
+   * the last listed segment is complete too; it sticks, and the loop ends once nothing is pending,
+   * so a scan never waits on events that a finished FFmpeg can no longer cause.
    */
   scan(cleanExit = false): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      if (!cleanExit) return this.running;
-      return this.running.then(() => this.scan(true));
-    }
-    this.running = this.pass(cleanExit)
-      .catch((err: unknown) => this.fault('cannot publish segments', err))
-      .finally(() => {
-        this.running = null;
-        if (this.rerun && !this.closed) {
-          this.rerun = false;
-          void this.scan();
-        }
-      });
+    if (cleanExit) this.exitedCleanly = true;
+    this.pending = true;
+    this.running ??= this.drain();
     return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Lets scan() store this promise first: `running` is cleared below in the same synchronous
+    // step that finds nothing pending, so a scan() can never join a loop that has already decided
+    // to end.
+    await Promise.resolve();
+    try {
+      while (this.pending && !this.closed) {
+        this.pending = false;
+        await this.pass(this.exitedCleanly).catch((err: unknown) =>
+          this.fault('cannot publish segments', err),
+        );
+      }
+    } finally {
+      this.running = null;
+    }
   }
 
   /** No publication after this returns; stops watching. */
