@@ -93,6 +93,11 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     );
     const hb = await t.cc.app.inject({ method: 'POST', url: `/api/sessions/${body.session.id}/heartbeat` });
     expect(hb.statusCode).toBe(204);
+    expect(hb.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    const pre = await t.cc.app.inject({ method: 'OPTIONS', url: `/api/sessions/${body.session.id}` });
+    expect(pre.statusCode).toBe(204);
+    expect(pre.headers['access-control-allow-methods']).toContain('DELETE');
     const closed = await t.cc.app.inject({ method: 'DELETE', url: `/api/sessions/${body.session.id}` });
     expect(closed.statusCode).toBe(204);
     const after = await get(playlistPath.replace('index.m3u8', 'seg_00004.ts'));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { decidePlayback, type MediaInfo, type PlanOptions } from '@coursecast/media';
 import { PLAYBACK_MODES } from '@coursecast/semconv';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { mediaUrlPath } from '../catalog/media-paths.js';
@@ -34,8 +34,14 @@ const ViewerQuery = z.object({
  */
 export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) => {
   const { store, jit } = deps;
+  // Players may live on another origin than the API (a course site embedding the player): the playback
+  // and session routes are public and say so, and answer the preflight DELETE needs.
+  const cors = { onSend: corsHeaders };
+  app.options('/api/items/:id/playback', preflight);
+  app.options('/api/sessions/:id', preflight);
+  app.options('/api/sessions/:id/heartbeat', preflight);
 
-  app.get('/api/items/:id/playback', async (request) => {
+  app.get('/api/items/:id/playback', cors, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const { viewer, ...caps } = (request.query ?? {}) as Record<string, string>;
     const client = parseInput(CapabilitiesQuery, caps, 'query');
@@ -68,13 +74,13 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
   });
 
   // A paused player keeps its session (and the segments written so far) alive with this.
-  app.post('/api/sessions/:id/heartbeat', async (request, reply) => {
+  app.post('/api/sessions/:id/heartbeat', cors, async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     jit.heartbeat(id);
     return reply.status(204).send();
   });
 
-  app.delete('/api/sessions/:id', async (request, reply) => {
+  app.delete('/api/sessions/:id', cors, async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     await jit.close(id);
     return reply.status(204).send();
@@ -96,3 +102,24 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     }),
   }));
 };
+
+async function corsHeaders(
+  _request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
+  void reply.header('access-control-allow-origin', '*');
+  return payload;
+}
+
+async function preflight(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return reply
+    .code(204)
+    .headers({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+      'access-control-allow-headers': 'content-type, traceparent, tracestate',
+      'access-control-max-age': '86400',
+    })
+    .send();
+}
