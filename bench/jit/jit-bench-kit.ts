@@ -1,5 +1,4 @@
-// Helpers of bench/jit: the cached sources, the plan → FFmpeg inputs mapping exactly as
-// apps/server/src/jit/jit-media.ts does it, raw ffmpeg runs timed to their first listed segment, timed HTTP,
+// Helpers of bench/jit: the cached sources (the plan → FFmpeg inputs mapping is jit-media.ts's own), raw ffmpeg runs timed to their first listed segment, timed HTTP,
 // and an observer on the session's encoder (same media code, only timestamps added).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, watch } from 'node:fs';
@@ -9,20 +8,10 @@ import { fileURLToPath } from 'node:url';
 import {
   ffmpegExitError,
   generateTestClip,
-  keyframeGrid,
   parseSegmentList,
-  probeKeyframeTimes,
   runOwnedProcess,
-  segmentGrid,
-  STREAM_ACTIONS,
-  type JitAudio,
   type JitRunPlan,
-  type JitVideo,
-  type MediaInfo,
-  type PlaybackPlan,
-  type SegmentGrid,
 } from '@coursecast/media';
-import type { Config } from '../../apps/server/src/config.js';
 import type { PrepareSession } from '../../apps/server/src/jit/jit-service.js';
 import { log, own } from '../edge/edge-bench-kit.js';
 
@@ -55,39 +44,6 @@ export async function ensureSources(ffmpeg: string, seconds: number): Promise<{ 
     await rename(tmp, mkv);
   }
   return { mp4, mkv };
-}
-
-/** What the session's encoder gets for a plan (a copy of jit-media.ts's mapping). */
-export function jitInputs(plan: PlaybackPlan, config: Config): { video: JitVideo; audio: JitAudio } {
-  const video: JitVideo =
-    plan.video.action === STREAM_ACTIONS.encode
-      ? {
-          mode: 'encode',
-          height: plan.video.height ?? 720,
-          bitrate: plan.video.bitrate ?? 2_500_000,
-          preset: config.jit.preset,
-          codec: 'h264',
-        }
-      : { mode: 'copy' };
-  const audio: JitAudio =
-    plan.audio.action === STREAM_ACTIONS.none
-      ? { mode: 'none' }
-      : plan.audio.action === STREAM_ACTIONS.copy
-        ? { mode: 'copy' }
-        : { mode: 'encode', bitrate: plan.audio.bitrate ?? 128_000 };
-  return { video, audio };
-}
-
-/** The session's grid for a plan: fixed segments when encoding, the source's keyframes when copying. */
-export async function jitGrid(
-  plan: PlaybackPlan,
-  info: MediaInfo,
-  source: string,
-  config: Config,
-): Promise<SegmentGrid> {
-  const seconds = config.jit.segmentSeconds;
-  if (plan.video.action !== STREAM_ACTIONS.copy) return segmentGrid(info.durationSeconds, seconds);
-  return keyframeGrid(await probeKeyframeTimes(config.ffprobePath, source), info.durationSeconds, seconds);
 }
 
 /**

@@ -18,10 +18,10 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildJitArgs, type MediaInfo, type PlaybackPlan } from '@coursecast/media';
+import { buildJitArgs, probeKeyframeTimes, type MediaInfo, type PlaybackPlan } from '@coursecast/media';
 import { createMediaPaths } from '../../apps/server/src/catalog/media-paths.js';
 import { loadConfig, type Config } from '../../apps/server/src/config.js';
-import { createJitMedia } from '../../apps/server/src/jit/jit-media.js';
+import { createJitMedia, encoderStreams, sessionGrid } from '../../apps/server/src/jit/jit-media.js';
 import { createCoursecast, type Coursecast } from '../../apps/server/src/main.js';
 import { newId } from '../../apps/server/src/store/index.js';
 import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
@@ -32,8 +32,6 @@ import {
   argvDifference,
   ensureSources,
   fetchBody,
-  jitGrid,
-  jitInputs,
   observeSessions,
   rawFirstSegment,
 } from './jit-bench-kit.js';
@@ -65,10 +63,12 @@ async function subject(
   const stored = await cc.store.getItem(item.id);
   const source = cc.paths.resolve(stored!.sourceFile!);
   const config: Config = cc.config;
-  const grid = await jitGrid(body.plan, item.info, source, config);
+  const grid = await sessionGrid(body.plan, item.info, config.jit.segmentSeconds, () =>
+    probeKeyframeTimes(config.ffprobePath, source),
+  );
   const seg = grid.segments.find((g) => g.start <= SEEK_SECONDS && SEEK_SECONDS < g.start + g.duration);
   if (!seg) throw new Error(`${mode}: no segment holds ${SEEK_SECONDS} s`);
-  const { video, audio } = jitInputs(body.plan, config);
+  const { video, audio } = encoderStreams(body.plan, config.jit.preset);
   return {
     mode,
     itemId: item.id,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishItem } from '../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 
 let t: TestServer;
@@ -80,5 +81,30 @@ describe('jobs', () => {
     const bad = await t.cc.app.inject({ url: '/api/jobs?state=sleeping', headers: t.auth });
     expect(bad.statusCode).toBe(400);
     expect((await t.cc.app.inject({ url: '/api/jobs/job_unknown' })).statusCode).toBe(401);
+  });
+});
+
+describe('re-transcode', () => {
+  it('answers 404 for an unknown item, 409 for an item without a source, 401 without a token', async () => {
+    const unknown = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/items/itm_nope/transcode',
+      headers: t.auth,
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'item_not_found' } });
+    const p = await publishItem(t.cc, { 'master.m3u8': '#EXTM3U\n' });
+    const noSource = await t.cc.app.inject({
+      method: 'POST',
+      url: `/api/items/${p.itemId}/transcode`,
+      headers: t.auth,
+    });
+    expect(noSource.statusCode).toBe(409);
+    expect(noSource.json()).toMatchObject({ error: { code: 'conflict' } });
+    expect(
+      (await t.cc.app.inject({ method: 'POST', url: `/api/items/${p.itemId}/transcode` })).statusCode,
+    ).toBe(401);
+    // Nothing published was touched.
+    expect((await t.cc.app.inject({ url: p.mediaPath('master.m3u8') })).statusCode).toBe(200);
   });
 });

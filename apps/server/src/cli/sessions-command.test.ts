@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
-import { newId } from '../store/index.js';
+import { registerSource } from '../test-support/published-item.js';
 import { fakeJitMedia } from '../test-support/fake-jit-media.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../test-support/test-server.js';
 import { formatAge, sessionsCommand } from './sessions-command.js';
@@ -33,30 +33,15 @@ const config = (token = TEST_TOKEN) =>
 it('lists the running server’s sessions with plan, encoder position, age and idle time', async () => {
   expect(await sessionsCommand(config(), base)).toBe(0);
   expect(out).toBe('no active just-in-time sessions\n');
-  const courseId = newId('crs');
-  await t.cc.store.createCourse({ id: courseId, title: 'C', description: '' });
-  const id = newId('itm');
-  await t.cc.store.createItemWithJob(
-    {
-      id,
-      courseId,
-      kind: 'video',
-      title: 'L',
-      sourceFile: `uploads/${id}/source.mkv`,
-      sourceBytes: 1,
-      sourceInfo: {
-        durationSeconds: 24,
-        container: 'matroska',
-        formatName: 'matroska',
-        bitrate: null,
-        sizeBytes: 1,
-        video: null,
-        audio: { index: 0, codec: 'flac', channels: 2, sampleRate: 48000, bitrate: null },
-      },
-      durationSeconds: 24,
-    },
-    { id: newId('job'), itemId: id, maxAttempts: 1 },
-  );
+  const { itemId: id } = await registerSource(t.cc, {
+    durationSeconds: 24,
+    container: 'matroska',
+    formatName: 'matroska',
+    bitrate: null,
+    sizeBytes: 1,
+    video: null,
+    audio: { index: 0, codec: 'flac', channels: 2, sampleRate: 48000, bitrate: null },
+  });
   const playback = await t.cc.app.inject({ url: `/api/items/${id}/playback` });
   const url = new URL(playback.json<{ url: string }>().url).pathname;
   expect((await t.cc.app.inject({ url: url.replace('index.m3u8', 'seg_00001.ts') })).statusCode).toBe(200);

@@ -34,14 +34,7 @@ export function jitRoot(paths: MediaPaths): string {
 export function createJitMedia(paths: MediaPaths, config: Config): PrepareSession {
   const keyframes = new Map<string, Promise<number[]>>();
 
-  async function gridFor(
-    item: Item,
-    info: MediaInfo,
-    plan: PlaybackPlan,
-    source: string,
-  ): Promise<SegmentGrid> {
-    const seconds = config.jit.segmentSeconds;
-    if (plan.video.action !== STREAM_ACTIONS.copy) return segmentGrid(info.durationSeconds, seconds);
+  function keyframesOf(item: Item, source: string): Promise<number[]> {
     let times = keyframes.get(item.id);
     if (!times) {
       times = probeKeyframeTimes(config.ffprobePath, source);
@@ -49,34 +42,19 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
       times.catch(() => keyframes.delete(item.id));
       if (keyframes.size > 256) keyframes.delete(keyframes.keys().next().value!);
     }
-    return keyframeGrid(await times, info.durationSeconds, seconds);
+    return times;
   }
 
   return async (sessionId, item, plan) => {
     if (!item.sourceFile || !item.sourceInfo) throw new Error(`item ${item.id} has no source`);
     const source = paths.resolve(item.sourceFile);
     const info = item.sourceInfo as unknown as MediaInfo;
-    const grid = await gridFor(item, info, plan, source);
+    const grid = await sessionGrid(plan, info, config.jit.segmentSeconds, () => keyframesOf(item, source));
     const dir = path.join(jitRoot(paths), sessionId);
     await mkdir(dir, { recursive: true });
     const playlist = vodMediaPlaylist(grid, { segmentUri: jitSegmentName });
     await writeFile(path.join(dir, JIT_PLAYLIST), playlist);
-    const video: JitVideo =
-      plan.video.action === STREAM_ACTIONS.encode
-        ? {
-            mode: 'encode',
-            height: plan.video.height ?? 720,
-            bitrate: plan.video.bitrate ?? 2_500_000,
-            preset: config.jit.preset,
-            codec: 'h264',
-          }
-        : { mode: 'copy' };
-    const audio: JitAudio =
-      plan.audio.action === STREAM_ACTIONS.none
-        ? { mode: 'none' }
-        : plan.audio.action === STREAM_ACTIONS.copy
-          ? { mode: 'copy' }
-          : { mode: 'encode', bitrate: plan.audio.bitrate ?? 128_000 };
+    const { video, audio } = encoderStreams(plan, config.jit.preset);
     return {
       dir,
       playlist,
@@ -115,4 +93,36 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
       cleanup: () => rm(dir, { recursive: true, force: true }),
     };
   };
+}
+
+/** The session grid for a plan: fixed segments when encoding, the source's keyframes when copying. */
+export async function sessionGrid(
+  plan: PlaybackPlan,
+  info: MediaInfo,
+  segmentSeconds: number,
+  keyframes: () => Promise<number[]>,
+): Promise<SegmentGrid> {
+  if (plan.video.action !== STREAM_ACTIONS.copy) return segmentGrid(info.durationSeconds, segmentSeconds);
+  return keyframeGrid(await keyframes(), info.durationSeconds, segmentSeconds);
+}
+
+/** What a session's encoder does with each stream, from the plan (the one place this mapping lives). */
+export function encoderStreams(plan: PlaybackPlan, preset: string): { video: JitVideo; audio: JitAudio } {
+  const video: JitVideo =
+    plan.video.action === STREAM_ACTIONS.encode
+      ? {
+          mode: 'encode',
+          height: plan.video.height ?? 720,
+          bitrate: plan.video.bitrate ?? 2_500_000,
+          preset,
+          codec: 'h264',
+        }
+      : { mode: 'copy' };
+  const audio: JitAudio =
+    plan.audio.action === STREAM_ACTIONS.none
+      ? { mode: 'none' }
+      : plan.audio.action === STREAM_ACTIONS.copy
+        ? { mode: 'copy' }
+        : { mode: 'encode', bitrate: plan.audio.bitrate ?? 128_000 };
+  return { video, audio };
 }

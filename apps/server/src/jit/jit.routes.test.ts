@@ -1,16 +1,12 @@
 import type { MediaInfo } from '@coursecast/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../store/index.js';
+import { registerSource } from '../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { fakeJitMedia } from '../test-support/fake-jit-media.js';
 
 let t: TestServer;
 
 async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string> {
-  const courseId = newId('crs');
-  await t.cc.store.createCourse({ id: courseId, title: 'C', description: '' });
-  const id = newId('itm');
-  const job = newId('job');
   const sourceInfo: MediaInfo = {
     durationSeconds: 24,
     container: 'matroska',
@@ -33,21 +29,7 @@ async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string
     audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
     ...info,
   };
-  await t.cc.store.createItemWithJob(
-    {
-      id,
-      courseId,
-      kind: 'video',
-      title: 'L',
-      sourceFile: `uploads/${id}/source.mkv`,
-      sourceBytes: 1,
-      sourceInfo: sourceInfo as unknown as Record<string, unknown>,
-      durationSeconds: 24,
-    },
-    { id: job, itemId: id, maxAttempts: 1 },
-  );
-  if (ready) await t.cc.store.completeTranscode(job, [], { status: 'ready', mediaVersion: job });
-  return id;
+  return (await registerSource(t.cc, sourceInfo, ready)).itemId;
 }
 
 beforeAll(async () => {

@@ -22,6 +22,34 @@ describe('jobs', () => {
     await expect(ctx.store.listJobs({ limit: 1.5 })).rejects.toMatchObject({ code: 'invalid' });
   });
 
+  it('queues a re-transcode job only for an existing item with no job under way', async () => {
+    await addItemWithJob(ctx.store, 'itm_1', 'job_1');
+    await expect(ctx.store.createJob({ id: 'job_2', itemId: 'itm_1', maxAttempts: 3 })).rejects.toMatchObject(
+      {
+        code: 'conflict',
+        message: 'item itm_1 already has job job_1 queued or running',
+      },
+    );
+    await ctx.store.updateJob('job_1', { state: 'succeeded' });
+    await expect(ctx.store.createJob({ id: 'job_1', itemId: 'itm_1', maxAttempts: 3 })).rejects.toMatchObject(
+      {
+        code: 'conflict',
+        message: 'job job_1 already exists',
+      },
+    );
+    await expect(
+      ctx.store.createJob({ id: 'job_9', itemId: 'itm_nope', maxAttempts: 3 }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    const job = await ctx.store.createJob({ id: 'job_2', itemId: 'itm_1', maxAttempts: 3 });
+    expect(job).toMatchObject({ id: 'job_2', itemId: 'itm_1', state: 'queued', attempts: 0 });
+    expect((await ctx.store.listJobs({ itemId: 'itm_1' })).map((j) => j.id).sort()).toEqual([
+      'job_1',
+      'job_2',
+    ]);
+  });
+
   it('patches jobs, clamping progress and validating timestamps', async () => {
     await addItemWithJob(ctx.store, 'itm_1', 'job_1');
     ctx.clock += 2000;

@@ -163,6 +163,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     },
 
     async createJob(job) {
+      let busy: StoreError | null = null;
       const params: SqlParam[] = [job.id, job.itemId, numberParam(job.maxAttempts, 'maxAttempts'), stamp()];
       try {
         return await db.transaction(async (tx) => {
@@ -173,10 +174,11 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
             [job.itemId],
           );
           if (active.length > 0) {
-            throw new StoreError(
+            busy = new StoreError(
               'conflict',
               `item ${job.itemId} already has job ${String(active[0]!['id'])} queued or running`,
             );
+            throw busy;
           }
           const rows = await tx.all(
             `INSERT INTO jobs (id, item_id, kind, state, progress, attempts, max_attempts, run_after, ` +
@@ -187,7 +189,8 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
           return jobFromRow(rows[0]!);
         });
       } catch (err) {
-        if (err instanceof StoreError && err.message.startsWith(`item ${job.itemId} already has`)) throw err;
+        // Our own conflict passes as it is; any other is the job id clashing.
+        if (err === busy) throw err;
         throw renamedConflict(err, `job ${job.id} already exists`);
       }
     },

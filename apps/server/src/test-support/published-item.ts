@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../store/index.js';
+import type { MediaInfo } from '@coursecast/media';
 import type { Coursecast } from '../main.js';
 
 /** A catalog item with a published version made of the given files (no transcode needed). */
@@ -67,4 +68,34 @@ export function patternBytes(size: number, seed = 1): Buffer {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * An item registered with a probed source (`sourceInfo`) but no file on disk: enough for playback
+ * decisions and sessions whose media side is faked. `ready` also publishes an (empty) ladder version.
+ */
+export async function registerSource(
+  cc: Coursecast,
+  sourceInfo: MediaInfo,
+  ready = false,
+): Promise<{ itemId: string; jobId: string }> {
+  const courseId = newId('crs');
+  await cc.store.createCourse({ id: courseId, title: 'Fixture course', description: '' });
+  const itemId = newId('itm');
+  const jobId = newId('job');
+  await cc.store.createItemWithJob(
+    {
+      id: itemId,
+      courseId,
+      kind: 'video',
+      title: 'Fixture',
+      sourceFile: `uploads/${itemId}/source.mkv`,
+      sourceBytes: 1,
+      sourceInfo: sourceInfo as unknown as Record<string, unknown>,
+      durationSeconds: sourceInfo.durationSeconds,
+    },
+    { id: jobId, itemId, maxAttempts: 1 },
+  );
+  if (ready) await cc.store.completeTranscode(jobId, [], { status: 'ready', mediaVersion: jobId });
+  return { itemId, jobId };
 }
