@@ -25,9 +25,22 @@ interface HarnessState {
   firstFrameMs: number | null;
   errors: { type: string; details: string; fatal: boolean; message: string | null; url: string | null }[];
   frags: { sn: number; at: number; ms: number }[];
+  /** The first buffered fragment's stages, ms after loadSource. */
+  fragStages: FragStages[];
+  manifestMs: number | null;
   playRejected: string | null;
   currentTime: number;
   mediaError: { code: number; message: string } | null;
+}
+
+/** Where the first fragment's time went, ms after hls.loadSource (page clock). */
+interface FragStages {
+  sn: number;
+  requested: number | null;
+  firstByte: number | null;
+  loaded: number | null;
+  parsed: number | null;
+  appended: number | null;
 }
 
 interface Harness {
@@ -45,6 +58,8 @@ export interface BrowserRun {
   open: number;
   /** Fragments hls.js had loaded by the first frame. */
   fragsAtFirstFrame: number;
+  /** Stages of the first frame's path: playlist parsed, fragment requested … appended, first frame. */
+  stages: Record<string, number | null>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +119,17 @@ async function browserRun(browser: Browser, base: string, s: Subject): Promise<B
     const ttff = state.firstFrameMs!;
     const framedAt = (state.loadStartMs ?? 0) + ttff + 1;
     const fragsAtFirstFrame = state.frags.filter((f) => f.at <= framedAt).length;
-    return { ttff, total: tStart - t0 + ttff, open: opened.ms, fragsAtFirstFrame };
+    const f = state.fragStages[0];
+    const stages = {
+      manifest_parsed: state.manifestMs,
+      frag_requested: f?.requested ?? null,
+      frag_first_byte: f?.firstByte ?? null,
+      frag_loaded: f?.loaded ?? null,
+      frag_transmuxed: f?.parsed ?? null,
+      frag_appended: f?.appended ?? null,
+      first_frame: Math.round(ttff),
+    };
+    return { ttff, total: tStart - t0 + ttff, open: opened.ms, fragsAtFirstFrame, stages };
   } finally {
     await page.close();
     if (sessionId) {
@@ -134,7 +159,10 @@ export async function browserFirstFrames(
         all[mode].push(r);
         log(
           `browser run ${i + 1}/${runs} ${mode.padEnd(9)} loadSource → first frame ${r.ttff.toFixed(0).padStart(5)} ms` +
-            `, with playback request ${r.total.toFixed(0).padStart(5)} ms (request ${r.open.toFixed(0)} ms)`,
+            `, with playback request ${r.total.toFixed(0).padStart(5)} ms (request ${r.open.toFixed(0)} ms); ` +
+            Object.entries(r.stages)
+              .map(([k, v]) => `${k} ${v ?? '-'}`)
+              .join(', '),
         );
       }
     }
@@ -156,6 +184,13 @@ export async function browserFirstFrames(
       all_ttff_ms: rs.map((r) => r3(r.ttff)),
       all_with_playback_request_ms: rs.map((r) => r3(r.total)),
       fragments_loaded_at_first_frame: rs.map((r) => r.fragsAtFirstFrame),
+      // Medians of each stage (ms after loadSource): which part of the path to the first frame costs what.
+      stages_ms: Object.fromEntries(
+        Object.keys(rs[0]?.stages ?? {}).map((k) => [
+          k,
+          r3(median(rs.map((r) => r.stages[k] ?? Number.NaN).filter((x) => Number.isFinite(x)))),
+        ]),
+      ),
     };
   }
   return { figures, met, details };

@@ -12,6 +12,8 @@
     seekPastMs: null,
     errors: [],
     frags: [],
+    fragStages: [],
+    manifestMs: null,
     playRejected: null,
   };
   const now = () => performance.now();
@@ -50,7 +52,38 @@
           sn: data.frag.sn,
           at: Math.round(now()),
           ms: Math.round(data.frag.stats.loading.end - data.frag.stats.loading.start),
+          bytes: data.frag.stats.loaded,
         });
+      });
+      // Where the first fragment's time goes, ms after loadSource: requested, first byte, loaded, transmuxed,
+      // first append. Recorded as each event fires (FRAG_BUFFERED may come after the first frame).
+      const rel = (t) => (t > 0 ? Math.round(t - s.loadStartMs) : null);
+      const stage = (sn) => {
+        let f = s.fragStages.find((x) => x.sn === sn);
+        if (!f)
+          s.fragStages.push(
+            (f = { sn, requested: null, firstByte: null, loaded: null, parsed: null, appended: null }),
+          );
+        return f;
+      };
+      hls.on(Hls.Events.FRAG_LOADING, (_event, data) => {
+        if (data.frag.type === 'main') stage(data.frag.sn).requested = rel(now());
+      });
+      hls.on(Hls.Events.FRAG_LOADED, (_event, data) => {
+        if (data.frag.type !== 'main') return;
+        const f = stage(data.frag.sn);
+        f.firstByte = rel(data.frag.stats.loading.first);
+        f.loaded = rel(data.frag.stats.loading.end);
+      });
+      hls.on(Hls.Events.FRAG_PARSED, (_event, data) => {
+        if (data.frag.type === 'main') stage(data.frag.sn).parsed = rel(now());
+      });
+      hls.on(Hls.Events.BUFFER_APPENDED, (_event, data) => {
+        const f = data.frag && data.frag.type === 'main' ? stage(data.frag.sn) : null;
+        if (f && f.appended === null) f.appended = rel(now());
+      });
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        if (s.manifestMs === null) s.manifestMs = Math.round(now() - s.loadStartMs);
       });
       hls.attachMedia(video);
       video.muted = true;

@@ -44,8 +44,11 @@ export interface SessionObject {
 
 /** Just-in-time sessions: open them for plans, serve their playlists and segments, end them. */
 export interface JitService {
-  /** The viewer's session for this plan (reused or new); 503 at the cap. */
-  open(item: Item, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  /**
+   * The viewer's session for this plan (reused or new); 503 at the cap. `requestedAt` (performance.now())
+   * is when the playback request arrived: start-up durations count from it, the preparation included.
+   */
+  open(item: Item, plan: PlaybackPlan, viewer: string | null, requestedAt?: number): Promise<JitSession>;
   /** Resolves a session path for the origin, waiting for the encoder when needed; AppError otherwise. */
   resolve(itemId: string, sessionId: string, file: string): Promise<SessionObject>;
   heartbeat(sessionId: string): void;
@@ -59,21 +62,23 @@ const ENDED_MEMORY = 1000;
 /** Creates the service and its registry (whose reaper runs until shutdown). */
 export function createJitService(o: JitServiceOptions): JitService {
   const prepared = new Map<string, PreparedSession>();
-  const playlistServed = new Set<string>();
+  // Sessions whose playlist was not served yet, with the time their playback request arrived.
+  const awaitingPlaylist = new Map<string, number>();
   // Recently ended sessions answer 410 rather than 404, so a player can tell "expired" from "wrong link".
   const ended: string[] = [];
   const registry: SessionRegistry = createSessionRegistry(
     o,
-    async (id, item, plan) => {
+    async (id, item, plan, requestedAt) => {
       const media = await o.prepare(id, item, plan);
       prepared.set(id, media);
+      awaitingPlaylist.set(id, requestedAt);
       return createJitSession({
         id,
         itemId: item.id,
         plan,
         segmentCount: media.segmentCount,
         startEncoder: media.startEncoder,
-        observer: o.telemetry.observe({ id, itemId: item.id, plan }),
+        observer: o.telemetry.observe({ id, itemId: item.id, plan, requestedAt }),
         lookahead: o.lookahead,
         segmentTimeoutMs: o.segmentTimeoutMs,
       });
@@ -81,7 +86,7 @@ export function createJitService(o: JitServiceOptions): JitService {
     (session) => {
       const media = prepared.get(session.id);
       prepared.delete(session.id);
-      playlistServed.delete(session.id);
+      awaitingPlaylist.delete(session.id);
       ended.push(session.id);
       if (ended.length > ENDED_MEMORY) ended.shift();
       void media?.cleanup();
@@ -103,14 +108,15 @@ export function createJitService(o: JitServiceOptions): JitService {
   }
 
   return {
-    open: (item, plan, viewer) => registry.open(item, plan, viewer),
+    open: (item, plan, viewer, requestedAt) => registry.open(item, plan, viewer, requestedAt),
     async resolve(itemId, sessionId, file) {
       const { session, media } = live(sessionId, itemId);
       if (file === JIT_PLAYLIST) {
         session.touch();
-        if (!playlistServed.has(sessionId)) {
-          playlistServed.add(sessionId);
-          o.telemetry.sessionStarted(session.plan, (Date.now() - session.createdAt) / 1000);
+        const requestedAt = awaitingPlaylist.get(sessionId);
+        if (requestedAt !== undefined) {
+          awaitingPlaylist.delete(sessionId);
+          o.telemetry.sessionStarted(session.plan, (performance.now() - requestedAt) / 1000);
         }
         return { dir: media.dir, file: JIT_PLAYLIST };
       }

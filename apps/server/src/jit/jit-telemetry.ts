@@ -46,6 +46,8 @@ export interface SessionFacts {
   id: string;
   itemId: string;
   plan: PlaybackPlan;
+  /** performance.now() when the playback request arrived; defaults to now. */
+  requestedAt?: number;
 }
 
 /** Spans and metrics of just-in-time sessions. */
@@ -84,14 +86,14 @@ export function createJitTelemetry(tracer: Tracer, meter: Meter): JitTelemetry {
   const errors = createCounter(meter, METRIC_HLS_TRANSCODE_ERRORS);
 
   return {
-    observe({ id, itemId, plan }) {
+    observe({ id, itemId, plan, requestedAt }) {
       const mode = { [ATTR_HLS_PLAN_MODE]: plan.mode };
       const span = tracer.startSpan(SPAN_HLS_SESSION, {
         attributes: { [ATTR_HLS_SESSION_ID]: id, [ATTR_CONTENT_ITEM_ID]: itemId, ...planAttributes(plan) },
       });
       const ctx = trace.setSpan(ROOT_CONTEXT, span);
       const starting = new Map<number, Span>();
-      const created = performance.now();
+      const created = requestedAt ?? performance.now();
       let firstDone = false;
       return {
         span,

@@ -41,7 +41,9 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
   app.options('/api/sessions/:id', preflight);
   app.options('/api/sessions/:id/heartbeat', preflight);
 
-  app.get('/api/items/:id/playback', cors, async (request) => {
+  app.get('/api/items/:id/playback', cors, async (request, reply) => {
+    // Start-up figures count from the request's arrival (Fastify's clock), the lookups and preparation included.
+    const requestedAt = performance.now() - reply.elapsedTime;
     const { id } = parseInput(IdParams, request.params, 'path');
     const { viewer, ...caps } = (request.query ?? {}) as Record<string, string>;
     const client = parseInput(CapabilitiesQuery, caps, 'query');
@@ -61,7 +63,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
       const file = path.posix.basename(item.sourceFile);
       return { plan, url: `${base}${mediaUrlPath(id, SOURCE_VERSION, file)}`, session: null };
     }
-    const session = await jit.open(item, plan, view.viewer ?? null);
+    const session = await jit.open(item, plan, view.viewer ?? null, requestedAt);
     return {
       plan,
       url: `${base}${mediaUrlPath(id, `${JIT_VERSION_PREFIX}${session.id}`, JIT_PLAYLIST)}`,

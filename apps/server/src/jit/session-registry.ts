@@ -12,8 +12,16 @@ export interface SessionLimits {
   reapIntervalMs: number;
 }
 
-/** Builds a session once the registry has given it an id and a slot. */
-export type SessionFactory = (id: string, item: Item, plan: PlaybackPlan) => Promise<JitSession>;
+/**
+ * Builds a session once the registry has given it an id and a slot; `requestedAt` (performance.now()) is
+ * when the playback request arrived, the start of the session's start-up figures.
+ */
+export type SessionFactory = (
+  id: string,
+  item: Item,
+  plan: PlaybackPlan,
+  requestedAt: number,
+) => Promise<JitSession>;
 
 /** The live just-in-time sessions of this server: at most `maxSessions`, idle ones reaped. */
 export interface SessionRegistry {
@@ -21,7 +29,7 @@ export interface SessionRegistry {
    * The viewer's live session for this item and plan, or a new one. A viewer's older session of the same
    * item with another plan ends as `replaced`. Throws AppError 503 (`sessions_full`) at the cap.
    */
-  open(item: Item, plan: PlaybackPlan, viewer: string | null): Promise<JitSession>;
+  open(item: Item, plan: PlaybackPlan, viewer: string | null, requestedAt?: number): Promise<JitSession>;
   /** A live session. */
   get(id: string): JitSession | undefined;
   /** A session still registered, ended or not (an ended one is removed at the next reap). */
@@ -66,7 +74,7 @@ export function createSessionRegistry(
   reaper.unref();
 
   return {
-    async open(item, plan, viewer) {
+    async open(item, plan, viewer, requestedAt = performance.now()) {
       const itemId = item.id;
       const key = `${itemId}|${planKey(plan)}`;
       if (viewer !== null) {
@@ -85,7 +93,7 @@ export function createSessionRegistry(
           retryAfterSeconds: retryAfter,
         });
       }
-      const session = await factory(newId('ses'), item, plan);
+      const session = await factory(newId('ses'), item, plan, requestedAt);
       sessions.set(session.id, { session, viewer, key });
       return session;
     },
