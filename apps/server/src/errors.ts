@@ -34,6 +34,11 @@ export const ERRORS = {
   session_ended: { status: 410, message: 'The playback session has ended' },
   segment_timeout: { status: 504, message: 'The segment was not ready in time' },
   transcode_failed: { status: 502, message: 'The encoder failed on this source' },
+  payload_too_large: { status: 413, message: 'The request body exceeds the size limit' },
+  invalid_body: { status: 400, message: 'The request body could not be decoded' },
+  unsupported_encoding: { status: 415, message: 'Unsupported content encoding' },
+  rate_limited: { status: 429, message: 'Too many requests from this client; retry later' },
+  ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
   internal: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
