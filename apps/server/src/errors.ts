@@ -39,6 +39,7 @@ export const ERRORS = {
   unsupported_encoding: { status: 415, message: 'Unsupported content encoding' },
   rate_limited: { status: 429, message: 'Too many requests from this client; retry later' },
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
+  store_unavailable: { status: 503, message: 'The telemetry store could not commit; retry later' },
   internal: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -8,3 +8,5 @@ export * from './metrics.js';
 export * from './cdn-metrics.js';
 export * from './hls-metrics.js';
 export * from './prometheus-names.js';
+export * from './playback-events.js';
+export * from './playback-event-schemas.js';

@@ -27,6 +27,11 @@ export interface DuckDbDatabase extends SqlSession {
    * meanwhile. `work` must await every statement it starts.
    */
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Another connection to the same database, outside the queue (appenders, concurrent readers); closed
+   * with the database.
+   */
+  connect(): Promise<DuckDBConnection>;
   /** Lets queued work finish, then checkpoints and closes; later calls reject with StoreError 'closed'. */
   close(): Promise<void>;
 }
@@ -102,6 +107,7 @@ function createDatabase(
   // One connection and one queue: DuckDB has a single writer anyway, and BEGIN..COMMIT on a shared
   // connection is only a transaction if nothing else interleaves statements into it.
   const queue = createSerialQueue();
+  const extra: DuckDBConnection[] = [];
   let closed = false;
 
   function assertOpen(): void {
@@ -174,11 +180,18 @@ function createDatabase(
         }
       });
     },
+    async connect() {
+      assertOpen();
+      const c = await instance.connect();
+      extra.push(c);
+      return c;
+    },
     async close() {
       if (closed) return;
       closed = true;
       await queue.run(() => {
         try {
+          for (const c of extra) c.closeSync();
           connection.closeSync();
           // Closing the instance checkpoints the WAL into the main file.
           instance.closeSync();

@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
+import { applyMigrations, type Migration } from './migrations.js';
+import { createTableAppender, type TableAppender } from './table-appender.js';
+import { telemetryMigration0001 } from './telemetry-migrations/0001-telemetry.js';
+import {
+  EVENT_COLUMNS,
+  POINT_COLUMNS,
+  SPAN_COLUMNS,
+  type EventRow,
+  type MetricPointRow,
+  type SpanRow,
+} from './telemetry-rows.js';
+
+/** The telemetry store's migrations, in order. Append only. */
+export const TELEMETRY_MIGRATIONS: readonly Migration[] = [telemetryMigration0001];
+
+/** The telemetry database's file name inside the data directory. */
+export const TELEMETRY_DB_FILE = 'telemetry.duckdb';
+
+/**
+ * Raw events, spans and metric points (appended in batches, each commit durable), and the database for
+ * derived tables and queries.
+ */
+export interface TelemetryStore {
+  /** Queries, derived tables and maintenance run here, one at a time. */
+  readonly db: DuckDbDatabase;
+  readonly events: TableAppender<EventRow>;
+  readonly spans: TableAppender<SpanRow>;
+  readonly points: TableAppender<MetricPointRow>;
+  close(): Promise<void>;
+}
+
+/** Opens (creating and migrating) the telemetry store at `file` (or ':memory:'). */
+export async function openTelemetryStore(file: string): Promise<TelemetryStore> {
+  const db = await openDuckDbDatabase(file);
+  try {
+    await applyMigrations(db, TELEMETRY_MIGRATIONS);
+    // Appenders get their own connection: a batch commit never waits behind a dashboard query.
+    const writer = await db.connect();
+    const events = await createTableAppender(writer, 'events', EVENT_COLUMNS);
+    const spans = await createTableAppender(writer, 'spans', SPAN_COLUMNS);
+    const points = await createTableAppender(writer, 'metric_points', POINT_COLUMNS);
+    return {
+      db,
+      events,
+      spans,
+      points,
+      async close() {
+        events.close();
+        spans.close();
+        points.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** `<dataDir>/telemetry.duckdb`. */
+export function telemetryDbPath(dataDir: string): string {
+  return path.join(dataDir, TELEMETRY_DB_FILE);
+}

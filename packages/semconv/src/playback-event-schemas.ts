@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { ATTR_CONTENT_COURSE_ID, ATTR_CONTENT_QUALITY, ATTR_ERROR_TYPE } from './attributes.js';
+import {
+  ATTR_CDN_CACHE_STATUS,
+  ATTR_CONTENT_ITEM_ID,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+} from './cdn-attributes.js';
+import { ATTR_HLS_PLAN_MODE } from './hls-attributes.js';
+import {
+  ATTR_ASSET_COUNT,
+  ATTR_BANDWIDTH_BPS,
+  ATTR_BUFFER_LENGTH_S,
+  ATTR_BUFFERING_MS,
+  ATTR_BUFFERING_PHASE,
+  ATTR_DROPPED_FRAMES,
+  ATTR_ERROR_DETAILS,
+  ATTR_ERROR_FATAL,
+  ATTR_LOAD_DURATION_MS,
+  ATTR_MODULE_ID,
+  ATTR_PLAYER_DPR,
+  ATTR_PLAYER_HEIGHT,
+  ATTR_PLAYER_WIDTH,
+  ATTR_PLAYING_MS,
+  ATTR_POSITION_S,
+  ATTR_QUALITY_FROM,
+  ATTR_QUALITY_TO,
+  ATTR_REQUEST_BYTES,
+  ATTR_REQUEST_DOWNLOAD_MS,
+  ATTR_REQUEST_OUTCOME,
+  ATTR_REQUEST_RETRIES,
+  ATTR_REQUEST_TTFB_MS,
+  ATTR_REQUEST_TYPE,
+  ATTR_SEEK_MS,
+  ATTR_SERVER_TRACE_ID,
+  ATTR_STALL_MS,
+  ATTR_STARTUP_MS,
+  ATTR_SWITCH_REASON,
+  ATTR_TOTAL_SIZE_KB,
+  ATTR_VIEW_END_REASON,
+  ATTR_VIEW_ID,
+  ATTR_VIEW_SEQ,
+  ATTR_WATCH_MS,
+  BUFFERING_PHASES,
+  PLAYBACK_EVENTS,
+  REQUEST_OUTCOMES,
+  REQUEST_TYPES,
+  VIEW_END_REASONS,
+} from './playback-events.js';
+import { PLAYBACK_MODES } from './values.js';
+
+// Wire schemas of browser events' attributes. Unknown extra attributes are allowed (scalars only, checked
+// by the ingest's generic limits); the ones named here must have these types, or the record is rejected.
+const id = z.string().min(1).max(128);
+const label = z.string().min(1).max(64);
+// A day in ms: anything longer is a broken clock, not a measurement.
+const ms = z.number().finite().min(0).max(86_400_000);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const values = <T extends Record<string, string>>(o: T) => z.enum(Object.values(o) as [string, ...string[]]);
+
+/** Attributes every view event carries. */
+export const ViewEventAttributes = z.object({
+  [ATTR_VIEW_ID]: id,
+  [ATTR_VIEW_SEQ]: z.number().int().min(0).max(10_000_000),
+  [ATTR_CONTENT_COURSE_ID]: id.optional(),
+  [ATTR_CONTENT_ITEM_ID]: id.optional(),
+  [ATTR_HLS_PLAN_MODE]: values(PLAYBACK_MODES).optional(),
+  [ATTR_POSITION_S]: z.number().finite().min(0).optional(),
+  [ATTR_CONTENT_QUALITY]: label.optional(),
+});
+
+const viewEvent = <S extends z.ZodRawShape>(shape: S) => ViewEventAttributes.extend(shape);
+const cumulative = {
+  [ATTR_PLAYING_MS]: ms,
+  [ATTR_STALL_MS]: ms,
+  [ATTR_WATCH_MS]: ms,
+};
+
+/** The attribute schema of each known event; the ingest validates a record against its event's schema. */
+export const PLAYBACK_EVENT_SCHEMAS = {
+  [PLAYBACK_EVENTS.viewStart]: viewEvent({}),
+  [PLAYBACK_EVENTS.videoStartup]: viewEvent({ [ATTR_STARTUP_MS]: ms }),
+  [PLAYBACK_EVENTS.buffering]: viewEvent({
+    [ATTR_BUFFERING_PHASE]: values(BUFFERING_PHASES),
+    [ATTR_BUFFERING_MS]: ms.optional(),
+  }).refine((a) => a[ATTR_BUFFERING_PHASE] !== BUFFERING_PHASES.end || a[ATTR_BUFFERING_MS] !== undefined, {
+    message: `${ATTR_BUFFERING_MS} is required on a buffering end`,
+    path: [ATTR_BUFFERING_MS],
+  }),
+  [PLAYBACK_EVENTS.qualitySwitch]: viewEvent({
+    [ATTR_QUALITY_FROM]: label.optional(),
+    [ATTR_QUALITY_TO]: label,
+    [ATTR_SWITCH_REASON]: label.optional(),
+  }),
+  [PLAYBACK_EVENTS.seek]: viewEvent({ [ATTR_SEEK_MS]: ms }),
+  [PLAYBACK_EVENTS.request]: viewEvent({
+    [ATTR_REQUEST_TYPE]: values(REQUEST_TYPES),
+    [ATTR_REQUEST_OUTCOME]: values(REQUEST_OUTCOMES),
+    [ATTR_REQUEST_TTFB_MS]: ms.optional(),
+    [ATTR_REQUEST_DOWNLOAD_MS]: ms.optional(),
+    [ATTR_REQUEST_BYTES]: count.optional(),
+    [ATTR_REQUEST_RETRIES]: z.number().int().min(0).max(1000).optional(),
+    [ATTR_HTTP_RESPONSE_STATUS_CODE]: z.number().int().min(0).max(999).optional(),
+    [ATTR_CDN_CACHE_STATUS]: label.optional(),
+    [ATTR_SERVER_TRACE_ID]: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/)
+      .optional(),
+  }),
+  [PLAYBACK_EVENTS.playbackError]: viewEvent({
+    [ATTR_ERROR_TYPE]: label,
+    [ATTR_ERROR_DETAILS]: z.string().max(256).optional(),
+    [ATTR_ERROR_FATAL]: z.boolean(),
+  }),
+  [PLAYBACK_EVENTS.heartbeat]: viewEvent({
+    ...cumulative,
+    [ATTR_DROPPED_FRAMES]: count.optional(),
+    [ATTR_BANDWIDTH_BPS]: z.number().finite().min(0).optional(),
+    [ATTR_BUFFER_LENGTH_S]: z.number().finite().min(0).optional(),
+    [ATTR_PLAYER_WIDTH]: z.number().finite().min(0).max(100_000).optional(),
+    [ATTR_PLAYER_HEIGHT]: z.number().finite().min(0).max(100_000).optional(),
+    [ATTR_PLAYER_DPR]: z.number().finite().min(0).max(16).optional(),
+  }),
+  [PLAYBACK_EVENTS.viewEnd]: viewEvent({
+    [ATTR_VIEW_END_REASON]: values(VIEW_END_REASONS),
+    [ATTR_PLAYING_MS]: ms.optional(),
+    [ATTR_STALL_MS]: ms.optional(),
+    [ATTR_WATCH_MS]: ms.optional(),
+  }),
+  [PLAYBACK_EVENTS.loadInteractive]: z.object({
+    [ATTR_MODULE_ID]: id,
+    [ATTR_CONTENT_COURSE_ID]: id.optional(),
+    [ATTR_ASSET_COUNT]: count.optional(),
+    [ATTR_TOTAL_SIZE_KB]: z.number().finite().min(0).optional(),
+    [ATTR_LOAD_DURATION_MS]: ms,
+  }),
+  [PLAYBACK_EVENTS.documentLoad]: z.object({
+    [ATTR_MODULE_ID]: id,
+    [ATTR_CONTENT_COURSE_ID]: id.optional(),
+    [ATTR_LOAD_DURATION_MS]: ms,
+  }),
+} as const satisfies Record<string, z.ZodType>;
