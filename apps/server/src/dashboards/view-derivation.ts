@@ -1,0 +1,94 @@
+import {
+  ATTR_BUFFERING_MS,
+  ATTR_BUFFERING_PHASE,
+  ATTR_ERROR_FATAL,
+  ATTR_ERROR_TYPE,
+  ATTR_PLAYING_MS,
+  ATTR_SEEK_MS,
+  ATTR_STARTUP_MS,
+  ATTR_VIEW_END_REASON,
+  ATTR_WATCH_MS,
+  BUFFERING_PHASES,
+  PLAYBACK_EVENTS,
+  VIEW_OUTCOMES,
+} from '@coursecast/semconv';
+
+// The one definition of a view (docs/metrics.md, "Views", states the same rules in words). Views are derived
+// from raw events only, so dropping the `views` table and deriving again gives the same figures.
+
+// Keys hold dots, so they are quoted inside a JSON path rather than given as plain keys.
+const attr = (key: string): string => `json_extract_string(attrs, '$."${key.replace(/'/g, "''")}"')`;
+const num = (key: string): string => `TRY_CAST(${attr(key)} AS DOUBLE)`;
+const is = (name: string): string => `name = '${name}'`;
+const E = PLAYBACK_EVENTS;
+const fatal = `(${is(E.playbackError)} AND ${attr(ATTR_ERROR_FATAL)} = 'true')`;
+
+/**
+ * SELECT of derived views over `events` filtered by `where` (a condition on events; `$1`... are the caller's
+ * parameters). `$now_ms` is replaced by the derivation time and `$inactive_ms` by the inactivity limit.
+ */
+export function viewsSelect(where: string, nowMs: number, inactiveMs: number): string {
+  return `
+WITH ev AS (
+  -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
+  SELECT DISTINCT ON (view_id, seq) *
+  FROM events
+  WHERE view_id IS NOT NULL AND (${where})
+  ORDER BY view_id, seq, received_at
+),
+agg AS (
+  SELECT
+    view_id,
+    arg_min(viewer_id, seq) FILTER (WHERE viewer_id IS NOT NULL) AS viewer_id,
+    arg_min(session_id, seq) FILTER (WHERE session_id IS NOT NULL) AS session_id,
+    arg_min(course_id, seq) FILTER (WHERE course_id IS NOT NULL) AS course_id,
+    arg_min(item_id, seq) FILTER (WHERE item_id IS NOT NULL) AS item_id,
+    arg_min(browser, seq) FILTER (WHERE browser IS NOT NULL) AS browser,
+    arg_min(os, seq) FILTER (WHERE os IS NOT NULL) AS os,
+    arg_min(device, seq) FILTER (WHERE device IS NOT NULL) AS device,
+    arg_min(codec, seq) FILTER (WHERE codec IS NOT NULL) AS codec,
+    arg_min(container, seq) FILTER (WHERE container IS NOT NULL) AS container,
+    arg_min(plan, seq) FILTER (WHERE plan IS NOT NULL) AS plan,
+    min(time) AS started_at,
+    max(time) AS last_event_at,
+    min(${num(ATTR_STARTUP_MS)}) FILTER (WHERE ${is(E.videoStartup)}) AS startup_ms,
+    min(time) FILTER (WHERE ${is(E.videoStartup)}) AS first_frame_at,
+    count(*) FILTER (WHERE ${is(E.buffering)} AND ${attr(ATTR_BUFFERING_PHASE)} = '${BUFFERING_PHASES.end}')
+      AS rebuffer_count,
+    coalesce(sum(${num(ATTR_BUFFERING_MS)}) FILTER (
+      WHERE ${is(E.buffering)} AND ${attr(ATTR_BUFFERING_PHASE)} = '${BUFFERING_PHASES.end}'), 0) AS rebuffer_ms,
+    max(${num(ATTR_WATCH_MS)}) AS reported_watch_ms,
+    coalesce(max(${num(ATTR_PLAYING_MS)}), 0) AS playing_ms,
+    count(*) FILTER (WHERE ${is(E.seek)}) AS seek_count,
+    coalesce(sum(${num(ATTR_SEEK_MS)}) FILTER (WHERE ${is(E.seek)}), 0) AS seek_ms,
+    count(*) FILTER (WHERE ${is(E.qualitySwitch)}) AS quality_switches,
+    count(*) FILTER (WHERE ${is(E.playbackError)}) AS error_count,
+    arg_min(${attr(ATTR_ERROR_TYPE)}, time) FILTER (WHERE ${fatal}) AS fatal_error,
+    min(time) FILTER (WHERE ${fatal}) AS first_fatal_at,
+    bool_or(${is(E.viewEnd)}) AS end_seen,
+    arg_max(${attr(ATTR_VIEW_END_REASON)}, seq) FILTER (WHERE ${is(E.viewEnd)}) AS end_reason,
+    count(*) AS event_count
+  FROM ev
+  GROUP BY view_id
+)
+SELECT
+  view_id, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container, plan,
+  started_at, last_event_at, startup_ms,
+  rebuffer_count::INTEGER AS rebuffer_count, rebuffer_ms,
+  -- Watch time as the player reported it; without a heartbeat, the span of the view's events.
+  coalesce(reported_watch_ms, epoch_ms(last_event_at) - epoch_ms(started_at))::DOUBLE AS watch_ms,
+  playing_ms, seek_count::INTEGER AS seek_count, seek_ms, quality_switches::INTEGER AS quality_switches,
+  error_count::INTEGER AS error_count, fatal_error,
+  (end_seen OR epoch_ms(last_event_at) < ${nowMs} - ${inactiveMs}) AS ended,
+  end_reason,
+  CASE
+    WHEN first_fatal_at IS NOT NULL AND (first_frame_at IS NULL OR first_fatal_at < first_frame_at)
+      THEN '${VIEW_OUTCOMES.failedBeforeStart}'
+    WHEN first_fatal_at IS NOT NULL THEN '${VIEW_OUTCOMES.failedDuringPlay}'
+    WHEN first_frame_at IS NOT NULL THEN '${VIEW_OUTCOMES.played}'
+    WHEN end_seen OR epoch_ms(last_event_at) < ${nowMs} - ${inactiveMs} THEN '${VIEW_OUTCOMES.exitedBeforeStart}'
+    ELSE '${VIEW_OUTCOMES.pending}'
+  END AS outcome,
+  event_count::INTEGER AS event_count
+FROM agg`;
+}

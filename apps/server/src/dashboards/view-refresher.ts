@@ -1,0 +1,88 @@
+import { listValue } from '@duckdb/node-api';
+import { VIEW_OUTCOMES } from '@coursecast/semconv';
+import type { DuckDbDatabase } from '../store/duckdb-database.js';
+import { viewsSelect } from './view-derivation.js';
+
+/** Settings of the views refresher (from config). */
+export interface ViewRefresherOptions {
+  db: DuckDbDatabase;
+  /** A view with no event for this long has ended (Mux: one hour of inactivity). */
+  inactiveMs: number;
+  /** Views derived per statement (bounds one statement's memory and time). */
+  batch?: number;
+  now?: () => number;
+}
+
+/** Keeps the `views` table derived from raw events: views with new events, and pending ones that aged out. */
+export interface ViewRefresher {
+  /** Views that received events (the ingest calls this after each commit). */
+  markDirty(viewIds: Iterable<string>): void;
+  /** Derives the dirty views and the pending ones past the inactivity limit; resolves with the count. */
+  refresh(): Promise<number>;
+  /** Drops every view and derives all of them again from raw events. */
+  rebuildAll(): Promise<number>;
+}
+
+const DEFAULT_BATCH = 5000;
+
+/** Creates a refresher; the caller runs `refresh` on a timer and before dashboard queries that need it fresh. */
+export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
+  const now = o.now ?? Date.now;
+  const batch = o.batch ?? DEFAULT_BATCH;
+  let dirty = new Set<string>();
+  let running: Promise<number> | null = null;
+
+  async function derive(ids: string[]): Promise<void> {
+    const select = viewsSelect('view_id IN (SELECT unnest($1::VARCHAR[]))', now(), o.inactiveMs);
+    await o.db.all(`INSERT OR REPLACE INTO views ${select}`, [listValue(ids)]);
+  }
+
+  async function refreshOnce(): Promise<number> {
+    const ids = [...dirty];
+    dirty = new Set();
+    let done = 0;
+    try {
+      for (let i = 0; i < ids.length; i += batch) {
+        await derive(ids.slice(i, i + batch));
+        done += Math.min(batch, ids.length - i);
+      }
+    } catch (err) {
+      // Not lost: derived again on the next pass.
+      for (const id of ids.slice(done)) dirty.add(id);
+      throw err;
+    }
+    const aged = await o.db.all(
+      `SELECT view_id FROM views WHERE outcome = $1 AND epoch_ms(last_event_at) < $2 LIMIT ${batch}`,
+      [VIEW_OUTCOMES.pending, now() - o.inactiveMs],
+    );
+    if (aged.length > 0) await derive(aged.map((r) => String(r['view_id'])));
+    return done + aged.length;
+  }
+
+  return {
+    markDirty(viewIds) {
+      for (const id of viewIds) dirty.add(id);
+    },
+    refresh() {
+      // One pass at a time; a caller arriving meanwhile waits for it and then runs its own.
+      const previous = running ?? Promise.resolve(0);
+      const next = previous.catch(() => 0).then(refreshOnce);
+      running = next;
+      next
+        .finally(() => {
+          if (running === next) running = null;
+        })
+        .catch(() => {});
+      return next;
+    },
+    async rebuildAll() {
+      dirty = new Set();
+      await o.db.transaction(async (tx) => {
+        await tx.exec('DELETE FROM views');
+        await tx.exec(`INSERT INTO views ${viewsSelect('TRUE', now(), o.inactiveMs)}`);
+      });
+      const rows = await o.db.all('SELECT count(*)::INTEGER AS n FROM views');
+      return Number(rows[0]?.['n'] ?? 0);
+    },
+  };
+}
