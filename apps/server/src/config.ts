@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { IngestConfigSchema, ingestEnvVars } from './config-ingest.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -125,6 +126,7 @@ export const ConfigSchema = z.strictObject({
       preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast']).default('veryfast'),
     })
     .prefault({}),
+  ingest: IngestConfigSchema,
   telemetry: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),
@@ -249,6 +251,7 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   OTEL_TRACES_SAMPLER: { path: ['telemetry', 'sampler'], parse: asString },
   OTEL_TRACES_SAMPLER_ARG: { path: ['telemetry', 'samplerRatio'], parse: asNumber },
   OTEL_METRIC_EXPORT_INTERVAL: { path: ['telemetry', 'metricExportIntervalMs'], parse: asNumber },
+  ...ingestEnvVars(asNumber, asBoolean),
 };
 
 /** Where the configuration may come from; the CLI passes `process.env`, tests pass their own. */

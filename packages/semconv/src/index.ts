@@ -10,3 +10,4 @@ export * from './hls-metrics.js';
 export * from './prometheus-names.js';
 export * from './playback-events.js';
 export * from './playback-event-schemas.js';
+export * from './ingest-metrics.js';

@@ -73,7 +73,13 @@ describe('views derived from raw events', () => {
       ev('v5', 0, 0, E.viewStart),
     ]);
     let now = T0 + 60_000;
-    const refresher = createViewRefresher({ db: store.db, inactiveMs: HOUR, now: () => now });
+    const ended: string[] = [];
+    const refresher = createViewRefresher({
+      db: store.db,
+      inactiveMs: HOUR,
+      now: () => now,
+      onEnded: (views) => ended.push(...views.map((v) => v.outcome)),
+    });
     refresher.markDirty(['v1', 'v2', 'v3', 'v4', 'v5']);
     expect(await refresher.refresh()).toBe(5);
     const rows = await store.db.all(
@@ -107,16 +113,21 @@ describe('views derived from raw events', () => {
     });
     expect(by['v4']).toMatchObject({ outcome: 'exited_before_start', ended: true, end_reason: 'pagehide' });
     expect(by['v5']).toMatchObject({ outcome: 'pending', ended: false });
+    // Only v4 has ended (view_end); the others are still live.
+    expect(ended).toEqual(['exited_before_start']);
 
     // An hour later without events, the pending view has exited before start.
     now = T0 + 2 * HOUR;
     expect(await refresher.refresh()).toBe(1);
     const v5 = await store.db.all(`SELECT outcome, ended FROM views WHERE view_id = 'v5'`);
     expect(v5[0]).toMatchObject({ outcome: 'exited_before_start', ended: true });
+    expect(ended).toEqual(['exited_before_start', 'exited_before_start']);
 
     // Everything can be derived again from raw events, with the same figures as the incremental path.
     refresher.markDirty(['v1', 'v2', 'v3', 'v4', 'v5']);
     await refresher.refresh();
+    // v1-v3 end now (an hour without events): each view is counted once, v4 and v5 not again.
+    expect(ended.slice(2).sort()).toEqual(['failed_before_start', 'failed_during_play', 'played']);
     const before = await store.db.all('SELECT * FROM views ORDER BY view_id');
     expect(await refresher.rebuildAll()).toBe(5);
     expect(await store.db.all('SELECT * FROM views ORDER BY view_id')).toEqual(before);

@@ -11,6 +11,17 @@ export interface ViewRefresherOptions {
   /** Views derived per statement (bounds one statement's memory and time). */
   batch?: number;
   now?: () => number;
+  /** Told of views whose outcome became final in a pass (each view once): the `content.views` counter. */
+  onEnded?(views: EndedView[]): void;
+}
+
+/** A view that ended in a refresh pass. */
+export interface EndedView {
+  outcome: string;
+  browser: string | null;
+  codec: string | null;
+  container: string | null;
+  plan: string | null;
 }
 
 /** Keeps the `views` table derived from raw events: views with new events, and pending ones that aged out. */
@@ -33,8 +44,32 @@ export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
   let running: Promise<number> | null = null;
 
   async function derive(ids: string[]): Promise<void> {
-    const select = viewsSelect('view_id IN (SELECT unnest($1::VARCHAR[]))', now(), o.inactiveMs);
-    await o.db.all(`INSERT OR REPLACE INTO views ${select}`, [listValue(ids)]);
+    const list = [listValue(ids)];
+    const inList = 'view_id IN (SELECT unnest($1::VARCHAR[]))';
+    const wasEnded = o.onEnded
+      ? new Set(
+          (await o.db.all(`SELECT view_id FROM views WHERE ended AND ${inList}`, list)).map(
+            (r) => r['view_id'],
+          ),
+        )
+      : new Set();
+    const rows = await o.db.all(
+      `INSERT OR REPLACE INTO views ${viewsSelect(inList, now(), o.inactiveMs)}
+       RETURNING view_id, ended, outcome, browser, codec, container, plan`,
+      list,
+    );
+    const ended = rows.filter((r) => r['ended'] === true && !wasEnded.has(r['view_id']));
+    if (ended.length > 0 && o.onEnded) {
+      o.onEnded(
+        ended.map((r) => ({
+          outcome: String(r['outcome']),
+          browser: r['browser'] as string | null,
+          codec: r['codec'] as string | null,
+          container: r['container'] as string | null,
+          plan: r['plan'] as string | null,
+        })),
+      );
+    }
   }
 
   async function refreshOnce(): Promise<number> {

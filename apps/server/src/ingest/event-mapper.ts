@@ -1,0 +1,143 @@
+import {
+  ATTR_CONTENT_COURSE_ID,
+  ATTR_CONTENT_ITEM_ID,
+  ATTR_EVENT_NAME,
+  ATTR_EVENT_ORIGINAL_NAME,
+  ATTR_HLS_PLAN_MODE,
+  ATTR_SESSION_ID,
+  ATTR_VIEW_ID,
+  ATTR_VIEW_SEQ,
+  ATTR_VIEWER_ID,
+  INGEST_REJECT_REASONS,
+  PLAYBACK_EVENT_SCHEMAS,
+  UNKNOWN_EVENT_NAME,
+} from '@coursecast/semconv';
+import type { EventRow } from '../store/telemetry-rows.js';
+import type { UserAgentInfo } from './user-agent.js';
+
+/** A log record's parts the mapping reads (the normalized OTLP shape, or a CMCD record turned into one). */
+export interface EventRecord {
+  /** Event time, epoch ms, or null when the sender gave none. */
+  timeMs: number | null;
+  eventName: string | null;
+  attributes: Record<string, unknown>;
+  traceId: string | null;
+  spanId: string | null;
+}
+
+/** Limits a record must keep (from config). */
+export interface RecordLimits {
+  maxAttributes: number;
+  maxAttributeLength: number;
+  maxFutureMs: number;
+  maxPastMs: number;
+}
+
+/** What the receiving request adds to every record. */
+export interface RecordContext {
+  receivedAt: number;
+  source: string;
+  service: string | null;
+  ua: UserAgentInfo;
+}
+
+export type RejectReason = (typeof INGEST_REJECT_REASONS)[keyof typeof INGEST_REJECT_REASONS];
+
+/** A stored row (`unknown` when its name was not a known event), or why the record was refused. */
+export type MapResult =
+  { ok: true; row: EventRow; unknown: boolean } | { ok: false; reason: RejectReason; message: string };
+
+const KNOWN: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: Issue[] } } }> =
+  PLAYBACK_EVENT_SCHEMAS;
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+function checkLimits(attrs: Record<string, unknown>, limits: RecordLimits): MapResult | null {
+  const keys = Object.keys(attrs);
+  if (keys.length > limits.maxAttributes) {
+    return {
+      ok: false,
+      reason: INGEST_REJECT_REASONS.tooManyAttributes,
+      message: `${keys.length} attributes (limit ${limits.maxAttributes})`,
+    };
+  }
+  for (const k of keys) {
+    const v = attrs[k];
+    const long =
+      (typeof v === 'string' && v.length > limits.maxAttributeLength) ||
+      (typeof v === 'object' && v !== null && JSON.stringify(v).length > limits.maxAttributeLength);
+    if (long || k.length > 256) {
+      return {
+        ok: false,
+        reason: INGEST_REJECT_REASONS.attributeTooLong,
+        message: `attribute ${k.slice(0, 64)} is longer than ${limits.maxAttributeLength} characters`,
+      };
+    }
+  }
+  return null;
+}
+
+/** Maps one record to an events row: limits, timestamp range, the event's schema, then the row. */
+export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: RecordLimits): MapResult {
+  const tooBig = checkLimits(rec.attributes, limits);
+  if (tooBig) return tooBig;
+  const time = rec.timeMs ?? ctx.receivedAt;
+  if (time > ctx.receivedAt + limits.maxFutureMs || time < ctx.receivedAt - limits.maxPastMs) {
+    return {
+      ok: false,
+      reason: INGEST_REJECT_REASONS.timestampOutOfRange,
+      message: `timestamp ${new Date(time).toISOString()} is outside the accepted range around the server's clock`,
+    };
+  }
+  const given = rec.eventName ?? str(rec.attributes[ATTR_EVENT_NAME]);
+  const schema = given !== null ? KNOWN[given] : undefined;
+  const attrs: Record<string, unknown> = { ...rec.attributes };
+  delete attrs[ATTR_EVENT_NAME];
+  if (schema) {
+    const parsed = schema.safeParse(attrs);
+    if (!parsed.success) {
+      const issue = parsed.error?.issues[0];
+      const where = issue?.path.map(String).join('.') || '(attributes)';
+      return {
+        ok: false,
+        reason: INGEST_REJECT_REASONS.invalidAttributes,
+        message: `${given}: ${where}: ${issue?.message ?? 'invalid'}`,
+      };
+    }
+  } else {
+    // Kept, under one name, so a typo'd or future event is visible without widening the set of names.
+    attrs[ATTR_EVENT_ORIGINAL_NAME] = given ?? '';
+  }
+  const seq = attrs[ATTR_VIEW_SEQ];
+  return {
+    ok: true,
+    unknown: !schema,
+    row: {
+      time,
+      receivedAt: ctx.receivedAt,
+      name: schema ? given! : UNKNOWN_EVENT_NAME,
+      source: ctx.source,
+      viewId: str(attrs[ATTR_VIEW_ID]),
+      seq: typeof seq === 'number' && Number.isInteger(seq) ? seq : null,
+      viewerId: str(attrs[ATTR_VIEWER_ID]),
+      sessionId: str(attrs[ATTR_SESSION_ID]),
+      courseId: str(attrs[ATTR_CONTENT_COURSE_ID]),
+      itemId: str(attrs[ATTR_CONTENT_ITEM_ID]),
+      traceId: rec.traceId,
+      spanId: rec.spanId,
+      browser: ctx.ua.browser,
+      browserMajor: ctx.ua.browserMajor,
+      os: ctx.ua.os,
+      device: ctx.ua.device,
+      codec: null,
+      container: null,
+      plan: str(attrs[ATTR_HLS_PLAN_MODE]),
+      service: ctx.service,
+      attrs,
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import { INGEST_OUTCOMES } from '@coursecast/semconv';
+import type { Config } from '../config.js';
+import type { ViewRefresher } from '../dashboards/view-refresher.js';
+import type { EventRow, MetricPointRow, SpanRow } from '../store/telemetry-rows.js';
+import type { TelemetryStore } from '../store/telemetry-store.js';
+import { mapEventRecord, type EventRecord, type RecordLimits } from './event-mapper.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
+import type { IngestTelemetry } from './ingest-telemetry.js';
+import type { ItemFactsCache } from './item-facts.js';
+import type { UserAgentParser } from './user-agent.js';
+import { createViewDedupe, type ViewDedupe } from './view-dedupe.js';
+
+/** Where a batch of records came from. */
+export interface BatchSource {
+  /** `logs`, `traces`, `metrics` or `cmcd` (INGEST_SIGNALS). */
+  signal: string;
+  /** `otlp` or `cmcd`: stored with each event. */
+  source: string;
+  service: string | null;
+  userAgent: string | undefined;
+}
+
+/** What became of a request's records; the answer is sent only after `stored` are durable. */
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+  unknown: number;
+  rejected: number;
+  /** The first rejection, for the partial-success message. */
+  firstRejection: string | null;
+}
+
+/** Validates, enriches, de-duplicates and durably stores telemetry. */
+export interface IngestService {
+  events(records: readonly EventRecord[], from: BatchSource): Promise<IngestResult>;
+  /** Spans and metric points, already mapped (the server's own exporters and the OTLP receivers). */
+  spans(rows: readonly SpanRow[]): Promise<void>;
+  points(rows: readonly MetricPointRow[]): Promise<void>;
+  /** Commits what is queued and refuses more. */
+  close(): Promise<void>;
+}
+
+export interface IngestServiceDeps {
+  config: Config['ingest'];
+  store: TelemetryStore;
+  items: ItemFactsCache;
+  userAgents: UserAgentParser;
+  views: ViewRefresher;
+  telemetry: IngestTelemetry;
+  now?: () => number;
+}
+
+/** Creates the service with one group commit per table. */
+export function createIngestService(d: IngestServiceDeps): IngestService {
+  const c = d.config;
+  const now = d.now ?? Date.now;
+  const limits: RecordLimits = {
+    maxAttributes: c.maxAttributes,
+    maxAttributeLength: c.maxAttributeLength,
+    maxFutureMs: c.maxFutureSeconds * 1000,
+    maxPastMs: c.maxPastSeconds * 1000,
+  };
+  const dedupe: ViewDedupe = createViewDedupe({ maxViews: 200_000 });
+  function committer<Row>(signal: string, commit: (rows: readonly Row[]) => void): GroupCommit<Row> {
+    return createGroupCommit<Row>({
+      commit,
+      intervalMs: c.commitIntervalMs,
+      maxBatch: c.commitBatch,
+      maxPending: c.maxPendingRecords,
+      onCommit: (_rows, ms, ok) => {
+        if (ok) d.telemetry.commit(signal, ms);
+      },
+    });
+  }
+  const events = committer<EventRow>('events', (rows) => d.store.events.commit(rows));
+  const spans = committer<SpanRow>('spans', (rows) => d.store.spans.commit(rows));
+  const points = committer<MetricPointRow>('points', (rows) => d.store.points.commit(rows));
+
+  async function enrich(rows: EventRow[]): Promise<void> {
+    const ids = [...new Set(rows.map((r) => r.itemId).filter((id): id is string => id !== null))];
+    const facts = new Map(await Promise.all(ids.map(async (id) => [id, await d.items.get(id)] as const)));
+    for (const r of rows) {
+      const f = r.itemId ? facts.get(r.itemId) : null;
+      if (f) {
+        r.codec = f.codec;
+        r.container = f.container;
+      }
+    }
+  }
+
+  return {
+    async events(records, from) {
+      const receivedAt = now();
+      const ua = d.userAgents.parse(from.userAgent);
+      const ctx = { receivedAt, source: from.source, service: from.service, ua };
+      const rows: EventRow[] = [];
+      const result: IngestResult = {
+        stored: 0,
+        duplicates: 0,
+        unknown: 0,
+        rejected: 0,
+        firstRejection: null,
+      };
+      const rejectedBy = new Map<string, number>();
+      for (const rec of records) {
+        const m = mapEventRecord(rec, ctx, limits);
+        if (m.ok) {
+          rows.push(m.row);
+          if (m.unknown) result.unknown++;
+          continue;
+        }
+        result.rejected++;
+        result.firstRejection ??= m.message;
+        rejectedBy.set(m.reason, (rejectedBy.get(m.reason) ?? 0) + 1);
+      }
+      for (const [reason, n] of rejectedBy)
+        d.telemetry.records(from.signal, INGEST_OUTCOMES.rejected, n, reason);
+
+      const keyed = rows.filter((r) => r.viewId !== null && r.seq !== null);
+      const keys = keyed.map((r) => ({ viewId: r.viewId!, seq: r.seq! }));
+      const { fresh, duplicates } = dedupe.reserve(keys);
+      const dropped = new Set(keyed.filter((_, i) => !fresh[i]));
+      const toStore = rows.filter((r) => !dropped.has(r));
+      const reserved = keys.filter((_, i) => fresh[i]);
+      result.duplicates = duplicates;
+      d.telemetry.records(from.signal, INGEST_OUTCOMES.duplicate, duplicates);
+      try {
+        await enrich(toStore);
+        await events.submit(toStore);
+      } catch (err) {
+        dedupe.release(reserved);
+        throw err;
+      }
+      dedupe.commit(reserved);
+      result.stored = toStore.length;
+      const unknownStored = toStore.filter((r) => r.attrs['event.original_name'] !== undefined).length;
+      d.telemetry.records(from.signal, INGEST_OUTCOMES.stored, toStore.length - unknownStored);
+      d.telemetry.records(from.signal, INGEST_OUTCOMES.storedUnknown, unknownStored);
+      d.telemetry.events(toStore);
+      d.views.markDirty(new Set(toStore.flatMap((r) => (r.viewId ? [r.viewId] : []))));
+      return result;
+    },
+    spans: (rows) => spans.submit(rows),
+    points: (rows) => points.submit(rows),
+    async close() {
+      await Promise.all([events.close(), spans.close(), points.close()]);
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { ATTR_CONTENT_QUALITY, ATTR_CONTENT_SOURCE_CODEC, ATTR_CONTENT_SOURCE_CONTAINER } from './attributes.js';
+import { ATTR_HLS_PLAN_MODE } from './hls-attributes.js';
+import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
+
+// --- attributes of the ingest's own metrics and of the playback metrics derived from browser events -------
+/** Which receiver took a record: `logs`, `traces`, `metrics` or `cmcd` (INGEST_SIGNALS). */
+export const ATTR_INGEST_SIGNAL = 'ingest.signal';
+/** What became of a record (INGEST_OUTCOMES). */
+export const ATTR_INGEST_OUTCOME = 'ingest.outcome';
+/** Why a record or request was refused (INGEST_REJECT_REASONS). */
+export const ATTR_INGEST_REASON = 'ingest.reason';
+/** Browser family (bounded: chrome, firefox, safari, ...; see ingest/user-agent.ts). */
+export const ATTR_BROWSER_FAMILY = 'browser.family';
+/** OS family (bounded). */
+export const ATTR_OS_FAMILY = 'os.family';
+/** Device class (bounded). */
+export const ATTR_DEVICE_CLASS = 'device.class';
+/** The outcome of a view (VIEW_OUTCOMES). */
+export const ATTR_VIEW_OUTCOME = 'content.view.outcome';
+
+export const INGEST_SIGNALS = { logs: 'logs', traces: 'traces', metrics: 'metrics', cmcd: 'cmcd' } as const;
+export const INGEST_OUTCOMES = {
+  stored: 'stored',
+  /** Stored under the name `unknown`: an event name the server does not know. */
+  storedUnknown: 'stored_unknown',
+  duplicate: 'duplicate',
+  rejected: 'rejected',
+} as const;
+export const INGEST_REJECT_REASONS = {
+  invalidAttributes: 'invalid_attributes',
+  tooManyAttributes: 'too_many_attributes',
+  attributeTooLong: 'attribute_too_long',
+  timestampOutOfRange: 'timestamp_out_of_range',
+  missingName: 'missing_name',
+  undecodable: 'undecodable',
+} as const;
+
+const MS_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+// Startup times: Mux's and openqoe's ranges, finer below 2 s where most views are.
+const STARTUP_BUCKETS_S = [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 10, 15, 30];
+
+/** Records received by the ingest, by signal and outcome. */
+export const METRIC_INGEST_RECORDS = {
+  name: 'ingest.records',
+  instrument: INSTRUMENTS.counter,
+  unit: '{record}',
+  description: 'Telemetry records received, by signal and outcome (stored, stored as unknown, duplicate, rejected)',
+  attributes: [ATTR_INGEST_SIGNAL, ATTR_INGEST_OUTCOME, ATTR_INGEST_REASON],
+} as const satisfies MetricDefinition;
+
+/** Requests refused whole (rate limit, overload, size, decoding). */
+export const METRIC_INGEST_REFUSED = {
+  name: 'ingest.requests.refused',
+  instrument: INSTRUMENTS.counter,
+  unit: '{request}',
+  description: 'Ingest requests refused whole, by signal and HTTP status',
+  attributes: [ATTR_INGEST_SIGNAL, 'http.response.status_code'],
+} as const satisfies MetricDefinition;
+
+/** One group commit into the store. */
+export const METRIC_INGEST_COMMIT_DURATION = {
+  name: 'ingest.commit.duration',
+  instrument: INSTRUMENTS.histogram,
+  unit: 's',
+  description: 'Time of one group commit (append and durable flush) into the telemetry store',
+  attributes: [ATTR_INGEST_SIGNAL],
+  buckets: MS_BUCKETS_S,
+} as const satisfies MetricDefinition;
+
+/** Views that reached an outcome (counted once, when first derived with a final outcome). */
+export const METRIC_CONTENT_VIEWS = {
+  name: 'content.views',
+  instrument: INSTRUMENTS.counter,
+  unit: '{view}',
+  description:
+    'Views by outcome (played, failed before start, failed during play, exited before start), browser, codec, container and plan',
+  attributes: [
+    ATTR_VIEW_OUTCOME,
+    ATTR_BROWSER_FAMILY,
+    ATTR_CONTENT_SOURCE_CODEC,
+    ATTR_CONTENT_SOURCE_CONTAINER,
+    ATTR_HLS_PLAN_MODE,
+  ],
+} as const satisfies MetricDefinition;
+
+/** Video startup time reported by players (play intent → first frame). */
+export const METRIC_CONTENT_VIDEO_STARTUP = {
+  name: 'content.video_startup.duration',
+  instrument: INSTRUMENTS.histogram,
+  unit: 's',
+  description: 'Video startup time reported by players: play intent until the first frame with the playhead moving',
+  attributes: [ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE],
+  buckets: STARTUP_BUCKETS_S,
+} as const satisfies MetricDefinition;
+
+/** Rebuffering time reported by players. */
+export const METRIC_CONTENT_REBUFFER_DURATION = {
+  name: 'content.rebuffer.duration',
+  instrument: INSTRUMENTS.counter,
+  unit: 's',
+  description: 'Time players spent rebuffering (not startup, not seeks); rebuffer % = this / watch time',
+  attributes: [ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE, ATTR_CONTENT_QUALITY],
+} as const satisfies MetricDefinition;
+
+/** Rebuffer events reported by players. */
+export const METRIC_CONTENT_REBUFFERS = {
+  name: 'content.rebuffers',
+  instrument: INSTRUMENTS.counter,
+  unit: '{rebuffer}',
+  description: 'Rebuffer events reported by players; rebuffer frequency = this / watch minutes',
+  attributes: [ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE, ATTR_CONTENT_QUALITY],
+} as const satisfies MetricDefinition;
+
+/** Watch time reported by players (heartbeat deltas). */
+export const METRIC_CONTENT_WATCH_DURATION = {
+  name: 'content.watch.duration',
+  instrument: INSTRUMENTS.counter,
+  unit: 's',
+  description: 'Watch time reported by players (play intent onwards, paused time excluded)',
+  attributes: [ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE],
+} as const satisfies MetricDefinition;
+
+/** Player errors. */
+export const METRIC_CONTENT_PLAYBACK_ERRORS = {
+  name: 'content.playback.errors',
+  instrument: INSTRUMENTS.counter,
+  unit: '{error}',
+  description: 'Player errors by type and fatality, browser and plan',
+  attributes: ['error.type', 'content.error.fatal', ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE],
+} as const satisfies MetricDefinition;
+
+/** The ingest's metrics and the playback metrics derived from browser events. */
+export const INGEST_METRICS: readonly MetricDefinition[] = [
+  METRIC_INGEST_RECORDS,
+  METRIC_INGEST_REFUSED,
+  METRIC_INGEST_COMMIT_DURATION,
+  METRIC_CONTENT_VIEWS,
+  METRIC_CONTENT_VIDEO_STARTUP,
+  METRIC_CONTENT_REBUFFER_DURATION,
+  METRIC_CONTENT_REBUFFERS,
+  METRIC_CONTENT_WATCH_DURATION,
+  METRIC_CONTENT_PLAYBACK_ERRORS,
+];
