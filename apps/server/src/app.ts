@@ -6,6 +6,7 @@ import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
+import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import type { JitService } from './jit/jit-service.js';
 import { jitRoutes } from './jit/jit.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   edge: EdgeNode | null;
   /** Just-in-time sessions; null when this server does not run them. */
   jit: JitService | null;
+  /** Telemetry ingest, store and views; null in tests that don't need them. */
+  pipeline: TelemetryPipeline | null;
   /** Drops an item from every edge (embedded and remote). */
   purge: (itemId: string) => void;
   logger?: FastifyServerOptions['logger'];

@@ -12,7 +12,9 @@ import { createPurgeNotifier } from './delivery/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
 import { createJitTelemetry } from './jit/jit-telemetry.js';
+import { createTelemetryPipeline, type TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
+import { createStoreExporters } from './telemetry/store-exporters.js';
 import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
 import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
 import { createJobQueue, type JobQueue, type JobRunner, type QueueLogger } from './transcoding/job-queue.js';
@@ -27,6 +29,8 @@ export interface Coursecast {
   queue: JobQueue;
   events: JobEventBus;
   telemetry: Telemetry;
+  /** The telemetry store, its ingest and derived views. */
+  pipeline: TelemetryPipeline;
   paths: MediaPaths;
   admin: ResolvedAdminToken;
   /** Just-in-time sessions; null when none are offered. */
@@ -63,7 +67,16 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const paths = createMediaPaths(config.dataDir);
   await mkdir(paths.mediaRoot, { recursive: true });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
-  const telemetry = createTelemetry(config.telemetry, await serverVersion(), options.telemetryExtras);
+  // The server's own spans and metrics go into the telemetry store too, so dashboards need nothing else.
+  const exporters =
+    config.ingest.serverTelemetry && !config.telemetry.disabled
+      ? createStoreExporters({ metricIntervalMs: config.ingest.serverMetricIntervalMs })
+      : null;
+  const extras = options.telemetryExtras ?? {};
+  const telemetry = createTelemetry(config.telemetry, await serverVersion(), {
+    spanProcessors: [...(extras.spanProcessors ?? []), ...(exporters ? [exporters.spanProcessor] : [])],
+    metricReaders: [...(extras.metricReaders ?? []), ...(exporters ? [exporters.metricReader] : [])],
+  });
   const store = await openDuckDbCatalogStore({ path: `${config.dataDir}/coursecast.duckdb` });
   const events = createJobEventBus();
   // The queue logs through the app's logger, which exists only once the app is built.
@@ -73,6 +86,13 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     warn: (o, m) => appRef?.log.warn(o, m),
     error: (o, m) => appRef?.log.error(o, m),
   };
+  const pipeline = await createTelemetryPipeline({
+    config,
+    catalog: store,
+    meter: telemetry.meter,
+    exporters,
+    onError: (err, what) => appRef?.log.error({ err }, `${what} failed`),
+  });
   const delivery: DeliveryTelemetry = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
   // The embedded edge reaches the origin routes of this same app through inject: no socket, same code path.
   const edge = config.delivery.edge
@@ -147,10 +167,12 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       edge,
       purge,
       jit,
+      pipeline,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });
   } catch (err) {
+    await pipeline.close();
     await store.close();
     await telemetry.shutdown();
     throw err;
@@ -166,6 +188,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     queue,
     events,
     telemetry,
+    pipeline,
     paths,
     admin,
     edge,
@@ -182,6 +205,9 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
         await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
         await app.close();
         edge?.close();
+        // The last spans and metrics reach the telemetry store before it closes.
+        await telemetry.forceFlush();
+        await pipeline.close();
         await store.close();
         await telemetry.shutdown();
       })();

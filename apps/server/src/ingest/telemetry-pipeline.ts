@@ -1,0 +1,83 @@
+import type { Meter } from '@opentelemetry/api';
+import type { Config } from '../config.js';
+import { createViewRefresher, type ViewRefresher } from '../dashboards/view-refresher.js';
+import type { CatalogStore } from '../store/index.js';
+import { enforceRetention } from '../store/telemetry-retention.js';
+import { openTelemetryStore, telemetryDbPath, type TelemetryStore } from '../store/telemetry-store.js';
+import type { StoreExporters } from '../telemetry/store-exporters.js';
+import { createIngestService, type IngestService } from './ingest-service.js';
+import { createIngestTelemetry, type IngestTelemetry } from './ingest-telemetry.js';
+import { createItemFactsCache } from './item-facts.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createUserAgentParser } from './user-agent.js';
+
+/** The telemetry store and everything that feeds and maintains it. */
+export interface TelemetryPipeline {
+  store: TelemetryStore;
+  ingest: IngestService;
+  views: ViewRefresher;
+  rateLimiter: RateLimiter;
+  telemetry: IngestTelemetry;
+  /** Commits what is queued, stops the timers, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface TelemetryPipelineDeps {
+  config: Config;
+  catalog: Pick<CatalogStore, 'getItem'>;
+  meter: Meter;
+  /** The server's own spans and metrics, attached once the store is open. */
+  exporters: StoreExporters | null;
+  /** Where maintenance failures are reported (they never stop the server). */
+  onError(err: unknown, what: string): void;
+}
+
+/** Opens the telemetry store, builds the ingest service, and runs the views refresh and retention timers. */
+export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise<TelemetryPipeline> {
+  const c = d.config.ingest;
+  const store = await openTelemetryStore(telemetryDbPath(d.config.dataDir));
+  const telemetry = createIngestTelemetry(d.meter);
+  const views = createViewRefresher({
+    db: store.db,
+    inactiveMs: c.viewInactivitySeconds * 1000,
+    onEnded: (ended) => telemetry.viewsEnded(ended),
+  });
+  const ingest = createIngestService({
+    config: c,
+    store,
+    items: createItemFactsCache(d.catalog, { ttlMs: 60_000, maxItems: 10_000 }),
+    userAgents: createUserAgentParser({ cacheSize: 1000 }),
+    views,
+    telemetry,
+  });
+  d.exporters?.attach(ingest);
+
+  const refresh = setInterval(() => {
+    views.refresh().catch((err: unknown) => d.onError(err, 'views refresh'));
+  }, c.viewRefreshMs);
+  const retain = (): void => {
+    enforceRetention(store.db, c.retentionDays * 86_400_000, Date.now()).catch((err: unknown) =>
+      d.onError(err, 'telemetry retention'),
+    );
+  };
+  const retention = setInterval(retain, c.retentionIntervalMinutes * 60_000);
+  refresh.unref();
+  retention.unref();
+  retain();
+
+  return {
+    store,
+    ingest,
+    views,
+    rateLimiter: createRateLimiter({ perSecond: c.ratePerSecond, burst: c.rateBurst, maxClients: 100_000 }),
+    telemetry,
+    async close() {
+      clearInterval(refresh);
+      clearInterval(retention);
+      d.exporters?.detach();
+      await ingest.close();
+      await views.refresh().catch((err: unknown) => d.onError(err, 'views refresh'));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { enforceRetention } from './telemetry-retention.js';
+import { openTelemetryStore, type TelemetryStore } from './telemetry-store.js';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 10, 21);
+let store: TelemetryStore;
+beforeAll(async () => {
+  store = await openTelemetryStore(':memory:');
+});
+afterAll(() => store.close());
+
+it('deletes telemetry older than the retention age by receive time, and keeps the rest', async () => {
+  const event = (receivedAt: number, time: number, seq: number) => ({
+    time,
+    receivedAt,
+    name: 'content.view_start',
+    source: 'otlp',
+    viewId: 'v',
+    seq,
+    viewerId: null,
+    sessionId: null,
+    courseId: null,
+    itemId: null,
+    traceId: null,
+    spanId: null,
+    browser: null,
+    browserMajor: null,
+    os: null,
+    device: null,
+    codec: null,
+    container: null,
+    plan: null,
+    service: null,
+    attrs: {},
+  });
+  // The second event claims an old time but arrived recently: a client's clock does not decide.
+  store.events.commit([
+    event(NOW - 40 * DAY, NOW - 40 * DAY, 0),
+    event(NOW - DAY, NOW - 40 * DAY, 1),
+    event(NOW, NOW, 2),
+  ]);
+  const point = (time: number) => ({
+    time,
+    startTime: null,
+    service: 's',
+    name: 'm',
+    kind: 'sum' as const,
+    unit: null,
+    attrs: {},
+    value: 1,
+    count: null,
+    sum: null,
+    min: null,
+    max: null,
+    bounds: null,
+    buckets: null,
+  });
+  store.points.commit([point(NOW - 31 * DAY), point(NOW - 29 * DAY)]);
+  const result = await enforceRetention(store.db, 30 * DAY, NOW);
+  expect(result).toEqual({ events: 1, spans: 0, metric_points: 1, views: 0 });
+  const left = await store.db.all('SELECT seq FROM events ORDER BY seq');
+  expect(left.map((r) => r['seq'])).toEqual([1, 2]);
+});
