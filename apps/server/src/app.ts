@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { publicBaseUrl, type Config } from './config.js';
 import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
@@ -85,6 +86,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
+    if (deps.pipeline) {
+      await api.register(dashboardRoutes, { pipeline: deps.pipeline, adminToken: deps.adminToken });
+    }
     if (deps.jit) {
       await api.register(jitRoutes, {
         ...common,

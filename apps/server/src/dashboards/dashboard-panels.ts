@@ -1,0 +1,162 @@
+import {
+  CDN_CACHE_STATUSES,
+  HLS_SESSION_END_REASONS,
+  METRIC_CDN_ORIGIN_FETCH_DURATION,
+  METRIC_CDN_REQUESTS,
+  METRIC_CONTENT_TRANSCODE_ERRORS,
+  METRIC_CONTENT_TRANSCODE_SPEED,
+  METRIC_HLS_SEGMENT_GENERATION_DURATION,
+  METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION,
+  METRIC_HLS_SESSIONS_ACTIVE,
+} from '@coursecast/semconv';
+import type { DuckDbDatabase } from '../store/duckdb-database.js';
+import type { DashboardQuery } from './dashboard-query.js';
+import {
+  counterOverTime,
+  counterTotals,
+  gaugeOverTime,
+  histogramOverTime,
+  histogramSummary,
+  sessionEndsOverTime,
+  type SeriesPoint,
+} from './metric-queries.js';
+import { playbackOverTime, playbackSuccessBy, playbackSummary, startupHistogram } from './view-queries.js';
+
+/** A dashboard panel: what it shows, which data it reads, and its query. */
+export interface Panel {
+  title: string;
+  description: string;
+  /** `views`: reads derived views (refreshed first); `server`: the server's own metrics and spans. */
+  source: 'views' | 'server';
+  run(db: DuckDbDatabase, q: DashboardQuery): Promise<unknown>;
+}
+
+const PLAN = 'hls.plan.mode';
+
+/** Per bucket: `part` groups / all groups (null where a bucket has nothing). */
+function ratioOverTime(
+  points: SeriesPoint[],
+  part: readonly string[],
+): { t: number; ratio: number | null; total: number }[] {
+  const byT = new Map<number, { part: number; total: number }>();
+  for (const p of points) {
+    const b = byT.get(p.t) ?? { part: 0, total: 0 };
+    b.total += p.value;
+    if (part.includes(p.group)) b.part += p.value;
+    byT.set(p.t, b);
+  }
+  return [...byT].map(([t, b]) => ({ t, ratio: b.total > 0 ? b.part / b.total : null, total: b.total }));
+}
+
+/** Every panel of the dashboard, by id (also the route's `:panel`). */
+export const PANELS: Record<string, Panel> = {
+  summary: {
+    title: 'Playback at a glance',
+    description: 'Views, playback success and failure, exits before start, startup p50/p95, rebuffer ratio',
+    source: 'views',
+    run: playbackSummary,
+  },
+  'success-by-codec': {
+    title: 'Playback success by source codec',
+    description: 'Views that played / views that attempted to (exits before start left out)',
+    source: 'views',
+    run: (db, q) => playbackSuccessBy(db, q, 'codec'),
+  },
+  'success-by-container': {
+    title: 'Playback success by container',
+    description: 'Views that played / views that attempted to, by source container',
+    source: 'views',
+    run: (db, q) => playbackSuccessBy(db, q, 'container'),
+  },
+  'success-by-browser': {
+    title: 'Playback success by browser',
+    description: 'Views that played / views that attempted to, by browser family',
+    source: 'views',
+    run: (db, q) => playbackSuccessBy(db, q, 'browser'),
+  },
+  'startup-histogram': {
+    title: 'Time to playback',
+    description: 'Video startup time (play intent → first frame) of views that started, with p50/p95/p99',
+    source: 'views',
+    run: startupHistogram,
+  },
+  'playback-over-time': {
+    title: 'Rebuffering and startup over time',
+    description:
+      'Rebuffer ratio (rebuffer time / watch time), rebuffers per minute, startup p50/p95, failure rate',
+    source: 'views',
+    run: playbackOverTime,
+  },
+  'session-timeouts': {
+    title: 'Just-in-time session timeouts',
+    description: 'Sessions ended per bucket by reason, and the timeout rate (timeouts / sessions ended)',
+    source: 'server',
+    async run(db, q) {
+      const ends = await sessionEndsOverTime(db, q);
+      return { ends, rate: ratioOverTime(ends, [HLS_SESSION_END_REASONS.timeout]) };
+    },
+  },
+  'jit-first-segment': {
+    title: 'JIT time to first segment',
+    description: 'Playback request → first segment ready, p50/p95 per bucket and over the range',
+    source: 'server',
+    async run(db, q) {
+      const name = METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION.name;
+      return {
+        summary: await histogramSummary(db, q, name, [PLAN]),
+        series: await histogramOverTime(db, q, name, [PLAN]),
+      };
+    },
+  },
+  'ffmpeg-segment-generation': {
+    title: 'FFmpeg segment generation time',
+    description: 'Time to produce one segment in just-in-time sessions, p50/p95',
+    source: 'server',
+    async run(db, q) {
+      const name = METRIC_HLS_SEGMENT_GENERATION_DURATION.name;
+      return {
+        summary: await histogramSummary(db, q, name, [PLAN]),
+        series: await histogramOverTime(db, q, name, [PLAN]),
+      };
+    },
+  },
+  'transcode-speed': {
+    title: 'Transcode speed',
+    description: 'Media seconds per wall second of finished transcode jobs (1 = realtime)',
+    source: 'server',
+    async run(db, q) {
+      const name = METRIC_CONTENT_TRANSCODE_SPEED.name;
+      return { summary: await histogramSummary(db, q, name), series: await histogramOverTime(db, q, name) };
+    },
+  },
+  'transcode-errors': {
+    title: 'Transcode errors by quality',
+    description: 'Failed transcode attempts over the range, by rung',
+    source: 'server',
+    run: (db, q) => counterTotals(db, q, METRIC_CONTENT_TRANSCODE_ERRORS.name, 'content.quality'),
+  },
+  'cdn-hit-ratio': {
+    title: 'CDN hit ratio',
+    description: 'Requests served from the edge cache (HIT and STALE) / all delivery requests, per bucket',
+    source: 'server',
+    async run(db, q) {
+      const byStatus = await counterOverTime(db, q, METRIC_CDN_REQUESTS.name, 'cdn.cache_status');
+      return { byStatus, ratio: ratioOverTime(byStatus, [CDN_CACHE_STATUSES.hit, CDN_CACHE_STATUSES.stale]) };
+    },
+  },
+  'origin-latency': {
+    title: 'Origin latency',
+    description: 'Edge → origin fetch time (misses and revalidations), p50/p95',
+    source: 'server',
+    async run(db, q) {
+      const name = METRIC_CDN_ORIGIN_FETCH_DURATION.name;
+      return { summary: await histogramSummary(db, q, name), series: await histogramOverTime(db, q, name) };
+    },
+  },
+  'active-sessions': {
+    title: 'Active just-in-time sessions',
+    description: 'Highest number of live sessions per bucket, by plan',
+    source: 'server',
+    run: (db, q) => gaugeOverTime(db, q, METRIC_HLS_SESSIONS_ACTIVE.name, PLAN),
+  },
+};

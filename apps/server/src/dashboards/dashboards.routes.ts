@@ -1,0 +1,54 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { requireAdmin } from '../auth/admin-auth.js';
+import { AppError } from '../errors.js';
+import type { TelemetryPipeline } from '../ingest/telemetry-pipeline.js';
+import { parseInput } from '../validation.js';
+import { PANELS } from './dashboard-panels.js';
+import { DashboardQuerySchema, resolveQuery } from './dashboard-query.js';
+
+export interface DashboardRoutesDeps {
+  pipeline: TelemetryPipeline;
+  adminToken: string;
+  now?: () => number;
+}
+
+const PanelParams = z.object({ panel: z.string().min(1).max(64) });
+
+/** Dashboard data: the panel list, each panel's query, and a rebuild of views from raw events (admin only). */
+export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (app, deps) => {
+  const now = deps.now ?? Date.now;
+  app.addHook('onRequest', requireAdmin(deps.adminToken));
+
+  app.get('/api/dashboard/panels', async () => ({
+    panels: Object.entries(PANELS).map(([id, p]) => ({
+      id,
+      title: p.title,
+      description: p.description,
+      source: p.source,
+    })),
+  }));
+
+  app.get('/api/dashboard/panels/:panel', async (request) => {
+    const { panel: id } = parseInput(PanelParams, request.params, 'path');
+    const panel = PANELS[id];
+    if (!panel || !Object.hasOwn(PANELS, id)) {
+      throw new AppError('not_found', `No dashboard panel ${id}; known: ${Object.keys(PANELS).join(', ')}`);
+    }
+    const q = resolveQuery(parseInput(DashboardQuerySchema, request.query ?? {}, 'query'), now());
+    if (typeof q === 'string') throw new AppError('invalid_request', `invalid query: ${q}`);
+    // Views with new events are derived first, so a panel never lags its raw data by a refresh interval.
+    if (panel.source === 'views') await deps.pipeline.views.refresh();
+    const t0 = performance.now();
+    const data = await panel.run(deps.pipeline.store.db, q);
+    return {
+      panel: id,
+      title: panel.title,
+      query: { from: q.fromMs, to: q.toMs, bucketSeconds: q.bucketMs / 1000, filters: q.filters },
+      tookMs: Math.round((performance.now() - t0) * 10) / 10,
+      data,
+    };
+  });
+
+  app.post('/api/dashboard/rebuild-views', async () => ({ views: await deps.pipeline.views.rebuildAll() }));
+};
