@@ -15,8 +15,7 @@ import {
   counterOverTime,
   counterTotals,
   gaugeOverTime,
-  histogramOverTime,
-  histogramSummary,
+  histogramPanel,
   sessionEndsOverTime,
   type SeriesPoint,
 } from './metric-queries.js';
@@ -102,10 +101,7 @@ export const PANELS: Record<string, Panel> = {
     source: 'server',
     async run(db, q) {
       const name = METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION.name;
-      return {
-        summary: await histogramSummary(db, q, name, [PLAN]),
-        series: await histogramOverTime(db, q, name, [PLAN]),
-      };
+      return histogramPanel(db, q, name, [PLAN]);
     },
   },
   'ffmpeg-segment-generation': {
@@ -114,10 +110,7 @@ export const PANELS: Record<string, Panel> = {
     source: 'server',
     async run(db, q) {
       const name = METRIC_HLS_SEGMENT_GENERATION_DURATION.name;
-      return {
-        summary: await histogramSummary(db, q, name, [PLAN]),
-        series: await histogramOverTime(db, q, name, [PLAN]),
-      };
+      return histogramPanel(db, q, name, [PLAN]);
     },
   },
   'transcode-speed': {
@@ -126,7 +119,7 @@ export const PANELS: Record<string, Panel> = {
     source: 'server',
     async run(db, q) {
       const name = METRIC_CONTENT_TRANSCODE_SPEED.name;
-      return { summary: await histogramSummary(db, q, name), series: await histogramOverTime(db, q, name) };
+      return histogramPanel(db, q, name);
     },
   },
   'transcode-errors': {
@@ -150,7 +143,7 @@ export const PANELS: Record<string, Panel> = {
     source: 'server',
     async run(db, q) {
       const name = METRIC_CDN_ORIGIN_FETCH_DURATION.name;
-      return { summary: await histogramSummary(db, q, name), series: await histogramOverTime(db, q, name) };
+      return histogramPanel(db, q, name);
     },
   },
   'active-sessions': {

@@ -81,6 +81,9 @@ describe('dashboard panels', () => {
     const cdn = (await get('/api/dashboard/panels/cdn-hit-ratio')).json().data;
     const total = cdn.ratio.reduce((a: number, r: { total: number }) => a + r.total, 0);
     expect(total).toBe(4);
+    const origin = (await get('/api/dashboard/panels/origin-latency')).json().data;
+    expect(origin.summary.count).toBe(1);
+    expect(origin.summary.p95).toBeGreaterThan(0);
     const hits = cdn.byStatus.filter((p: { group: string }) => p.group === 'HIT');
     expect(hits.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(3);
   });

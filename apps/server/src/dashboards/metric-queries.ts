@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import type { DuckDbDatabase, SqlParam } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 import { histogramQuantile, mergeHistograms, type BucketHistogram } from './histogram-math.js';
@@ -19,8 +20,10 @@ function where(
   for (const [filter, key] of Object.entries(METRIC_FILTERS)) {
     const v = q.filters[filter as keyof typeof METRIC_FILTERS];
     if (v === undefined || !applicable.includes(key)) continue;
-    params.push(v);
-    parts.push(`${jsonAttr(key)} = $${params.length}`);
+    // attrs is JSON.stringify output (no spaces, strings quoted), so a substring test matches exactly what
+    // json_extract would, without parsing every row's JSON; `v` is restricted to [A-Za-z0-9_.:-].
+    params.push(`${JSON.stringify(key)}:${JSON.stringify(v)}`);
+    parts.push(`contains(attrs, $${params.length})`);
   }
   return { sql: parts.join(' AND '), params };
 }
@@ -43,13 +46,19 @@ export async function counterOverTime(
   by: string | null,
 ): Promise<SeriesPoint[]> {
   const w = where(q, name, by ? [by] : []);
-  const group = by ? `coalesce(${jsonAttr(by)}, 'none')` : `'all'`;
-  const rows = await db.all(
-    `SELECT ${bucket(q)} AS t, ${group} AS g, sum(value) AS v FROM metric_points
-     WHERE ${w.sql} AND kind = 'sum' GROUP BY 1, 2 ORDER BY 1, 2`,
-    w.params,
-  );
+  const rows = await db.all(grouped(`${bucket(q)}`, `${w.sql} AND kind = 'sum'`, by, 'sum'), w.params);
   return rows.map((r) => ({ t: Number(r['t']), group: String(r['g']), value: Number(r['v']) }));
+}
+
+/**
+ * Per time key and attribute group: the inner query groups by the attrs text itself (a string hash, no JSON
+ * parsing per point), the outer one reads `by` from the few distinct attribute sets left.
+ */
+function grouped(timeKey: string, filter: string, by: string | null, agg: 'sum' | 'max'): string {
+  const group = by ? `coalesce(${jsonAttr(by)}, 'none')` : `'all'`;
+  return `WITH p AS (
+      SELECT ${timeKey} AS t, attrs, ${agg}(value) AS v FROM metric_points WHERE ${filter} GROUP BY 1, 2)
+    SELECT t, ${group} AS g, ${agg}(v) AS v FROM p GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
 /** A counter's total over the range, split by one attribute. */
@@ -60,12 +69,10 @@ export async function counterTotals(
   by: string,
 ): Promise<{ group: string; value: number }[]> {
   const w = where(q, name, [by]);
-  const rows = await db.all(
-    `SELECT coalesce(${jsonAttr(by)}, 'none') AS g, sum(value) AS v FROM metric_points
-     WHERE ${w.sql} AND kind = 'sum' GROUP BY 1 ORDER BY 2 DESC`,
-    w.params,
-  );
-  return rows.map((r) => ({ group: String(r['g']), value: Number(r['v']) }));
+  const rows = await db.all(grouped('0', `${w.sql} AND kind = 'sum'`, by, 'sum'), w.params);
+  return rows
+    .map((r) => ({ group: String(r['g']), value: Number(r['v']) }))
+    .sort((a, b) => b.value - a.value);
 }
 
 /** A gauge per bucket and group: the highest value seen in the bucket. */
@@ -76,12 +83,7 @@ export async function gaugeOverTime(
   by: string | null,
 ): Promise<SeriesPoint[]> {
   const w = where(q, name, by ? [by] : []);
-  const group = by ? `coalesce(${jsonAttr(by)}, 'none')` : `'all'`;
-  const rows = await db.all(
-    `SELECT ${bucket(q)} AS t, ${group} AS g, max(value) AS v FROM metric_points
-     WHERE ${w.sql} AND kind = 'gauge' GROUP BY 1, 2 ORDER BY 1, 2`,
-    w.params,
-  );
+  const rows = await db.all(grouped(`${bucket(q)}`, `${w.sql} AND kind = 'gauge'`, by, 'max'), w.params);
   return rows.map((r) => ({ t: Number(r['t']), group: String(r['g']), value: Number(r['v']) }));
 }
 
@@ -94,26 +96,27 @@ async function histogramRows(
   applicable: readonly string[],
 ): Promise<HistogramRow[]> {
   const w = where(q, name, applicable);
-  // Bucket counts are summed index by index in SQL (per time bucket and bucket layout); layouts differ only
-  // when a definition's boundaries changed, and those are kept apart rather than merged wrongly.
+  const base = `${w.sql} AND kind = 'histogram'`;
+  // One bucket layout per metric (its semconv definition): the latest one in range. Points written under an
+  // older layout (a changed definition) cannot be merged exactly, so they are left out rather than guessed.
+  const layout = await db.all(`SELECT arg_max(bounds, time) AS b FROM metric_points WHERE ${base}`, w.params);
+  const bounds = listNumbers(layout[0]?.['b'] ?? null);
+  if (bounds.length === 0) return [];
+  const params = [...w.params, listValue(bounds)];
+  // Index-wise sums as plain columns: a columnar aggregate, no unnesting of every point's buckets.
+  const sums = bounds
+    .map((_, i) => `sum(buckets[${i + 1}]) AS c${i}`)
+    .concat(`sum(buckets[${bounds.length + 1}]) AS c${bounds.length}`);
   const rows = await db.all(
-    `WITH p AS (
-       SELECT ${bucket(q)} AS t, bounds, count, sum, min, max, buckets
-       FROM metric_points WHERE ${w.sql} AND kind = 'histogram'),
-     e AS (SELECT t, bounds, generate_subscripts(buckets, 1) AS i, unnest(buckets) AS c FROM p),
-     b AS (
-       SELECT t, bounds, list(c ORDER BY i) AS counts
-       FROM (SELECT t, bounds, i, sum(c) AS c FROM e GROUP BY t, bounds, i) GROUP BY t, bounds),
-     s AS (
-       SELECT t, bounds, sum(count) AS n, sum(sum) AS s, min(min) AS lo, max(max) AS hi
-       FROM p GROUP BY t, bounds)
-     SELECT s.*, b.counts FROM s JOIN b USING (t, bounds) ORDER BY t`,
-    w.params,
+    `SELECT ${bucket(q)} AS t, sum(count) AS n, sum(sum) AS s, min(min) AS lo, max(max) AS hi, ${sums.join(', ')}
+     FROM metric_points WHERE ${base} AND bounds = $${params.length}::DOUBLE[]
+     GROUP BY 1 ORDER BY 1`,
+    params,
   );
   return rows.map((r) => ({
     t: Number(r['t']),
-    bounds: listNumbers(r['bounds']),
-    counts: listNumbers(r['counts']),
+    bounds,
+    counts: Array.from({ length: bounds.length + 1 }, (_, i) => Number(r[`c${i}`] ?? 0)),
     count: Number(r['n']),
     sum: Number(r['s']),
     min: r['lo'] === null ? null : Number(r['lo']),
@@ -126,43 +129,44 @@ function listNumbers(v: unknown): number[] {
   return items.map((x) => Number(x));
 }
 
-/** Quantiles of a histogram metric over the whole range. */
-export async function histogramSummary(
-  db: DuckDbDatabase,
-  q: DashboardQuery,
-  name: string,
-  applicable: readonly string[] = [],
-): Promise<{
+/** Range quantiles of a histogram metric. */
+export interface HistogramSummary {
   count: number;
   mean: number | null;
   p50: number | null;
   p95: number | null;
   p99: number | null;
-}> {
-  const merged = mergeHistograms(await histogramRows(db, q, name, applicable));
-  if (!merged || merged.count === 0) return { count: 0, mean: null, p50: null, p95: null, p99: null };
-  return {
-    count: merged.count,
-    mean: merged.sum / merged.count,
-    p50: histogramQuantile(merged, 0.5),
-    p95: histogramQuantile(merged, 0.95),
-    p99: histogramQuantile(merged, 0.99),
-  };
 }
 
-/** p50/p95 of a histogram metric per bucket. */
-export async function histogramOverTime(
+/** A histogram metric over the range (quantiles) and per bucket (p50/p95), from one pass over its points. */
+export async function histogramPanel(
   db: DuckDbDatabase,
   q: DashboardQuery,
   name: string,
   applicable: readonly string[] = [],
-): Promise<{ t: number; count: number; p50: number | null; p95: number | null }[]> {
-  const byT = new Map<number, HistogramRow[]>();
-  for (const r of await histogramRows(db, q, name, applicable)) byT.set(r.t, [...(byT.get(r.t) ?? []), r]);
-  return [...byT].map(([t, parts]) => {
-    const m = mergeHistograms(parts)!;
-    return { t, count: m.count, p50: histogramQuantile(m, 0.5), p95: histogramQuantile(m, 0.95) };
-  });
+): Promise<{
+  summary: HistogramSummary;
+  series: { t: number; count: number; p50: number | null; p95: number | null }[];
+}> {
+  const rows = await histogramRows(db, q, name, applicable);
+  const merged = mergeHistograms(rows);
+  const summary: HistogramSummary =
+    !merged || merged.count === 0
+      ? { count: 0, mean: null, p50: null, p95: null, p99: null }
+      : {
+          count: merged.count,
+          mean: merged.sum / merged.count,
+          p50: histogramQuantile(merged, 0.5),
+          p95: histogramQuantile(merged, 0.95),
+          p99: histogramQuantile(merged, 0.99),
+        };
+  const series = rows.map((r) => ({
+    t: r.t,
+    count: r.count,
+    p50: histogramQuantile(r, 0.5),
+    p95: histogramQuantile(r, 0.95),
+  }));
+  return { summary, series };
 }
 
 /** Just-in-time sessions that ended per bucket, by end reason, from their spans. */

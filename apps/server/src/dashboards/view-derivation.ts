@@ -1,27 +1,14 @@
-import {
-  ATTR_BUFFERING_MS,
-  ATTR_BUFFERING_PHASE,
-  ATTR_ERROR_FATAL,
-  ATTR_ERROR_TYPE,
-  ATTR_PLAYING_MS,
-  ATTR_SEEK_MS,
-  ATTR_STARTUP_MS,
-  ATTR_VIEW_END_REASON,
-  ATTR_WATCH_MS,
-  BUFFERING_PHASES,
-  PLAYBACK_EVENTS,
-  VIEW_OUTCOMES,
-} from '@coursecast/semconv';
+import { BUFFERING_PHASES, PLAYBACK_EVENTS, VIEW_OUTCOMES } from '@coursecast/semconv';
 
 // The one definition of a view (docs/metrics.md, "Views", states the same rules in words). Views are derived
-// from raw events only, so dropping the `views` table and deriving again gives the same figures.
+// from raw events only, so dropping the `views` table and deriving again gives the same figures. It reads the
+// events' typed columns (duration_ms, watch_ms, playing_ms, label, fatal; see ingest/event-columns.ts), never
+// their JSON, so deriving scales with the column store.
 
-// Keys hold dots, so they are quoted inside a JSON path rather than given as plain keys.
-const attr = (key: string): string => `json_extract_string(attrs, '$."${key.replace(/'/g, "''")}"')`;
-const num = (key: string): string => `TRY_CAST(${attr(key)} AS DOUBLE)`;
 const is = (name: string): string => `name = '${name}'`;
 const E = PLAYBACK_EVENTS;
-const fatal = `(${is(E.playbackError)} AND ${attr(ATTR_ERROR_FATAL)} = 'true')`;
+const fatal = `(${is(E.playbackError)} AND fatal)`;
+const rebufferEnd = `(${is(E.buffering)} AND label = '${BUFFERING_PHASES.end}')`;
 
 /**
  * SELECT of derived views over `events` filtered by `where` (a condition on events; `$1`... are the caller's
@@ -31,7 +18,9 @@ export function viewsSelect(where: string, nowMs: number, inactiveMs: number): s
   return `
 WITH ev AS (
   -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
-  SELECT DISTINCT ON (view_id, seq) *
+  SELECT DISTINCT ON (view_id, seq)
+    view_id, seq, time, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
+    plan, duration_ms, watch_ms, playing_ms, label, fatal
   FROM events
   WHERE view_id IS NOT NULL AND (${where})
   ORDER BY view_id, seq, received_at
@@ -51,22 +40,20 @@ agg AS (
     arg_min(plan, seq) FILTER (WHERE plan IS NOT NULL) AS plan,
     min(time) AS started_at,
     max(time) AS last_event_at,
-    min(${num(ATTR_STARTUP_MS)}) FILTER (WHERE ${is(E.videoStartup)}) AS startup_ms,
+    min(duration_ms) FILTER (WHERE ${is(E.videoStartup)}) AS startup_ms,
     min(time) FILTER (WHERE ${is(E.videoStartup)}) AS first_frame_at,
-    count(*) FILTER (WHERE ${is(E.buffering)} AND ${attr(ATTR_BUFFERING_PHASE)} = '${BUFFERING_PHASES.end}')
-      AS rebuffer_count,
-    coalesce(sum(${num(ATTR_BUFFERING_MS)}) FILTER (
-      WHERE ${is(E.buffering)} AND ${attr(ATTR_BUFFERING_PHASE)} = '${BUFFERING_PHASES.end}'), 0) AS rebuffer_ms,
-    max(${num(ATTR_WATCH_MS)}) AS reported_watch_ms,
-    coalesce(max(${num(ATTR_PLAYING_MS)}), 0) AS playing_ms,
+    count(*) FILTER (WHERE ${rebufferEnd}) AS rebuffer_count,
+    coalesce(sum(duration_ms) FILTER (WHERE ${rebufferEnd}), 0) AS rebuffer_ms,
+    max(watch_ms) AS reported_watch_ms,
+    coalesce(max(playing_ms), 0) AS playing_ms,
     count(*) FILTER (WHERE ${is(E.seek)}) AS seek_count,
-    coalesce(sum(${num(ATTR_SEEK_MS)}) FILTER (WHERE ${is(E.seek)}), 0) AS seek_ms,
+    coalesce(sum(duration_ms) FILTER (WHERE ${is(E.seek)}), 0) AS seek_ms,
     count(*) FILTER (WHERE ${is(E.qualitySwitch)}) AS quality_switches,
     count(*) FILTER (WHERE ${is(E.playbackError)}) AS error_count,
-    arg_min(${attr(ATTR_ERROR_TYPE)}, time) FILTER (WHERE ${fatal}) AS fatal_error,
+    arg_min(label, time) FILTER (WHERE ${fatal}) AS fatal_error,
     min(time) FILTER (WHERE ${fatal}) AS first_fatal_at,
     bool_or(${is(E.viewEnd)}) AS end_seen,
-    arg_max(${attr(ATTR_VIEW_END_REASON)}, seq) FILTER (WHERE ${is(E.viewEnd)}) AS end_reason,
+    arg_max(label, seq) FILTER (WHERE ${is(E.viewEnd)}) AS end_reason,
     count(*) AS event_count
   FROM ev
   GROUP BY view_id

@@ -1,5 +1,6 @@
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventColumns } from '../ingest/event-columns.js';
 import type { EventRow } from '../store/telemetry-rows.js';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.js';
 import { createViewRefresher } from './view-refresher.js';
@@ -40,6 +41,7 @@ function ev(
     container: 'matroska',
     plan: 'transcode',
     service: 'player',
+    ...eventColumns(name, attrs),
     attrs: { 'content.view.id': view, 'content.view.seq': seq, ...attrs },
   };
 }

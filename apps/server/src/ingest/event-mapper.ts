@@ -13,6 +13,7 @@ import {
   UNKNOWN_EVENT_NAME,
 } from '@coursecast/semconv';
 import type { EventRow } from '../store/telemetry-rows.js';
+import { eventColumns } from './event-columns.js';
 import type { UserAgentInfo } from './user-agent.js';
 
 /** A log record's parts the mapping reads (the normalized OTLP shape, or a CMCD record turned into one). */
@@ -113,13 +114,14 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
     attrs[ATTR_EVENT_ORIGINAL_NAME] = given ?? '';
   }
   const seq = attrs[ATTR_VIEW_SEQ];
+  const name = schema ? given! : UNKNOWN_EVENT_NAME;
   return {
     ok: true,
     unknown: !schema,
     row: {
       time,
       receivedAt: ctx.receivedAt,
-      name: schema ? given! : UNKNOWN_EVENT_NAME,
+      name,
       source: ctx.source,
       viewId: str(attrs[ATTR_VIEW_ID]),
       seq: typeof seq === 'number' && Number.isInteger(seq) ? seq : null,
@@ -137,6 +139,7 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
       container: null,
       plan: str(attrs[ATTR_HLS_PLAN_MODE]),
       service: ctx.service,
+      ...eventColumns(name, attrs),
       attrs,
     },
   };

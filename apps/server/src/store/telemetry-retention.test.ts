@@ -32,6 +32,11 @@ it('deletes telemetry older than the retention age by receive time, and keeps th
     container: null,
     plan: null,
     service: null,
+    durationMs: null,
+    watchMs: null,
+    playingMs: null,
+    label: null,
+    fatal: null,
     attrs: {},
   });
   // The second event claims an old time but arrived recently: a client's clock does not decide.

@@ -26,6 +26,12 @@ export interface EventRow {
   container: string | null;
   plan: string | null;
   service: string | null;
+  /** Typed copies of the attributes views aggregate (ingest/event-columns.ts), so no query parses JSON. */
+  durationMs: number | null;
+  watchMs: number | null;
+  playingMs: number | null;
+  label: string | null;
+  fatal: boolean | null;
   attrs: StoredAttributes;
 }
 
@@ -92,6 +98,11 @@ export const EVENT_COLUMNS: readonly Column<EventRow>[] = [
   col('varchar', (r) => r.container),
   col('varchar', (r) => r.plan),
   col('varchar', (r) => r.service),
+  col('double', (r) => r.durationMs),
+  col('double', (r) => r.watchMs),
+  col('double', (r) => r.playingMs),
+  col('varchar', (r) => r.label),
+  col('boolean', (r) => r.fatal),
   col('varchar', (r) => r.attrs),
 ];
 

@@ -29,6 +29,11 @@ const event = (seq: number): EventRow => ({
   container: 'mov',
   plan: 'vod',
   service: null,
+  durationMs: 412.5,
+  watchMs: null,
+  playingMs: null,
+  label: null,
+  fatal: null,
   attrs: { 'content.startup.duration_ms': 412.5, note: 'quote " and unicode é' },
 });
 

@@ -30,6 +30,11 @@ CREATE TABLE events (
   container VARCHAR,
   plan VARCHAR,
   service VARCHAR,
+  duration_ms DOUBLE,
+  watch_ms DOUBLE,
+  playing_ms DOUBLE,
+  label VARCHAR,
+  fatal BOOLEAN,
   attrs VARCHAR
 );
 CREATE TABLE spans (

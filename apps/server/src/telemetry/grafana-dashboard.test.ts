@@ -1,0 +1,337 @@
+// docs/grafana/coursecast-server.json against a real Prometheus scraping a real coursecast: every query of
+// every panel must return data, so a misspelt metric, label or value fails here rather than on an
+// operator's screen. The server sees a little of everything (edge misses and hits, just-in-time sessions
+// that play, time out and fail, a real transcode and a broken one) in two rounds with a scrape between
+// them, so rates and quantiles have something to differ from.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaInfo } from '@coursecast/media';
+import { INSTRUMENTS, METRIC_CATALOG, prometheusMetricName } from '@coursecast/semconv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrepareSession } from '../jit/jit-service.js';
+import { newId } from '../store/index.js';
+import { createCourse, uploadLecture } from '../test-support/api-calls.js';
+import { fakeJitMedia } from '../test-support/fake-jit-media.js';
+import { testClip } from '../test-support/media-fixtures.js';
+import { startPrometheus, type PrometheusProcess } from '../test-support/prometheus-process.js';
+import { patternBytes, publishItem, registerSource } from '../test-support/published-item.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../test-support/test-server.js';
+import { waitForJob } from '../test-support/wait.js';
+
+const DASHBOARD_FILE = new URL('../../../../docs/grafana/coursecast-server.json', import.meta.url);
+// What Grafana puts in for $__rate_interval at a 15 s scrape interval is 60 s; 30 s covers this test's run.
+const RATE_INTERVAL = '30s';
+// The metric families this dashboard is about (what the server itself does). The player's and ingest's
+// metrics (content.views, ingest.*, ...) describe viewers, not the server, and belong on a dashboard of their own.
+const SERVER_FAMILIES = ['content.transcode.', 'cdn.', 'hls.', 'http.server.'];
+
+interface Target {
+  refId: string;
+  expr: string;
+  datasource?: { type?: string; uid?: string };
+}
+interface Panel {
+  id: number;
+  type: string;
+  title?: string;
+  description?: string;
+  datasource?: { type?: string; uid?: string };
+  fieldConfig?: { defaults?: { unit?: string } };
+  targets?: Target[];
+  panels?: Panel[];
+}
+interface Variable {
+  name: string;
+  type: string;
+  query: string | { query: string };
+}
+interface Dashboard {
+  schemaVersion: number;
+  uid: string;
+  title: string;
+  __inputs?: { name: string; type: string; pluginId: string }[];
+  panels: Panel[];
+  templating: { list: Variable[] };
+}
+
+let dashboard: Dashboard;
+let t: TestServer;
+let prom: PrometheusProcess;
+let base: string;
+let courseId: string;
+let clip: string;
+// Items whose (fake) encoder fails, as FFmpeg does on a source it cannot decode.
+const failingSources = new Set<string>();
+
+/** Every panel, the ones inside collapsed rows included, rows excluded. */
+function panelsOf(d: Dashboard): Panel[] {
+  return d.panels.flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
+}
+
+/** The PromQL Grafana would send: its interval and the template variables filled in. */
+function substitute(expr: string): string {
+  return expr
+    .replaceAll('$__rate_interval', RATE_INTERVAL)
+    .replaceAll('$job', prom.job)
+    .replaceAll('$instance', prom.instance);
+}
+
+/** HEVC in Matroska: no browser plays it, so playback opens a just-in-time `transcode` session. */
+const HEVC_MKV: MediaInfo = {
+  durationSeconds: 24,
+  container: 'matroska',
+  formatName: 'matroska,webm',
+  bitrate: 3_000_000,
+  sizeBytes: 1,
+  video: {
+    index: 0,
+    codec: 'hevc',
+    profile: null,
+    pixelFormat: 'yuv420p',
+    width: 1920,
+    height: 1080,
+    frameRate: 25,
+    bitrate: null,
+    keyframeInterval: null,
+    rotation: 0,
+    interlaced: false,
+  },
+  audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
+};
+
+/**
+ * The fake media side, plus what it lacks for these metrics: a first `-progress` report (FFmpeg startup)
+ * and, for the items in `failingSources`, an encoder that exits with an error at once.
+ */
+function jitMedia(): PrepareSession {
+  const fake = fakeJitMedia(() => t.dataDir);
+  return async (sessionId, item, plan) => {
+    const prepared = await fake(sessionId, item, plan);
+    return {
+      ...prepared,
+      startEncoder(startIndex, generation, events) {
+        const fails = failingSources.has(item.id);
+        const timer = setTimeout(() => {
+          if (fails) events.exit({ reason: 'failed', message: 'ffmpeg exited with code 1 (fake)' });
+          else events.firstProgress(5);
+        }, 5);
+        const encoder = fails ? null : prepared.startEncoder(startIndex, generation, events);
+        return {
+          startIndex,
+          async stop() {
+            clearTimeout(timer);
+            await encoder?.stop();
+          },
+        };
+      },
+    };
+  };
+}
+
+async function get(url: string, init: RequestInit = {}): Promise<{ status: number; body: Buffer }> {
+  const res = await fetch(`${base}${url}`, init);
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+async function expectStatus(url: string, status: number, init: RequestInit = {}): Promise<void> {
+  const res = await get(url, init);
+  if (res.status !== status)
+    throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status}: ${res.body.toString()}`);
+}
+
+const admin = { authorization: `Bearer ${TEST_TOKEN}` };
+
+/** Edge traffic: misses, hits, a coalesced burst, malformed CMCD, then a purge (the item is deleted). */
+async function edgeRound(): Promise<void> {
+  const item = await publishItem(t.cc, {
+    'master.m3u8': '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\nv0/index.m3u8\n',
+    'v0/index.m3u8': '#EXTM3U\n#EXTINF:4.0,\nseg_00000.m4s\n#EXTINF:4.0,\nseg_00001.m4s\n#EXT-X-ENDLIST\n',
+    'v0/seg_00000.m4s': patternBytes(64_000, 1),
+    'v0/seg_00001.m4s': patternBytes(64_000, 2),
+    'poster.jpg': patternBytes(8_000, 3),
+  });
+  // Concurrent misses on one object: one origin fetch, the others wait on it.
+  await Promise.all(Array.from({ length: 4 }, () => expectStatus(item.mediaPath('v0/seg_00001.m4s'), 200)));
+  for (const pass of [1, 2]) {
+    for (const file of ['master.m3u8', 'v0/index.m3u8', 'v0/seg_00000.m4s', 'poster.jpg']) {
+      // The second pass hits the cache; its CMCD is malformed (counted, and the object still served).
+      const cmcd = pass === 2 ? `?CMCD=${encodeURIComponent('br="x",sid=5')}` : '';
+      await expectStatus(`${item.mediaPath(file)}${cmcd}`, 200);
+    }
+  }
+  await expectStatus(`/api/items/${item.itemId}`, 204, { method: 'DELETE', headers: admin });
+}
+
+/** Opens a just-in-time session for a new HEVC item and loads its playlist through the edge. */
+async function openSession(viewer: string, failing = false): Promise<{ id: string; playlist: string }> {
+  // Only the probed facts exist, no file: the item's queued transcode fails in the background, unseen here.
+  const { itemId } = await registerSource(t.cc, HEVC_MKV);
+  if (failing) failingSources.add(itemId);
+  const res = await fetch(`${base}/api/items/${itemId}/playback?viewer=${viewer}`);
+  const body = (await res.json()) as { plan: { mode: string }; url: string; session: { id: string } };
+  if (res.status !== 200 || body.plan.mode !== 'transcode')
+    throw new Error(`playback answered ${res.status}: ${JSON.stringify(body)}`);
+  const playlist = new URL(body.url).pathname;
+  await expectStatus(playlist, 200);
+  return { id: body.session.id, playlist };
+}
+
+/** Sessions that end each way the panels show: closed by the player, timed out, failed. */
+async function jitRound(round: number): Promise<void> {
+  const played = await openSession(`played-${round}`);
+  for (const seg of [0, 1, 2, 1])
+    await expectStatus(played.playlist.replace('index.m3u8', `seg_0000${seg}.ts`), 200);
+  await expectStatus(`/api/sessions/${played.id}`, 204, { method: 'DELETE' });
+  // A viewer who loaded the playlist and left: the session idles out before its segments exist.
+  const idle = await openSession(`idle-${round}`);
+  // The encoder fails twice, the session ends with `error`, and the edge passes the 502 on.
+  const broken = await openSession(`broken-${round}`, true);
+  await expectStatus(broken.playlist.replace('index.m3u8', 'seg_00000.ts'), 502);
+  const deadline = Date.now() + 10_000;
+  while (t.cc.jit!.list().some((s) => s.session.id === idle.id)) {
+    if (Date.now() > deadline) throw new Error(`session ${idle.id} did not time out`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A stored source that is not media (uploaded fine, broken on disk since): its job fails at the probe. */
+async function corruptSourceJob(): Promise<string> {
+  const itemId = newId('itm');
+  const jobId = newId('job');
+  const sourceFile = `uploads/${itemId}/source.mp4`;
+  const file = path.join(t.dataDir, sourceFile);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, patternBytes(50_000, 7));
+  await t.cc.store.createItemWithJob(
+    {
+      id: itemId,
+      courseId,
+      kind: 'video',
+      title: 'Corrupt lecture',
+      sourceFile,
+      sourceBytes: 50_000,
+      sourceInfo: null,
+      durationSeconds: 2,
+    },
+    { id: jobId, itemId, maxAttempts: 1 },
+  );
+  t.cc.queue.notify();
+  return jobId;
+}
+
+/** One real (tiny) transcode through the upload API, and one that fails. */
+async function transcodeRound(): Promise<void> {
+  const { job } = await uploadLecture(t, courseId, clip);
+  const corrupt = await corruptSourceJob();
+  expect((await waitForJob(t.cc.store, job.id)).state).toBe('succeeded');
+  expect(await waitForJob(t.cc.store, corrupt)).toMatchObject({
+    state: 'failed',
+    errorType: 'invalid_media',
+  });
+}
+
+async function activity(round: number): Promise<void> {
+  // Settled, not raced: when one part fails, none may still be running while afterAll closes the server.
+  const results = await Promise.allSettled([edgeRound(), jitRound(round), transcodeRound()]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
+
+beforeAll(async () => {
+  dashboard = JSON.parse(await readFile(DASHBOARD_FILE, 'utf8')) as Dashboard;
+  clip = await testClip({ seconds: 2, width: 320, height: 240 });
+  t = await startTestServer({ jit: { idleTimeoutSeconds: 1 } }, { prepareSession: jitMedia() });
+  base = await t.cc.listen();
+  courseId = await createCourse(t);
+  const host = new URL(base).host;
+  // Prometheus starts while the first round runs; whichever fails, a started Prometheus is still stopped.
+  const [started, first] = await Promise.allSettled([startPrometheus({ target: host }), activity(1)]);
+  if (started.status === 'fulfilled') prom = started.value;
+  else throw started.reason;
+  if (first.status === 'rejected') throw first.reason;
+  await prom.waitForTargetUp();
+  await prom.waitForScrape();
+  await activity(2);
+  await prom.waitForScrape();
+}, 60_000);
+
+afterAll(async () => {
+  await prom?.stop();
+  await t?.close();
+});
+
+describe('the Grafana dashboard', () => {
+  it('imports anywhere: a datasource input and variable, job and instance variables', () => {
+    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(39);
+    expect(dashboard.__inputs).toContainEqual(
+      expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' }),
+    );
+    const vars = Object.fromEntries(dashboard.templating.list.map((v) => [v.name, v]));
+    expect(vars.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
+    expect(vars.job?.type).toBe('query');
+    expect(vars.instance?.type).toBe('query');
+  });
+
+  it('gives every panel a title, a description, a unit and queries over the templated datasource', () => {
+    const panels = panelsOf(dashboard);
+    expect(panels.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+    for (const p of panels) {
+      const where = `panel ${p.id} "${p.title ?? ''}"`;
+      expect(p.title, where).toBeTruthy();
+      expect(p.description, where).toBeTruthy();
+      expect(p.fieldConfig?.defaults?.unit, where).toBeTruthy();
+      expect(p.datasource, where).toEqual({ type: 'prometheus', uid: '${datasource}' });
+      expect(p.targets?.length, where).toBeGreaterThan(0);
+      for (const target of p.targets ?? []) {
+        expect(target.datasource, where).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        // Every range is Grafana's rate interval, and every selector is scoped to the chosen job/instance.
+        for (const [, range] of target.expr.matchAll(/\[([^\]]+)\]/g))
+          expect(range, where).toBe('$__rate_interval');
+        for (const [, labels] of target.expr.matchAll(/\{([^}]*)\}/g)) {
+          expect(labels, `${where} ${target.refId}`).toMatch(/job=~"\$job", instance=~"\$instance"/);
+        }
+      }
+    }
+  });
+
+  it('shows every server metric of the catalog', () => {
+    const exprs = panelsOf(dashboard)
+      .flatMap((p) => p.targets ?? [])
+      .map((x) => x.expr)
+      .join('\n');
+    const missing = METRIC_CATALOG.filter((m) => SERVER_FAMILIES.some((f) => m.name.startsWith(f)))
+      .map((m) => prometheusMetricName(m.name, m.unit, m.instrument === INSTRUMENTS.observableGauge))
+      .filter((name) => !new RegExp(`\\b${name}(_total|_bucket|_sum|_count)?\\{`).test(exprs));
+    expect(missing).toEqual([]);
+  });
+
+  it('finds this server through its job and instance variables', async () => {
+    const vars = dashboard.templating.list.filter((v) => v.type === 'query');
+    for (const v of vars) {
+      const query = typeof v.query === 'string' ? v.query : v.query.query;
+      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
+      expect(m, `${v.name}: ${query}`).not.toBeNull();
+      const samples = await prom.query(substitute(m![1]!));
+      expect(
+        samples.map((s) => s.metric[m![2]!]),
+        `${v.name}: ${query}`,
+      ).toContain(v.name === 'job' ? prom.job : prom.instance);
+    }
+  });
+
+  it('answers every panel query with data from a real Prometheus', async () => {
+    const empty: string[] = [];
+    for (const p of panelsOf(dashboard)) {
+      for (const target of p.targets ?? []) {
+        const promql = substitute(target.expr);
+        expect(promql, `"${p.title}" ${target.refId}: variable left`).not.toMatch(/\$/);
+        const samples = await prom.query(promql);
+        // NaN is a sample too (a quantile or ratio over a rate of 0): a panel needs a number to draw.
+        if (!samples.some((s) => Number.isFinite(Number(s.value[1])))) {
+          empty.push(`"${p.title}" ${target.refId}: ${promql} → ${JSON.stringify(samples)}`);
+        }
+      }
+    }
+    expect(empty, `queries without data:\n${empty.join('\n')}`).toEqual([]);
+  });
+});
