@@ -55,7 +55,7 @@ export async function main(_args: string[]): Promise<object> {
               (SELECT count(*) FROM spans)::BIGINT AS spans`,
     );
     log(
-      `generated in ${(gen.ms / 1000).toFixed(1)} s + ${(genServer.ms / 1000).toFixed(1)} s: ${JSON.stringify(counts[0], (_k, v) => (typeof v === 'bigint' ? Number(v) : v))}`,
+      `generated in ${(gen.ms / 1000).toFixed(1)} s + ${(genServer.ms / 1000).toFixed(1)} s: ${JSON.stringify(counts[0], (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))}`,
     );
     const refresher = createViewRefresher({ db: store.db, inactiveMs: 3_600_000, now: () => endMs });
     const rebuild = await timed(() => refresher.rebuildAll());

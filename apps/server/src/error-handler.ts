@@ -13,7 +13,7 @@ const FASTIFY_CODES: Record<string, { code: string; status: number }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', status: 415 },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', status: 400 },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', status: 400 },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'invalid_request', status: 413 },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', status: 413 },
   FST_ERR_VALIDATION: { code: 'invalid_request', status: 400 },
 };
 

@@ -32,6 +32,12 @@ export const PLAYBACK_EVENTS = {
 export type PlaybackEventName = (typeof PLAYBACK_EVENTS)[keyof typeof PLAYBACK_EVENTS];
 export const PLAYBACK_EVENT_NAMES: readonly string[] = Object.values(PLAYBACK_EVENTS);
 
+/**
+ * CMCD v2 event-mode records are stored as `cmcd.<event>` (e.g. `cmcd.play_state`) with their keys as `cmcd.*`
+ * attributes, the CMCD session id as the view id and `sn` as the sequence number.
+ */
+export const CMCD_EVENT_PREFIX = 'cmcd.';
+
 /** Stored in place of an event name the server does not know (the original is kept as an attribute). */
 export const UNKNOWN_EVENT_NAME = 'unknown';
 

@@ -48,53 +48,65 @@ afterAll(() => t.close());
 
 const get = (url: string, auth = true) =>
   t.cc.app.inject({ method: 'GET', url, headers: auth ? t.auth : {} });
+type Nums = Record<string, number>;
+interface Series {
+  group: string;
+  value: number;
+}
+/** A panel's `data`, typed by the test. */
+async function panel<T>(url: string): Promise<T> {
+  return (await get(url)).json<{ data: T }>().data;
+}
+const errorOf = (res: { json<T>(): T }) => res.json<{ error: { code: string; message: string } }>().error;
 
 describe('dashboard panels', () => {
   it('lists the panels, admin only', async () => {
     expect((await get('/api/dashboard/panels', false)).statusCode).toBe(401);
     const res = await get('/api/dashboard/panels');
-    expect(res.json().panels.map((p: { id: string }) => p.id)).toEqual(Object.keys(PANELS));
+    expect(res.json<{ panels: { id: string }[] }>().panels.map((p) => p.id)).toEqual(Object.keys(PANELS));
   });
 
   it('computes the playback headline figures from the views', async () => {
     const res = await get('/api/dashboard/panels/summary');
     expect(res.statusCode).toBe(200);
-    const d = res.json().data;
+    const d = res.json<{ data: Nums }>().data;
     expect(d).toMatchObject({ views: 3, played: 2, failed_before_start: 1, exited_before_start: 0 });
     expect(d.success_rate).toBeCloseTo(2 / 3);
     expect(d.startup_p50_ms).toBeCloseTo(800);
     expect(d.rebuffer_ratio).toBeCloseTo(1500 / 30_000);
-    const byBrowser = (await get('/api/dashboard/panels/success-by-browser')).json().data;
+    const byBrowser = await panel<unknown[]>('/api/dashboard/panels/success-by-browser');
     expect(byBrowser).toEqual([expect.objectContaining({ key: 'firefox', views: 3, played: 2 })]);
-    const hist = (await get('/api/dashboard/panels/startup-histogram')).json().data;
+    const hist = await panel<{ count: number; counts: number[] }>('/api/dashboard/panels/startup-histogram');
     expect(hist.count).toBe(2);
-    expect(hist.counts.reduce((a: number, b: number) => a + b, 0)).toBe(2);
+    expect(hist.counts.reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('filters, and answers every panel', async () => {
-    const none = (await get('/api/dashboard/panels/summary?browser=chrome')).json().data;
+    const none = await panel<Nums>('/api/dashboard/panels/summary?browser=chrome');
     expect(none.views).toBe(0);
     for (const id of Object.keys(PANELS)) {
       const res = await get(`/api/dashboard/panels/${id}`);
       expect(res.statusCode, `${id}: ${res.body}`).toBe(200);
     }
-    const cdn = (await get('/api/dashboard/panels/cdn-hit-ratio')).json().data;
-    const total = cdn.ratio.reduce((a: number, r: { total: number }) => a + r.total, 0);
+    const cdn = await panel<{ ratio: { total: number }[]; byStatus: Series[] }>(
+      '/api/dashboard/panels/cdn-hit-ratio',
+    );
+    const total = cdn.ratio.reduce((a, r) => a + r.total, 0);
     expect(total).toBe(4);
-    const origin = (await get('/api/dashboard/panels/origin-latency')).json().data;
+    const origin = await panel<{ summary: Nums }>('/api/dashboard/panels/origin-latency');
     expect(origin.summary.count).toBe(1);
     expect(origin.summary.p95).toBeGreaterThan(0);
-    const hits = cdn.byStatus.filter((p: { group: string }) => p.group === 'HIT');
-    expect(hits.reduce((a: number, p: { value: number }) => a + p.value, 0)).toBe(3);
+    const hits = cdn.byStatus.filter((p) => p.group === 'HIT');
+    expect(hits.reduce((a, p) => a + p.value, 0)).toBe(3);
   });
 
   it('refuses unknown panels and bad ranges with clear errors', async () => {
     const unknown = await get('/api/dashboard/panels/nope');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error.message).toContain('summary');
+    expect(errorOf(unknown).message).toContain('summary');
     const backwards = await get('/api/dashboard/panels/summary?from=2000&to=1000');
     expect(backwards.statusCode).toBe(400);
-    expect(backwards.json().error.message).toContain('before');
+    expect(errorOf(backwards).message).toContain('before');
     const junk = await get('/api/dashboard/panels/summary?browser=%27%3B%20DROP');
     expect(junk.statusCode).toBe(400);
     const extra = await get('/api/dashboard/panels/summary?colour=red');
@@ -102,13 +114,13 @@ describe('dashboard panels', () => {
   });
 
   it('rebuilds views from raw events with the same figures', async () => {
-    const before = (await get('/api/dashboard/panels/summary')).json().data;
+    const before = await panel<Nums>('/api/dashboard/panels/summary');
     const res = await t.cc.app.inject({
       method: 'POST',
       url: '/api/dashboard/rebuild-views',
       headers: t.auth,
     });
     expect(res.json()).toEqual({ views: 3 });
-    expect((await get('/api/dashboard/panels/summary')).json().data).toEqual(before);
+    expect(await panel<Nums>('/api/dashboard/panels/summary')).toEqual(before);
   });
 });

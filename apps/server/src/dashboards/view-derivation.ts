@@ -22,7 +22,8 @@ WITH ev AS (
     view_id, seq, time, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
     plan, duration_ms, watch_ms, playing_ms, label, fatal
   FROM events
-  WHERE view_id IS NOT NULL AND (${where})
+  -- CMCD records use the CMCD session id as view id (for de-duplication) but are not views of ours.
+  WHERE view_id IS NOT NULL AND source <> 'cmcd' AND (${where})
   ORDER BY view_id, seq, received_at
 ),
 agg AS (

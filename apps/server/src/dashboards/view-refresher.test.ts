@@ -89,7 +89,7 @@ describe('views derived from raw events', () => {
               error_count, fatal_error, ended, end_reason, event_count, browser, codec, plan
        FROM views ORDER BY view_id`,
     );
-    const by = Object.fromEntries(rows.map((r) => [r['view_id'], r]));
+    const by: Record<string, unknown> = Object.fromEntries(rows.map((r) => [String(r['view_id']), r]));
     expect(by['v1']).toMatchObject({
       outcome: 'played',
       startup_ms: 500,

@@ -8,6 +8,7 @@ import {
   ATTR_VIEW_ID,
   ATTR_VIEW_SEQ,
   ATTR_VIEWER_ID,
+  CMCD_EVENT_PREFIX,
   INGEST_REJECT_REASONS,
   PLAYBACK_EVENT_SCHEMAS,
   UNKNOWN_EVENT_NAME,
@@ -96,6 +97,8 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
   }
   const given = rec.eventName ?? str(rec.attributes[ATTR_EVENT_NAME]);
   const schema = given !== null ? KNOWN[given] : undefined;
+  // CMCD's keys are checked by its decoder, so its events are known without a schema of ours.
+  const cmcd = ctx.source === 'cmcd' && given !== null && given.startsWith(CMCD_EVENT_PREFIX);
   const attrs: Record<string, unknown> = { ...rec.attributes };
   delete attrs[ATTR_EVENT_NAME];
   if (schema) {
@@ -109,15 +112,15 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
         message: `${given}: ${where}: ${issue?.message ?? 'invalid'}`,
       };
     }
-  } else {
+  } else if (!cmcd) {
     // Kept, under one name, so a typo'd or future event is visible without widening the set of names.
     attrs[ATTR_EVENT_ORIGINAL_NAME] = given ?? '';
   }
   const seq = attrs[ATTR_VIEW_SEQ];
-  const name = schema ? given! : UNKNOWN_EVENT_NAME;
+  const name = schema || cmcd ? given! : UNKNOWN_EVENT_NAME;
   return {
     ok: true,
-    unknown: !schema,
+    unknown: !schema && !cmcd,
     row: {
       time,
       receivedAt: ctx.receivedAt,

@@ -1,4 +1,4 @@
-import { SpanKind, type Attributes, type HrTime } from '@opentelemetry/api';
+import { SpanKind, type HrTime } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
   AggregationTemporality,
@@ -70,7 +70,7 @@ export function pointRows(metrics: ResourceMetrics): MetricPointRow[] {
           ...base,
           time: ms(p.endTime),
           startTime: ms(p.startTime),
-          attrs: { ...(p.attributes as Attributes) },
+          attrs: { ...p.attributes },
         };
         const none = {
           value: null,

@@ -1,0 +1,187 @@
+import { INGEST_OUTCOMES, INGEST_SIGNALS } from '@coursecast/semconv';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { decodeCmcdEvents } from './cmcd-events.js';
+import { cmcdEventRecords } from './cmcd-mapping.js';
+import type { IngestResult } from './ingest-service.js';
+import { decodeOtlp, encodeOtlpResponse } from './otlp-decode.js';
+import { logBatches, pointRows, spanRows } from './otlp-mapping.js';
+import type { OtlpSignal } from './otlp-types.js';
+import { readBody } from './request-body.js';
+import type { TelemetryPipeline } from './telemetry-pipeline.js';
+
+export interface IngestRoutesDeps {
+  config: Config['ingest'];
+  pipeline: TelemetryPipeline;
+}
+
+const CMCD_TYPE = 'application/cmcd';
+const SIGNAL_OF: Record<string, string> = {
+  '/v1/logs': INGEST_SIGNALS.logs,
+  '/v1/traces': INGEST_SIGNALS.traces,
+  '/v1/metrics': INGEST_SIGNALS.metrics,
+  '/v1/cmcd': INGEST_SIGNALS.cmcd,
+};
+
+/**
+ * OTLP/HTTP receivers (`/v1/logs`, `/v1/traces`, `/v1/metrics`; JSON or protobuf, gzip) and CMCD v2 event mode
+ * (`/v1/cmcd`, `application/cmcd`). Same origin as the player, no cookies; every answer comes after the
+ * records it accepted are committed.
+ */
+export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, deps) => {
+  const { pipeline, config: c } = deps;
+  const limits = { maxBodyBytes: c.maxBodyBytes, maxDecodedBytes: c.maxDecodedBytes };
+  // Bodies arrive as bytes whatever their type: they may be gzip, protobuf or CMCD text, decoded below.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: c.maxBodyBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+  // Refused before the body is read, so a flood costs a map lookup per request.
+  app.addHook('onRequest', async (request) => {
+    const retry = pipeline.rateLimiter.take(request.ip);
+    if (retry !== null) {
+      throw new AppError(
+        'rate_limited',
+        `more than ${c.ratePerSecond} requests per second from ${request.ip}`,
+        {
+          retryAfterSeconds: retry,
+        },
+      );
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    void reply.header('access-control-allow-origin', '*');
+    if (reply.statusCode >= 400) {
+      pipeline.telemetry.refused(SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown', reply.statusCode);
+    }
+    return payload;
+  });
+  for (const url of Object.keys(SIGNAL_OF)) app.options(url, preflight);
+
+  async function body(request: FastifyRequest): Promise<Buffer> {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    return readBody(raw, request.headers['content-encoding'], limits);
+  }
+
+  function answer(
+    reply: FastifyReply,
+    signal: OtlpSignal,
+    contentType: string | undefined,
+    accepted: number,
+    rejected: number,
+    message: string | null,
+  ): FastifyReply {
+    // Nothing usable at all is a bad request (OTLP/HTTP); some rejected is a partial success.
+    if (accepted === 0 && rejected > 0) {
+      throw new AppError('invalid_body', `every record was rejected: ${message ?? 'invalid'}`, { rejected });
+    }
+    const res = encodeOtlpResponse(
+      signal,
+      contentType,
+      rejected > 0 ? { rejected, errorMessage: message ?? '' } : null,
+    );
+    return reply.status(200).header('content-type', res.contentType).send(res.body);
+  }
+
+  const tooMany = (n: number): void => {
+    if (n > c.maxRecords) {
+      throw new AppError('payload_too_large', `${n} records in one request (limit ${c.maxRecords})`, {
+        limit: c.maxRecords,
+      });
+    }
+  };
+
+  app.post('/v1/logs', async (request, reply) => {
+    const type = request.headers['content-type'];
+    const req = decodeOtlp('logs', type, await body(request));
+    const batches = logBatches(req);
+    tooMany(batches.reduce((n, b) => n + b.records.length, 0));
+    const total: IngestResult = { stored: 0, duplicates: 0, unknown: 0, rejected: 0, firstRejection: null };
+    for (const b of batches) {
+      const r = await pipeline.ingest.events(b.records, {
+        signal: INGEST_SIGNALS.logs,
+        source: 'otlp',
+        service: b.service,
+        userAgent: b.userAgent ?? request.headers['user-agent'],
+      });
+      total.stored += r.stored;
+      total.duplicates += r.duplicates;
+      total.rejected += r.rejected;
+      total.firstRejection ??= r.firstRejection;
+    }
+    return answer(reply, 'logs', type, total.stored + total.duplicates, total.rejected, total.firstRejection);
+  });
+
+  app.post('/v1/traces', async (request, reply) => {
+    const type = request.headers['content-type'];
+    const { rows, rejected } = spanRows(decodeOtlp('traces', type, await body(request)));
+    tooMany(rows.length + rejected);
+    await pipeline.ingest.spans(rows);
+    pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.stored, rows.length);
+    pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
+    return answer(
+      reply,
+      'traces',
+      type,
+      rows.length,
+      rejected,
+      rejected > 0 ? 'spans without ids or times' : null,
+    );
+  });
+
+  app.post('/v1/metrics', async (request, reply) => {
+    const type = request.headers['content-type'];
+    const { rows, rejected, reason } = pointRows(decodeOtlp('metrics', type, await body(request)));
+    tooMany(rows.length + rejected);
+    await pipeline.ingest.points(rows);
+    pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.stored, rows.length);
+    pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
+    return answer(reply, 'metrics', type, rows.length, rejected, reason);
+  });
+
+  app.post('/v1/cmcd', async (request, reply) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== CMCD_TYPE) {
+      throw new AppError(
+        'unsupported_media_type',
+        `CMCD events must be sent as ${CMCD_TYPE}, not "${type || 'none'}"`,
+      );
+    }
+    const text = (await body(request)).toString('utf8');
+    const decoded = decodeCmcdEvents(text, { maxRecords: c.maxRecords, maxLineBytes: c.maxAttributeLength });
+    const r = await pipeline.ingest.events(cmcdEventRecords(decoded.records), {
+      signal: INGEST_SIGNALS.cmcd,
+      source: 'cmcd',
+      service: null,
+      userAgent: request.headers['user-agent'],
+    });
+    const rejected = r.rejected + decoded.rejected.length;
+    pipeline.telemetry.records(
+      INGEST_SIGNALS.cmcd,
+      INGEST_OUTCOMES.rejected,
+      decoded.rejected.length,
+      'undecodable',
+    );
+    // CMCD has no response body of its own: 204 when all was taken, else a JSON account of what was not.
+    if (rejected === 0) return reply.status(204).send();
+    return reply.status(200).send({
+      accepted: r.stored + r.duplicates,
+      rejected,
+      errors: decoded.rejected.slice(0, 10).map((x) => ({ line: x.line, reason: x.reason })),
+      firstRejection: r.firstRejection,
+    });
+  });
+};
+
+async function preflight(_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  return reply
+    .code(204)
+    .headers({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type, content-encoding, traceparent, tracestate',
+      'access-control-max-age': '86400',
+    })
+    .send();
+}
