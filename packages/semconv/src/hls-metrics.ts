@@ -64,6 +64,16 @@ export const METRIC_HLS_SESSIONS_ACTIVE = {
   attributes: [ATTR_HLS_PLAN_MODE],
 } as const satisfies MetricDefinition;
 
+/** Sessions created: the denominator of the JIT failure rate, by the same codec and container as its errors. */
+export const METRIC_HLS_SESSIONS_STARTED = {
+  name: 'hls.sessions.started',
+  instrument: INSTRUMENTS.counter,
+  unit: '{session}',
+  description:
+    'Just-in-time sessions started, by plan, source codec and container (JIT failure rate = hls.transcode.errors / this)',
+  attributes: [ATTR_HLS_PLAN_MODE, ATTR_CONTENT_SOURCE_CODEC, ATTR_CONTENT_SOURCE_CONTAINER],
+} as const satisfies MetricDefinition;
+
 /** Sessions ended, by why: the session timeout rate is `timeout` over all. */
 export const METRIC_HLS_SESSIONS_ENDED = {
   name: 'hls.sessions.ended',
@@ -78,7 +88,8 @@ export const METRIC_HLS_TRANSCODE_ERRORS = {
   name: 'hls.transcode.errors',
   instrument: INSTRUMENTS.counter,
   unit: '{error}',
-  description: 'Just-in-time encoder failures, by source codec and container',
+  description:
+    'Just-in-time encoder failures, by source codec and container; error.type ffmpeg_startup (exited before its first segment) or ffmpeg_exit (after)',
   attributes: [ATTR_CONTENT_SOURCE_CODEC, ATTR_CONTENT_SOURCE_CONTAINER, ATTR_ERROR_TYPE],
 } as const satisfies MetricDefinition;
 
@@ -90,6 +101,7 @@ export const HLS_METRICS: readonly MetricDefinition[] = [
   METRIC_HLS_SEGMENT_GENERATION_DURATION,
   METRIC_HLS_SEGMENT_WAIT_DURATION,
   METRIC_HLS_SESSIONS_ACTIVE,
+  METRIC_HLS_SESSIONS_STARTED,
   METRIC_HLS_SESSIONS_ENDED,
   METRIC_HLS_TRANSCODE_ERRORS,
 ];

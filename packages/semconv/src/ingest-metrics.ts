@@ -1,10 +1,16 @@
-import { ATTR_CONTENT_QUALITY, ATTR_CONTENT_SOURCE_CODEC, ATTR_CONTENT_SOURCE_CONTAINER } from './attributes.js';
+import {
+  ATTR_CONTENT_QUALITY,
+  ATTR_CONTENT_SOURCE_CODEC,
+  ATTR_CONTENT_SOURCE_CONTAINER,
+} from './attributes.js';
 import { ATTR_HLS_PLAN_MODE } from './hls-attributes.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 
 // --- attributes of the ingest's own metrics and of the playback metrics derived from browser events -------
 /** Which receiver took a record: `logs`, `traces`, `metrics` or `cmcd` (INGEST_SIGNALS). */
 export const ATTR_INGEST_SIGNAL = 'ingest.signal';
+/** The store table a group commit wrote: `events`, `spans` or `metric_points`. */
+export const ATTR_INGEST_TABLE = 'ingest.table';
 /** What became of a record (INGEST_OUTCOMES). */
 export const ATTR_INGEST_OUTCOME = 'ingest.outcome';
 /** Why a record or request was refused (INGEST_REJECT_REASONS). */
@@ -44,7 +50,8 @@ export const METRIC_INGEST_RECORDS = {
   name: 'ingest.records',
   instrument: INSTRUMENTS.counter,
   unit: '{record}',
-  description: 'Telemetry records received, by signal and outcome (stored, stored as unknown, duplicate, rejected)',
+  description:
+    'Telemetry records received, by signal and outcome (stored, stored as unknown, duplicate, rejected)',
   attributes: [ATTR_INGEST_SIGNAL, ATTR_INGEST_OUTCOME, ATTR_INGEST_REASON],
 } as const satisfies MetricDefinition;
 
@@ -62,8 +69,8 @@ export const METRIC_INGEST_COMMIT_DURATION = {
   name: 'ingest.commit.duration',
   instrument: INSTRUMENTS.histogram,
   unit: 's',
-  description: 'Time of one group commit (append and durable flush) into the telemetry store',
-  attributes: [ATTR_INGEST_SIGNAL],
+  description: 'Time of one group commit (append and durable flush) into the telemetry store, by table',
+  attributes: [ATTR_INGEST_TABLE],
   buckets: MS_BUCKETS_S,
 } as const satisfies MetricDefinition;
 
@@ -88,7 +95,8 @@ export const METRIC_CONTENT_VIDEO_STARTUP = {
   name: 'content.video_startup.duration',
   instrument: INSTRUMENTS.histogram,
   unit: 's',
-  description: 'Video startup time reported by players: play intent until the first frame with the playhead moving',
+  description:
+    'Video startup time reported by players: play intent until the first frame with the playhead moving',
   attributes: [ATTR_BROWSER_FAMILY, ATTR_HLS_PLAN_MODE],
   buckets: STARTUP_BUCKETS_S,
 } as const satisfies MetricDefinition;

@@ -32,6 +32,19 @@ export const TRANSCODE_ERROR_TYPES = {
 } as const;
 export type TranscodeErrorType = (typeof TRANSCODE_ERROR_TYPES)[keyof typeof TRANSCODE_ERROR_TYPES];
 
+/**
+ * `error.type` of a just-in-time encoder failure (`hls.transcode.errors`). Kept apart from
+ * TRANSCODE_ERROR_TYPES, which classifies MediaErrors: only a session knows whether its FFmpeg run got as far
+ * as a segment. A run that exits before its first segment never got going (unreadable input, arguments the
+ * build refuses) and fails the same way again; one that exits later crashed mid-stream.
+ */
+export const JIT_TRANSCODE_ERROR_TYPES = {
+  ffmpegStartup: 'ffmpeg_startup',
+  ffmpegExit: TRANSCODE_ERROR_TYPES.ffmpegExit,
+} as const;
+export type JitTranscodeErrorType =
+  (typeof JIT_TRANSCODE_ERROR_TYPES)[keyof typeof JIT_TRANSCODE_ERROR_TYPES];
+
 /** Kinds of catalog items. */
 export const ITEM_KINDS = { video: 'video', document: 'document', interactive: 'interactive' } as const;
 export type ItemKind = (typeof ITEM_KINDS)[keyof typeof ITEM_KINDS];

@@ -61,20 +61,20 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     maxPastMs: c.maxPastSeconds * 1000,
   };
   const dedupe: ViewDedupe = createViewDedupe({ maxViews: 200_000 });
-  function committer<Row>(signal: string, commit: (rows: readonly Row[]) => void): GroupCommit<Row> {
+  function committer<Row>(table: string, commit: (rows: readonly Row[]) => void): GroupCommit<Row> {
     return createGroupCommit<Row>({
       commit,
       intervalMs: c.commitIntervalMs,
       maxBatch: c.commitBatch,
       maxPending: c.maxPendingRecords,
       onCommit: (_rows, ms, ok) => {
-        if (ok) d.telemetry.commit(signal, ms);
+        if (ok) d.telemetry.commit(table, ms);
       },
     });
   }
   const events = committer<EventRow>('events', (rows) => d.store.events.commit(rows));
   const spans = committer<SpanRow>('spans', (rows) => d.store.spans.commit(rows));
-  const points = committer<MetricPointRow>('points', (rows) => d.store.points.commit(rows));
+  const points = committer<MetricPointRow>('metric_points', (rows) => d.store.points.commit(rows));
 
   async function enrich(rows: EventRow[]): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.itemId).filter((id): id is string => id !== null))];

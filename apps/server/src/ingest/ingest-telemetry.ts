@@ -12,6 +12,7 @@ import {
   ATTR_INGEST_OUTCOME,
   ATTR_INGEST_REASON,
   ATTR_INGEST_SIGNAL,
+  ATTR_INGEST_TABLE,
   ATTR_STARTUP_MS,
   ATTR_VIEW_OUTCOME,
   ATTR_WATCH_MS,
@@ -35,7 +36,8 @@ import { createCounter, createHistogram } from '../telemetry/instruments.js';
 export interface IngestTelemetry {
   records(signal: string, outcome: string, count: number, reason?: string): void;
   refused(signal: string, status: number): void;
-  commit(signal: string, ms: number): void;
+  /** One group commit into `table`. */
+  commit(table: string, ms: number): void;
   /** Stored events → startup, rebuffer, watch time and error metrics (bounded attributes only). */
   events(rows: readonly EventRow[]): void;
   viewsEnded(views: readonly EndedView[]): void;
@@ -74,8 +76,8 @@ export function createIngestTelemetry(meter: Meter): IngestTelemetry {
     refused(signal, status) {
       refused.add(1, { [ATTR_INGEST_SIGNAL]: signal, 'http.response.status_code': status });
     },
-    commit(signal, ms) {
-      commit.record(ms / 1000, { [ATTR_INGEST_SIGNAL]: signal });
+    commit(table, ms) {
+      commit.record(ms / 1000, { [ATTR_INGEST_TABLE]: table });
     },
     events(rows) {
       for (const r of rows) {

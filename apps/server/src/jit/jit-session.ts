@@ -17,13 +17,19 @@ export interface EncoderEvents {
 /** Starts FFmpeg at a grid index (the real one wraps @coursecast/media's startJitEncoder). */
 export type StartEncoder = (startIndex: number, generation: number, events: EncoderEvents) => SessionEncoder;
 
+/**
+ * How far a failed encoder run got: `startup` when it exited before writing its first segment (it never got
+ * going, and usually fails the same way again), `running` when it crashed after writing some.
+ */
+export type EncoderFailureStage = 'startup' | 'running';
+
 /** What a session tells its observer (telemetry), never anything it waits on. */
 export interface SessionObserver {
   encoderStarted(startIndex: number, generation: number, relocatedFrom: number | null): void;
   encoderFirstProgress(generation: number, ms: number): void;
   segmentWritten(index: number, generationMs: number): void;
   segmentServed(index: number, waitedMs: number): void;
-  failed(message: string): void;
+  failed(message: string, stage: EncoderFailureStage): void;
   ended(reason: HlsSessionEndReason): void;
 }
 
@@ -104,9 +110,12 @@ export function createJitSession(o: JitSessionOptions): JitSession {
 
   function start(index: number, from: number | null): void {
     const gen = ++generation;
+    // Per run, not per session: a restart after a mid-stream crash that cannot start again is a startup failure.
+    let wroteAny = false;
     const events: EncoderEvents = {
       segment(i, ms) {
         if (!current || current.generation !== gen) return;
+        wroteAny = true;
         written.add(i);
         current.position = Math.max(current.position, i);
         o.observer.segmentWritten(i, ms);
@@ -121,7 +130,7 @@ export function createJitSession(o: JitSessionOptions): JitSession {
         if (outcome.reason === 'failed') {
           crashes++;
           lastFailure = outcome.message;
-          o.observer.failed(outcome.message);
+          o.observer.failed(outcome.message, wroteAny ? 'running' : 'startup');
         }
         notify();
       },

@@ -82,6 +82,10 @@ it('traces a session with its plan, encoder starts and moves, and records every 
   expect(text).toMatch(
     /hls_transcode_errors_total\{[^}]*content_source_codec="hevc"[^}]*content_source_container="mkv"[^}]*\} 1/,
   );
+  // The crash came after segment 0 was written: a mid-session exit, not a startup failure.
+  expect(text).toMatch(/hls_transcode_errors_total\{[^}]*error_type="ffmpeg_exit"[^}]*\} 1/);
+  expect(text).not.toMatch(/error_type="ffmpeg_startup"/);
+  expect(text).toMatch(/hls_sessions_started_total\{[^}]*content_source_codec="hevc"[^}]*\} 1/);
   expect(text).not.toContain('ses_1');
   await telemetry.shutdown();
 });

@@ -25,6 +25,7 @@ import {
   ATTR_HLS_TARGET_HEIGHT,
   ATTR_HLS_VIDEO_ACTION,
   HLS_SESSION_END_REASONS,
+  JIT_TRANSCODE_ERROR_TYPES,
   PLAYBACK_MODES,
   METRIC_HLS_FFMPEG_STARTUP_DURATION,
   METRIC_HLS_SEGMENT_GENERATION_DURATION,
@@ -33,10 +34,10 @@ import {
   METRIC_HLS_SESSION_START_DURATION,
   METRIC_HLS_SESSIONS_ACTIVE,
   METRIC_HLS_SESSIONS_ENDED,
+  METRIC_HLS_SESSIONS_STARTED,
   METRIC_HLS_TRANSCODE_ERRORS,
   SPAN_HLS_ENCODER_START,
   SPAN_HLS_SESSION,
-  TRANSCODE_ERROR_TYPES,
 } from '@coursecast/semconv';
 import { createCounter, createHistogram, createObservableGauge } from '../telemetry/instruments.js';
 import type { SessionObserver } from './jit-session.js';
@@ -82,12 +83,19 @@ export function createJitTelemetry(tracer: Tracer, meter: Meter): JitTelemetry {
   const ffmpegStartup = createHistogram(meter, METRIC_HLS_FFMPEG_STARTUP_DURATION);
   const generation = createHistogram(meter, METRIC_HLS_SEGMENT_GENERATION_DURATION);
   const wait = createHistogram(meter, METRIC_HLS_SEGMENT_WAIT_DURATION);
+  const started = createCounter(meter, METRIC_HLS_SESSIONS_STARTED);
   const ended = createCounter(meter, METRIC_HLS_SESSIONS_ENDED);
   const errors = createCounter(meter, METRIC_HLS_TRANSCODE_ERRORS);
 
   return {
     observe({ id, itemId, plan, requestedAt }) {
       const mode = { [ATTR_HLS_PLAN_MODE]: plan.mode };
+      const source = {
+        [ATTR_CONTENT_SOURCE_CODEC]: plan.source.videoCodec ?? 'none',
+        [ATTR_CONTENT_SOURCE_CONTAINER]: plan.source.container,
+      };
+      // Counted with the same codec and container as hls.transcode.errors, so the two divide by group.
+      started.add(1, { ...mode, ...source });
       const span = tracer.startSpan(SPAN_HLS_SESSION, {
         attributes: { [ATTR_HLS_SESSION_ID]: id, [ATTR_CONTENT_ITEM_ID]: itemId, ...planAttributes(plan) },
       });
@@ -128,13 +136,13 @@ export function createJitTelemetry(tracer: Tracer, meter: Meter): JitTelemetry {
         segmentServed(_index, waitedMs) {
           wait.record(waitedMs / 1000, mode);
         },
-        failed(message) {
-          errors.add(1, {
-            [ATTR_CONTENT_SOURCE_CODEC]: plan.source.videoCodec ?? 'none',
-            [ATTR_CONTENT_SOURCE_CONTAINER]: plan.source.container,
-            [ATTR_ERROR_TYPE]: TRANSCODE_ERROR_TYPES.ffmpegExit,
-          });
-          span.addEvent('exception', { 'exception.message': message });
+        failed(message, stage) {
+          const type =
+            stage === 'startup'
+              ? JIT_TRANSCODE_ERROR_TYPES.ffmpegStartup
+              : JIT_TRANSCODE_ERROR_TYPES.ffmpegExit;
+          errors.add(1, { ...source, [ATTR_ERROR_TYPE]: type });
+          span.addEvent('exception', { 'exception.message': message, [ATTR_ERROR_TYPE]: type });
           for (const s of starting.values()) {
             s.setStatus({ code: SpanStatusCode.ERROR, message });
             s.end();

@@ -3,58 +3,39 @@
 // operator's screen. The server sees a little of everything (edge misses and hits, just-in-time sessions
 // that play, time out and fail, a real transcode and a broken one) in two rounds with a scrape between
 // them, so rates and quantiles have something to differ from.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo } from '@coursecast/media';
-import { INSTRUMENTS, METRIC_CATALOG, prometheusMetricName } from '@coursecast/semconv';
+import { METRIC_CATALOG } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrepareSession } from '../jit/jit-service.js';
 import { newId } from '../store/index.js';
 import { createCourse, uploadLecture } from '../test-support/api-calls.js';
 import { fakeJitMedia } from '../test-support/fake-jit-media.js';
+import {
+  emptyQueries,
+  importProblems,
+  loadDashboard,
+  missingMetrics,
+  panelProblems,
+  panelsOf,
+  scrapeTwoRounds,
+  substitute,
+  variableProblems,
+  type GrafanaDashboard,
+} from '../test-support/grafana-kit.js';
 import { testClip } from '../test-support/media-fixtures.js';
-import { startPrometheus, type PrometheusProcess } from '../test-support/prometheus-process.js';
+import type { PrometheusProcess } from '../test-support/prometheus-process.js';
 import { patternBytes, publishItem, registerSource } from '../test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../test-support/test-server.js';
 import { waitForJob } from '../test-support/wait.js';
 
 const DASHBOARD_FILE = new URL('../../../../docs/grafana/coursecast-server.json', import.meta.url);
-// What Grafana puts in for $__rate_interval at a 15 s scrape interval is 60 s; 30 s covers this test's run.
-const RATE_INTERVAL = '30s';
 // The metric families this dashboard is about (what the server itself does). The player's and ingest's
-// metrics (content.views, ingest.*, ...) describe viewers, not the server, and belong on a dashboard of their own.
+// metrics (content.views, ingest.*, ...) describe viewers, not the server: see grafana-playback.test.ts.
 const SERVER_FAMILIES = ['content.transcode.', 'cdn.', 'hls.', 'http.server.'];
 
-interface Target {
-  refId: string;
-  expr: string;
-  datasource?: { type?: string; uid?: string };
-}
-interface Panel {
-  id: number;
-  type: string;
-  title?: string;
-  description?: string;
-  datasource?: { type?: string; uid?: string };
-  fieldConfig?: { defaults?: { unit?: string } };
-  targets?: Target[];
-  panels?: Panel[];
-}
-interface Variable {
-  name: string;
-  type: string;
-  query: string | { query: string };
-}
-interface Dashboard {
-  schemaVersion: number;
-  uid: string;
-  title: string;
-  __inputs?: { name: string; type: string; pluginId: string }[];
-  panels: Panel[];
-  templating: { list: Variable[] };
-}
-
-let dashboard: Dashboard;
+let dashboard: GrafanaDashboard;
 let t: TestServer;
 let prom: PrometheusProcess;
 let base: string;
@@ -62,19 +43,6 @@ let courseId: string;
 let clip: string;
 // Items whose (fake) encoder fails, as FFmpeg does on a source it cannot decode.
 const failingSources = new Set<string>();
-
-/** Every panel, the ones inside collapsed rows included, rows excluded. */
-function panelsOf(d: Dashboard): Panel[] {
-  return d.panels.flatMap((p) => (p.type === 'row' ? (p.panels ?? []) : [p]));
-}
-
-/** The PromQL Grafana would send: its interval and the template variables filled in. */
-function substitute(expr: string): string {
-  return expr
-    .replaceAll('$__rate_interval', RATE_INTERVAL)
-    .replaceAll('$job', prom.job)
-    .replaceAll('$instance', prom.instance);
-}
 
 /** HEVC in Matroska: no browser plays it, so playback opens a just-in-time `transcode` session. */
 const HEVC_MKV: MediaInfo = {
@@ -237,21 +205,12 @@ async function activity(round: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  dashboard = JSON.parse(await readFile(DASHBOARD_FILE, 'utf8')) as Dashboard;
+  dashboard = await loadDashboard(DASHBOARD_FILE);
   clip = await testClip({ seconds: 2, width: 320, height: 240 });
   t = await startTestServer({ jit: { idleTimeoutSeconds: 1 } }, { prepareSession: jitMedia() });
   base = await t.cc.listen();
   courseId = await createCourse(t);
-  const host = new URL(base).host;
-  // Prometheus starts while the first round runs; whichever fails, a started Prometheus is still stopped.
-  const [started, first] = await Promise.allSettled([startPrometheus({ target: host }), activity(1)]);
-  if (started.status === 'fulfilled') prom = started.value;
-  else throw started.reason;
-  if (first.status === 'rejected') throw first.reason;
-  await prom.waitForTargetUp();
-  await prom.waitForScrape();
-  await activity(2);
-  await prom.waitForScrape();
+  prom = await scrapeTwoRounds(new URL(base).host, activity);
 }, 60_000);
 
 afterAll(async () => {
@@ -261,77 +220,36 @@ afterAll(async () => {
 
 describe('the Grafana dashboard', () => {
   it('imports anywhere: a datasource input and variable, job and instance variables', () => {
-    expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(39);
-    expect(dashboard.__inputs).toContainEqual(
-      expect.objectContaining({ name: 'DS_PROMETHEUS', type: 'datasource', pluginId: 'prometheus' }),
-    );
-    const vars = Object.fromEntries(dashboard.templating.list.map((v) => [v.name, v]));
-    expect(vars.datasource).toMatchObject({ type: 'datasource', query: 'prometheus' });
-    expect(vars.job?.type).toBe('query');
-    expect(vars.instance?.type).toBe('query');
+    expect(importProblems(dashboard)).toEqual([]);
   });
 
   it('gives every panel a title, a description, a unit and queries over the templated datasource', () => {
-    const panels = panelsOf(dashboard);
-    expect(panels.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
-    for (const p of panels) {
-      const where = `panel ${p.id} "${p.title ?? ''}"`;
-      expect(p.title, where).toBeTruthy();
-      expect(p.description, where).toBeTruthy();
-      expect(p.fieldConfig?.defaults?.unit, where).toBeTruthy();
-      expect(p.datasource, where).toEqual({ type: 'prometheus', uid: '${datasource}' });
-      expect(p.targets?.length, where).toBeGreaterThan(0);
-      for (const target of p.targets ?? []) {
-        expect(target.datasource, where).toEqual({ type: 'prometheus', uid: '${datasource}' });
-        // Every range is Grafana's rate interval, and every selector is scoped to the chosen job/instance.
-        for (const [, range] of target.expr.matchAll(/\[([^\]]+)\]/g))
-          expect(range, where).toBe('$__rate_interval');
-        for (const [, labels] of target.expr.matchAll(/\{([^}]*)\}/g)) {
-          expect(labels, `${where} ${target.refId}`).toMatch(/job=~"\$job", instance=~"\$instance"/);
-        }
-      }
-    }
+    expect(panelsOf(dashboard).length).toBeGreaterThanOrEqual(20);
+    expect(panelProblems(dashboard)).toEqual([]);
   });
 
   it('shows every server metric of the catalog', () => {
-    const exprs = panelsOf(dashboard)
-      .flatMap((p) => p.targets ?? [])
-      .map((x) => x.expr)
-      .join('\n');
-    const missing = METRIC_CATALOG.filter((m) => SERVER_FAMILIES.some((f) => m.name.startsWith(f)))
-      .map((m) => prometheusMetricName(m.name, m.unit, m.instrument === INSTRUMENTS.observableGauge))
-      .filter((name) => !new RegExp(`\\b${name}(_total|_bucket|_sum|_count)?\\{`).test(exprs));
-    expect(missing).toEqual([]);
+    const server = METRIC_CATALOG.filter((m) => SERVER_FAMILIES.some((f) => m.name.startsWith(f)));
+    expect(missingMetrics(dashboard, server)).toEqual([]);
   });
 
   it('finds this server through its job and instance variables', async () => {
-    const vars = dashboard.templating.list.filter((v) => v.type === 'query');
-    for (const v of vars) {
-      const query = typeof v.query === 'string' ? v.query : v.query.query;
-      const m = /^label_values\((.+),\s*(\w+)\)$/.exec(query);
-      expect(m, `${v.name}: ${query}`).not.toBeNull();
-      const samples = await prom.query(substitute(m![1]!));
-      expect(
-        samples.map((s) => s.metric[m![2]!]),
-        `${v.name}: ${query}`,
-      ).toContain(v.name === 'job' ? prom.job : prom.instance);
-    }
+    expect(await variableProblems(dashboard, prom)).toEqual([]);
   });
 
   it('answers every panel query with data from a real Prometheus', async () => {
-    const empty: string[] = [];
-    for (const p of panelsOf(dashboard)) {
-      for (const target of p.targets ?? []) {
-        const promql = substitute(target.expr);
-        expect(promql, `"${p.title}" ${target.refId}: variable left`).not.toMatch(/\$/);
-        const samples = await prom.query(promql);
-        // NaN is a sample too (a quantile or ratio over a rate of 0): a panel needs a number to draw.
-        if (!samples.some((s) => Number.isFinite(Number(s.value[1])))) {
-          empty.push(`"${p.title}" ${target.refId}: ${promql} → ${JSON.stringify(samples)}`);
-        }
-      }
-    }
+    const empty = await emptyQueries(dashboard, prom);
     expect(empty, `queries without data:\n${empty.join('\n')}`).toEqual([]);
+  });
+
+  it('tells an encoder that never started from one that crashed mid-stream', async () => {
+    // The fake encoder of a broken source exits before its first segment, as FFmpeg does on a bad input.
+    const byType = await prom.query(
+      substitute(
+        'sum by (error_type) (hls_transcode_errors_total{job=~"$job", instance=~"$instance"})',
+        prom,
+      ),
+    );
+    expect(byType.map((s) => s.metric['error_type'])).toEqual(['ffmpeg_startup']);
   });
 });
