@@ -58,7 +58,15 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['eslint.config.js', 'vitest.config.ts'],
+    // The web pages run in the browser, type-checked with the DOM library by their own tsconfig.
+    files: ['apps/web/src/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { project: ['./apps/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: ['eslint.config.js', 'vitest.config.ts', 'apps/web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -7,6 +7,7 @@ import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
+import { ingestRoutes } from './ingest/ingest.routes.js';
 import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import type { JitService } from './jit/jit-service.js';
 import { jitRoutes } from './jit/jit.routes.js';
@@ -18,6 +19,7 @@ import type { JobEventBus } from './transcoding/job-events.js';
 import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
+import { webRoutes } from './web/web.routes.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test with fakes). */
 export interface AppDeps {
@@ -109,6 +111,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jit: deps.jit,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
+  await app.register(webRoutes);
+  if (deps.pipeline)
+    await app.register(ingestRoutes, { config: deps.config.ingest, pipeline: deps.pipeline });
   return app;
 }
 

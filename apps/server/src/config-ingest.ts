@@ -27,7 +27,11 @@ export const IngestConfigSchema = z
     /** Records stamped further ahead of the server's clock than this are rejected. */
     maxFutureSeconds: z.number().int().min(0).default(300),
     /** Records older than this are rejected. */
-    maxPastSeconds: z.number().int().min(60).default(7 * 86_400),
+    maxPastSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 86_400),
     /** Sustained requests per second per client address, and the burst above it. */
     ratePerSecond: z.number().positive().default(20),
     rateBurst: z.number().int().min(1).default(200),
@@ -54,7 +58,10 @@ export const IngestConfigSchema = z
 type Parse = (raw: string) => unknown;
 
 /** Environment variables of the ingest section (config.ts merges them into its table). */
-export function ingestEnvVars(asNumber: Parse, asBoolean: Parse): Record<string, { path: string[]; parse: Parse }> {
+export function ingestEnvVars(
+  asNumber: Parse,
+  asBoolean: Parse,
+): Record<string, { path: string[]; parse: Parse }> {
   const n = (key: string) => ({ path: ['ingest', key], parse: asNumber });
   return {
     COURSECAST_INGEST_MAX_BODY_BYTES: n('maxBodyBytes'),

@@ -40,6 +40,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many requests from this client; retry later' },
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
   store_unavailable: { status: 503, message: 'The telemetry store could not commit; retry later' },
+  web_not_built: { status: 503, message: 'The web pages are not built: run `npm run build`' },
   internal: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -52,7 +52,7 @@ describe('views derived from raw events', () => {
       'content.buffering.phase': 'end',
       'content.buffering.duration_ms': 1200,
     });
-    store.events.commit([
+    await store.events.commit([
       ev('v1', 0, 0, E.viewStart),
       ev('v1', 1, 500, E.videoStartup, { 'content.startup.duration_ms': 500 }),
       ev('v1', 2, 7800, E.buffering, { 'content.buffering.phase': 'start' }),

@@ -88,4 +88,31 @@ describe('group commit', () => {
     expect(commits).toEqual([[7]]);
     await expect(gc.submit([8])).rejects.toMatchObject({ code: 'shutting_down' });
   });
+
+  it('gathers what arrives while a commit is in flight into the next batch, never more commits than lanes', async () => {
+    const commits: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const gc = createGroupCommit<number>({
+      commit: async (rows) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 30));
+        commits.push([...rows]);
+        running--;
+      },
+      intervalMs: 1,
+      maxBatch: 1000,
+      maxPending: 1000,
+      maxInFlight: 1,
+    });
+    const first = gc.submit([1]);
+    await new Promise((r) => setTimeout(r, 10));
+    // The first commit is running: these three wait for it, then go together.
+    const later = [gc.submit([2]), gc.submit([3]), gc.submit([4])];
+    expect(gc.pending()).toBe(4);
+    await Promise.all([first, ...later]);
+    expect(commits).toEqual([[1], [2, 3, 4]]);
+    expect(most).toBe(1);
+  });
 });

@@ -2,8 +2,10 @@ import { AppError } from '../errors.js';
 
 /** Settings of a group commit (from config). */
 export interface GroupCommitOptions<Row> {
-  /** Appends and commits rows durably, synchronously; throws when nothing was committed. */
-  commit(rows: readonly Row[]): void;
+  /** Appends and commits rows durably; throws (or rejects) when nothing was committed. */
+  commit(rows: readonly Row[]): void | Promise<void>;
+  /** Commits that may run at once (the store's lanes); the next batch gathers meanwhile. */
+  maxInFlight?: number;
   /** A batch waits at most this long for company. */
   intervalMs: number;
   /** A batch this large commits at once. */
@@ -34,43 +36,63 @@ interface Waiter<Row> {
 export function createGroupCommit<Row>(o: GroupCommitOptions<Row>): GroupCommit<Row> {
   let queue: Waiter<Row>[] = [];
   let queued = 0;
+  let inFlight = 0;
+  let inFlightRows = 0;
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  const maxInFlight = o.maxInFlight ?? 1;
+
+  function schedule(ms: number): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, ms);
+  }
 
   function flush(): void {
     if (timer) clearTimeout(timer);
     timer = null;
-    if (queue.length === 0) return;
+    // Every lane busy: this batch keeps gathering and goes when one is free (see the `finally` below).
+    if (queue.length === 0 || inFlight >= maxInFlight) return;
     const batch = queue;
     queue = [];
-    queued = 0;
     const rows: Row[] = [];
     for (const w of batch) for (const r of w.rows) rows.push(r);
+    queued = 0;
+    inFlight++;
+    inFlightRows += rows.length;
     const t0 = performance.now();
-    try {
-      o.commit(rows);
-    } catch (err) {
-      o.onCommit?.(rows.length, performance.now() - t0, false);
-      const message = err instanceof Error ? err.message : String(err);
-      const failure = new AppError('store_unavailable', `the telemetry store could not commit: ${message}`, {
-        retryAfterSeconds: 1,
-      });
-      for (const w of batch) w.reject(failure);
-      return;
-    }
-    o.onCommit?.(rows.length, performance.now() - t0, true);
-    for (const w of batch) w.resolve();
+    void (async () => {
+      try {
+        await o.commit(rows);
+        o.onCommit?.(rows.length, performance.now() - t0, true);
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        o.onCommit?.(rows.length, performance.now() - t0, false);
+        const message = err instanceof Error ? err.message : String(err);
+        const failure = new AppError(
+          'store_unavailable',
+          `the telemetry store could not commit: ${message}`,
+          {
+            retryAfterSeconds: 1,
+          },
+        );
+        for (const w of batch) w.reject(failure);
+      } finally {
+        inFlight--;
+        inFlightRows -= rows.length;
+        if (queue.length > 0) schedule(0);
+      }
+    })();
   }
 
   return {
     submit(rows) {
       if (closed) return Promise.reject(new AppError('shutting_down'));
       if (rows.length === 0) return Promise.resolve();
-      if (queued + rows.length > o.maxPending) {
+      if (queued + inFlightRows + rows.length > o.maxPending) {
         return Promise.reject(
           new AppError(
             'ingest_overloaded',
-            `${queued} telemetry records are waiting for the store (limit ${o.maxPending}); retry later`,
+            `${queued + inFlightRows} telemetry records are waiting for the store (limit ${o.maxPending}); retry later`,
             { retryAfterSeconds: 1 },
           ),
         );
@@ -78,19 +100,19 @@ export function createGroupCommit<Row>(o: GroupCommitOptions<Row>): GroupCommit<
       return new Promise<void>((resolve, reject) => {
         queue.push({ rows, resolve, reject });
         queued += rows.length;
-        if (queued >= o.maxBatch) {
-          // Still asynchronous, so the requests already parsed in this tick join the batch.
-          if (timer) clearTimeout(timer);
-          timer = setTimeout(flush, 0);
-        } else if (!timer) {
-          timer = setTimeout(flush, o.intervalMs);
-        }
+        // Still asynchronous at a full batch, so the requests already parsed in this tick join it.
+        if (queued >= o.maxBatch) schedule(0);
+        else if (!timer) schedule(o.intervalMs);
       });
     },
-    pending: () => queued,
+    pending: () => queued + inFlightRows,
     async close() {
       closed = true;
-      flush();
+      // Waits for the commits in flight, then commits what is still queued.
+      while (queue.length > 0 || inFlight > 0) {
+        flush();
+        await new Promise((r) => setTimeout(r, 5));
+      }
     },
   };
 }

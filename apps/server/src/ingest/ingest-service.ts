@@ -61,9 +61,14 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     maxPastMs: c.maxPastSeconds * 1000,
   };
   const dedupe: ViewDedupe = createViewDedupe({ maxViews: 200_000 });
-  function committer<Row>(table: string, commit: (rows: readonly Row[]) => void): GroupCommit<Row> {
+  function committer<Row>(
+    table: string,
+    commit: (rows: readonly Row[]) => Promise<void>,
+    maxInFlight: number,
+  ): GroupCommit<Row> {
     return createGroupCommit<Row>({
       commit,
+      maxInFlight,
       intervalMs: c.commitIntervalMs,
       maxBatch: c.commitBatch,
       maxPending: c.maxPendingRecords,
@@ -72,9 +77,13 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
       },
     });
   }
-  const events = committer<EventRow>('events', (rows) => d.store.events.commit(rows));
-  const spans = committer<SpanRow>('spans', (rows) => d.store.spans.commit(rows));
-  const points = committer<MetricPointRow>('metric_points', (rows) => d.store.points.commit(rows));
+  const events = committer<EventRow>('events', (rows) => d.store.events.commit(rows), d.store.events.lanes);
+  const spans = committer<SpanRow>('spans', (rows) => d.store.spans.commit(rows), d.store.spans.lanes);
+  const points = committer<MetricPointRow>(
+    'metric_points',
+    (rows) => d.store.points.commit(rows),
+    d.store.points.lanes,
+  );
 
   async function enrich(rows: EventRow[]): Promise<void> {
     const ids = [...new Set(rows.map((r) => r.itemId).filter((id): id is string => id !== null))];

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { fastJsonLogs } from './otlp-json-fast.js';
 import { OtlpJsonShapeError, formatPath, parseJsonRequest } from './otlp-json.js';
 import { normalizeOtlp } from './otlp-normalize.js';
 import { OtlpValueError } from './otlp-values.js';
@@ -47,14 +48,16 @@ function invalidBody(message: string, details?: Record<string, unknown>): AppErr
   return new AppError('invalid_body', message, details);
 }
 
-function parseJson<S extends OtlpSignal>(signal: S, bytes: Buffer): WireRequestBySignal[S] {
-  let parsed: unknown;
+function jsonText(bytes: Buffer): unknown {
   try {
     // A leading BOM is legal in JSON text over HTTP but JSON.parse rejects it.
-    parsed = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw invalidBody(`the OTLP/JSON body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function parseJson<S extends OtlpSignal>(signal: S, parsed: unknown): WireRequestBySignal[S] {
   try {
     return parseJsonRequest(signal, parsed);
   } catch (error) {
@@ -80,7 +83,7 @@ function decodeWire<S extends OtlpSignal>(
   bytes: Buffer,
 ): WireRequestBySignal[S] {
   try {
-    return format === 'json' ? parseJson(signal, bytes) : parseProtobuf(signal, bytes);
+    return format === 'json' ? parseJson(signal, jsonText(bytes)) : parseProtobuf(signal, bytes);
   } catch (error) {
     // The schemas and protobufjs both bound nesting; should a stack still overflow, it is the body's fault.
     if (error instanceof RangeError) throw invalidBody('the OTLP body nests values too deeply');
@@ -100,7 +103,22 @@ export function decodeOtlp<S extends OtlpSignal>(
 ): OtlpRequestBySignal[S] {
   const format = otlpFormat(contentType);
   if (!format) throw unsupportedMediaType(contentType);
-  const wire = decodeWire(signal, format, bytes);
+  if (signal === 'logs' && format === 'json') {
+    // Player beacons: the common shape is decoded in one walk; anything unusual takes the checked path.
+    const parsed = jsonText(bytes);
+    const fast = fastJsonLogs(parsed);
+    if (fast) return fast as OtlpRequestBySignal[S];
+    try {
+      return normalized(signal, parseJson(signal, parsed));
+    } catch (error) {
+      if (error instanceof RangeError) throw invalidBody('the OTLP body nests values too deeply');
+      throw error;
+    }
+  }
+  return normalized(signal, decodeWire(signal, format, bytes));
+}
+
+function normalized<S extends OtlpSignal>(signal: S, wire: WireRequestBySignal[S]): OtlpRequestBySignal[S] {
   try {
     return normalizeOtlp(signal, wire);
   } catch (error) {

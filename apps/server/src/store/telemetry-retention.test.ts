@@ -40,7 +40,7 @@ it('deletes telemetry older than the retention age by receive time, and keeps th
     attrs: {},
   });
   // The second event claims an old time but arrived recently: a client's clock does not decide.
-  store.events.commit([
+  await store.events.commit([
     event(NOW - 40 * DAY, NOW - 40 * DAY, 0),
     event(NOW - DAY, NOW - 40 * DAY, 1),
     event(NOW, NOW, 2),
@@ -61,7 +61,7 @@ it('deletes telemetry older than the retention age by receive time, and keeps th
     bounds: null,
     buckets: null,
   });
-  store.points.commit([point(NOW - 31 * DAY), point(NOW - 29 * DAY)]);
+  await store.points.commit([point(NOW - 31 * DAY), point(NOW - 29 * DAY)]);
   const result = await enforceRetention(store.db, 30 * DAY, NOW);
   expect(result).toEqual({ events: 1, spans: 0, metric_points: 1, views: 0 });
   const left = await store.db.all('SELECT seq FROM events ORDER BY seq');

@@ -40,8 +40,8 @@ const event = (seq: number): EventRow => ({
 it('commits events, spans and metric points, and keeps them across a reopen', async () => {
   const file = telemetryDbPath(dir);
   const store = await openTelemetryStore(file);
-  store.events.commit([event(0), event(1)]);
-  store.spans.commit([
+  await store.events.commit([event(0), event(1)]);
+  await store.spans.commit([
     {
       traceId: 'a'.repeat(32),
       spanId: 'b'.repeat(16),
@@ -58,7 +58,7 @@ it('commits events, spans and metric points, and keeps them across a reopen', as
       events: [{ name: 'hls.first_segment', time: 1200, attrs: { 'hls.segment.index': 0 } }],
     },
   ]);
-  store.points.commit([
+  await store.points.commit([
     {
       time: 10_000,
       startTime: 0,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { applyMigrations, type Migration } from './migrations.js';
-import { createTableAppender, type TableAppender } from './table-appender.js';
+import { createStagedAppender, type StagedAppender } from './staged-appender.js';
 import { telemetryMigration0001 } from './telemetry-migrations/0001-telemetry.js';
 import {
   EVENT_COLUMNS,
@@ -25,9 +25,9 @@ export const TELEMETRY_DB_FILE = 'telemetry.duckdb';
 export interface TelemetryStore {
   /** Queries, derived tables and maintenance run here, one at a time. */
   readonly db: DuckDbDatabase;
-  readonly events: TableAppender<EventRow>;
-  readonly spans: TableAppender<SpanRow>;
-  readonly points: TableAppender<MetricPointRow>;
+  readonly events: StagedAppender<EventRow>;
+  readonly spans: StagedAppender<SpanRow>;
+  readonly points: StagedAppender<MetricPointRow>;
   close(): Promise<void>;
 }
 
@@ -36,11 +36,11 @@ export async function openTelemetryStore(file: string): Promise<TelemetryStore> 
   const db = await openDuckDbDatabase(file);
   try {
     await applyMigrations(db, TELEMETRY_MIGRATIONS);
-    // Appenders get their own connection: a batch commit never waits behind a dashboard query.
-    const writer = await db.connect();
-    const events = await createTableAppender(writer, 'events', EVENT_COLUMNS);
-    const spans = await createTableAppender(writer, 'spans', SPAN_COLUMNS);
-    const points = await createTableAppender(writer, 'metric_points', POINT_COLUMNS);
+    // Appenders get connections of their own: a batch commit never waits behind a dashboard query.
+    const connect = () => db.connect();
+    const events = await createStagedAppender(connect, 'events', EVENT_COLUMNS);
+    const spans = await createStagedAppender(connect, 'spans', SPAN_COLUMNS, 1);
+    const points = await createStagedAppender(connect, 'metric_points', POINT_COLUMNS, 1);
     return {
       db,
       events,

@@ -1,0 +1,164 @@
+// Which drawing each panel gets, by its id, and what its empty state says. A panel id this page does not know
+// falls back to the generic table; a known panel whose data has an unexpected shape does too, with a note.
+import { barTable, successTone } from './bar-table.js';
+import {
+  renderGroupLines,
+  renderPlaybackOverTime,
+  renderQuantiles,
+  renderStackedWithRate,
+  renderStartupHistogram,
+} from './chart-panels.js';
+import { el } from './dom-builder.js';
+import { renderGeneric } from './generic-panel.js';
+import { formatCount, formatMs, formatNumber, formatPercent } from './number-format.js';
+import type { PanelResponse, SeriesPoint } from './panel-data.js';
+import { statTiles } from './stat-tiles.js';
+import type { Dispose } from './uplot-chart.js';
+
+type Renderer = (body: HTMLElement, res: PanelResponse) => Dispose | void;
+type Row = Record<string, number | null>;
+
+/** The default empty-state hint: what makes playback data appear. */
+export const PLAY_HINT =
+  'No data yet — play a video (run `npx coursecast demo` and open a lecture) or widen the time range.';
+const JIT_HINT =
+  'No just-in-time sessions in this range — they start when a browser plays a source it cannot play as it is.';
+
+/** Empty-state hints where the playback one would mislead (no errors is good news, not missing data). */
+const EMPTY_HINTS: Record<string, string> = {
+  'transcode-errors': 'No failed transcodes in this range.',
+  'transcode-speed': 'No transcode finished in this range — upload a lecture (or run `npx coursecast demo`).',
+  'session-timeouts': JIT_HINT,
+  'jit-first-segment': JIT_HINT,
+  'ffmpeg-segment-generation': JIT_HINT,
+  'active-sessions': JIT_HINT,
+};
+
+/** The hint of a panel's empty state. */
+export function emptyHint(id: string): string {
+  return EMPTY_HINTS[id] ?? PLAY_HINT;
+}
+
+const summary: Renderer = (body, res) => {
+  const d = res.data as Row;
+  const failed = (d['failed_before_start'] ?? 0) + (d['failed_during_play'] ?? 0);
+  body.append(
+    statTiles([
+      {
+        key: 'views',
+        label: 'Views',
+        value: formatCount(d['views']),
+        note: `${formatCount(d['played'])} played · ${formatCount(failed)} failed`,
+      },
+      { key: 'success-rate', label: 'Playback success', value: formatPercent(d['success_rate']) },
+      { key: 'failure-rate', label: 'Playback failures', value: formatPercent(d['playback_failure_rate']) },
+      { key: 'exits-rate', label: 'Exits before start', value: formatPercent(d['exits_before_start_rate']) },
+      { key: 'startup-p50', label: 'Startup p50', value: formatMs(d['startup_p50_ms']) },
+      { key: 'startup-p95', label: 'Startup p95', value: formatMs(d['startup_p95_ms']) },
+      { key: 'rebuffer-ratio', label: 'Rebuffer ratio', value: formatPercent(d['rebuffer_ratio']) },
+      {
+        key: 'rebuffers-per-minute',
+        label: 'Rebuffers / min',
+        value: formatNumber(d['rebuffers_per_minute']),
+      },
+    ]),
+  );
+};
+
+const DIMENSION_HEADERS: Record<string, string> = {
+  codec: 'Source codec',
+  container: 'Container',
+  browser: 'Browser',
+  os: 'OS',
+  device: 'Device',
+  plan: 'Plan',
+};
+
+const successBy: Renderer = (body, res) => {
+  const dim = res.panel.replace(/^success-by-/, '');
+  const rows = res.data as (Row & { key: string })[];
+  body.append(
+    barTable(
+      DIMENSION_HEADERS[dim] ?? dim,
+      'Success rate',
+      ['Views', 'Failed'],
+      rows.map((r) => ({
+        key: r.key,
+        fill: r['success_rate'] ?? null,
+        text: formatPercent(r['success_rate']),
+        tone: successTone(r['success_rate'] ?? null),
+        cells: [
+          formatCount(r['views']),
+          formatCount((r['failed_before_start'] ?? 0) + (r['failed_during_play'] ?? 0)),
+        ],
+      })),
+    ),
+  );
+};
+
+const transcodeErrors: Renderer = (body, res) => {
+  const rows = res.data as { group: string; value: number }[];
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  body.append(
+    barTable(
+      'Quality',
+      'Failed attempts',
+      [],
+      rows.map((r) => ({
+        key: r.group,
+        fill: r.value / max,
+        text: formatCount(r.value),
+        tone: 'bad',
+        cells: [],
+      })),
+    ),
+  );
+};
+
+type Stacked = { t: number; ratio: number | null; total: number }[];
+
+const RENDERERS: Record<string, Renderer> = {
+  summary,
+  'success-by-codec': successBy,
+  'success-by-container': successBy,
+  'success-by-browser': successBy,
+  'startup-histogram': renderStartupHistogram,
+  'playback-over-time': renderPlaybackOverTime,
+  'session-timeouts': (body, res) => {
+    const d = res.data as { ends: SeriesPoint[]; rate: Stacked };
+    return renderStackedWithRate(body, res, d.ends, d.rate, {
+      countAxis: 'Sessions ended',
+      totalLabel: 'Sessions ended',
+      rateLabel: 'Timeout rate',
+    });
+  },
+  'jit-first-segment': (body, res) => renderQuantiles(body, res, 's'),
+  'ffmpeg-segment-generation': (body, res) => renderQuantiles(body, res, 's'),
+  'transcode-speed': (body, res) => renderQuantiles(body, res, 'factor'),
+  'origin-latency': (body, res) => renderQuantiles(body, res, 's'),
+  'transcode-errors': transcodeErrors,
+  'cdn-hit-ratio': (body, res) => {
+    const d = res.data as { byStatus: SeriesPoint[]; ratio: Stacked };
+    return renderStackedWithRate(body, res, d.byStatus, d.ratio, {
+      countAxis: 'Requests',
+      totalLabel: 'Requests',
+      rateLabel: 'Hit ratio',
+    });
+  },
+  'active-sessions': (body, res) => renderGroupLines(body, res, 'Live sessions'),
+};
+
+/** Draws a panel's data into `body`; returns what releases its charts. */
+export function renderPanel(body: HTMLElement, res: PanelResponse): Dispose | void {
+  const renderer = Object.hasOwn(RENDERERS, res.panel) ? RENDERERS[res.panel] : undefined;
+  if (!renderer) return renderGeneric(body, res.data);
+  try {
+    return renderer(body, res);
+  } catch (err) {
+    // The API changed under this page: show what came rather than nothing.
+    body.replaceChildren(
+      el('p', { class: 'muted' }, `Shown as data: this build did not expect its shape (${String(err)}).`),
+    );
+    renderGeneric(body, res.data);
+  }
+}

@@ -1,0 +1,30 @@
+// The peer's rows: the bench batch mapped once by the server's own mapper (outside the timed loop), so the
+// raw appender writes exactly what the pipeline would.
+import { mapEventRecord } from '../../apps/server/src/ingest/event-mapper.js';
+import type { EventRow } from '../../apps/server/src/store/telemetry-rows.js';
+import type { TestEvent } from '../../apps/server/src/test-support/otlp-json.js';
+
+/** The batch's events as stored rows. */
+export function rawRows(events: readonly TestEvent[]): EventRow[] {
+  const ctx = {
+    receivedAt: Date.now(),
+    source: 'otlp',
+    service: 'player',
+    ua: { browser: 'chrome', browserMajor: '156', os: 'linux', device: 'desktop' },
+  } as const;
+  const limits = {
+    maxAttributes: 128,
+    maxAttributeLength: 4096,
+    maxFutureMs: 300_000,
+    maxPastMs: 86_400_000,
+  };
+  return events.map((e) => {
+    const m = mapEventRecord(
+      { timeMs: e.timeMs, eventName: e.name, attributes: e.attrs, traceId: null, spanId: null },
+      ctx,
+      limits,
+    );
+    if (!m.ok) throw new Error(`bench event rejected: ${m.message}`);
+    return m.row;
+  });
+}
