@@ -50,6 +50,8 @@ export const IngestConfigSchema = z
     viewRefreshMs: z.number().int().min(100).default(2000),
     /** The server's own spans and metrics go into the store too (so dashboards need nothing else). */
     serverTelemetry: z.boolean().default(true),
+    /** Accepted player telemetry is relayed to the OTLP endpoint (telemetry.otlpEndpoint) when one is set. */
+    forwardPlayerTelemetry: z.boolean().default(true),
     /** Interval of the server's metric export into the store. */
     serverMetricIntervalMs: z.number().int().min(1000).default(10_000),
   })
@@ -73,5 +75,8 @@ export function ingestEnvVars(
     COURSECAST_INGEST_MAX_PENDING: n('maxPendingRecords'),
     COURSECAST_RETENTION_DAYS: n('retentionDays'),
     COURSECAST_SERVER_TELEMETRY: { path: ['ingest', 'serverTelemetry'], parse: asBoolean },
+    COURSECAST_SERVER_METRIC_INTERVAL_MS: n('serverMetricIntervalMs'),
+    COURSECAST_VIEW_REFRESH_MS: n('viewRefreshMs'),
+    COURSECAST_FORWARD_PLAYER_TELEMETRY: { path: ['ingest', 'forwardPlayerTelemetry'], parse: asBoolean },
   };
 }

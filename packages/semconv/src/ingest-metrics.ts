@@ -149,3 +149,19 @@ export const INGEST_METRICS: readonly MetricDefinition[] = [
   METRIC_CONTENT_WATCH_DURATION,
   METRIC_CONTENT_PLAYBACK_ERRORS,
 ];
+
+/** Why a relay of player telemetry to the OTLP collector did not happen: `queue_full`, `http_<status>`, `network`. */
+export const ATTR_INGEST_FORWARD_REASON = 'ingest.forward.reason';
+
+/** Player telemetry requests the server could not relay to its OTLP endpoint. */
+export const METRIC_INGEST_FORWARD_DROPPED = {
+  name: 'ingest.forward.dropped',
+  instrument: INSTRUMENTS.counter,
+  unit: '{request}',
+  description:
+    'Player telemetry requests not relayed to the configured OTLP endpoint (queue full, collector error)',
+  attributes: [ATTR_INGEST_FORWARD_REASON],
+} as const satisfies MetricDefinition;
+
+/** The relay's metrics (apart from INGEST_METRICS: they exist only when an OTLP endpoint is configured). */
+export const FORWARD_METRICS: readonly MetricDefinition[] = [METRIC_INGEST_FORWARD_DROPPED];

@@ -6,7 +6,7 @@ import {
 } from './attributes.js';
 import { CDN_METRICS } from './cdn-metrics.js';
 import { HLS_METRICS } from './hls-metrics.js';
-import { INGEST_METRICS } from './ingest-metrics.js';
+import { FORWARD_METRICS, INGEST_METRICS } from './ingest-metrics.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 
 /** Wall time of one rung of a transcode, from encoder start to its last segment on disk. */
@@ -67,4 +67,5 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...CDN_METRICS,
   ...HLS_METRICS,
   ...INGEST_METRICS,
+  ...FORWARD_METRICS,
 ];

@@ -157,6 +157,7 @@ export async function demoCommand(
     `  poster           ${view.playback?.poster ?? '-'}`,
     `  item (JSON)      ${base}/api/items/${item.id}`,
     `  metrics          ${base}/metrics`,
+    `  dashboard        ${base}/dashboard/   (sign in with the admin token)`,
     cc.admin.source === 'config'
       ? '  admin token      (from your configuration)'
       : `  admin token      ${token}   (kept in ${cc.admin.file ?? 'the data dir'})`,

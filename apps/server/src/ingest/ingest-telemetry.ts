@@ -9,6 +9,7 @@ import {
   ATTR_ERROR_FATAL,
   ATTR_ERROR_TYPE,
   ATTR_HLS_PLAN_MODE,
+  ATTR_INGEST_FORWARD_REASON,
   ATTR_INGEST_OUTCOME,
   ATTR_INGEST_REASON,
   ATTR_INGEST_SIGNAL,
@@ -24,6 +25,7 @@ import {
   METRIC_CONTENT_VIEWS,
   METRIC_CONTENT_WATCH_DURATION,
   METRIC_INGEST_COMMIT_DURATION,
+  METRIC_INGEST_FORWARD_DROPPED,
   METRIC_INGEST_RECORDS,
   METRIC_INGEST_REFUSED,
   PLAYBACK_EVENTS,
@@ -41,6 +43,8 @@ export interface IngestTelemetry {
   /** Stored events → startup, rebuffer, watch time and error metrics (bounded attributes only). */
   events(rows: readonly EventRow[]): void;
   viewsEnded(views: readonly EndedView[]): void;
+  /** A relay to the OTLP endpoint that did not happen. */
+  forwardDropped(reason: string): void;
 }
 
 // Players send these as free text; metric attributes must stay bounded, so anything else is `other`.
@@ -61,6 +65,7 @@ export function createIngestTelemetry(meter: Meter): IngestTelemetry {
   const rebuffers = createCounter(meter, METRIC_CONTENT_REBUFFERS);
   const watch = createCounter(meter, METRIC_CONTENT_WATCH_DURATION);
   const errors = createCounter(meter, METRIC_CONTENT_PLAYBACK_ERRORS);
+  const forwardDropped = createCounter(meter, METRIC_INGEST_FORWARD_DROPPED);
   // Heartbeats carry cumulative watch time; the counter needs deltas, so the last value per view is kept.
   const lastWatch = new Map<string, number>();
 
@@ -122,6 +127,9 @@ export function createIngestTelemetry(meter: Meter): IngestTelemetry {
           }
         }
       }
+    },
+    forwardDropped(reason) {
+      forwardDropped.add(1, { [ATTR_INGEST_FORWARD_REASON]: reason });
     },
     viewsEnded(ended) {
       for (const v of ended) {

@@ -94,7 +94,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
 
   app.post('/v1/logs', async (request, reply) => {
     const type = request.headers['content-type'];
-    const req = decodeOtlp('logs', type, await body(request));
+    const bytes = await body(request);
+    const req = decodeOtlp('logs', type, bytes);
     const batches = logBatches(req);
     tooMany(batches.reduce((n, b) => n + b.records.length, 0));
     const total: IngestResult = { stored: 0, duplicates: 0, unknown: 0, rejected: 0, firstRejection: null };
@@ -110,14 +111,17 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
       total.rejected += r.rejected;
       total.firstRejection ??= r.firstRejection;
     }
+    if (total.stored > 0) pipeline.forwarder?.forward('logs', type ?? 'application/json', bytes);
     return answer(reply, 'logs', type, total.stored + total.duplicates, total.rejected, total.firstRejection);
   });
 
   app.post('/v1/traces', async (request, reply) => {
     const type = request.headers['content-type'];
-    const { rows, rejected } = spanRows(decodeOtlp('traces', type, await body(request)));
+    const bytes = await body(request);
+    const { rows, rejected } = spanRows(decodeOtlp('traces', type, bytes));
     tooMany(rows.length + rejected);
     await pipeline.ingest.spans(rows);
+    if (rows.length > 0) pipeline.forwarder?.forward('traces', type ?? 'application/json', bytes);
     pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.stored, rows.length);
     pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
     return answer(
@@ -132,9 +136,11 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
 
   app.post('/v1/metrics', async (request, reply) => {
     const type = request.headers['content-type'];
-    const { rows, rejected, reason } = pointRows(decodeOtlp('metrics', type, await body(request)));
+    const bytes = await body(request);
+    const { rows, rejected, reason } = pointRows(decodeOtlp('metrics', type, bytes));
     tooMany(rows.length + rejected);
     await pipeline.ingest.points(rows);
+    if (rows.length > 0) pipeline.forwarder?.forward('metrics', type ?? 'application/json', bytes);
     pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.stored, rows.length);
     pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
     return answer(reply, 'metrics', type, rows.length, rejected, reason);

@@ -8,6 +8,7 @@ import type { StoreExporters } from '../telemetry/store-exporters.js';
 import { createIngestService, type IngestService } from './ingest-service.js';
 import { createIngestTelemetry, type IngestTelemetry } from './ingest-telemetry.js';
 import { createItemFactsCache } from './item-facts.js';
+import { createOtlpForwarder, type OtlpForwarder } from './otlp-forwarder.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createUserAgentParser } from './user-agent.js';
 
@@ -18,6 +19,8 @@ export interface TelemetryPipeline {
   views: ViewRefresher;
   rateLimiter: RateLimiter;
   telemetry: IngestTelemetry;
+  /** Relays accepted player telemetry to the OTLP endpoint; null when none is configured. */
+  forwarder: OtlpForwarder | null;
   /** Commits what is queued, stops the timers, closes the store. */
   close(): Promise<void>;
 }
@@ -51,6 +54,19 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     telemetry,
   });
   d.exporters?.attach(ingest);
+  const t = d.config.telemetry;
+  const forwarder =
+    c.forwardPlayerTelemetry && t.otlpEndpoint && !t.disabled
+      ? createOtlpForwarder({
+          endpoint: t.otlpEndpoint,
+          headers: t.otlpHeaders,
+          maxQueued: 256,
+          maxQueuedBytes: 64 * 1024 * 1024,
+          concurrency: 4,
+          timeoutMs: 10_000,
+          onDrop: (reason) => telemetry.forwardDropped(reason),
+        })
+      : null;
 
   const refresh = setInterval(() => {
     views.refresh().catch((err: unknown) => d.onError(err, 'views refresh'));
@@ -71,8 +87,10 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     views,
     rateLimiter: createRateLimiter({ perSecond: c.ratePerSecond, burst: c.rateBurst, maxClients: 100_000 }),
     telemetry,
+    forwarder,
     async close() {
       clearInterval(refresh);
+      await forwarder?.drain(2000);
       clearInterval(retention);
       d.exporters?.detach();
       await ingest.close();
