@@ -196,6 +196,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       return;
     }
     logger.error({ jobId: job.id, attempt: job.attempts, error: failure.message }, 'job failed');
+    // The item first: whoever sees the job failed (a poller, an SSE client) then finds the item failed too.
+    await markItemFailed(job.itemId, failure.message);
     await store.updateJob(job.id, {
       state: JOB_STATES.failed,
       error: failure.message,
@@ -203,7 +205,6 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       finishedAt,
       etaSeconds: null,
     });
-    await markItemFailed(job.itemId, failure.message);
   }
 
   /**
