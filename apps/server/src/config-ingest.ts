@@ -38,6 +38,8 @@ export const IngestConfigSchema = z
     /** A batch commits after this long or at `commitBatch` records, whichever comes first. */
     commitIntervalMs: z.number().int().min(1).max(5000).default(150),
     commitBatch: z.number().int().min(1).default(20_000),
+    /** With a commit lane free, a batch of this many records goes at once rather than waiting the interval. */
+    commitEagerBatch: z.number().int().min(1).default(1000),
     /** Records accepted but not yet committed above which requests are shed with 503. */
     maxPendingRecords: z.number().int().min(1).default(200_000),
     /** Raw events, spans and metric points older than this are deleted. */

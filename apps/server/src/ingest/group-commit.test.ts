@@ -115,4 +115,19 @@ describe('group commit', () => {
     expect(commits).toEqual([[1], [2, 3, 4]]);
     expect(most).toBe(1);
   });
+
+  it('commits at once from the eager size when a lane is free, instead of waiting the interval', async () => {
+    const commits: number[][] = [];
+    const gc = createGroupCommit<number>({
+      commit: (rows) => void commits.push([...rows]),
+      intervalMs: 60_000,
+      maxBatch: 1000,
+      eagerBatch: 2,
+      maxPending: 1000,
+    });
+    const t0 = performance.now();
+    await gc.submit([1, 2]);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(commits).toEqual([[1, 2]]);
+  });
 });

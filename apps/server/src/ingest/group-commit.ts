@@ -10,6 +10,11 @@ export interface GroupCommitOptions<Row> {
   intervalMs: number;
   /** A batch this large commits at once. */
   maxBatch: number;
+  /**
+   * A batch this large commits at once when a lane is free: under load, commits run back to back and each
+   * takes what gathered during the previous one, instead of every request waiting out the interval.
+   */
+  eagerBatch?: number;
   /** Rows accepted but not yet committed, above which submissions are shed with 503. */
   maxPending: number;
   /** Told after every commit attempt (telemetry of the ingest itself). */
@@ -41,6 +46,7 @@ export function createGroupCommit<Row>(o: GroupCommitOptions<Row>): GroupCommit<
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
   const maxInFlight = o.maxInFlight ?? 1;
+  const eager = o.eagerBatch ?? o.maxBatch;
 
   function schedule(ms: number): void {
     if (timer) clearTimeout(timer);
@@ -79,7 +85,8 @@ export function createGroupCommit<Row>(o: GroupCommitOptions<Row>): GroupCommit<
       } finally {
         inFlight--;
         inFlightRows -= rows.length;
-        if (queue.length > 0) schedule(0);
+        if (queued >= eager) schedule(0);
+        else if (queue.length > 0 && !timer) schedule(o.intervalMs);
       }
     })();
   }
@@ -101,7 +108,7 @@ export function createGroupCommit<Row>(o: GroupCommitOptions<Row>): GroupCommit<
         queue.push({ rows, resolve, reject });
         queued += rows.length;
         // Still asynchronous at a full batch, so the requests already parsed in this tick join it.
-        if (queued >= o.maxBatch) schedule(0);
+        if (queued >= o.maxBatch || (queued >= eager && inFlight < maxInFlight)) schedule(0);
         else if (!timer) schedule(o.intervalMs);
       });
     },

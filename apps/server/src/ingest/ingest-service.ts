@@ -71,6 +71,7 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
       maxInFlight,
       intervalMs: c.commitIntervalMs,
       maxBatch: c.commitBatch,
+      eagerBatch: c.commitEagerBatch,
       maxPending: c.maxPendingRecords,
       onCommit: (_rows, ms, ok) => {
         if (ok) d.telemetry.commit(table, ms);
