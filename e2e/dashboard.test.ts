@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { MediaInfo } from '@coursecast/media';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../apps/server/src/ingest/event-mapper.js';
 import { publishItem, registerSource } from '../apps/server/src/test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
 import { defaultWebDistDir } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
+import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const CHROME =
@@ -133,48 +134,12 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A page that records console errors and uncaught exceptions (a CSP violation shows up there too). */
-async function openPage(ctx: BrowserContext, url: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]|status of 500/.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (err) => problems.push(String(err)));
-  await page.goto(url);
-  return { page, problems };
-}
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.locator('#token-form').waitFor({ state: 'visible' });
-  await page.fill('#admin-token', token);
-  await page.click('#token-form button[type="submit"]');
-}
-
-/** What the tests read of a page element (this config has no DOM types). */
-interface Attributes {
-  getAttribute(name: string): string | null;
-}
-
-/** Waits until every panel has drawn an answer; returns panel id → data-state. */
-async function settledStates(page: Page): Promise<Record<string, string>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const seen = await page.$$eval('[data-panel]', (els: Attributes[]) =>
-      els.map((e) => [e.getAttribute('data-panel') ?? '', e.getAttribute('data-state') ?? ''] as const),
-    );
-    if (seen.length === panelIds.length && seen.every(([, state]) => state)) return Object.fromEntries(seen);
-    if (Date.now() > deadline) throw new Error(`panels not settled in 15 s: ${JSON.stringify(seen)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the dashboard page in Chromium', () => {
   it('asks for the token, then shows every panel with the seeded data, and a screenshot is taken', async () => {
     const started = Date.now();
     const { page, problems } = await openPage(context, `${base}/dashboard/`);
     await signIn(page, TEST_TOKEN);
-    const states = await settledStates(page);
+    const states = await settledStates(page, panelIds.length);
     const settledMs = Date.now() - started;
     expect(Object.keys(states).sort()).toEqual([...panelIds].sort());
     for (const id of WITH_DATA) expect(states[id], `${id}: ${JSON.stringify(states)}`).toBe('data');
@@ -223,7 +188,7 @@ describe('the dashboard page in Chromium', () => {
     await page.goto(`${base}/dashboard/?from=2001-01-01T00:00:00.000Z&to=2001-01-02T00:00:00.000Z`);
     // The token is kept in this tab's session only: a new tab asks again.
     await signIn(page, TEST_TOKEN);
-    const states = await settledStates(page);
+    const states = await settledStates(page, panelIds.length);
     expect(states['origin-latency']).toBe('error');
     expect(await page.locator('[data-panel="origin-latency"] .error').textContent()).toContain(
       'the store is on fire',

@@ -68,9 +68,18 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   await mkdir(paths.mediaRoot, { recursive: true });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
   // The server's own spans and metrics go into the telemetry store too, so dashboards need nothing else.
+  let lastExportWarning = 0;
   const exporters =
     config.ingest.serverTelemetry && !config.telemetry.disabled
-      ? createStoreExporters({ metricIntervalMs: config.ingest.serverMetricIntervalMs })
+      ? createStoreExporters({
+          metricIntervalMs: config.ingest.serverMetricIntervalMs,
+          // At most one warning a minute: a broken store must be visible without flooding the log.
+          onFailure(what, err) {
+            if (Date.now() - lastExportWarning < 60_000) return;
+            lastExportWarning = Date.now();
+            appRef?.log.warn({ err }, `the server's ${what} could not be stored in the telemetry store`);
+          },
+        })
       : null;
   const extras = options.telemetryExtras ?? {};
   const telemetry = createTelemetry(config.telemetry, await serverVersion(), {

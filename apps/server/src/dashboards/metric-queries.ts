@@ -102,14 +102,16 @@ async function histogramRows(
   const layout = await db.all(`SELECT arg_max(bounds, time) AS b FROM metric_points WHERE ${base}`, w.params);
   const bounds = listNumbers(layout[0]?.['b'] ?? null);
   if (bounds.length === 0) return [];
-  const params = [...w.params, listValue(bounds)];
+  // As text, cast in SQL: an untyped number list takes its element type from its first item, so [0, 0.05]
+  // would bind as INTEGER[] and fail; decimal strings of doubles round-trip exactly.
+  const params = [...w.params, listValue(bounds.map(String))];
   // Index-wise sums as plain columns: a columnar aggregate, no unnesting of every point's buckets.
   const sums = bounds
     .map((_, i) => `sum(buckets[${i + 1}]) AS c${i}`)
     .concat(`sum(buckets[${bounds.length + 1}]) AS c${bounds.length}`);
   const rows = await db.all(
     `SELECT ${bucket(q)} AS t, sum(count) AS n, sum(sum) AS s, min(min) AS lo, max(max) AS hi, ${sums.join(', ')}
-     FROM metric_points WHERE ${base} AND bounds = $${params.length}::DOUBLE[]
+     FROM metric_points WHERE ${base} AND bounds = $${params.length}::VARCHAR[]::DOUBLE[]
      GROUP BY 1 ORDER BY 1`,
     params,
   );

@@ -1,5 +1,8 @@
 import {
+  BIGINT,
+  DOUBLE,
   DuckDBTimestampValue,
+  LIST,
   listValue,
   type DuckDBAppender,
   type DuckDBConnection,
@@ -22,6 +25,9 @@ export interface TableAppender<Row> {
   commit(rows: readonly Row[]): void;
   close(): void;
 }
+
+const DOUBLE_LIST = LIST(DOUBLE);
+const BIGINT_LIST = LIST(BIGINT);
 
 function appendOne(a: DuckDBAppender, kind: ColumnKind, v: unknown): void {
   if (v === null || v === undefined) {
@@ -47,11 +53,13 @@ function appendOne(a: DuckDBAppender, kind: ColumnKind, v: unknown): void {
     case 'timestamp_ms':
       a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round((v as number) * 1000))));
       return;
+    // Typed lists: untyped, the client infers the element type from the first item alone, so bounds such
+    // as [0, 0.05, ...] became an INTEGER list and failed the whole batch ("number is not an integer").
     case 'doubles':
-      a.appendValue(listValue(v as number[]));
+      a.appendValue(listValue(v as number[]), DOUBLE_LIST);
       return;
     case 'bigints':
-      a.appendValue(listValue((v as number[]).map((n) => BigInt(Math.trunc(n)))));
+      a.appendValue(listValue((v as number[]).map((n) => BigInt(Math.trunc(n)))), BIGINT_LIST);
       return;
   }
 }

@@ -115,9 +115,14 @@ export function pointRows(metrics: ResourceMetrics): MetricPointRow[] {
 }
 
 /** Creates the exporters (hand them to createTelemetry as extras), then `attach` the ingest service. */
-export function createStoreExporters(o: { metricIntervalMs: number }): StoreExporters {
+export function createStoreExporters(o: {
+  metricIntervalMs: number;
+  /** Told when an export batch could not be stored (the SDK drops it; without this nobody would know). */
+  onFailure?(what: 'spans' | 'metrics', error: Error): void;
+}): StoreExporters {
   let sink: Pick<IngestService, 'spans' | 'points'> | null = null;
   const deliver = (
+    what: 'spans' | 'metrics',
     work: (s: typeof sink & object) => Promise<void>,
     done: (r: ExportResult) => void,
   ): void => {
@@ -128,15 +133,18 @@ export function createStoreExporters(o: { metricIntervalMs: number }): StoreExpo
     }
     work(s).then(
       () => done({ code: ExportResultCode.SUCCESS }),
-      (error: Error) => done({ code: ExportResultCode.FAILED, error }),
+      (error: Error) => {
+        o.onFailure?.(what, error);
+        done({ code: ExportResultCode.FAILED, error });
+      },
     );
   };
   const spanExporter: SpanExporter = {
-    export: (spans, done) => deliver((s) => s.spans(spans.map(spanRow)), done),
+    export: (spans, done) => deliver('spans', (s) => s.spans(spans.map(spanRow)), done),
     shutdown: async () => {},
   };
   const metricExporter: PushMetricExporter = {
-    export: (metrics, done) => deliver((s) => s.points(pointRows(metrics)), done),
+    export: (metrics, done) => deliver('metrics', (s) => s.points(pointRows(metrics)), done),
     forceFlush: async () => {},
     shutdown: async () => {},
     // Deltas: each row is what happened in its interval, so any bucket sums its rows.
