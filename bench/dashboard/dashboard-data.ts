@@ -88,7 +88,9 @@ SELECT
     ELSE json_object('content.view.id', 'view-' || v::VARCHAR, 'content.view.seq', i,
       'content.request.type', 'segment', 'content.request.outcome', 'completed', 'content.request.ttfb_ms', h % 300)
   END::VARCHAR
-FROM e`);
+FROM e
+-- In receive order, as the ingest appends them (what zone maps on received_at rely on).
+ORDER BY received_at`);
 }
 
 /** Fills `metric_points` and `spans` with the server's series over the range. */

@@ -19,7 +19,7 @@ export function viewsSelect(where: string, nowMs: number, inactiveMs: number): s
 WITH ev AS (
   -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
   SELECT DISTINCT ON (view_id, seq)
-    view_id, seq, time, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
+    view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
     plan, duration_ms, watch_ms, playing_ms, label, fatal
   FROM events
   -- CMCD records use the CMCD session id as view id (for de-duplication) but are not views of ours.
@@ -40,6 +40,7 @@ agg AS (
     arg_min(container, seq) FILTER (WHERE container IS NOT NULL) AS container,
     arg_min(plan, seq) FILTER (WHERE plan IS NOT NULL) AS plan,
     min(time) AS started_at,
+    min(received_at) AS first_received_at,
     max(time) AS last_event_at,
     min(duration_ms) FILTER (WHERE ${is(E.videoStartup)}) AS startup_ms,
     min(time) FILTER (WHERE ${is(E.videoStartup)}) AS first_frame_at,
@@ -77,6 +78,7 @@ SELECT
     WHEN end_seen OR epoch_ms(last_event_at) < ${nowMs} - ${inactiveMs} THEN '${VIEW_OUTCOMES.exitedBeforeStart}'
     ELSE '${VIEW_OUTCOMES.pending}'
   END AS outcome,
-  event_count::INTEGER AS event_count
+  event_count::INTEGER AS event_count,
+  first_received_at
 FROM agg`;
 }

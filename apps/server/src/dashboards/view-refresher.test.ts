@@ -134,4 +134,41 @@ describe('views derived from raw events', () => {
     expect(await refresher.rebuildAll()).toBe(5);
     expect(await store.db.all('SELECT * FROM views ORDER BY view_id')).toEqual(before);
   });
+
+  it('keeps the early events of a long view, and derives at start-up what a previous process left', async () => {
+    const long = [
+      ev('long', 0, -3 * HOUR, E.viewStart),
+      ev('long', 1, -3 * HOUR + 500, E.videoStartup, { 'content.startup.duration_ms': 500 }),
+    ];
+    await store.events.commit(long);
+    let now = T0 - 3 * HOUR + 60_000;
+    const refresher = createViewRefresher({ db: store.db, inactiveMs: HOUR, now: () => now });
+    refresher.markDirty(['long']);
+    await refresher.refresh();
+    // Three hours later the view is still going: its new events must be derived with its first ones.
+    now = T0;
+    await store.events.commit([
+      ev('long', 2, -1000, E.buffering, {
+        'content.buffering.phase': 'end',
+        'content.buffering.duration_ms': 700,
+      }),
+    ]);
+    refresher.markDirty(['long']);
+    await refresher.refresh();
+    const row = await store.db.all(
+      `SELECT startup_ms, rebuffer_count, event_count FROM views WHERE view_id = 'long'`,
+    );
+    expect(row[0]).toMatchObject({ startup_ms: 500, rebuffer_count: 1, event_count: 3 });
+
+    // A new process: events of a view nobody derived yet are found and derived at the first refresh.
+    await store.events.commit([
+      ev('orphan', 0, -5000, E.viewStart),
+      ev('orphan', 1, -4000, E.viewEnd, { 'content.view.end_reason': 'pagehide' }),
+    ]);
+    const restarted = createViewRefresher({ db: store.db, inactiveMs: HOUR, now: () => now });
+    expect(await restarted.catchUp()).toBeGreaterThanOrEqual(1);
+    await restarted.refresh();
+    const orphan = await store.db.all(`SELECT outcome FROM views WHERE view_id = 'orphan'`);
+    expect(orphan[0]).toMatchObject({ outcome: 'exited_before_start' });
+  });
 });

@@ -32,6 +32,11 @@ export interface ViewRefresher {
   refresh(): Promise<number>;
   /** Drops every view and derives all of them again from raw events. */
   rebuildAll(): Promise<number>;
+  /**
+   * At start-up: marks dirty the views with events received in the last inactivity window that are not
+   * derived or not ended (a previous process may have stopped before deriving them).
+   */
+  catchUp(): Promise<number>;
 }
 
 const DEFAULT_BATCH = 5000;
@@ -42,10 +47,21 @@ export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
   const batch = o.batch ?? DEFAULT_BATCH;
   let dirty = new Set<string>();
   let running: Promise<number> | null = null;
+  // Events of views not derived yet were received after this (see catchUp).
+  let horizon = now() - o.inactiveMs;
 
   async function derive(ids: string[]): Promise<void> {
     const list = [listValue(ids)];
     const inList = 'view_id IN (SELECT unnest($1::VARCHAR[]))';
+    // Only events received since the earliest of these views began are read. A view not derived yet began
+    // after this process started (or in the catch-up window of `catchUp`), so that bounds it too.
+    const known = await o.db.all(
+      `SELECT epoch_ms(min(first_received_at)) AS t, count(*)::INTEGER AS n FROM views WHERE ${inList}`,
+      list,
+    );
+    const knownMin = known[0]?.['t'] == null ? Infinity : Number(known[0]['t']);
+    const since = Number(known[0]?.['n'] ?? 0) === ids.length ? knownMin : Math.min(knownMin, horizon);
+    const scope = `${inList} AND epoch_ms(received_at) >= ${Math.floor(since)}`;
     const wasEnded = o.onEnded
       ? new Set(
           (await o.db.all(`SELECT view_id FROM views WHERE ended AND ${inList}`, list)).map(
@@ -54,7 +70,7 @@ export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
         )
       : new Set();
     const rows = await o.db.all(
-      `INSERT OR REPLACE INTO views ${viewsSelect(inList, now(), o.inactiveMs)}
+      `INSERT OR REPLACE INTO views ${viewsSelect(scope, now(), o.inactiveMs)}
        RETURNING view_id, ended, outcome, browser, codec, container, plan`,
       list,
     );
@@ -109,6 +125,17 @@ export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
         })
         .catch(() => {});
       return next;
+    },
+    async catchUp() {
+      horizon = now() - o.inactiveMs;
+      const rows = await o.db.all(
+        `SELECT DISTINCT e.view_id FROM events e LEFT JOIN views v USING (view_id)
+         WHERE e.view_id IS NOT NULL AND e.source <> 'cmcd' AND epoch_ms(e.received_at) >= $1
+           AND (v.view_id IS NULL OR NOT v.ended)`,
+        [horizon],
+      );
+      for (const r of rows) dirty.add(String(r['view_id']));
+      return rows.length;
     },
     async rebuildAll() {
       dirty = new Set();

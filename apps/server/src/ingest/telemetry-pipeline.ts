@@ -45,6 +45,8 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     inactiveMs: c.viewInactivitySeconds * 1000,
     onEnded: (ended) => telemetry.viewsEnded(ended),
   });
+  // Views a previous process had events for but had not derived yet are derived at the first refresh.
+  await views.catchUp();
   const ingest = createIngestService({
     config: c,
     store,

@@ -95,7 +95,10 @@ CREATE TABLE views (
   ended BOOLEAN NOT NULL,
   end_reason VARCHAR,
   outcome VARCHAR NOT NULL,
-  event_count INTEGER NOT NULL
+  event_count INTEGER NOT NULL,
+  -- When the server first received an event of this view: a refresh reads events from here on only, so the
+  -- scan skips (by zone maps, as events are appended in receive order) everything older.
+  first_received_at TIMESTAMP NOT NULL
 );
 `,
 };
