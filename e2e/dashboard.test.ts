@@ -10,6 +10,7 @@ import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../apps/server/src/ingest/event-mapper.js';
+import { probedSource } from '../apps/server/src/test-support/probed-source.js';
 import { publishItem, registerSource } from '../apps/server/src/test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
 import { defaultWebDistDir } from '../apps/server/src/web/web.routes.js';
@@ -31,28 +32,16 @@ const WITH_DATA = [
   'origin-latency',
 ];
 
-const video = (codec: string): MediaInfo['video'] => ({
-  index: 0,
-  codec,
-  profile: null,
-  pixelFormat: 'yuv420p',
-  width: 1280,
-  height: 720,
-  frameRate: 25,
-  bitrate: null,
-  keyframeInterval: null,
-  rotation: 0,
-  interlaced: false,
-});
-const source = (codec: string, container: string): MediaInfo => ({
-  durationSeconds: 60,
-  container,
-  formatName: container,
-  bitrate: 2_000_000,
-  sizeBytes: 1,
-  video: video(codec),
-  audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
-});
+const source = (codec: string, container: string): MediaInfo =>
+  probedSource({
+    codec,
+    container,
+    formatName: container,
+    width: 1280,
+    height: 720,
+    durationSeconds: 60,
+    bitrate: 2_000_000,
+  });
 
 let t: TestServer;
 let base: string;

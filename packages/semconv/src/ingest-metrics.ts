@@ -24,6 +24,50 @@ export const ATTR_DEVICE_CLASS = 'device.class';
 /** The outcome of a view (VIEW_OUTCOMES). */
 export const ATTR_VIEW_OUTCOME = 'content.view.outcome';
 
+// --- values of browser.family, os.family and device.class: closed sets, since they are metric attributes
+// (anything the user-agent parser names outside them is 'other') ---------------------------------------------
+
+/** Browser families (`browser.family`-style attribute values). */
+export const BROWSER_FAMILIES = {
+  chrome: 'chrome',
+  edge: 'edge',
+  firefox: 'firefox',
+  safari: 'safari',
+  mobile_safari: 'mobile_safari',
+  samsung_internet: 'samsung_internet',
+  opera: 'opera',
+  chromium: 'chromium',
+  headless_chrome: 'headless_chrome',
+  other: 'other',
+  unknown: 'unknown',
+} as const;
+export type BrowserFamily = (typeof BROWSER_FAMILIES)[keyof typeof BROWSER_FAMILIES];
+
+/** Operating-system families. */
+export const OS_FAMILIES = {
+  windows: 'windows',
+  macos: 'macos',
+  ios: 'ios',
+  ipados: 'ipados',
+  android: 'android',
+  linux: 'linux',
+  chromeos: 'chromeos',
+  other: 'other',
+  unknown: 'unknown',
+} as const;
+export type OsFamily = (typeof OS_FAMILIES)[keyof typeof OS_FAMILIES];
+
+/** Device classes. */
+export const DEVICE_CLASSES = {
+  desktop: 'desktop',
+  mobile: 'mobile',
+  tablet: 'tablet',
+  tv: 'tv',
+  console: 'console',
+  other: 'other',
+} as const;
+export type DeviceClass = (typeof DEVICE_CLASSES)[keyof typeof DEVICE_CLASSES];
+
 export const INGEST_SIGNALS = { logs: 'logs', traces: 'traces', metrics: 'metrics', cmcd: 'cmcd' } as const;
 export const INGEST_OUTCOMES = {
   stored: 'stored',

@@ -99,28 +99,19 @@ export const PANELS: Record<string, Panel> = {
     title: 'JIT time to first segment',
     description: 'Playback request → first segment ready, p50/p95 per bucket and over the range',
     source: 'server',
-    async run(db, q) {
-      const name = METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION.name;
-      return histogramPanel(db, q, name, [PLAN]);
-    },
+    run: (db, q) => histogramPanel(db, q, METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION.name, [PLAN]),
   },
   'ffmpeg-segment-generation': {
     title: 'FFmpeg segment generation time',
     description: 'Time to produce one segment in just-in-time sessions, p50/p95',
     source: 'server',
-    async run(db, q) {
-      const name = METRIC_HLS_SEGMENT_GENERATION_DURATION.name;
-      return histogramPanel(db, q, name, [PLAN]);
-    },
+    run: (db, q) => histogramPanel(db, q, METRIC_HLS_SEGMENT_GENERATION_DURATION.name, [PLAN]),
   },
   'transcode-speed': {
     title: 'Transcode speed',
     description: 'Media seconds per wall second of finished transcode jobs (1 = realtime)',
     source: 'server',
-    async run(db, q) {
-      const name = METRIC_CONTENT_TRANSCODE_SPEED.name;
-      return histogramPanel(db, q, name);
-    },
+    run: (db, q) => histogramPanel(db, q, METRIC_CONTENT_TRANSCODE_SPEED.name),
   },
   'transcode-errors': {
     title: 'Transcode errors by quality',
@@ -141,10 +132,7 @@ export const PANELS: Record<string, Panel> = {
     title: 'Origin latency',
     description: 'Edge → origin fetch time (misses and revalidations), p50/p95',
     source: 'server',
-    async run(db, q) {
-      const name = METRIC_CDN_ORIGIN_FETCH_DURATION.name;
-      return histogramPanel(db, q, name);
-    },
+    run: (db, q) => histogramPanel(db, q, METRIC_CDN_ORIGIN_FETCH_DURATION.name),
   },
   'active-sessions': {
     title: 'Active just-in-time sessions',

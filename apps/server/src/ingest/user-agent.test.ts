@@ -1,13 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as UaParserLib from 'ua-parser-js';
 import { UAParser } from 'ua-parser-js';
-import {
-  BROWSER_FAMILIES,
-  DEVICE_CLASSES,
-  OS_FAMILIES,
-  createUserAgentParser,
-  type UserAgentInfo,
-} from './user-agent.js';
+import { BROWSER_FAMILIES, DEVICE_CLASSES, OS_FAMILIES } from '@coursecast/semconv';
+import { createUserAgentParser, type UserAgentInfo } from './user-agent.js';
 
 // Spy on the library to see which calls the cache answers.
 vi.mock('ua-parser-js', async (importOriginal) => {

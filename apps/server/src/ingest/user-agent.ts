@@ -1,49 +1,14 @@
 import { UAParser } from 'ua-parser-js';
 import { BrowserName, DeviceType, OSName } from 'ua-parser-js/enums';
 
-// The value sets are metric attributes, so each is closed: anything the parser names outside them is
-// 'other'. They move to packages/semconv once the metric names that use them are defined there.
-
-/** Browser families (`browser.family`-style attribute values). */
-export const BROWSER_FAMILIES = {
-  chrome: 'chrome',
-  edge: 'edge',
-  firefox: 'firefox',
-  safari: 'safari',
-  mobile_safari: 'mobile_safari',
-  samsung_internet: 'samsung_internet',
-  opera: 'opera',
-  chromium: 'chromium',
-  headless_chrome: 'headless_chrome',
-  other: 'other',
-  unknown: 'unknown',
-} as const;
-export type BrowserFamily = (typeof BROWSER_FAMILIES)[keyof typeof BROWSER_FAMILIES];
-
-/** Operating-system families. */
-export const OS_FAMILIES = {
-  windows: 'windows',
-  macos: 'macos',
-  ios: 'ios',
-  ipados: 'ipados',
-  android: 'android',
-  linux: 'linux',
-  chromeos: 'chromeos',
-  other: 'other',
-  unknown: 'unknown',
-} as const;
-export type OsFamily = (typeof OS_FAMILIES)[keyof typeof OS_FAMILIES];
-
-/** Device classes. */
-export const DEVICE_CLASSES = {
-  desktop: 'desktop',
-  mobile: 'mobile',
-  tablet: 'tablet',
-  tv: 'tv',
-  console: 'console',
-  other: 'other',
-} as const;
-export type DeviceClass = (typeof DEVICE_CLASSES)[keyof typeof DEVICE_CLASSES];
+import {
+  BROWSER_FAMILIES,
+  DEVICE_CLASSES,
+  OS_FAMILIES,
+  type BrowserFamily,
+  type DeviceClass,
+  type OsFamily,
+} from '@coursecast/semconv';
 
 /** What a user agent is reduced to: bounded families plus the browser's major version. */
 export interface UserAgentInfo {

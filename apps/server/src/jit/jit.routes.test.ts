@@ -1,5 +1,6 @@
 import type { MediaInfo } from '@coursecast/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probedSource } from '../test-support/probed-source.js';
 import { registerSource } from '../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { fakeJitMedia } from '../test-support/fake-jit-media.js';
@@ -7,28 +8,7 @@ import { fakeJitMedia } from '../test-support/fake-jit-media.js';
 let t: TestServer;
 
 async function itemWith(info: Partial<MediaInfo>, ready = false): Promise<string> {
-  const sourceInfo: MediaInfo = {
-    durationSeconds: 24,
-    container: 'matroska',
-    formatName: 'matroska,webm',
-    bitrate: 3_000_000,
-    sizeBytes: 1,
-    video: {
-      index: 0,
-      codec: 'hevc',
-      profile: null,
-      pixelFormat: 'yuv420p',
-      width: 1920,
-      height: 1080,
-      frameRate: 25,
-      bitrate: null,
-      keyframeInterval: null,
-      rotation: 0,
-      interlaced: false,
-    },
-    audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
-    ...info,
-  };
+  const sourceInfo: MediaInfo = { ...probedSource(), ...info };
   return (await registerSource(t.cc, sourceInfo, ready)).itemId;
 }
 

@@ -3,6 +3,7 @@
 // operator's screen. The server sees a little of everything (edge misses and hits, just-in-time sessions
 // that play, time out and fail, a real transcode and a broken one) in two rounds with a scrape between
 // them, so rates and quantiles have something to differ from.
+import { probedSource } from '../test-support/probed-source.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaInfo } from '@coursecast/media';
@@ -45,27 +46,7 @@ let clip: string;
 const failingSources = new Set<string>();
 
 /** HEVC in Matroska: no browser plays it, so playback opens a just-in-time `transcode` session. */
-const HEVC_MKV: MediaInfo = {
-  durationSeconds: 24,
-  container: 'matroska',
-  formatName: 'matroska,webm',
-  bitrate: 3_000_000,
-  sizeBytes: 1,
-  video: {
-    index: 0,
-    codec: 'hevc',
-    profile: null,
-    pixelFormat: 'yuv420p',
-    width: 1920,
-    height: 1080,
-    frameRate: 25,
-    bitrate: null,
-    keyframeInterval: null,
-    rotation: 0,
-    interlaced: false,
-  },
-  audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
-};
+const HEVC_MKV: MediaInfo = probedSource();
 
 /**
  * The fake media side, plus what it lacks for these metrics: a first `-progress` report (FFmpeg startup)

@@ -3,6 +3,7 @@
 // the ingest service (what the OTLP receiver calls), in two rounds with a scrape between them: views that play
 // (startup, rebuffers, heartbeats, a recovered error), fail before start, or are left before start, from two
 // browsers, on two sources; records rejected, stored as unknown and re-sent; a request refused whole.
+import { probedSource } from '../test-support/probed-source.js';
 import type { MediaInfo } from '@coursecast/media';
 import { INGEST_METRICS, PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,27 +38,15 @@ let h264: string;
 let hevc: string;
 
 function source(codec: string, container: string, formatName: string): MediaInfo {
-  return {
-    durationSeconds: 60,
+  return probedSource({
+    codec,
     container,
     formatName,
+    width: 1280,
+    height: 720,
+    durationSeconds: 60,
     bitrate: 2_000_000,
-    sizeBytes: 1,
-    video: {
-      index: 0,
-      codec,
-      profile: null,
-      pixelFormat: 'yuv420p',
-      width: 1280,
-      height: 720,
-      frameRate: 25,
-      bitrate: null,
-      keyframeInterval: null,
-      rotation: 0,
-      interlaced: false,
-    },
-    audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
-  };
+  });
 }
 
 interface ViewScript {
