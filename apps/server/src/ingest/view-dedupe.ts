@@ -21,13 +21,13 @@ export interface ViewDedupe {
  * requests are stored once, and a key whose commit failed is released so the client's retry is not lost.
  */
 export function createViewDedupe(o: DedupeOptions): ViewDedupe {
-  const committed = new Map<string, Set<number>>();
+  const committed = new Map<string, SeqSet>();
   const inflight = new Map<string, Set<number>>();
 
-  function touch(viewId: string): Set<number> {
+  function touch(viewId: string): SeqSet {
     let seqs = committed.get(viewId);
     if (seqs) committed.delete(viewId);
-    else seqs = new Set();
+    else seqs = new SeqSet();
     committed.set(viewId, seqs);
     if (committed.size > o.maxViews) committed.delete(committed.keys().next().value as string);
     return seqs;
@@ -70,4 +70,24 @@ export function createViewDedupe(o: DedupeOptions): ViewDedupe {
       for (const s of seqs) set.add(s);
     },
   };
+}
+
+/**
+ * The sequence numbers of one view: everything below `floor`, plus the ones that came out of order. A player
+ * numbers events from 0 without gaps, so a view costs two fields however long it plays (a plain Set would
+ * grow by every event of every remembered view).
+ */
+class SeqSet {
+  private floor = 0;
+  private readonly extra = new Set<number>();
+
+  has(seq: number): boolean {
+    return seq < this.floor || this.extra.has(seq);
+  }
+
+  add(seq: number): void {
+    if (seq < this.floor) return;
+    this.extra.add(seq);
+    while (this.extra.delete(this.floor)) this.floor++;
+  }
 }
