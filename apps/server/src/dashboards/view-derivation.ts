@@ -1,4 +1,4 @@
-import { BUFFERING_PHASES, PLAYBACK_EVENTS, VIEW_OUTCOMES } from '@coursecast/semconv';
+import { BUFFERING_PHASES, CMCD_EVENT_PREFIX, PLAYBACK_EVENTS, VIEW_OUTCOMES } from '@coursecast/semconv';
 
 // The one definition of a view (docs/metrics.md, "Views", states the same rules in words). Views are derived
 // from raw events only, so dropping the `views` table and deriving again gives the same figures. It reads the
@@ -9,6 +9,17 @@ const is = (name: string): string => `name = '${name}'`;
 const E = PLAYBACK_EVENTS;
 const fatal = `(${is(E.playbackError)} AND fatal)`;
 const rebufferEnd = `(${is(E.buffering)} AND label = '${BUFFERING_PHASES.end}')`;
+/** CMCD v2 `sta` values (CTA-5004-B), and the event name CMCD play-state reports are stored under. */
+const CMCD = {
+  starting: 's',
+  playing: 'p',
+  seeking: 'k',
+  rebuffering: 'r',
+  ended: 'e',
+  fatal: 'f',
+  quit: 'q',
+} as const;
+const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
 
 /**
  * SELECT of derived views over `events` filtered by `where` (a condition on events; `$1`... are the caller's
@@ -16,16 +27,63 @@ const rebufferEnd = `(${is(E.buffering)} AND label = '${BUFFERING_PHASES.end}')`
  */
 export function viewsSelect(where: string, nowMs: number, inactiveMs: number): string {
   return `
-WITH ev AS (
+WITH sdk AS (
   -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
   SELECT DISTINCT ON (view_id, seq)
     view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
     plan, duration_ms, watch_ms, playing_ms, label, fatal
   FROM events
-  -- CMCD records use the CMCD session id as view id (for de-duplication) but are not views of ours.
   WHERE view_id IS NOT NULL AND source <> 'cmcd' AND (${where})
   ORDER BY view_id, seq, received_at
 ),
+-- CMCD v2 event mode (no SDK of ours): the view is the CMCD session, and its play states (sta) stand for the
+-- SDK's events: the first 'p' is the first frame (startup from the first 's', or the first report), an 'r'
+-- after it a rebuffer lasting until the next state, a 'k' a seek, an 'f' a fatal error, 'e'/'q' the end.
+cmcd_raw AS (
+  SELECT DISTINCT ON (view_id, coalesce(seq, -1), time, name, coalesce(label, ''))
+    view_id, coalesce(seq, 0) AS seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser,
+    os, device, codec, container, plan, duration_ms, watch_ms, playing_ms, label, fatal
+  FROM events
+  WHERE view_id IS NOT NULL AND source = 'cmcd' AND (${where})
+  ORDER BY view_id, coalesce(seq, -1), time, name, coalesce(label, ''), received_at
+),
+cmcd_states AS (
+  SELECT *,
+    lead(time) OVER (PARTITION BY view_id ORDER BY time, seq) AS next_at,
+    min(time) FILTER (WHERE label = '${CMCD.playing}') OVER (PARTITION BY view_id) AS first_play_at,
+    min(time) FILTER (WHERE label = '${CMCD.starting}') OVER (PARTITION BY view_id) AS first_start_at,
+    min(time) OVER (PARTITION BY view_id) AS first_at
+  FROM cmcd_raw WHERE name = '${CMCD_PLAY_STATE}'
+),
+cmcd AS (
+  SELECT view_id, seq, time, received_at,
+    CASE
+      WHEN label = '${CMCD.playing}' AND time = first_play_at THEN '${E.videoStartup}'
+      WHEN label = '${CMCD.rebuffering}' AND time > first_play_at AND next_at IS NOT NULL THEN '${E.buffering}'
+      WHEN label = '${CMCD.seeking}' AND next_at IS NOT NULL THEN '${E.seek}'
+      WHEN label = '${CMCD.fatal}' THEN '${E.playbackError}'
+      WHEN label IN ('${CMCD.ended}', '${CMCD.quit}') THEN '${E.viewEnd}'
+      ELSE name
+    END AS name,
+    viewer_id, session_id, course_id, item_id, browser, os, device, codec, container, plan,
+    CASE
+      WHEN label = '${CMCD.playing}' AND time = first_play_at
+        THEN (epoch_ms(time) - epoch_ms(coalesce(first_start_at, first_at)))::DOUBLE
+      WHEN label IN ('${CMCD.rebuffering}', '${CMCD.seeking}') THEN (epoch_ms(next_at) - epoch_ms(time))::DOUBLE
+    END AS duration_ms,
+    NULL::DOUBLE AS watch_ms, NULL::DOUBLE AS playing_ms,
+    CASE label
+      WHEN '${CMCD.rebuffering}' THEN '${BUFFERING_PHASES.end}'
+      WHEN '${CMCD.fatal}' THEN 'cmcd_fatal'
+      WHEN '${CMCD.ended}' THEN 'ended'
+      WHEN '${CMCD.quit}' THEN 'quit'
+    END AS label,
+    label = '${CMCD.fatal}' AS fatal
+  FROM cmcd_states
+  UNION ALL
+  SELECT * FROM cmcd_raw WHERE name <> '${CMCD_PLAY_STATE}'
+),
+ev AS (SELECT * FROM sdk UNION ALL SELECT * FROM cmcd),
 agg AS (
   SELECT
     view_id,

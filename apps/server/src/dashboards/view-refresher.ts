@@ -130,7 +130,7 @@ export function createViewRefresher(o: ViewRefresherOptions): ViewRefresher {
       horizon = now() - o.inactiveMs;
       const rows = await o.db.all(
         `SELECT DISTINCT e.view_id FROM events e LEFT JOIN views v USING (view_id)
-         WHERE e.view_id IS NOT NULL AND e.source <> 'cmcd' AND epoch_ms(e.received_at) >= $1
+         WHERE e.view_id IS NOT NULL AND epoch_ms(e.received_at) >= $1
            AND (v.view_id IS NULL OR NOT v.ended)`,
         [horizon],
       );

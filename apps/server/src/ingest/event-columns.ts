@@ -13,8 +13,11 @@ import {
   ATTR_STARTUP_MS,
   ATTR_VIEW_END_REASON,
   ATTR_WATCH_MS,
+  CMCD_EVENT_PREFIX,
   PLAYBACK_EVENTS as E,
 } from '@coursecast/semconv';
+
+const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
 
 /** The typed columns of an event row: what views and panels aggregate, read without parsing JSON. */
 export interface EventColumns {
@@ -65,6 +68,10 @@ export function eventColumns(name: string, a: Record<string, unknown>): EventCol
       break;
     case E.qualitySwitch:
       out.label = s(a[ATTR_QUALITY_TO]);
+      break;
+    case CMCD_PLAY_STATE:
+      // The CMCD player state (sta): what views derived from CMCD sessions are built on.
+      out.label = s(a['cmcd.sta']);
       break;
     case E.loadInteractive:
     case E.documentLoad:

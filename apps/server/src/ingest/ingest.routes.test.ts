@@ -212,6 +212,52 @@ describe('OTLP traces and metrics, CMCD', () => {
     expect(wrongType.statusCode).toBe(415);
   });
 
+  it('derives views from CMCD play states: startup, rebuffers, seeks, a fatal error, the end', async () => {
+    const t0 = now() - 20_000;
+    const line = (sid: string, sn: number, sta: string, at: number) =>
+      `e=ps,sid="${sid}",sn=${sn},sta=${sta},ts=${t0 + at},v=2`;
+    const played = ['s@0', 'p@800', 'r@5000', 'p@5600', 'k@7000', 'p@7300', 'q@9000'].map((x, i) => {
+      const [sta, at] = x.split('@');
+      return line('cmcd-view', i, sta!, Number(at));
+    });
+    const failed = [line('cmcd-fail', 0, 's', 0), line('cmcd-fail', 1, 'f', 1500)];
+    const res = await post('/v1/cmcd', [...played, ...failed].join('\n'), {
+      'content-type': 'application/cmcd',
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    await t.cc.pipeline.views.refresh();
+    const rows = await t.cc.pipeline.store.db.all(
+      `SELECT view_id, outcome, startup_ms, rebuffer_count, rebuffer_ms, seek_count, seek_ms, ended, end_reason, fatal_error
+       FROM views WHERE view_id LIKE 'cmcd-%' AND view_id <> 'cmcd-1' ORDER BY view_id`,
+    );
+    expect(rows).toEqual([
+      {
+        view_id: 'cmcd-fail',
+        outcome: 'failed_before_start',
+        startup_ms: null,
+        rebuffer_count: 0,
+        rebuffer_ms: 0,
+        seek_count: 0,
+        seek_ms: 0,
+        ended: false,
+        end_reason: null,
+        fatal_error: 'cmcd_fatal',
+      },
+      {
+        view_id: 'cmcd-view',
+        outcome: 'played',
+        startup_ms: 800,
+        rebuffer_count: 1,
+        rebuffer_ms: 600,
+        seek_count: 1,
+        seek_ms: 300,
+        ended: true,
+        end_reason: 'quit',
+        fatal_error: null,
+      },
+    ]);
+  });
+
   it('answers CORS preflights for cross-origin players', async () => {
     const res = await t.cc.app.inject({ method: 'OPTIONS', url: '/v1/logs' });
     expect(res.statusCode).toBe(204);
