@@ -4,7 +4,7 @@
 // appender ceiling (the same rows appended and flushed in batches of 5000, no HTTP, no validation). Also the
 // p50/p99 ingest latency (wrk) and the commit sizes the server made. Target: ratio ≥ 0.6.
 //
-// Env: INGEST_BENCH_SECONDS (10), INGEST_BENCH_CONNECTIONS (64).
+// Env: INGEST_BENCH_SECONDS (10), INGEST_BENCH_CONNECTIONS (64), INGEST_BENCH_WORKERS (decode workers, 1).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -18,7 +18,7 @@ import { EVENT_COLUMNS } from '../../apps/server/src/store/telemetry-rows.js';
 import { openTelemetryStore } from '../../apps/server/src/store/telemetry-store.js';
 import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
 import { otlpLogs, type TestEvent } from '../../apps/server/src/test-support/otlp-json.js';
-import { loadAverage, log, own, r3, toMs } from '../edge/edge-bench-kit.js';
+import { loadAverage, log, own, promSum, r3, toMs } from '../edge/edge-bench-kit.js';
 import { rawRows } from './ingest-rows.js';
 
 const env = (name: string, fallback: number): number => {
@@ -173,7 +173,12 @@ export async function main(_args: string[]): Promise<object> {
         adminToken: 'bench-admin-token-0123456789',
         logLevel: 'silent',
         // One client address: the per-client limit would measure itself, not the pipe.
-        ingest: { ratePerSecond: 1_000_000, rateBurst: 1_000_000, serverTelemetry: false },
+        ingest: {
+          ratePerSecond: 1_000_000,
+          rateBurst: 1_000_000,
+          serverTelemetry: false,
+          decodeWorkers: Number(process.env.INGEST_BENCH_WORKERS ?? 1),
+        },
       },
     });
     const cc = await createCoursecast(config, { logger: false, startQueue: false });
@@ -181,6 +186,13 @@ export async function main(_args: string[]): Promise<object> {
     const script = path.join(dir, 'post.lua');
     writeFileSync(script, wrkScript(JSON.stringify(otlpLogs(batchEvents()))));
     const run = await runWrkScript(base, script);
+    // The server's own account of its commits: how long each took and how many rows it carried.
+    const prom = (await cc.telemetry.renderPrometheus?.()) ?? '';
+    const commitMs =
+      (promSum(prom, 'ingest_commit_duration_seconds_sum') /
+        Math.max(1, promSum(prom, 'ingest_commit_duration_seconds_count'))) *
+      1000;
+    const commits = promSum(prom, 'ingest_commit_duration_seconds_count');
     await cc.pipeline.ingest.close();
     const stored = await cc.pipeline.store.db.all('SELECT count(*)::BIGINT AS n FROM events');
     await cc.close();
@@ -204,6 +216,9 @@ export async function main(_args: string[]): Promise<object> {
       latency_p50_ms: run.p50,
       latency_p99_ms: run.p99,
       refused: run.non2xx,
+      commits,
+      mean_commit_ms: r3(commitMs),
+      mean_rows_per_commit: Math.round(storedEvents / Math.max(1, commits)),
       stored_events: storedEvents,
       load_average: loadAverage(),
     };

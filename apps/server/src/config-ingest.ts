@@ -6,6 +6,11 @@ const MiB = 1024 * KiB;
 /** The `ingest` section: telemetry receivers, their limits, the group commit, retention and views. */
 export const IngestConfigSchema = z
   .strictObject({
+    /**
+     * Worker threads that decode and validate OTLP logs requests, so the event loop only de-duplicates,
+     * enriches and commits; 0 decodes on the event loop.
+     */
+    decodeWorkers: z.number().int().min(0).max(16).default(1),
     /** Largest request body as sent (compressed or not). */
     maxBodyBytes: z
       .number()
@@ -71,6 +76,7 @@ export function ingestEnvVars(
     COURSECAST_INGEST_MAX_BODY_BYTES: n('maxBodyBytes'),
     COURSECAST_INGEST_MAX_DECODED_BYTES: n('maxDecodedBytes'),
     COURSECAST_INGEST_MAX_RECORDS: n('maxRecords'),
+    COURSECAST_INGEST_DECODE_WORKERS: n('decodeWorkers'),
     COURSECAST_INGEST_RATE_PER_SECOND: n('ratePerSecond'),
     COURSECAST_INGEST_RATE_BURST: n('rateBurst'),
     COURSECAST_INGEST_COMMIT_INTERVAL_MS: n('commitIntervalMs'),

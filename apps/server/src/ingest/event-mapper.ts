@@ -157,3 +157,31 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
     },
   };
 }
+
+/** A batch of records mapped: the rows to store, and what was refused and why. */
+export interface MappedBatch {
+  rows: EventRow[];
+  rejected: number;
+  rejectedBy: Record<string, number>;
+  firstRejection: string | null;
+}
+
+/** Maps every record of a batch (pure: runs on the event loop or in a decode worker alike). */
+export function mapEventRecords(
+  records: readonly EventRecord[],
+  ctx: RecordContext,
+  limits: RecordLimits,
+): MappedBatch {
+  const out: MappedBatch = { rows: [], rejected: 0, rejectedBy: {}, firstRejection: null };
+  for (const rec of records) {
+    const m = mapEventRecord(rec, ctx, limits);
+    if (m.ok) {
+      out.rows.push(m.row);
+      continue;
+    }
+    out.rejected++;
+    out.firstRejection ??= m.message;
+    out.rejectedBy[m.reason] = (out.rejectedBy[m.reason] ?? 0) + 1;
+  }
+  return out;
+}

@@ -1,9 +1,9 @@
-import { INGEST_OUTCOMES } from '@coursecast/semconv';
+import { INGEST_OUTCOMES, UNKNOWN_EVENT_NAME } from '@coursecast/semconv';
 import type { Config } from '../config.js';
 import type { ViewRefresher } from '../dashboards/view-refresher.js';
 import type { EventRow, MetricPointRow, SpanRow } from '../store/telemetry-rows.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
-import { mapEventRecord, type EventRecord, type RecordLimits } from './event-mapper.js';
+import { mapEventRecords, type EventRecord, type MappedBatch, type RecordLimits } from './event-mapper.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import type { IngestTelemetry } from './ingest-telemetry.js';
 import type { ItemFactsCache } from './item-facts.js';
@@ -33,6 +33,8 @@ export interface IngestResult {
 /** Validates, enriches, de-duplicates and durably stores telemetry. */
 export interface IngestService {
   events(records: readonly EventRecord[], from: BatchSource): Promise<IngestResult>;
+  /** Stores a batch mapped elsewhere (a decode worker): de-duplication, enrichment, commit, telemetry. */
+  storeMapped(batch: MappedBatch, signal: string): Promise<IngestResult>;
   /** Spans and metric points, already mapped (the server's own exporters and the OTLP receivers). */
   spans(rows: readonly SpanRow[]): Promise<void>;
   points(rows: readonly MetricPointRow[]): Promise<void>;
@@ -98,58 +100,47 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     }
   }
 
-  return {
-    async events(records, from) {
-      const receivedAt = now();
-      const ua = d.userAgents.parse(from.userAgent);
-      const ctx = { receivedAt, source: from.source, service: from.service, ua };
-      const rows: EventRow[] = [];
-      const result: IngestResult = {
-        stored: 0,
-        duplicates: 0,
-        unknown: 0,
-        rejected: 0,
-        firstRejection: null,
-      };
-      const rejectedBy = new Map<string, number>();
-      for (const rec of records) {
-        const m = mapEventRecord(rec, ctx, limits);
-        if (m.ok) {
-          rows.push(m.row);
-          if (m.unknown) result.unknown++;
-          continue;
-        }
-        result.rejected++;
-        result.firstRejection ??= m.message;
-        rejectedBy.set(m.reason, (rejectedBy.get(m.reason) ?? 0) + 1);
-      }
-      for (const [reason, n] of rejectedBy)
-        d.telemetry.records(from.signal, INGEST_OUTCOMES.rejected, n, reason);
+  async function storeMapped(batch: MappedBatch, signal: string): Promise<IngestResult> {
+    const { rows } = batch;
+    for (const [reason, n] of Object.entries(batch.rejectedBy)) {
+      d.telemetry.records(signal, INGEST_OUTCOMES.rejected, n, reason);
+    }
+    const keyed = rows.filter((r) => r.viewId !== null && r.seq !== null);
+    const keys = keyed.map((r) => ({ viewId: r.viewId!, seq: r.seq! }));
+    const { fresh, duplicates } = dedupe.reserve(keys);
+    const dropped = new Set(keyed.filter((_, i) => !fresh[i]));
+    const toStore = dropped.size === 0 ? rows : rows.filter((r) => !dropped.has(r));
+    const reserved = dropped.size === 0 ? keys : keys.filter((_, i) => fresh[i]);
+    d.telemetry.records(signal, INGEST_OUTCOMES.duplicate, duplicates);
+    try {
+      await enrich(toStore);
+      await events.submit(toStore);
+    } catch (err) {
+      dedupe.release(reserved);
+      throw err;
+    }
+    dedupe.commit(reserved);
+    const unknown = toStore.filter((r) => r.name === UNKNOWN_EVENT_NAME).length;
+    d.telemetry.records(signal, INGEST_OUTCOMES.stored, toStore.length - unknown);
+    d.telemetry.records(signal, INGEST_OUTCOMES.storedUnknown, unknown);
+    d.telemetry.events(toStore);
+    d.views.markDirty(new Set(toStore.flatMap((r) => (r.viewId ? [r.viewId] : []))));
+    return {
+      stored: toStore.length,
+      duplicates,
+      unknown: rows.filter((r) => r.name === UNKNOWN_EVENT_NAME).length,
+      rejected: batch.rejected,
+      firstRejection: batch.firstRejection,
+    };
+  }
 
-      const keyed = rows.filter((r) => r.viewId !== null && r.seq !== null);
-      const keys = keyed.map((r) => ({ viewId: r.viewId!, seq: r.seq! }));
-      const { fresh, duplicates } = dedupe.reserve(keys);
-      const dropped = new Set(keyed.filter((_, i) => !fresh[i]));
-      const toStore = rows.filter((r) => !dropped.has(r));
-      const reserved = keys.filter((_, i) => fresh[i]);
-      result.duplicates = duplicates;
-      d.telemetry.records(from.signal, INGEST_OUTCOMES.duplicate, duplicates);
-      try {
-        await enrich(toStore);
-        await events.submit(toStore);
-      } catch (err) {
-        dedupe.release(reserved);
-        throw err;
-      }
-      dedupe.commit(reserved);
-      result.stored = toStore.length;
-      const unknownStored = toStore.filter((r) => r.attrs['event.original_name'] !== undefined).length;
-      d.telemetry.records(from.signal, INGEST_OUTCOMES.stored, toStore.length - unknownStored);
-      d.telemetry.records(from.signal, INGEST_OUTCOMES.storedUnknown, unknownStored);
-      d.telemetry.events(toStore);
-      d.views.markDirty(new Set(toStore.flatMap((r) => (r.viewId ? [r.viewId] : []))));
-      return result;
+  return {
+    events(records, from) {
+      const ua = d.userAgents.parse(from.userAgent);
+      const ctx = { receivedAt: now(), source: from.source, service: from.service, ua };
+      return storeMapped(mapEventRecords(records, ctx, limits), from.signal);
     },
+    storeMapped,
     spans: (rows) => spans.submit(rows),
     points: (rows) => points.submit(rows),
     async close() {

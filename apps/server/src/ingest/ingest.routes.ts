@@ -92,26 +92,56 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
     }
   };
 
+  const recordLimits = {
+    maxAttributes: c.maxAttributes,
+    maxAttributeLength: c.maxAttributeLength,
+    maxFutureMs: c.maxFutureSeconds * 1000,
+    maxPastMs: c.maxPastSeconds * 1000,
+  };
+
   app.post('/v1/logs', async (request, reply) => {
     const type = request.headers['content-type'];
-    const bytes = await body(request);
-    const req = decodeOtlp('logs', type, bytes);
-    const batches = logBatches(req);
-    tooMany(batches.reduce((n, b) => n + b.records.length, 0));
     const total: IngestResult = { stored: 0, duplicates: 0, unknown: 0, rejected: 0, firstRejection: null };
-    for (const b of batches) {
-      const r = await pipeline.ingest.events(b.records, {
-        signal: INGEST_SIGNALS.logs,
-        source: 'otlp',
-        service: b.service,
-        userAgent: b.userAgent ?? request.headers['user-agent'],
-      });
+    const add = (r: IngestResult): void => {
       total.stored += r.stored;
       total.duplicates += r.duplicates;
       total.rejected += r.rejected;
       total.firstRejection ??= r.firstRejection;
+    };
+    let decoded: Buffer | Uint8Array;
+    if (pipeline.decoders) {
+      // Decompression, parsing, validation and mapping happen in a worker; this loop stores the rows.
+      const result = await pipeline.decoders.decode({
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        contentType: type,
+        contentEncoding: request.headers['content-encoding'],
+        userAgent: request.headers['user-agent'],
+        receivedAt: Date.now(),
+        bodyLimits: limits,
+        recordLimits,
+        maxRecords: c.maxRecords,
+        wantDecoded: pipeline.forwarder !== null,
+      });
+      for (const b of result.batches) add(await pipeline.ingest.storeMapped(b, INGEST_SIGNALS.logs));
+      decoded = result.decoded ?? new Uint8Array();
+    } else {
+      const bytes = await body(request);
+      const batches = logBatches(decodeOtlp('logs', type, bytes));
+      tooMany(batches.reduce((n, b) => n + b.records.length, 0));
+      for (const b of batches) {
+        add(
+          await pipeline.ingest.events(b.records, {
+            signal: INGEST_SIGNALS.logs,
+            source: 'otlp',
+            service: b.service,
+            userAgent: b.userAgent ?? request.headers['user-agent'],
+          }),
+        );
+      }
+      decoded = bytes;
     }
-    if (total.stored > 0) pipeline.forwarder?.forward('logs', type ?? 'application/json', bytes);
+    if (total.stored > 0)
+      pipeline.forwarder?.forward('logs', type ?? 'application/json', Buffer.from(decoded));
     return answer(reply, 'logs', type, total.stored + total.duplicates, total.rejected, total.firstRejection);
   });
 

@@ -8,6 +8,7 @@ import type { StoreExporters } from '../telemetry/store-exporters.js';
 import { createIngestService, type IngestService } from './ingest-service.js';
 import { createIngestTelemetry, type IngestTelemetry } from './ingest-telemetry.js';
 import { createItemFactsCache } from './item-facts.js';
+import { createDecodePool, type DecodePool } from './decode-pool.js';
 import { createOtlpForwarder, type OtlpForwarder } from './otlp-forwarder.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createUserAgentParser } from './user-agent.js';
@@ -21,6 +22,8 @@ export interface TelemetryPipeline {
   telemetry: IngestTelemetry;
   /** Relays accepted player telemetry to the OTLP endpoint; null when none is configured. */
   forwarder: OtlpForwarder | null;
+  /** Decodes logs requests off the event loop; null when `ingest.decodeWorkers` is 0. */
+  decoders: DecodePool | null;
   /** Commits what is queued, stops the timers, closes the store. */
   close(): Promise<void>;
 }
@@ -57,6 +60,7 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
   });
   d.exporters?.attach(ingest);
   const t = d.config.telemetry;
+  const decoders = c.decodeWorkers > 0 ? createDecodePool(c.decodeWorkers) : null;
   const forwarder =
     c.forwardPlayerTelemetry && t.otlpEndpoint && !t.disabled
       ? createOtlpForwarder({
@@ -90,7 +94,9 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     rateLimiter: createRateLimiter({ perSecond: c.ratePerSecond, burst: c.rateBurst, maxClients: 100_000 }),
     telemetry,
     forwarder,
+    decoders,
     async close() {
+      await decoders?.close();
       clearInterval(refresh);
       await forwarder?.drain(2000);
       clearInterval(retention);
