@@ -27,13 +27,21 @@ const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
  */
 export function viewsSelect(where: string, nowMs: number, inactiveMs: number): string {
   return `
-WITH sdk AS (
+WITH scoped AS MATERIALIZED (
+  -- One scan of the events in scope, shared by both kinds of view below.
+  SELECT
+    view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec,
+    container, plan, duration_ms, watch_ms, playing_ms, label, fatal, source
+  FROM events
+  WHERE view_id IS NOT NULL AND (${where})
+),
+sdk AS (
   -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
   SELECT DISTINCT ON (view_id, seq)
     view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
     plan, duration_ms, watch_ms, playing_ms, label, fatal
-  FROM events
-  WHERE view_id IS NOT NULL AND source <> 'cmcd' AND (${where})
+  FROM scoped
+  WHERE source <> 'cmcd'
   ORDER BY view_id, seq, received_at
 ),
 -- CMCD v2 event mode (no SDK of ours): the view is the CMCD session, and its play states (sta) stand for the
@@ -43,8 +51,8 @@ cmcd_raw AS (
   SELECT DISTINCT ON (view_id, coalesce(seq, -1), time, name, coalesce(label, ''))
     view_id, coalesce(seq, 0) AS seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser,
     os, device, codec, container, plan, duration_ms, watch_ms, playing_ms, label, fatal
-  FROM events
-  WHERE view_id IS NOT NULL AND source = 'cmcd' AND (${where})
+  FROM scoped
+  WHERE source = 'cmcd'
   ORDER BY view_id, coalesce(seq, -1), time, name, coalesce(label, ''), received_at
 ),
 cmcd_states AS (
