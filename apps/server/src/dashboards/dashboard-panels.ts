@@ -9,7 +9,7 @@ import {
   METRIC_HLS_SESSION_FIRST_SEGMENT_DURATION,
   METRIC_HLS_SESSIONS_ACTIVE,
 } from '@coursecast/semconv';
-import type { DuckDbDatabase } from '../store/duckdb-database.js';
+import type { SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 import {
   counterOverTime,
@@ -27,7 +27,7 @@ export interface Panel {
   description: string;
   /** `views`: reads derived views (refreshed first); `server`: the server's own metrics and spans. */
   source: 'views' | 'server';
-  run(db: DuckDbDatabase, q: DashboardQuery): Promise<unknown>;
+  run(db: SqlReader, q: DashboardQuery): Promise<unknown>;
 }
 
 const PLAN = 'hls.plan.mode';

@@ -40,7 +40,7 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (a
     // Views with new events are derived first, so a panel never lags its raw data by a refresh interval.
     if (panel.source === 'views') await deps.pipeline.views.refresh();
     const t0 = performance.now();
-    const data = await panel.run(deps.pipeline.store.db, q);
+    const data = await panel.run(deps.pipeline.store.reader, q);
     return {
       panel: id,
       title: panel.title,

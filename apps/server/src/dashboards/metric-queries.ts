@@ -1,5 +1,5 @@
 import { listValue } from '@duckdb/node-api';
-import type { DuckDbDatabase, SqlParam } from '../store/duckdb-database.js';
+import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 import { histogramQuantile, mergeHistograms, type BucketHistogram } from './histogram-math.js';
 
@@ -40,7 +40,7 @@ export interface SeriesPoint {
 
 /** A counter's increase per bucket, split by one attribute (or one series when `by` is null). */
 export async function counterOverTime(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   name: string,
   by: string | null,
@@ -63,7 +63,7 @@ function grouped(timeKey: string, filter: string, by: string | null, agg: 'sum' 
 
 /** A counter's total over the range, split by one attribute. */
 export async function counterTotals(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   name: string,
   by: string,
@@ -77,7 +77,7 @@ export async function counterTotals(
 
 /** A gauge per bucket and group: the highest value seen in the bucket. */
 export async function gaugeOverTime(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   name: string,
   by: string | null,
@@ -90,7 +90,7 @@ export async function gaugeOverTime(
 type HistogramRow = BucketHistogram & { t: number };
 
 async function histogramRows(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   name: string,
   applicable: readonly string[],
@@ -142,7 +142,7 @@ export interface HistogramSummary {
 
 /** A histogram metric over the range (quantiles) and per bucket (p50/p95), from one pass over its points. */
 export async function histogramPanel(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   name: string,
   applicable: readonly string[] = [],
@@ -172,7 +172,7 @@ export async function histogramPanel(
 }
 
 /** Just-in-time sessions that ended per bucket, by end reason, from their spans. */
-export async function sessionEndsOverTime(db: DuckDbDatabase, q: DashboardQuery): Promise<SeriesPoint[]> {
+export async function sessionEndsOverTime(db: SqlReader, q: DashboardQuery): Promise<SeriesPoint[]> {
   const params: SqlParam[] = [q.fromMs, q.toMs];
   let plan = '';
   if (q.filters.plan) {

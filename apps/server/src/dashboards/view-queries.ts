@@ -1,5 +1,5 @@
 import { VIEW_OUTCOMES } from '@coursecast/semconv';
-import type { DuckDbDatabase, SqlParam } from '../store/duckdb-database.js';
+import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 
 // Playback panels, computed from the `views` table (itself derived from raw events). Formulas are in
@@ -52,7 +52,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 
 /** Headline figures over the range: outcomes, rates, startup percentiles, rebuffering, watch time. */
 export async function playbackSummary(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
 ): Promise<Record<string, number | null>> {
   const w = where(q);
@@ -77,7 +77,7 @@ export async function playbackSummary(
 
 /** Playback success by one dimension (codec, container, browser, ...), most views first. */
 export async function playbackSuccessBy(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
   dimension: ViewDimension,
 ): Promise<Record<string, unknown>[]> {
@@ -98,7 +98,7 @@ export const STARTUP_BUCKETS_MS = [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 
 
 /** Time-to-playback histogram with p50/p95/p99 (views that reached a first frame). */
 export async function startupHistogram(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
 ): Promise<{
   bounds: number[];
@@ -137,7 +137,7 @@ export async function startupHistogram(
 
 /** Per time bucket (by view start): views, rebuffer ratio and frequency, startup p50/p95, failure rate. */
 export async function playbackOverTime(
-  db: DuckDbDatabase,
+  db: SqlReader,
   q: DashboardQuery,
 ): Promise<Record<string, number | null>[]> {
   const w = where(q);

@@ -18,6 +18,24 @@ export interface SqlSession {
   exec(sql: string): Promise<void>;
 }
 
+/** What read-only queries need: dashboards take this, so they can run on a reader connection of their own. */
+export type SqlReader = Pick<SqlSession, 'all'>;
+
+/** Queries on a connection of their own, one at a time, beside (not behind) the database's queue. */
+export function createSqlReader(connection: DuckDBConnection): SqlReader {
+  const queue = createSerialQueue();
+  return {
+    all: (sql, params = []) =>
+      queue.run(async () => {
+        try {
+          return (await connection.runAndReadAll(sql, [...params])).getRowObjects();
+        } catch (err) {
+          throw toStoreError(err);
+        }
+      }),
+  };
+}
+
 /** One DuckDB database on one connection, every statement and transaction run one at a time. */
 export interface DuckDbDatabase extends SqlSession {
   /** The path it was opened with (':memory:' for a private in-memory database). */

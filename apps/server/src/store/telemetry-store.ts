@@ -1,5 +1,10 @@
 import path from 'node:path';
-import { openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
+import {
+  createSqlReader,
+  openDuckDbDatabase,
+  type DuckDbDatabase,
+  type SqlReader,
+} from './duckdb-database.js';
 import { applyMigrations, type Migration } from './migrations.js';
 import { createStagedAppender, type StagedAppender } from './staged-appender.js';
 import { telemetryMigration0001 } from './telemetry-migrations/0001-telemetry.js';
@@ -25,6 +30,8 @@ export const TELEMETRY_DB_FILE = 'telemetry.duckdb';
 export interface TelemetryStore {
   /** Queries, derived tables and maintenance run here, one at a time. */
   readonly db: DuckDbDatabase;
+  /** Dashboard queries: a connection of their own, so a views refresh or retention pass never delays them. */
+  readonly reader: SqlReader;
   readonly events: StagedAppender<EventRow>;
   readonly spans: StagedAppender<SpanRow>;
   readonly points: StagedAppender<MetricPointRow>;
@@ -41,8 +48,10 @@ export async function openTelemetryStore(file: string): Promise<TelemetryStore> 
     const events = await createStagedAppender(connect, 'events', EVENT_COLUMNS);
     const spans = await createStagedAppender(connect, 'spans', SPAN_COLUMNS, 1);
     const points = await createStagedAppender(connect, 'metric_points', POINT_COLUMNS, 1);
+    const reader = createSqlReader(await db.connect());
     return {
       db,
+      reader,
       events,
       spans,
       points,
