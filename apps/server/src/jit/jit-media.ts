@@ -17,6 +17,7 @@ import {
 import type { MediaPaths } from '../catalog/media-paths.js';
 import type { Config } from '../config.js';
 import type { Item } from '../store/index.js';
+import { cachedKeyframes } from './keyframe-cache.js';
 import { JIT_PLAYLIST, type PrepareSession } from './jit-service.js';
 
 const SEGMENT_FILE = /^seg_(\d{5})\.ts$/;
@@ -29,7 +30,7 @@ export function jitRoot(paths: MediaPaths): string {
 /**
  * The FFmpeg side of sessions: the segment grid (fixed length when encoding, the source's keyframes when
  * copying), the complete playlist written at once, and encoders from @coursecast/media started at any
- * grid index. Keyframe probes are cached per item: a cold probe reads the whole file.
+ * grid index. Keyframe probes are cached per item (memory and a sidecar file): a cold probe reads the whole file.
  */
 export function createJitMedia(paths: MediaPaths, config: Config): PrepareSession {
   const keyframes = new Map<string, Promise<number[]>>();
@@ -37,7 +38,10 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
   function keyframesOf(item: Item, source: string): Promise<number[]> {
     let times = keyframes.get(item.id);
     if (!times) {
-      times = probeKeyframeTimes(config.ffprobePath, source);
+      // In memory per item, and on disk beside the upload, so a restart does not probe again.
+      times = cachedKeyframes(paths.uploadDir(item.id), source, () =>
+        probeKeyframeTimes(config.ffprobePath, source),
+      );
       keyframes.set(item.id, times);
       times.catch(() => keyframes.delete(item.id));
       if (keyframes.size > 256) keyframes.delete(keyframes.keys().next().value!);
