@@ -20,7 +20,9 @@ it('traces a session with its plan, encoder starts and moves, and records every 
     spanProcessors: [new SimpleSpanProcessor(spans)],
   });
   const jit = createJitTelemetry(telemetry.tracer, telemetry.meter);
-  const observer = jit.observe({ id: 'ses_1', itemId: 'itm_1', plan });
+  // The playback request arrived 250 ms before the session was observed (preparation, keyframe probe).
+  const requestedAt = performance.now() - 250;
+  const observer = jit.observe({ id: 'ses_1', itemId: 'itm_1', plan, requestedAt });
   jit.observeActive(() => [plan]);
   let crash = true;
   const session = createJitSession({
@@ -52,6 +54,9 @@ it('traces a session with its plan, encoder starts and moves, and records every 
 
   const all = spans.getFinishedSpans();
   const root = all.find((s) => s.name === 'hls.session')!;
+  // The session span starts at the request, as its start-up metrics count.
+  const startMs = root.startTime[0] * 1000 + root.startTime[1] / 1e6;
+  expect(Math.abs(startMs - (performance.timeOrigin + requestedAt))).toBeLessThan(2);
   expect(root.attributes).toMatchObject({
     'hls.session.id': 'ses_1',
     'content.item_id': 'itm_1',

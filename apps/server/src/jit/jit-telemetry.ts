@@ -98,6 +98,8 @@ export function createJitTelemetry(tracer: Tracer, meter: Meter): JitTelemetry {
       started.add(1, { ...mode, ...source });
       const span = tracer.startSpan(SPAN_HLS_SESSION, {
         attributes: { [ATTR_HLS_SESSION_ID]: id, [ATTR_CONTENT_ITEM_ID]: itemId, ...planAttributes(plan) },
+        // The span covers what its start-up metrics count: from the playback request's arrival.
+        ...(requestedAt !== undefined ? { startTime: performance.timeOrigin + requestedAt } : {}),
       });
       const ctx = trace.setSpan(ROOT_CONTEXT, span);
       const starting = new Map<number, Span>();
