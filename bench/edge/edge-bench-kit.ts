@@ -1,6 +1,7 @@
 // Processes and measurements for bench/edge: owned children (killed on exit), the OTLP sink, the edge and
 // bare-Node servers under test, wrk runs and their parsing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,22 @@ export function own(child: ChildProcess): ChildProcess {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+/** On SIGINT/SIGTERM: kills the children this bench owns, removes `dir`, exits 130/143; returns the undo. */
+export function cleanUpOnSignal(dir: string): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    killAll();
+    void rm(dir, { recursive: true, force: true }).finally(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
 
 export function log(line: string): void {

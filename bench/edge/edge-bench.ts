@@ -27,6 +27,7 @@ import {
 } from '../../apps/server/src/test-support/nginx-process.js';
 import { patternBytes, publishItem } from '../../apps/server/src/test-support/published-item.js';
 import {
+  cleanUpOnSignal,
   get,
   killAll,
   loadAverage,
@@ -74,14 +75,7 @@ export async function main(_args: string[]): Promise<object> {
 
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-bench-edge-'));
   const cleanups: (() => Promise<void>)[] = [];
-  const onSignal = (signal: NodeJS.Signals): void => {
-    killAll();
-    void rm(dataDir, { recursive: true, force: true }).finally(() =>
-      process.exit(signal === 'SIGINT' ? 130 : 143),
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopCleanUp = cleanUpOnSignal(dataDir);
   try {
     // The origin: this process, with its spans in memory so origin fetches can be counted exactly.
     const originSpans = new InMemorySpanExporter();
@@ -292,7 +286,6 @@ export async function main(_args: string[]): Promise<object> {
     }
     killAll();
     await rm(dataDir, { recursive: true, force: true });
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    stopCleanUp();
   }
 }

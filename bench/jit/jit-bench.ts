@@ -27,7 +27,7 @@ import { newId } from '../../apps/server/src/store/index.js';
 import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
 import { patternBytes, publishItem } from '../../apps/server/src/test-support/published-item.js';
 import { findProcesses } from '../../apps/server/src/test-support/processes.js';
-import { killAll, loadAverage, log, median, r3 } from '../edge/edge-bench-kit.js';
+import { cleanUpOnSignal, killAll, loadAverage, log, median, r3 } from '../edge/edge-bench-kit.js';
 import {
   argvDifference,
   ensureSources,
@@ -90,14 +90,7 @@ const fmt = (ms: number): string => `${ms.toFixed(0).padStart(5)} ms`;
 export async function main(_args: string[]): Promise<object> {
   const { mp4, mkv } = await ensureSources(FFMPEG, SOURCE_SECONDS);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-bench-jit-'));
-  const onSignal = (signal: NodeJS.Signals): void => {
-    killAll();
-    void rm(dataDir, { recursive: true, force: true }).finally(() =>
-      process.exit(signal === 'SIGINT' ? 130 : 143),
-    );
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stopCleanUp = cleanUpOnSignal(dataDir);
   let cc: Coursecast | null = null;
   try {
     const config = loadConfig({
@@ -323,7 +316,6 @@ export async function main(_args: string[]): Promise<object> {
     }
     killAll();
     await rm(dataDir, { recursive: true, force: true });
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    stopCleanUp();
   }
 }

@@ -128,7 +128,7 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     return {
       stored: toStore.length,
       duplicates,
-      unknown: rows.filter((r) => r.name === UNKNOWN_EVENT_NAME).length,
+      unknown,
       rejected: batch.rejected,
       firstRejection: batch.firstRejection,
     };
