@@ -66,6 +66,17 @@ export default tseslint.config(
     },
   },
   {
+    // The player SDK runs in the browser: its sources and tests are checked with the DOM library.
+    files: ['packages/player-sdk/src/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: {
+        project: ['./packages/player-sdk/tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['eslint.config.js', 'vitest.config.ts', 'apps/web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

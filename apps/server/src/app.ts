@@ -6,6 +6,7 @@ import { publicBaseUrl, type Config } from './config.js';
 import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import type { EdgeNode } from './delivery/edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
+import { faultRoutes } from './delivery/fault.routes.js';
 import { originRoutes } from './delivery/origin.routes.js';
 import { ingestRoutes } from './ingest/ingest.routes.js';
 import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
@@ -90,6 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, { pipeline: deps.pipeline, adminToken: deps.adminToken });
+    }
+    // Test-only (testing.faults): absent unless the edge was built with an injector.
+    if (deps.edge?.faults) {
+      await api.register(faultRoutes, { faults: deps.edge.faults, adminToken: deps.adminToken });
     }
     if (deps.jit) {
       await api.register(jitRoutes, {

@@ -68,6 +68,18 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/COURSECAST_LADDER/);
   });
 
+  it('keeps test fault injection off unless COURSECAST_TEST_FAULTS or the file turns it on', () => {
+    expect(loadConfig({ env: {} }).testing.faults).toBe(false);
+    expect(loadConfig({ env: { COURSECAST_TEST_FAULTS: '1' } }).testing.faults).toBe(true);
+    expect(loadConfig({ env: { COURSECAST_TEST_FAULTS: 'false' } }).testing.faults).toBe(false);
+    expect(loadConfig({ env: {}, file: tempFile('{"testing": {"faults": true}}') }).testing.faults).toBe(
+      true,
+    );
+    expect(() => loadConfig({ env: { COURSECAST_TEST_FAULTS: 'maybe' } })).toThrow(
+      /COURSECAST_TEST_FAULTS \(testing\.faults\)/,
+    );
+  });
+
   it('rejects unknown keys and bad JSON in the config file', () => {
     expect(() => loadConfig({ env: {}, file: tempFile('{"prot": 1}') })).toThrow(/prot/);
     expect(() => loadConfig({ env: {}, file: tempFile('{nope') })).toThrow(/invalid JSON/);

@@ -152,6 +152,16 @@ export const ConfigSchema = z.strictObject({
       samplerRatio: z.number().min(0).max(1).default(1),
     })
     .prefault({}),
+  /** Hooks for automated tests of players against a real server. Never enable them in production. */
+  testing: z
+    .strictObject({
+      /**
+       * Admin routes (`/api/test/faults`) that make the edge fail or delay requests matching a rule.
+       * Off: the routes do not exist and the edge holds no injector.
+       */
+      faults: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -251,6 +261,7 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   OTEL_TRACES_SAMPLER: { path: ['telemetry', 'sampler'], parse: asString },
   OTEL_TRACES_SAMPLER_ARG: { path: ['telemetry', 'samplerRatio'], parse: asNumber },
   OTEL_METRIC_EXPORT_INTERVAL: { path: ['telemetry', 'metricExportIntervalMs'], parse: asNumber },
+  COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
   ...ingestEnvVars(asNumber, asBoolean),
 };
 

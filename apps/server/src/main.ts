@@ -4,9 +4,10 @@ import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
 import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
-import { publicBaseUrl, type Config } from './config.js';
+import { ConfigError, publicBaseUrl, type Config } from './config.js';
 import { createDeliveryTelemetry, type DeliveryTelemetry } from './delivery/delivery-telemetry.js';
 import { createEdgeNode, type EdgeNode } from './delivery/edge-node.js';
+import { createFaultInjector } from './delivery/fault-injector.js';
 import { createInProcessOriginClient } from './delivery/origin-client.js';
 import { createPurgeNotifier } from './delivery/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
@@ -64,6 +65,10 @@ export async function serverVersion(): Promise<string> {
 
 /** Wires every part from one validated config. */
 export async function createCoursecast(config: Config, options: CreateOptions = {}): Promise<Coursecast> {
+  if (config.testing.faults && !config.delivery.edge) {
+    // Faults are injected by the embedded edge; without one the routes would accept rules that do nothing.
+    throw new ConfigError(['testing.faults: fault injection needs the embedded edge (delivery.edge)']);
+  }
   const paths = createMediaPaths(config.dataDir);
   await mkdir(paths.mediaRoot, { recursive: true });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
@@ -113,6 +118,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
           return appRef.inject(o);
         }),
         (err) => appRef?.log.error({ err }, 'edge request failed'),
+        config.testing.faults ? createFaultInjector() : null,
       )
     : null;
   const notifyEdges = createPurgeNotifier(config.delivery.purgeEdges, admin.token, logger);
@@ -187,6 +193,9 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     throw err;
   }
   appRef = app;
+  if (edge?.faults) {
+    app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
+  }
   if (options.startQueue !== false) await queue.start();
 
   let closing: Promise<void> | null = null;

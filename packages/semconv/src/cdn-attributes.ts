@@ -29,6 +29,13 @@ export const ATTR_CDN_EVICTION_REASON = 'cdn.eviction_reason';
 /** The CMCD transmission a request used: `query`, `header` (bounded). */
 export const ATTR_CDN_CMCD_SOURCE = 'cdn.cmcd.source';
 
+// --- coursecast.test.* : test-only hooks (COURSECAST_TEST_FAULTS), never seen in production ------------
+/** A test fault rule changed this answer: `delay` (served late) or `status` (failed on purpose). */
+export const ATTR_TEST_FAULT = 'coursecast.test.fault';
+/** Values of ATTR_TEST_FAULT. */
+export const TEST_FAULT_KINDS = { delay: 'delay', status: 'status' } as const;
+export type TestFaultKind = (typeof TEST_FAULT_KINDS)[keyof typeof TEST_FAULT_KINDS];
+
 // --- cmcd.* : what the player said about itself (CTA-5004), on request spans only ------------------
 /** CMCD `cid`: the player's content id. */
 export const ATTR_CMCD_CONTENT_ID = 'cmcd.content_id';

@@ -30,6 +30,7 @@ import {
   ATTR_REQUEST_RETRIES,
   ATTR_REQUEST_TTFB_MS,
   ATTR_REQUEST_TYPE,
+  ATTR_SDK_ERRORS,
   ATTR_SEEK_MS,
   ATTR_SERVER_TRACE_ID,
   ATTR_STALL_MS,
@@ -132,6 +133,11 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_ASSET_COUNT]: count.optional(),
     [ATTR_TOTAL_SIZE_KB]: z.number().finite().min(0).optional(),
     [ATTR_LOAD_DURATION_MS]: ms,
+  }),
+  [PLAYBACK_EVENTS.sdkError]: z.object({
+    [ATTR_SDK_ERRORS]: z.number().int().min(1).max(1_000_000),
+    [ATTR_ERROR_TYPE]: label,
+    [ATTR_ERROR_DETAILS]: z.string().max(256).optional(),
   }),
   [PLAYBACK_EVENTS.documentLoad]: z.object({
     [ATTR_MODULE_ID]: id,

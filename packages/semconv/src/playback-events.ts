@@ -28,6 +28,8 @@ export const PLAYBACK_EVENTS = {
   loadInteractive: 'content.load_interactive',
   /** A document (PDF, slides) loaded. */
   documentLoad: 'content.document_load',
+  /** The SDK caught errors of its own (counted, never thrown into the player). */
+  sdkError: 'content.sdk_error',
 } as const;
 export type PlaybackEventName = (typeof PLAYBACK_EVENTS)[keyof typeof PLAYBACK_EVENTS];
 export const PLAYBACK_EVENT_NAMES: readonly string[] = Object.values(PLAYBACK_EVENTS);
@@ -110,6 +112,11 @@ export const ATTR_MODULE_ID = 'content.module_id';
 export const ATTR_ASSET_COUNT = 'content.asset_count';
 /** Total size of a module's assets, KB (seed). */
 export const ATTR_TOTAL_SIZE_KB = 'content.total_size_kb';
+/** Player software name and version (`hls.js` 1.7.4, `html5`). */
+export const ATTR_PLAYER_NAME = 'content.player.name';
+export const ATTR_PLAYER_VERSION = 'content.player.version';
+/** Errors the SDK caught since the last report (on `content.sdk_error`). */
+export const ATTR_SDK_ERRORS = 'content.sdk.errors';
 /** Load duration of a module or document, ms (seed). */
 export const ATTR_LOAD_DURATION_MS = 'content.load_duration_ms';
 
@@ -123,6 +130,15 @@ export const REQUEST_TYPES = {
   key: 'key',
   document: 'document',
   other: 'other',
+} as const;
+/** Why the player changed rendition (SWITCH_REASONS). */
+export const SWITCH_REASONS = {
+  /** The ABR picked a higher rendition. */
+  abrUp: 'abr_up',
+  /** The ABR picked a lower rendition (bandwidth dropped, or frames were dropped). */
+  abrDown: 'abr_down',
+  /** The application or the learner chose it. */
+  manual: 'manual',
 } as const;
 export const REQUEST_OUTCOMES = { completed: 'completed', failed: 'failed', aborted: 'aborted' } as const;
 export const VIEW_END_REASONS = {

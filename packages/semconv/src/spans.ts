@@ -19,3 +19,6 @@ export const SPAN_HLS_ENCODER_START = 'hls.encoder_start';
 
 /** The edge's request to the origin on a miss or revalidation (seed: content.origin_fetch). */
 export const SPAN_CONTENT_ORIGIN_FETCH = 'content.origin_fetch';
+
+/** A view in the learner's browser (the player SDK): play intent → view end; the player's requests are its children. */
+export const SPAN_CONTENT_VIEW = 'content.view';

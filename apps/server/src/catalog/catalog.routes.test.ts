@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../store/index.js';
 import { publishItem } from '../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 
@@ -54,8 +55,57 @@ describe('courses', () => {
     expect(res.json()).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  it('answers one course publicly: titles, kinds, statuses and durations, nothing private', async () => {
+    const courseId = newId('crs');
+    await t.cc.store.createCourse({ id: courseId, title: 'Signals', description: 'Week 1' });
+    const itemId = newId('itm');
+    await t.cc.store.createItemWithJob(
+      {
+        id: itemId,
+        courseId,
+        kind: 'video',
+        title: 'Fourier',
+        sourceFile: `uploads/${itemId}/source.mkv`,
+        sourceBytes: 123_456,
+        sourceInfo: { format: 'matroska', path: '/srv/secret/source.mkv' },
+        durationSeconds: 61.5,
+      },
+      { id: newId('job'), itemId, maxAttempts: 1 },
+    );
+    await t.cc.store.updateItem(itemId, {
+      status: 'failed',
+      error: 'ffmpeg: /srv/secret/uploads/source.mkv: Invalid data',
+      posterFile: 'media/poster.jpg',
+    });
+    const res = await t.cc.app.inject({ url: `/api/courses/${courseId}` });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { course: Record<string, unknown>; items: Record<string, unknown>[] };
+    expect(body.course).toEqual({
+      id: courseId,
+      title: 'Signals',
+      description: 'Week 1',
+      createdAt: expect.any(String),
+    });
+    expect(body.items).toEqual([
+      {
+        id: itemId,
+        courseId,
+        kind: 'video',
+        title: 'Fourier',
+        status: 'failed',
+        durationSeconds: 61.5,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
+    ]);
+    expect(res.body).not.toMatch(/secret|uploads|source\.mkv|poster|123456/);
+    // The admin sees the same answer: one shape for everyone.
+    const admin = await t.cc.app.inject({ url: `/api/courses/${courseId}`, headers: t.auth });
+    expect(admin.json()).toEqual(body);
+  });
+
   it('answers 404 for unknown ids and routes, and 401 without a token', async () => {
-    expect((await t.cc.app.inject({ url: '/api/courses/crs_nope', headers: t.auth })).json()).toMatchObject({
+    expect((await t.cc.app.inject({ url: '/api/courses/crs_nope' })).json()).toMatchObject({
       error: { code: 'course_not_found' },
     });
     expect((await t.cc.app.inject({ url: '/api/items/itm_nope' })).json()).toMatchObject({
@@ -64,7 +114,9 @@ describe('courses', () => {
     const del = await t.cc.app.inject({ method: 'DELETE', url: '/api/items/itm_nope', headers: t.auth });
     expect(del.statusCode).toBe(404);
     expect((await t.cc.app.inject({ url: '/api/nothing' })).statusCode).toBe(404);
+    // The list of every course stays admin-only; one course is public (above).
     expect((await t.cc.app.inject({ url: '/api/courses' })).statusCode).toBe(401);
+    expect((await t.cc.app.inject({ method: 'POST', url: '/api/courses' })).statusCode).toBe(401);
     expect((await t.cc.app.inject({ method: 'DELETE', url: '/api/items/itm_nope' })).statusCode).toBe(401);
   });
 });

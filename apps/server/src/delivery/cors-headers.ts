@@ -1,12 +1,14 @@
 /**
  * Delivered media is public and fetched cross-origin by players (hls.js uses XHR/fetch). Timing-Allow-Origin
- * lets the player SDK read resource timing and Server-Timing; the exposed headers let it read cache status.
+ * lets the player SDK read resource timing and Server-Timing; the exposed headers let it read cache status
+ * and `traceresponse` (the server span that answered, to join the player's request to the server's trace).
  */
 export const MEDIA_CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'timing-allow-origin': '*',
   'access-control-expose-headers':
-    'cache-status, server-timing, cmsd-static, cmsd-dynamic, content-range, content-length, age, etag',
+    'cache-status, server-timing, traceresponse, cmsd-static, cmsd-dynamic, content-range, content-length, ' +
+    'age, etag',
 } as const;
 
 /** The answer to a CORS preflight: players send Range, traceparent and CMCD headers. */

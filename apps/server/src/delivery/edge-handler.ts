@@ -9,6 +9,7 @@ import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_BODY_SIZE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_TEST_FAULT,
   CDN_CACHE_STATUSES,
   CDN_ORIGIN_ERROR_TYPES,
   CDN_SERVED_FROM,
@@ -18,6 +19,7 @@ import {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
@@ -37,8 +39,10 @@ import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import type { CachedObject, EdgeCache } from './edge-cache.js';
 import type { EdgeFetcher, FetchOutcome } from './edge-fetch.js';
 import { MAX_TARGETS, resolveTarget, type Target } from './edge-target.js';
+import type { Fault, FaultInjector } from './fault-injector.js';
 import { evaluateRequest } from './http-conditional.js';
 import { ORIGIN_PREFIX } from './origin.routes.js';
+import { serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
 
 export interface EdgeHandlerDeps {
   cache: EdgeCache;
@@ -49,6 +53,8 @@ export interface EdgeHandlerDeps {
   duressInflight: number;
   /** Share of plain hits (no sampled traceparent) that get a span; misses and errors always do. */
   hitSpanRatio: number;
+  /** Test-only fault rules (`testing.faults`); null or absent in production. */
+  faults?: FaultInjector | null;
   /** Unexpected failures (answered 500), for the server's log. */
   onError?: (err: unknown) => void;
 }
@@ -92,6 +98,7 @@ export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => Promise
  */
 export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
   const { cache, fetcher, telemetry, serverName } = deps;
+  const faults = deps.faults ?? null;
   const duress = cmsdDynamicValue({ server: serverName, duress: true });
   const targets = new Map<string, Target>();
 
@@ -128,6 +135,11 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
         sendError(ex, 405, 'method_not_allowed', `${method} is not allowed on ${MEDIA_PREFIX}`, null);
         return;
       }
+      // Test-only; in production `faults` is null and this is the whole cost.
+      if (faults !== null) {
+        const fault = faults.take(urlPath);
+        if (fault !== null && (await injectFault(ex, fault))) return;
+      }
       let target = targets.get(urlPath);
       if (!target) {
         try {
@@ -148,6 +160,16 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
       else res.destroy();
     }
   };
+
+  /** Applies a test fault: waits, then answers its status (true) or lets the request be served (false). */
+  async function injectFault(ex: Exchange, fault: Fault): Promise<boolean> {
+    openSpan(ex).setAttribute(ATTR_TEST_FAULT, fault.kind);
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.status === null) return false;
+    // Through sendError: JSON body, `no-store`, a Cache-Status naming the reason, and never the cache.
+    sendError(ex, fault.status, 'test_fault', fault.message, null);
+    return true;
+  }
 
   /** Turns the request's no-op span into a real one, started when the request arrived. */
   function openSpan(ex: Exchange): Span {
@@ -354,12 +376,15 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
   ): void {
     const { res, span, req } = ex;
     const edgeMs = performance.now() - ex.started;
-    headers.push(
-      'server-timing',
-      originMs === null
-        ? `edge;dur=${edgeMs.toFixed(2)}`
-        : `edge;dur=${edgeMs.toFixed(2)}, origin;dur=${originMs.toFixed(2)}`,
-    );
+    // The span's ids let a browser join its request to this trace; read before span.end() below.
+    const traceResponse = traceResponseValue(span);
+    let timing = `edge;dur=${edgeMs.toFixed(2)}`;
+    if (originMs !== null) timing += `, origin;dur=${originMs.toFixed(2)}`;
+    if (traceResponse !== null) {
+      timing += `, ${serverTimingTraceEntry(traceResponse)}`;
+      headers.push('traceresponse', traceResponse);
+    }
+    headers.push('server-timing', timing);
     if (verdict) headers.push('cache-status', cacheStatusHeader(serverName, verdict));
     if (fetcher.inflight() >= deps.duressInflight) headers.push('cmsd-dynamic', duress);
     const head = req.method === 'HEAD';

@@ -3,6 +3,7 @@ import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { createEdgeCache, type EdgeCache } from './edge-cache.js';
 import { createEdgeFetcher, type EdgeFetcher } from './edge-fetch.js';
 import { createEdgeHandler, type EdgeHandler } from './edge-handler.js';
+import type { FaultInjector } from './fault-injector.js';
 import type { OriginClient } from './origin-client.js';
 
 /** An edge cache node: the store, the fetcher in front of one origin, and purge. */
@@ -12,6 +13,8 @@ export interface EdgeNode {
   readonly settings: Config['delivery'];
   /** Answers `/media/` requests. */
   readonly handler: EdgeHandler;
+  /** Test-only fault rules the handler consults; null unless `testing.faults` is on. */
+  readonly faults: FaultInjector | null;
   /** Drops every cached object of an item (deleted or re-transcoded); returns how many. */
   purgeItem(itemId: string): number;
   close(): void;
@@ -23,6 +26,7 @@ export function createEdgeNode(
   telemetry: DeliveryTelemetry,
   origin: OriginClient,
   onError: (err: unknown) => void = () => {},
+  faults: FaultInjector | null = null,
 ): EdgeNode {
   const cache = createEdgeCache(settings.cacheBytes, (reason, n) => telemetry.evicted(reason, n));
   telemetry.observeCache(cache);
@@ -40,6 +44,7 @@ export function createEdgeNode(
     serverName: settings.serverName,
     duressInflight: settings.duressInflight,
     hitSpanRatio: settings.hitSpanRatio,
+    faults,
     onError,
   });
   return {
@@ -47,6 +52,7 @@ export function createEdgeNode(
     fetcher,
     settings,
     handler,
+    faults,
     purgeItem(itemId) {
       fetcher.purgeItem(itemId);
       return cache.purgeItem(itemId);

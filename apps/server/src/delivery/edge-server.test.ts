@@ -233,4 +233,32 @@ describe('coursecast edge: a CDN node in front of an HTTP origin', () => {
   it('refuses to start without an origin', async () => {
     await expect(startEdge({})).rejects.toThrow(/needs its origin/);
   });
+
+  it('offers the test fault routes when testing.faults is on, behind the admin token', async () => {
+    const config = (token?: string) =>
+      loadConfig({
+        env: { COURSECAST_TEST_FAULTS: '1' },
+        overrides: {
+          port: 0,
+          logLevel: 'silent',
+          delivery: { origin: originUrl },
+          ...(token ? { adminToken: token } : {}),
+        },
+      });
+    await expect(createEdgeServer(config(), '0.0.0-test')).rejects.toThrow(/testing\.faults/);
+    const edge = await createEdgeServer(config(TEST_TOKEN), '0.0.0-test');
+    started.push(edge);
+    const put = await edge.app.inject({
+      method: 'PUT',
+      url: '/api/test/faults',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      payload: { rules: [{ match: 'master.m3u8', status: 503, times: 1 }] },
+    });
+    expect(put.statusCode).toBe(200);
+    const url = p.mediaPath('master.m3u8');
+    const failed = await edge.app.inject({ url });
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['cache-status']).toBe('coursecast; detail=test-fault');
+    expect((await edge.app.inject({ url })).statusCode).toBe(200);
+  });
 });

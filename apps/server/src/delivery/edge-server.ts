@@ -9,6 +9,8 @@ import { parseInput } from '../validation.js';
 import { createDeliveryTelemetry } from './delivery-telemetry.js';
 import { createEdgeNode, type EdgeNode } from './edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './edge.routes.js';
+import { createFaultInjector } from './fault-injector.js';
+import { faultRoutes } from './fault.routes.js';
 import { createHttpOriginClient } from './origin-client.js';
 
 /** A standalone edge: a CDN node in front of a coursecast origin over HTTP. */
@@ -35,13 +37,20 @@ export async function createEdgeServer(
   if (!originUrl) {
     throw new ConfigError(['delivery.origin: an edge needs its origin (--origin or COURSECAST_EDGE_ORIGIN)']);
   }
+  if (config.testing.faults && !config.adminToken) {
+    throw new ConfigError(['testing.faults: the fault routes of an edge need an admin token']);
+  }
   const serviceName =
     config.telemetry.serviceName === 'coursecast' ? 'coursecast-edge' : config.telemetry.serviceName;
   const telemetry = createTelemetry({ ...config.telemetry, serviceName }, version, options.telemetryExtras);
   const delivery = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
   let app: FastifyInstance | null = null;
-  const edge = createEdgeNode(config.delivery, delivery, createHttpOriginClient(originUrl), (err) =>
-    app?.log.error({ err }, 'edge request failed'),
+  const edge = createEdgeNode(
+    config.delivery,
+    delivery,
+    createHttpOriginClient(originUrl),
+    (err) => app?.log.error({ err }, 'edge request failed'),
+    config.testing.faults ? createFaultInjector() : null,
   );
   app = Fastify({
     logger: options.logger ?? false,
@@ -63,6 +72,10 @@ export async function createEdgeServer(
       const { itemId } = parseInput(PurgeBody, request.body, 'body');
       return { itemId, purged: edge.purgeItem(itemId) };
     });
+  }
+  if (edge.faults && config.adminToken) {
+    await app.register(faultRoutes, { faults: edge.faults, adminToken: config.adminToken });
+    app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
   }
   return {
     app,

@@ -43,12 +43,15 @@ describe('edge: hits and misses', () => {
     expect(miss.statusCode).toBe(200);
     expect(miss.rawPayload.equals(segment)).toBe(true);
     expect(miss.headers['cache-status']).toBe('coursecast; fwd=miss; fwd-status=200; stored');
-    expect(miss.headers['server-timing']).toMatch(/^edge;dur=\d+\.\d\d, origin;dur=\d+\.\d\d$/);
+    // Every span is recorded here (hitSpanRatio 1), so each answer also names its span (trace-response.test.ts).
+    expect(miss.headers['server-timing']).toMatch(
+      /^edge;dur=\d+\.\d\d, origin;dur=\d+\.\d\d, traceparent;desc="00-[0-9a-f]{32}-[0-9a-f]{16}-01"$/,
+    );
     const hit = await get(url);
     expect(hit.statusCode).toBe(200);
     expect(hit.rawPayload.equals(segment)).toBe(true);
     expect(hit.headers['cache-status']).toMatch(/^coursecast; hit; ttl=3153\d{4}$/);
-    expect(hit.headers['server-timing']).toMatch(/^edge;dur=\d+\.\d\d$/);
+    expect(hit.headers['server-timing']).toMatch(/^edge;dur=\d+\.\d\d, traceparent;desc="00-[^"]+"$/);
     expect(hit.headers).toMatchObject({
       etag: miss.headers.etag,
       'content-type': 'video/iso.segment',

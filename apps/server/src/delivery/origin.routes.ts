@@ -26,6 +26,7 @@ import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from './cors-headers.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { evaluateRequest, fileEtag } from './http-conditional.js';
 import { openContentFile, type OpenedFile } from './origin-files.js';
+import { serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
 
 /** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
 export const ORIGIN_PREFIX = '/origin/media/';
@@ -44,7 +45,8 @@ export interface OriginRoutesDeps {
 /**
  * The origin: published renditions from disk with validators, conditional GET, single ranges and
  * cache headers by kind. Each request is a `content.serve_request` SERVER span (served_from=origin) whose
- * parent is the caller's traceparent, so behind an edge it nests under `content.origin_fetch`.
+ * parent is the caller's traceparent, so behind an edge it nests under `content.origin_fetch`. On the
+ * public prefix the answer names that span (`traceresponse`, Server-Timing `traceparent`).
  */
 export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, deps) => {
   const prefixes = deps.servePublic ? [ORIGIN_PREFIX, '/media/'] : [ORIGIN_PREFIX];
@@ -82,6 +84,15 @@ async function serve(
   if (cmcd.error !== null && cmcd.source !== null) {
     deps.telemetry.cmcdError(cmcd.source);
     span.addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+  }
+  // The span's ids for the browser, only where the origin answers browsers itself (`/media/`, no edge in
+  // this process). Answers on `/origin/` go to edges, and nginx or a CDN would cache these headers with the
+  // body and replay one request's ids to every later player.
+  const traceResponse = prefix === ORIGIN_PREFIX ? null : traceResponseValue(span);
+  if (traceResponse !== null) {
+    reply
+      .header('traceresponse', traceResponse)
+      .header('server-timing', serverTimingTraceEntry(traceResponse));
   }
   const finish = (status: number, bytes: number): void => {
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);

@@ -1,0 +1,24 @@
+import { INVALID_SPANID, INVALID_TRACEID, type Span } from '@opentelemetry/api';
+
+/**
+ * The W3C `traceresponse` value (Trace Context Level 2 draft) of a server span, `00-<trace>-<span>-<flags>`,
+ * or null when the span is not recorded: the ids of an unrecorded span lead a browser to nothing.
+ * Must be read before the span ends (an ended span no longer records). String compares only: the API's
+ * own validity check runs regexes, and this runs on every traced hit.
+ */
+export function traceResponseValue(span: Span): string | null {
+  if (!span.isRecording()) return null;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return null;
+  const flags = traceFlags & 0xff;
+  return `00-${traceId}-${spanId}-${flags < 16 ? '0' : ''}${flags.toString(16)}`;
+}
+
+/**
+ * The `Server-Timing` entry carrying a traceresponse value. Browsers expose Server-Timing through
+ * Resource Timing (`PerformanceResourceTiming.serverTiming`) where they expose no headers at all
+ * (a native `<video>`), so it is the one way every player can learn the server's trace.
+ */
+export function serverTimingTraceEntry(traceResponse: string): string {
+  return `traceparent;desc="${traceResponse}"`;
+}

@@ -1,0 +1,372 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBeaconTransport, type BeaconTransportOptions, type Timers } from './beacon-transport.js';
+import { SPAN_KINDS, type SdkEvent, type SdkSpan } from './sdk-types.js';
+import {
+  fakeBeacon,
+  fakeFetch,
+  globalTimers,
+  namesIn,
+  type FakeRequest,
+  type OtlpBody,
+  type Scripted,
+} from './test-support/fake-fetch.js';
+
+const LOGS = 'https://learn.example/v1/logs';
+const TRACES = 'https://learn.example/v1/traces';
+
+const ev = (n: number, extra: Record<string, string> = {}): SdkEvent => ({
+  name: `e${n}`,
+  timeMs: 1_700_000_000_000 + n,
+  attributes: { 'content.view.id': 'v', 'content.view.seq': n, ...extra },
+});
+const sp = (n: number): SdkSpan => ({
+  traceId: 'ab'.repeat(16),
+  spanId: (n + 1).toString(16).padStart(16, '0'),
+  name: `s${n}`,
+  kind: SPAN_KINDS.client,
+  startMs: 1_700_000_000_000,
+  endMs: 1_700_000_000_010,
+  attributes: {},
+});
+const names = (from: number, to: number, prefix = 'e') =>
+  Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+
+function setup(
+  script?: (req: FakeRequest, i: number) => Scripted,
+  over: Partial<BeaconTransportOptions> = {},
+) {
+  const http = fakeFetch(script);
+  const onError = vi.fn();
+  const transport = createBeaconTransport({
+    logsUrl: LOGS,
+    tracesUrl: TRACES,
+    resource: { 'service.name': 'player' },
+    scope: { name: '@coursecast/player-sdk', version: '0.1.0' },
+    fetch: http.fetch,
+    timers: globalTimers,
+    random: () => 0.5,
+    onError,
+    ...over,
+  });
+  return { transport, calls: http.calls, onError };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('createBeaconTransport: batches', () => {
+  it('sends what is queued when the flush timer fires, events and spans each to their URL, with no cookies', async () => {
+    const { transport, calls } = setup();
+    expect(vi.getTimerCount()).toBe(0);
+    transport.event(ev(0));
+    transport.event(ev(1));
+    transport.span(sp(0));
+    transport.event(ev(2));
+    await vi.advanceTimersByTimeAsync(4999);
+    expect(calls).toHaveLength(0);
+    expect(transport.stats()).toEqual({ sent: 0, dropped: 0, retried: 0, queued: 4 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.map((c) => [c.url, namesIn(c.json)])).toEqual([
+      [LOGS, ['e0', 'e1', 'e2']],
+      [TRACES, ['s0']],
+    ]);
+    for (const c of calls) {
+      expect(c.init).toMatchObject({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        credentials: 'omit',
+      });
+      expect(c.init.keepalive).toBeUndefined();
+    }
+    expect(transport.stats()).toEqual({ sent: 4, dropped: 0, retried: 0, queued: 0 });
+    // Nothing queued: no timer left running.
+    expect(vi.getTimerCount()).toBe(0);
+    transport.event(ev(3));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(namesIn(calls[2]!.json)).toEqual(['e3']);
+  });
+
+  it('does not push a due flush back while events keep coming', async () => {
+    const { transport, calls } = setup();
+    for (let i = 0; i < 10; i++) {
+      transport.event(ev(i));
+      await vi.advanceTimersByTimeAsync(600);
+    }
+    expect(calls).toHaveLength(1);
+    expect(namesIn(calls[0]!.json)).toEqual(names(0, 9));
+  });
+
+  it("sends a 'now' event at once, and several in one tick in one request", async () => {
+    const { transport, calls } = setup();
+    transport.event(ev(0));
+    transport.event(ev(1), 'now');
+    transport.event(ev(2), 'now');
+    transport.span(sp(0));
+    expect(calls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => namesIn(c.json))).toEqual([['e0', 'e1', 'e2'], ['s0']]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps one request in flight per queue; what comes meanwhile leaves after its answer', async () => {
+    const { transport, calls } = setup(() => 'hang');
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    transport.event(ev(1), 'now');
+    transport.event(ev(2));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(calls).toHaveLength(1);
+    expect(transport.stats().queued).toBe(3);
+    calls[0]!.resolve(200);
+    // A `now` waited for the answer: the rest goes at once, not on the next timer.
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => namesIn(c.json))).toEqual([['e0'], ['e1', 'e2']]);
+    calls[1]!.resolve(200);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(transport.stats()).toEqual({ sent: 3, dropped: 0, retried: 0, queued: 0 });
+  });
+
+  it('sends a backlog in batches of maxBatch back to back', async () => {
+    const { transport, calls } = setup(undefined, { maxBatch: 300 });
+    for (let i = 0; i < 700; i++) transport.event(ev(i));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.map((c) => namesIn(c.json).length)).toEqual([300, 300]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.flatMap((c) => namesIn(c.json))).toEqual(names(0, 700));
+  });
+
+  it('drops (and counts) what comes beyond maxQueue, in flight included', async () => {
+    const { transport, calls } = setup(() => 'hang', { maxQueue: 5 });
+    for (let i = 0; i < 3; i++) transport.event(ev(i), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 3; i < 6; i++) transport.event(ev(i));
+    transport.span(sp(0));
+    expect(transport.stats()).toEqual({ sent: 0, dropped: 2, retried: 0, queued: 5 });
+    calls[0]!.resolve(200);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.flatMap((c) => namesIn(c.json))).toEqual(['e0', 'e1', 'e2', 'e3', 'e4']);
+  });
+});
+
+describe('createBeaconTransport: failures', () => {
+  it('retries a 503 with backoff, keeping order and sending each event once', async () => {
+    const { transport, calls, onError } = setup((_r, i) => (i < 2 ? 503 : 200));
+    transport.event(ev(0));
+    transport.event(ev(1), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    transport.event(ev(2), 'now');
+    // 1 s (jitter at its middle) before the 2nd attempt; a `now` does not cut the wait short.
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1999);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls.map((c) => namesIn(c.json))).toEqual([
+      ['e0', 'e1'],
+      ['e0', 'e1', 'e2'],
+      ['e0', 'e1', 'e2'],
+    ]);
+    expect(transport.stats()).toEqual({ sent: 3, dropped: 0, retried: 2, queued: 0 });
+    expect(onError).toHaveBeenCalledTimes(2);
+    expect(String(onError.mock.calls[0]![0])).toContain('503');
+  });
+
+  it('jitters the backoff and caps it at 60 s', async () => {
+    const { transport, calls } = setup(() => 503, { random: () => 1 });
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    const at: number[] = [];
+    for (let i = 1; i < 8; i++) {
+      const before = Date.now();
+      while (calls.length === i) await vi.advanceTimersByTimeAsync(100);
+      at.push(Date.now() - before);
+    }
+    // 1.2 × 1, 2, 4, ... s; never above 60 s.
+    expect(at).toEqual([1200, 2400, 4800, 9600, 19200, 38400, 60000]);
+    expect(transport.stats()).toMatchObject({ sent: 0, dropped: 1, retried: 7, queued: 0 });
+    expect(calls).toHaveLength(8);
+  });
+
+  it('waits as long as Retry-After says (429), and retries network errors and 408', async () => {
+    const answers: Scripted[] = [429, new TypeError('Failed to fetch'), 408, 200];
+    const { transport, calls } = setup((req, i) => {
+      if (i === 0) {
+        req.resolve(429, { 'retry-after': '7' });
+        return 'hang';
+      }
+      return answers[i]!;
+    });
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(6999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(calls).toHaveLength(4);
+    expect(transport.stats()).toEqual({ sent: 1, dropped: 0, retried: 3, queued: 0 });
+  });
+
+  it('drops a batch refused with a 4xx (it would be refused again) and goes on with the next', async () => {
+    const { transport, calls } = setup((_r, i) => (i === 0 ? 400 : 200));
+    transport.event(ev(0));
+    transport.event(ev(1), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    transport.event(ev(2));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.map((c) => namesIn(c.json))).toEqual([['e0', 'e1'], ['e2']]);
+    expect(transport.stats()).toEqual({ sent: 1, dropped: 2, retried: 0, queued: 0 });
+  });
+
+  it('never throws to the caller: a fetch that throws at once, and an onError that throws', async () => {
+    const fetch = vi.fn(() => {
+      throw new Error('fetch is broken');
+    });
+    const onError = vi.fn(() => {
+      throw new Error('so is the handler');
+    });
+    const { transport } = setup(undefined, { fetch, onError });
+    expect(() => {
+      transport.event(ev(0), 'now');
+      transport.flush('now');
+      transport.span(sp(0));
+    }).not.toThrow();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetch).toHaveBeenCalled();
+    expect(onError).toHaveBeenCalled();
+    // Each queue's attempt failed and waits for its retry.
+    expect(transport.stats()).toEqual({ sent: 0, dropped: 0, retried: 2, queued: 2 });
+  });
+
+  it('calls fetch and the timers unbound (window.fetch throws "Illegal invocation" on another this)', async () => {
+    const selves: unknown[] = [];
+    const timers: Timers = {
+      setTimeout(this: unknown, fn, ms) {
+        selves.push(this);
+        return globalTimers.setTimeout(fn, ms);
+      },
+      clearTimeout(this: unknown, h) {
+        selves.push(this);
+        globalTimers.clearTimeout(h);
+      },
+    };
+    const { transport, calls } = setup(undefined, { timers });
+    transport.event(ev(0), 'now');
+    transport.event(ev(1));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls[0]!.self).toBeUndefined();
+    expect(selves.length).toBeGreaterThan(1);
+    expect(selves.every((s) => s === undefined)).toBe(true);
+  });
+});
+
+describe('createBeaconTransport: unload', () => {
+  const decode = async (data: Blob) => JSON.parse(await data.text()) as OtlpBody;
+
+  it('beacons everything queued in chunks of at most maxBeaconBytes, each event exactly once', async () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport, calls } = setup(undefined, { sendBeacon, maxBeaconBytes: 20_000 });
+    for (let i = 0; i < 200; i++) transport.event(ev(i, { note: 'x'.repeat(400) }));
+    transport.span(sp(0));
+    transport.flush('unload');
+    expect(calls).toHaveLength(0);
+    const logs = beacons.filter((b) => b.url === LOGS);
+    expect(logs.length).toBeGreaterThan(4);
+    for (const b of beacons) {
+      expect(b.data.size).toBeLessThanOrEqual(20_000);
+      expect(b.data.type).toBe('application/json');
+    }
+    const sent = await Promise.all(logs.map(async (b) => namesIn(await decode(b.data))));
+    expect(sent.flat()).toEqual(names(0, 200));
+    const spans = beacons.filter((b) => b.url === TRACES);
+    expect(spans).toHaveLength(1);
+    expect(namesIn(await decode(spans[0]!.data))).toEqual(['s0']);
+    expect(transport.stats()).toEqual({ sent: 201, dropped: 0, retried: 0, queued: 0 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('splits by maxBatch too', () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport } = setup(undefined, { sendBeacon, maxBatch: 50 });
+    for (let i = 0; i < 120; i++) transport.event(ev(i));
+    transport.flush('unload');
+    expect(beacons).toHaveLength(3);
+  });
+
+  it('falls back to fetch with keepalive when sendBeacon refuses, throws or is missing', () => {
+    const refusing = fakeBeacon(() => false);
+    const throwing = fakeBeacon(() => {
+      throw new TypeError('not allowed');
+    });
+    for (const sendBeacon of [refusing.sendBeacon, throwing.sendBeacon, undefined]) {
+      const { transport, calls } = setup(undefined, { sendBeacon });
+      transport.event(ev(0));
+      transport.span(sp(0));
+      transport.flush('unload');
+      expect(calls.map((c) => [c.url, c.init.keepalive, c.init.credentials, namesIn(c.json)])).toEqual([
+        [LOGS, true, 'omit', ['e0']],
+        [TRACES, true, 'omit', ['s0']],
+      ]);
+      expect(transport.stats()).toEqual({ sent: 2, dropped: 0, retried: 0, queued: 0 });
+    }
+  });
+
+  it('drops (and counts) a single event larger than a beacon', () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport } = setup(undefined, { sendBeacon, maxBeaconBytes: 2000 });
+    transport.event(ev(0));
+    transport.event(ev(1, { note: 'x'.repeat(5000) }));
+    transport.event(ev(2));
+    transport.flush('unload');
+    expect(beacons).toHaveLength(2);
+    expect(transport.stats()).toEqual({ sent: 2, dropped: 1, retried: 0, queued: 0 });
+  });
+
+  it('ignores a retry wait: unload sends at once', async () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport } = setup(() => 503, { sendBeacon });
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    transport.flush('unload');
+    expect(beacons).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('destroy beacons what is queued, stops the timers, drops later items; a second destroy does nothing', async () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport, calls } = setup(undefined, { sendBeacon });
+    transport.event(ev(0));
+    transport.event(ev(1), 'now');
+    transport.span(sp(0));
+    transport.destroy();
+    expect(beacons.map((b) => b.url)).toEqual([LOGS, TRACES]);
+    expect(vi.getTimerCount()).toBe(0);
+    transport.destroy();
+    transport.event(ev(2), 'now');
+    transport.flush('now');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(beacons).toHaveLength(2);
+    expect(calls).toHaveLength(0);
+    expect(transport.stats()).toEqual({ sent: 3, dropped: 1, retried: 0, queued: 0 });
+  });
+
+  it('beacons a batch whose request fails after destroy rather than wait for a retry', async () => {
+    const { sendBeacon, beacons } = fakeBeacon();
+    const { transport, calls } = setup(() => 'hang', { sendBeacon });
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    transport.destroy();
+    expect(beacons).toHaveLength(0);
+    calls[0]!.resolve(502);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beacons).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(transport.stats()).toEqual({ sent: 1, dropped: 0, retried: 1, queued: 0 });
+  });
+});

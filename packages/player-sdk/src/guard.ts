@@ -1,0 +1,36 @@
+import type { Guard } from './sdk-types.js';
+
+/** A guard that counts what it catches and hands the first error of each place to `onError` (never throws). */
+export function createGuard(onError: (where: string, err: unknown) => void): Guard {
+  let count = 0;
+  const seen = new Set<string>();
+  const caught = (where: string, err: unknown) => {
+    count++;
+    if (seen.has(where)) return;
+    seen.add(where);
+    try {
+      onError(where, err);
+    } catch {
+      // The reporter itself failed: the count still says so.
+    }
+  };
+  return {
+    wrap:
+      (where, fn) =>
+      (...args) => {
+        try {
+          fn(...args);
+        } catch (err) {
+          caught(where, err);
+        }
+      },
+    run(where, fn) {
+      try {
+        fn();
+      } catch (err) {
+        caught(where, err);
+      }
+    },
+    count: () => count,
+  };
+}

@@ -1,0 +1,359 @@
+import {
+  ATTR_BUFFERING_MS,
+  ATTR_BUFFERING_PHASE,
+  ATTR_CONTENT_QUALITY,
+  ATTR_ERROR_DETAILS,
+  ATTR_ERROR_FATAL,
+  ATTR_ERROR_TYPE,
+  ATTR_PLAYING_MS,
+  ATTR_POSITION_S,
+  ATTR_SEEK_MS,
+  ATTR_STALL_MS,
+  ATTR_STARTUP_MS,
+  ATTR_VIEW_END_REASON,
+  ATTR_VIEW_ID,
+  ATTR_VIEW_SEQ,
+  ATTR_WATCH_MS,
+  BUFFERING_PHASES,
+  PLAYBACK_EVENTS,
+  SPAN_CONTENT_VIEW,
+  type VIEW_END_REASONS,
+} from '@coursecast/semconv/browser';
+import {
+  SPAN_KINDS,
+  STATUS_CODES,
+  type Attrs,
+  type Clock,
+  type SdkEvent,
+  type SdkSpan,
+  type Urgency,
+} from './sdk-types.js';
+
+// The view state machine, with Mux's semantics (../shared/reference/qoe-metrics-and-standards.md): a view starts
+// at play intent; startup ends at the first frame with the playhead moving; a rebuffer is the playhead standing
+// still while it should play (never during startup or a seek, never while paused), backdated to its last move.
+// It is fed by the adapters (media events, a playhead poll, hls.js stall hints) and knows no DOM itself.
+
+/** What the adapters read from the player at each event. */
+export interface PlayerProbe {
+  position(): number | undefined;
+  quality(): string | undefined;
+}
+
+export interface ViewTrackerDeps {
+  clock: Clock;
+  probe: PlayerProbe;
+  /** Attributes of every event (content, viewer, session, player). */
+  base(): Attrs;
+  send(event: SdkEvent, urgency: Urgency): void;
+  span(span: SdkSpan): void;
+  newId(bytes: 8 | 16): string;
+  /** Stall threshold without a buffering signal, ms (Mux: 1000). */
+  stallMs?: number;
+}
+
+/** Ids of the current view, or of the next one while none is live (its requests are traced under it). */
+export interface ViewIds {
+  viewId: string;
+  traceId: string;
+  spanId: string;
+}
+
+/** A playhead sample from the poll. */
+export interface PlayheadSample {
+  position: number;
+  paused: boolean;
+  seeking: boolean;
+  /** HTMLMediaElement.readyState; below 3 (HAVE_FUTURE_DATA) the element is waiting for data. */
+  readyState: number;
+}
+
+type Phase = 'starting' | 'playing' | 'paused' | 'seeking' | 'rebuffering';
+
+const PRE_VIEW_LIMIT = 50;
+// Two seeks this close are one (a scrub), as Mux merges them.
+const SEEK_MERGE_MS = 2000;
+// A 'waiting' or hls.js stall confirms a stall this early; the playhead alone needs stallMs.
+const SIGNALLED_STALL_MS = 100;
+
+/** The state machine of one monitored player: at most one live view at a time. */
+export function createViewTracker(deps: ViewTrackerDeps) {
+  const { clock, probe } = deps;
+  const stallThreshold = deps.stallMs ?? 1000;
+  let ids: ViewIds = nextIds();
+  let live = false;
+  let seq = 0;
+  let phase: Phase = 'starting';
+  let startAt = 0;
+  let firstFrameAt: number | null = null;
+  let frameHint: number | null = null;
+  let playingEventAt: number | null = null;
+  let lastPos = -1;
+  let lastMoveAt = 0;
+  let lastTickAt = 0;
+  let stallSignal = false;
+  let rebufferStart = 0;
+  let seekStart: number | null = null;
+  let lastSeekEnd = -Infinity;
+  let pausedSince: number | null = null;
+  let pausedMs = 0;
+  let playingMs = 0;
+  let stallMs = 0;
+  let fatalSeen = false;
+  let preView: { name: string; attrs: Attrs; t: number; extra: Partial<SdkEvent> }[] = [];
+
+  function nextIds(): ViewIds {
+    return { viewId: deps.newId(16), traceId: deps.newId(16), spanId: deps.newId(8) };
+  }
+
+  function emit(
+    name: string,
+    attrs: Attrs,
+    t: number,
+    urgency: Urgency = 'batch',
+    extra: Partial<SdkEvent> = {},
+  ) {
+    const all: Attrs = { ...deps.base(), [ATTR_VIEW_ID]: ids.viewId, [ATTR_VIEW_SEQ]: seq++ };
+    const pos = probe.position();
+    if (pos !== undefined && Number.isFinite(pos) && pos >= 0)
+      all[ATTR_POSITION_S] = Math.round(pos * 1000) / 1000;
+    const q = probe.quality();
+    if (q) all[ATTR_CONTENT_QUALITY] = q;
+    Object.assign(all, attrs);
+    deps.send(
+      { name, timeMs: clock.epochMs(t), attributes: all, traceId: ids.traceId, spanId: ids.spanId, ...extra },
+      urgency,
+    );
+  }
+
+  const watchMs = (t: number) =>
+    Math.max(0, t - startAt - pausedMs - (pausedSince === null ? 0 : t - pausedSince));
+  const totals = (t: number): Attrs => ({
+    [ATTR_PLAYING_MS]: Math.round(playingMs),
+    [ATTR_STALL_MS]: Math.round(stallMs),
+    [ATTR_WATCH_MS]: Math.round(watchMs(t)),
+  });
+
+  function start(t: number) {
+    live = true;
+    seq = 0;
+    phase = 'starting';
+    startAt = t;
+    firstFrameAt = frameHint = playingEventAt = seekStart = pausedSince = null;
+    lastPos = -1;
+    lastMoveAt = lastTickAt = t;
+    lastSeekEnd = -Infinity;
+    pausedMs = playingMs = stallMs = 0;
+    stallSignal = fatalSeen = false;
+    emit(PLAYBACK_EVENTS.viewStart, {}, t, 'now');
+    // What happened before the intent (the manifest load and its retries) belongs to this view.
+    const early = preView;
+    preView = [];
+    for (const e of early) emit(e.name, e.attrs, e.t, 'batch', e.extra);
+  }
+
+  function endRebuffer(t: number) {
+    // The 'playing' event marks the resume more precisely than the poll that noticed it.
+    const end =
+      playingEventAt !== null && playingEventAt > rebufferStart && t - playingEventAt < 250
+        ? playingEventAt
+        : t;
+    const ms = Math.max(0, end - rebufferStart);
+    stallMs += ms;
+    emit(
+      PLAYBACK_EVENTS.buffering,
+      { [ATTR_BUFFERING_PHASE]: BUFFERING_PHASES.end, [ATTR_BUFFERING_MS]: Math.round(ms) },
+      end,
+    );
+    lastMoveAt = end;
+  }
+
+  function endSeek(t: number) {
+    if (seekStart === null) return;
+    emit(PLAYBACK_EVENTS.seek, { [ATTR_SEEK_MS]: Math.round(t - seekStart) }, t);
+    seekStart = null;
+    lastSeekEnd = t;
+  }
+
+  function firstFrame(t: number) {
+    // A frame the browser presented after the intent with the playhead past its start is the exact moment.
+    const at = frameHint !== null && frameHint <= t ? frameHint : t;
+    firstFrameAt = at;
+    emit(PLAYBACK_EVENTS.videoStartup, { [ATTR_STARTUP_MS]: Math.round(at - startAt) }, at, 'now');
+    phase = 'playing';
+    seekStart = null;
+    stallSignal = false;
+    lastMoveAt = at;
+  }
+
+  return {
+    /** The current view's ids, or the next view's while none is live. */
+    ids: (): ViewIds => ids,
+    live: () => live,
+    /** True while the playhead should be polled. */
+    polling: () => live && phase !== 'paused',
+
+    /** Play intent (`play` event, autoplay): starts a view, or resumes from a pause. */
+    intent(t: number) {
+      if (!live) return start(t);
+      if (phase === 'paused') {
+        if (pausedSince !== null) pausedMs += t - pausedSince;
+        pausedSince = null;
+        phase = seekStart !== null ? 'seeking' : firstFrameAt === null ? 'starting' : 'playing';
+        lastMoveAt = lastTickAt = t;
+      }
+    },
+
+    /** A frame was presented (requestVideoFrameCallback) at `t` showing `mediaTime`. */
+    frame(t: number, mediaTime: number, startPosition: number) {
+      if (live && firstFrameAt === null && frameHint === null && mediaTime > startPosition) frameHint = t;
+    },
+
+    /** The media element's `playing` event. */
+    playing(t: number) {
+      playingEventAt = t;
+    },
+
+    /** A buffering signal: `waiting`, or hls.js' bufferStalledError. */
+    stalled(_t: number) {
+      stallSignal = true;
+    },
+
+    /** A playhead sample (every ~25 ms while polling). */
+    tick(t: number, s: PlayheadSample) {
+      if (!live) return;
+      const moved = lastPos >= 0 && s.position !== lastPos && !s.seeking;
+      const first = lastPos < 0;
+      lastPos = s.position;
+      const dt = t - lastTickAt;
+      lastTickAt = t;
+      if (first) {
+        lastMoveAt = t;
+        return;
+      }
+      if (s.paused) return;
+      if (phase === 'starting') {
+        if (moved) firstFrame(t);
+        return;
+      }
+      if (phase === 'seeking') {
+        if (moved && !s.seeking) {
+          endSeek(t);
+          phase = 'playing';
+          lastMoveAt = t;
+        }
+        return;
+      }
+      if (phase === 'rebuffering') {
+        if (moved) {
+          endRebuffer(t);
+          stallSignal = false;
+          phase = 'playing';
+        }
+        return;
+      }
+      if (moved) {
+        // A throttled timer (background tab) is not play time we saw; count at most a few poll periods.
+        playingMs += Math.min(dt, 250);
+        lastMoveAt = t;
+        stallSignal = false;
+        return;
+      }
+      const still = t - lastMoveAt;
+      if (still >= stallThreshold || ((stallSignal || s.readyState < 3) && still >= SIGNALLED_STALL_MS)) {
+        phase = 'rebuffering';
+        rebufferStart = lastMoveAt;
+        emit(PLAYBACK_EVENTS.buffering, { [ATTR_BUFFERING_PHASE]: BUFFERING_PHASES.start }, rebufferStart);
+      }
+    },
+
+    pause(t: number) {
+      if (!live || phase === 'paused') return;
+      if (phase === 'rebuffering') endRebuffer(t);
+      phase = 'paused';
+      pausedSince = t;
+    },
+
+    seeking(t: number) {
+      if (!live) return;
+      if (phase === 'rebuffering') endRebuffer(t);
+      if (phase === 'starting') return;
+      // A seek right after another (scrubbing) continues it.
+      if (seekStart === null) seekStart = t - lastSeekEnd < SEEK_MERGE_MS ? lastSeekEnd : t;
+      if (phase !== 'paused') phase = 'seeking';
+    },
+
+    /** `seeked` while paused ends the seek there; playing, it ends when the playhead moves. */
+    seeked(t: number, paused: boolean) {
+      if (!live) return;
+      // The jump is not playhead movement: the next sample is a new baseline.
+      lastPos = -1;
+      if (paused) endSeek(t);
+    },
+
+    /** A player error; the first fatal one also starts a view (a failed attempt is a view). */
+    error(t: number, type: string, details: string, fatal: boolean) {
+      if (!live && fatal) start(t);
+      if (!live)
+        return this.record(
+          PLAYBACK_EVENTS.playbackError,
+          { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: false },
+          t,
+        );
+      if (fatal && phase === 'rebuffering') endRebuffer(t);
+      emit(
+        PLAYBACK_EVENTS.playbackError,
+        { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: fatal },
+        t,
+        fatal && !fatalSeen ? 'now' : 'batch',
+      );
+      if (fatal) fatalSeen = true;
+    },
+
+    /** Any other view event (requests, quality switches); kept until the view starts when none is live. */
+    record(name: string, attrs: Attrs, t: number, extra: Partial<SdkEvent> = {}) {
+      if (live) return emit(name, attrs, t, 'batch', extra);
+      if (preView.length < PRE_VIEW_LIMIT) preView.push({ name, attrs, t, extra });
+    },
+
+    /** A heartbeat with the cumulative figures and the adapters' extras. */
+    heartbeat(t: number, extra: Attrs) {
+      if (live) emit(PLAYBACK_EVENTS.heartbeat, { ...totals(t), ...extra }, t);
+    },
+
+    /** Time since the view last changed state (for the inactivity limit), ms; 0 while playing. */
+    idleMs(t: number): number {
+      return live && pausedSince !== null ? t - pausedSince : 0;
+    },
+
+    /** Ends the live view (if any) with `reason`; the next intent starts a new one. */
+    end(t: number, reason: (typeof VIEW_END_REASONS)[keyof typeof VIEW_END_REASONS]) {
+      if (!live) {
+        preView = [];
+        return;
+      }
+      if (phase === 'rebuffering') endRebuffer(t);
+      if (phase === 'seeking') endSeek(t);
+      emit(PLAYBACK_EVENTS.viewEnd, { [ATTR_VIEW_END_REASON]: reason, ...totals(t) }, t, 'now');
+      deps.span({
+        traceId: ids.traceId,
+        spanId: ids.spanId,
+        name: SPAN_CONTENT_VIEW,
+        kind: SPAN_KINDS.internal,
+        startMs: clock.epochMs(startAt),
+        endMs: clock.epochMs(t),
+        attributes: {
+          ...deps.base(),
+          [ATTR_VIEW_ID]: ids.viewId,
+          [ATTR_VIEW_END_REASON]: reason,
+          ...totals(t),
+        },
+        status: { code: fatalSeen ? STATUS_CODES.error : STATUS_CODES.unset },
+      });
+      live = false;
+      ids = nextIds();
+    },
+  };
+}
+
+export type ViewTracker = ReturnType<typeof createViewTracker>;
