@@ -13,7 +13,7 @@ import type { EventRecord } from '../apps/server/src/ingest/event-mapper.js';
 import { probedSource } from '../apps/server/src/test-support/probed-source.js';
 import { publishItem, registerSource } from '../apps/server/src/test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
-import { defaultWebDistDir } from '../apps/server/src/web/web.routes.js';
+import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 
@@ -81,10 +81,12 @@ function viewEvents(id: string, itemId: string, startupMs: number | null, fatal:
 }
 
 beforeAll(async () => {
-  const index = path.join(defaultWebDistDir(), 'index.html');
+  const index = path.join(defaultWebDistDir(), WEB_PAGES.dashboard);
   if (!existsSync(index)) throw new Error(`no web build at ${index}: run npm run build (scripts/setup does)`);
   browser = await launchChromium();
-  t = await startTestServer();
+  // No queue: the fixture items have no source file, so their transcode jobs would fail, and when one fails
+  // before the page loads (a busy machine) the transcode-errors panel is no longer empty.
+  t = await startTestServer({}, { startQueue: false });
   base = await t.cc.listen();
 
   const h264 = (await registerSource(t.cc, source('h264', 'mov'))).itemId;

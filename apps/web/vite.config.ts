@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { defineConfig, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -36,12 +37,36 @@ function precompress(): Plugin {
   };
 }
 
+/** The pages, one HTML entry each; apps/server/src/web/web.routes.ts serves them at their routes. */
+const PAGES = ['dashboard', 'course', 'watch'];
+
 // Vite reads its configuration from a default export: the one place the named-exports rule gives way.
 export default defineConfig({
-  // The server serves this build under /dashboard/ (apps/server/src/web/web.routes.ts).
-  base: '/dashboard/',
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  // Assets live under /web/assets/ (hashed, cached for good); the pages themselves are served at their routes
+  // (/dashboard/, /courses/:id, /watch/:id) by apps/server/src/web/web.routes.ts, so every URL in them is
+  // absolute.
+  base: '/web/',
+  // Workspace packages (the player SDK, semconv) are built from their TypeScript source.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // The watch page carries hls.js's full build (CMCD included): ~530 kB minified, 190 kB sent compressed.
+    chunkSizeWarningLimit: 700,
+    rolldownOptions: {
+      input: Object.fromEntries(
+        PAGES.map((page) => [page, fileURLToPath(new URL(`./${page}.html`, import.meta.url))]),
+      ),
+    },
+  },
   plugins: [precompress()],
-  // `npm run dev -w apps/web` against a `coursecast serve` on the default port.
-  server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
+  // `npm run dev -w apps/web` against a `coursecast serve` on the default port (pages at /web/<page>.html).
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8080',
+      '/media': 'http://127.0.0.1:8080',
+      '/v1': 'http://127.0.0.1:8080',
+    },
+  },
 });

@@ -7,10 +7,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandler } from '../error-handler.js';
 import { startTestServer } from '../test-support/test-server.js';
-import { defaultWebDistDir, serverPackageRoot, webRoutes } from './web.routes.js';
+import { defaultWebDistDir, PAGE_CSP, serverPackageRoot, WEB_PAGES, webRoutes } from './web.routes.js';
 
-const INDEX =
-  '<!doctype html><title>dash</title><script type="module" src="/dashboard/assets/app-abc123.js"></script>';
+const page = (name: string) =>
+  `<!doctype html><title>${name}</title><script type="module" src="/web/assets/${name}-abc123.js"></script>`;
 type ErrorAnswer = { error: { code: string; message: string } };
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(4000))});`;
 
@@ -28,33 +28,66 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('/dashboard', () => {
-  it('answers 503 with what to do while the web build is missing, then serves it once built', async () => {
-    for (const url of ['/dashboard', '/dashboard/']) {
+/** Each page's routes, one with a valid id and the id-less or unsafe forms that must 404. */
+const ROUTES = [
+  { page: 'dashboard', urls: ['/dashboard', '/dashboard/'] },
+  { page: 'course', urls: ['/courses/crs_abc-123'] },
+  { page: 'watch', urls: ['/watch/itm_abc-123', '/watch/itm_abc-123?course=crs_1&autoplay=1'] },
+] as const;
+
+describe('the web pages', () => {
+  it('answer 503 with what to do while the web build is missing, then serve it once built', async () => {
+    for (const url of ['/dashboard', '/dashboard/', '/courses/crs_1', '/watch/itm_1']) {
       const res = await app.inject({ url });
-      expect(res.statusCode).toBe(503);
+      expect(res.statusCode, url).toBe(503);
       const { error } = res.json<ErrorAnswer>();
       expect(error.code).toBe('web_not_built');
       expect(error.message).toContain('npm run build');
     }
     // Built while the server runs: no restart needed.
     await mkdir(path.join(dir, 'assets'), { recursive: true });
-    await writeFile(path.join(dir, 'index.html'), INDEX);
+    for (const name of Object.keys(WEB_PAGES) as (keyof typeof WEB_PAGES)[])
+      await writeFile(path.join(dir, WEB_PAGES[name]), page(name));
     await writeFile(path.join(dir, 'assets', 'app-abc123.js'), SCRIPT);
     await writeFile(path.join(dir, 'assets', 'app-abc123.js.gz'), gzipSync(SCRIPT));
-    for (const url of ['/dashboard', '/dashboard/']) {
-      const res = await app.inject({ url });
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^text\/html/);
-      expect(res.body).toBe(INDEX);
-      // The page is revalidated on every load (it names the current build's assets).
-      expect(res.headers['cache-control']).toBe('no-cache');
-      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    for (const { page: name, urls } of ROUTES) {
+      for (const url of urls) {
+        const res = await app.inject({ url });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.body).toBe(page(name));
+        // The page is revalidated on every load (it names the current build's assets).
+        expect(res.headers['cache-control']).toBe('no-cache');
+        expect(res.headers['content-security-policy']).toBe(PAGE_CSP[name]);
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+      }
     }
   });
 
+  it('keep each page to what it needs: MediaSource playback on the watch page only, inline styles on the dashboard only', () => {
+    const directives = (policy: string) =>
+      Object.fromEntries(
+        policy.split('; ').map((d) => [d.slice(0, d.indexOf(' ')), d.slice(d.indexOf(' ') + 1)]),
+      );
+    const watch = directives(PAGE_CSP.watch);
+    expect(watch['media-src']).toBe("'self' blob:");
+    expect(watch['worker-src']).toBe("'self' blob:");
+    for (const policy of Object.values(PAGE_CSP)) {
+      const d = directives(policy);
+      expect(d['script-src']).toBe("'self'");
+      expect(d['connect-src']).toBe("'self'");
+      expect(d['object-src']).toBe("'none'");
+      expect(d['frame-ancestors']).toBe("'none'");
+    }
+    expect(directives(PAGE_CSP.dashboard)['style-src']).toContain("'unsafe-inline'");
+    expect(directives(PAGE_CSP.course)['style-src']).toBe("'self'");
+    expect(watch['style-src']).toBe("'self'");
+    expect(directives(PAGE_CSP.course)['media-src']).toBeUndefined();
+  });
+
   it('serves hashed assets for a year, pre-compressed when the browser takes it', async () => {
-    const url = '/dashboard/assets/app-abc123.js';
+    const url = '/web/assets/app-abc123.js';
     const plain = await app.inject({ url });
     expect(plain.statusCode).toBe(200);
     expect(plain.body).toBe(SCRIPT);
@@ -69,11 +102,24 @@ describe('/dashboard', () => {
     expect((await app.inject({ url, headers: { 'if-none-match': etag } })).statusCode).toBe(304);
   });
 
-  it('answers JSON 404s for missing files and never leaves the build folder', async () => {
-    const missing = await app.inject({ url: '/dashboard/assets/nope.js' });
-    expect(missing.statusCode).toBe(404);
-    expect(missing.json<ErrorAnswer>().error.code).toBe('not_found');
-    const escape = await app.inject({ url: '/dashboard/..%2F..%2Fetc%2Fpasswd' });
+  it('answers JSON 404s for missing files, unknown page paths and unsafe ids, and never leaves the build folder', async () => {
+    for (const url of [
+      '/web/assets/nope.js',
+      // The pages are served only at their routes, with their headers: never as files.
+      '/web/watch.html',
+      '/web/assets/../watch.html',
+      '/dashboard/assets/app-abc123.js',
+      '/courses/',
+      '/watch/',
+      '/watch/a.b',
+      `/watch/${'x'.repeat(65)}`,
+      '/courses/crs_1/items',
+    ]) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json<ErrorAnswer>().error.code, url).toBe('not_found');
+    }
+    const escape = await app.inject({ url: '/web/assets/..%2F..%2Fetc%2Fpasswd' });
     expect([403, 404]).toContain(escape.statusCode);
   });
 
@@ -82,11 +128,11 @@ describe('/dashboard', () => {
     expect(defaultWebDistDir()).toBe(path.resolve(serverPackageRoot(), '../web/dist'));
   });
 
-  it('is public in the full app, unlike the admin API behind it', async () => {
+  it('are public in the full app, unlike the admin API behind the dashboard', async () => {
     const t = await startTestServer();
     try {
-      const page = await t.cc.app.inject({ url: '/dashboard/' });
-      expect([200, 503]).toContain(page.statusCode);
+      for (const url of ['/dashboard/', '/courses/crs_1', '/watch/itm_1'])
+        expect([200, 503]).toContain((await t.cc.app.inject({ url })).statusCode);
       expect((await t.cc.app.inject({ url: '/api/dashboard/panels' })).statusCode).toBe(401);
     } finally {
       await t.close();

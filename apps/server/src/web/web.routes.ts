@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 export interface WebRoutesOptions {
@@ -10,18 +10,57 @@ export interface WebRoutesOptions {
   distDir?: string;
 }
 
+/** Where Vite's build puts hashed assets, under its `base` (apps/web/vite.config.ts). */
+export const WEB_ASSETS_PREFIX = '/web/assets/';
+
+/** The pages of the web build (one HTML file each in apps/web/dist). */
+export const WEB_PAGES = {
+  dashboard: 'dashboard.html',
+  course: 'course.html',
+  watch: 'watch.html',
+} as const;
+export type WebPage = keyof typeof WEB_PAGES;
+
 /** Hashed file names change with their content, so browsers may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-// The page loads only its own scripts and talks only to this server. Styles allow inline: uPlot sizes its
-// legend and canvas through style attributes.
-const PAGE_HEADERS = {
+
+// Every page loads only its own scripts and talks only to this server; each page widens only what it needs.
+const STRICT_CSP: Record<string, string> = {
+  'default-src': "'self'",
+  'script-src': "'self'",
+  'style-src': "'self'",
+  'img-src': "'self' data:",
+  'connect-src': "'self'",
+  'object-src': "'none'",
+  'base-uri': "'none'",
+  'frame-ancestors': "'none'",
+  'form-action': "'self'",
+};
+const csp = (extra: Record<string, string> = {}): string =>
+  Object.entries({ ...STRICT_CSP, ...extra })
+    .map(([directive, sources]) => `${directive} ${sources}`)
+    .join('; ');
+
+/** The Content-Security-Policy of each page. */
+export const PAGE_CSP: Record<WebPage, string> = {
+  // uPlot sizes its legend and canvas through style attributes.
+  dashboard: csp({ 'style-src': "'self' 'unsafe-inline'" }),
+  course: csp(),
+  // MediaSource playback: the <video> plays a blob: URL of the MediaSource, and hls.js may run its transmuxer
+  // in a worker (a same-origin script here; blob: for builds that inline it).
+  watch: csp({ 'media-src': "'self' blob:", 'worker-src': "'self' blob:" }),
+};
+
+const pageHeaders = (page: WebPage) => ({
+  // Revalidated on every load: a page names the current build's assets.
   'cache-control': 'no-cache',
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': PAGE_CSP[page],
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
-};
+});
+
+/** Ids in page URLs: what the API's ids look like (no dots or slashes, so never a path). */
+const PAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The server package's folder: the nearest one up from `from` whose package.json is @coursecast/server. */
 export function serverPackageRoot(from = fileURLToPath(import.meta.url)): string {
@@ -44,38 +83,53 @@ export function defaultWebDistDir(): string {
 }
 
 /**
- * The web pages (the dashboard, built by Vite into apps/web/dist) at /dashboard/: public, since the data
- * behind them is the admin API's. The build is looked up per request, so building while the server runs works.
+ * The web pages (built by Vite into apps/web/dist): the dashboard at /dashboard/ (public, since the data behind
+ * it is the admin API's), a course at /courses/:courseId and the player at /watch/:itemId (public, as the
+ * catalog and playback routes they call), and their hashed assets at /web/assets/. Each page is looked up per
+ * request, so building while the server runs works.
  */
 export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts) => {
   const root = opts.distDir ?? defaultWebDistDir();
-  const index = path.join(root, 'index.html');
-  if (!existsSync(index)) app.log.warn(`the dashboard is not built (no ${index}): run npm run build`);
+  const dashboard = path.join(root, WEB_PAGES.dashboard);
+  if (!existsSync(dashboard))
+    app.log.warn(`the web pages are not built (no ${dashboard}): run npm run build`);
 
   await app.register(fastifyStatic, {
-    root,
-    prefix: '/dashboard/',
+    // Only the assets folder: the pages are served by the routes below, with their headers.
+    root: path.join(root, 'assets'),
+    prefix: WEB_ASSETS_PREFIX,
     index: false,
     // Vite writes .br and .gz beside each asset: sent as they are, never compressed per request.
     preCompressed: true,
     cacheControl: false,
     setHeaders(res, file) {
-      const hashed = file.startsWith(path.join(root, 'assets') + path.sep);
-      res.setHeader('cache-control', hashed ? IMMUTABLE : 'no-cache');
+      const asset = file.startsWith(path.join(root, 'assets') + path.sep);
+      res.setHeader('cache-control', asset ? IMMUTABLE : 'no-cache');
       res.setHeader('vary', 'accept-encoding');
       res.setHeader('x-content-type-options', 'nosniff');
     },
   });
 
-  const page = async (_request: unknown, reply: FastifyReply): Promise<FastifyReply> => {
-    if (!existsSync(index)) {
+  const send = (page: WebPage, reply: FastifyReply): FastifyReply => {
+    const file = WEB_PAGES[page];
+    if (!existsSync(path.join(root, file))) {
       throw new AppError(
         'web_not_built',
-        `The dashboard is not built (${index} is missing): run \`npm run build\` in the repository`,
+        `The web pages are not built (${path.join(root, file)} is missing): run \`npm run build\` in the repository`,
       );
     }
-    return reply.headers(PAGE_HEADERS).sendFile('index.html');
+    return reply.headers(pageHeaders(page)).sendFile(file, root);
   };
-  app.get('/dashboard', page);
-  app.get('/dashboard/', page);
+  const withId =
+    (page: WebPage, param: string) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const id = (request.params as Record<string, string | undefined>)[param] ?? '';
+      if (!PAGE_ID.test(id)) throw new AppError('not_found', `No page at ${request.url}`);
+      return send(page, reply);
+    };
+
+  app.get('/dashboard', async (_request, reply) => send('dashboard', reply));
+  app.get('/dashboard/', async (_request, reply) => send('dashboard', reply));
+  app.get('/courses/:courseId', withId('course', 'courseId'));
+  app.get('/watch/:itemId', withId('watch', 'itemId'));
 };

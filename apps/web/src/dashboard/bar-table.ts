@@ -1,6 +1,6 @@
 // Horizontal bars as an HTML table (one row per group): readable, selectable text, no canvas needed for a
 // handful of rows. Used for playback success by dimension and transcode errors by quality.
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 
 /** One row: its label, the bar's fill (0..1), the bar's text, and the row's other columns. */
 export interface BarRow {

@@ -1,7 +1,7 @@
 // Panels drawn as uPlot charts: time series (playback, quantiles, sessions), stacked counts with a rate line
 // (session ends, CDN requests) and the startup histogram.
 import uPlot from 'uplot';
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 import {
   formatCount,
   formatFactor,

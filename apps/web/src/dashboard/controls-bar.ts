@@ -1,6 +1,6 @@
 // The controls above the panels: time range (relative or custom), filters, auto-refresh and a refresh button.
 // Every change hands the caller a new ViewState; the caller keeps it in the URL and reloads the panels.
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 import {
   FILTER_KEYS,
   FILTER_PATTERN,

@@ -2,7 +2,7 @@
 // a timer. The view (range, filters, refresh) lives in the URL; the token in this tab's sessionStorage.
 import { ApiError, getJson, tokenStore } from './api-client.js';
 import { createControls } from './controls-bar.js';
-import { el, withCode } from './dom-builder.js';
+import { el, withCode } from '../shared/dom-builder.js';
 import type { PanelInfo, PanelResponse } from './panel-data.js';
 import { createPanelCard, type PanelCard } from './panel-card.js';
 import { createTokenGate } from './token-gate.js';

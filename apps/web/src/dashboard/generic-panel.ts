@@ -1,6 +1,6 @@
 // Panels this page does not know (added to the API after this build): shown as a table when the data is a
 // list of flat rows, as JSON otherwise, so a new panel is readable before it gets a chart of its own.
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 import { formatNumber } from './number-format.js';
 
 const MAX_ROWS = 50;

@@ -1,6 +1,6 @@
 // One panel's card: title, description, load time, error line and body, and its `data-state` (data, empty or
 // error) once drawn. Each card draws and fails on its own, so one broken panel leaves the others alone.
-import { el, withCode } from './dom-builder.js';
+import { el, withCode } from '../shared/dom-builder.js';
 import { formatNumber } from './number-format.js';
 import { isPanelEmpty, type PanelInfo, type PanelResponse } from './panel-data.js';
 import { emptyHint, renderPanel } from './panel-renderers.js';

@@ -8,7 +8,7 @@ import {
   renderStackedWithRate,
   renderStartupHistogram,
 } from './chart-panels.js';
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 import { renderGeneric } from './generic-panel.js';
 import { formatCount, formatMs, formatNumber, formatPercent } from './number-format.js';
 import type { PanelResponse, SeriesPoint } from './panel-data.js';

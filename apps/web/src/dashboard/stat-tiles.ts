@@ -1,5 +1,5 @@
 // Headline numbers: the summary panel's figures and the range summary of the quantile panels.
-import { el } from './dom-builder.js';
+import { el } from '../shared/dom-builder.js';
 
 /** One figure: a stable key (tests and styles use `data-metric`), its label, value and an optional note. */
 export interface Stat {

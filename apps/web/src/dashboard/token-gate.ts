@@ -1,5 +1,5 @@
 // The admin-token form shown before the dashboard (and again when the server refuses the token).
-import { el, withCode } from './dom-builder.js';
+import { el, withCode } from '../shared/dom-builder.js';
 
 /** The mounted form. */
 export interface TokenGate {

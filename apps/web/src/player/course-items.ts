@@ -1,0 +1,73 @@
+// One row per course item, drawn by its kind: a video links to its watch page; kinds this page cannot open yet
+// (documents, interactive content: issue 7) are listed with what they are. A kind the server adds later falls
+// back to the generic row.
+import { el } from '../shared/dom-builder.js';
+import { pagePaths, type CourseItem } from './catalog-api.js';
+import { describeStatus, formatClock } from './display-text.js';
+
+type ItemRenderer = (item: CourseItem, courseId: string) => HTMLElement;
+
+const KIND_LABELS: Readonly<Record<string, string>> = {
+  video: 'Video',
+  document: 'Document',
+  interactive: 'Interactive',
+};
+
+function statusBadge(status: string): HTMLElement {
+  return el('span', { class: `badge status-${status}` }, describeStatus(status).label);
+}
+
+function row(item: CourseItem, title: Node | string, ...details: (Node | string | null)[]): HTMLElement {
+  return el(
+    'li',
+    { class: 'item', 'data-item': item.id, 'data-kind': item.kind, 'data-status': item.status },
+    el('div', { class: 'item-title' }, title),
+    el(
+      'div',
+      { class: 'item-meta muted' },
+      el('span', { class: 'kind' }, KIND_LABELS[item.kind] ?? item.kind),
+      ...details,
+    ),
+  );
+}
+
+const video: ItemRenderer = (item, courseId) => {
+  const { note } = describeStatus(item.status);
+  // A failed item has nothing to play; a processing one plays just in time, so it keeps its link.
+  const playable = item.status !== 'failed';
+  const title = playable
+    ? el('a', { href: pagePaths.watch(item.id, courseId), class: 'watch-link' }, item.title)
+    : el('span', {}, item.title);
+  return row(
+    item,
+    title,
+    el('span', { class: 'duration' }, formatClock(item.durationSeconds)),
+    statusBadge(item.status),
+    note ? el('span', { class: 'note' }, note) : null,
+  );
+};
+
+const notViewableYet: ItemRenderer = (item) =>
+  row(
+    item,
+    el('span', {}, item.title),
+    statusBadge(item.status),
+    el('span', { class: 'note' }, 'Opens in a later version of this page.'),
+  );
+
+/** Renderers per item kind; the fallback for any other kind. */
+const RENDERERS: Readonly<Record<string, ItemRenderer>> = {
+  video,
+  document: notViewableYet,
+  interactive: notViewableYet,
+};
+
+/** The course's item list, or a sentence when it has none. */
+export function renderItems(items: CourseItem[], courseId: string): HTMLElement {
+  if (items.length === 0) return el('p', { class: 'empty muted' }, 'This course has no lectures yet.');
+  return el(
+    'ol',
+    { class: 'items' },
+    ...items.map((item) => (RENDERERS[item.kind] ?? notViewableYet)(item, courseId)),
+  );
+}
