@@ -46,6 +46,8 @@ function setup(
     timers: globalTimers,
     random: () => 0.5,
     onError,
+    // Timer-driven unless a test is about the size trigger.
+    flushAt: 100_000,
     ...over,
   });
   return { transport, calls: http.calls, onError };
@@ -59,6 +61,24 @@ afterEach(() => {
 });
 
 describe('createBeaconTransport: batches', () => {
+  it('sends a queue of flushAt items at once, without waiting for the timer', async () => {
+    const { transport, calls } = setup(undefined, { flushAt: 3 });
+    transport.event(ev(0));
+    transport.event(ev(1));
+    expect(calls).toHaveLength(0);
+    transport.event(ev(2));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.map((c) => namesIn(c.json))).toEqual([['e0', 'e1', 'e2']]);
+  });
+
+  it('does not ask for keepalive on a body beyond the beacon budget (the browser would refuse it)', async () => {
+    const { transport, calls } = setup(undefined, { maxBeaconBytes: 100 });
+    transport.event(ev(0));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.init.keepalive).toBeUndefined();
+  });
+
   it('sends what is queued when the flush timer fires, events and spans each to their URL, with no cookies', async () => {
     const { transport, calls } = setup();
     expect(vi.getTimerCount()).toBe(0);
@@ -80,7 +100,8 @@ describe('createBeaconTransport: batches', () => {
         headers: { 'content-type': 'application/json' },
         credentials: 'omit',
       });
-      expect(c.init.keepalive).toBeUndefined();
+      // Small bodies ask for keepalive, so a request in flight outlives the page.
+      expect(c.init.keepalive).toBe(true);
     }
     expect(transport.stats()).toEqual({ sent: 4, dropped: 0, retried: 0, queued: 0 });
     // Nothing queued: no timer left running.

@@ -35,6 +35,8 @@ export interface BeaconTransportOptions {
   maxQueue?: number;
   /** Events or spans per request (default 300). */
   maxBatch?: number;
+  /** A queue this long is sent at once, not on the timer (default 20), so an unload has little left to carry. */
+  flushAt?: number;
   /** Largest body sent on unload (default 60 000): sendBeacon and keepalive fetch share a 64 KB budget. */
   maxBeaconBytes?: number;
   /** Called unbound, as window.fetch allows. */
@@ -86,6 +88,7 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
   const maxQueue = o.maxQueue ?? 1000;
   const maxBatch = Math.max(1, o.maxBatch ?? 300);
   const maxBytes = o.maxBeaconBytes ?? 60_000;
+  const flushAt = Math.max(1, o.flushAt ?? 20);
   const st = { sent: 0, dropped: 0, retried: 0 };
   let dead = false;
   let soon: unknown;
@@ -149,7 +152,9 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
     if (dead || held() >= maxQueue) return void st.dropped++;
     l.items.push(item);
     // While a request is in flight, its answer decides when the next one goes.
-    if (!l.flying) arm(l, flushMs);
+    if (l.flying) return;
+    if (l.items.length >= flushAt && !l.backoff) send(l);
+    else arm(l, flushMs);
   }
 
   function send<T>(l: Lane<T>): void {
@@ -167,7 +172,9 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
     }
     l.flying = batch.length;
     try {
-      post(l.url, init(body)).then(
+      // keepalive lets a request in flight outlive the page (a plain fetch is cancelled on unload, and its
+      // events with it); the browser's keepalive budget is 64 KB, so only bodies that fit ask for it.
+      post(l.url, body.length <= maxBytes ? { ...init(body), keepalive: true } : init(body)).then(
         (r) => answered(l, batch, r),
         (e) => answered(l, batch, undefined, e),
       );
@@ -179,7 +186,7 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
   function next(l: Lane<unknown>): void {
     if (dead || !l.items.length) return;
     // A backlog of full batches (or a `now` that waited for this answer) goes at once, the rest on the timer.
-    if (l.urgent || l.items.length >= maxBatch) send(l);
+    if (l.urgent || l.items.length >= Math.min(flushAt, maxBatch)) send(l);
     else arm(l, flushMs);
   }
 

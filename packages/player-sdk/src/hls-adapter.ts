@@ -97,7 +97,7 @@ export function bindHls(deps: HlsAdapterDeps) {
     ),
     [EV.destroying]: guard.wrap('hls.destroying', () => deps.onDestroying()),
   };
-  for (const [name, fn] of Object.entries(on)) hls.on(name, fn);
+  for (const [name, fn] of Object.entries(on)) hls.on(name as never, fn as never);
 
   return {
     quality: () => (current === null ? undefined : levelLabel(hls.levels[current])),
@@ -106,7 +106,7 @@ export function bindHls(deps: HlsAdapterDeps) {
       return typeof bw === 'number' && Number.isFinite(bw) && bw > 0 ? Math.round(bw) : undefined;
     },
     unbind() {
-      for (const [name, fn] of Object.entries(on)) hls.off(name, fn);
+      for (const [name, fn] of Object.entries(on)) hls.off(name as never, fn as never);
     },
   };
 }

@@ -48,7 +48,7 @@ export interface HlsLoader {
   getResponseHeader?(name: string): string | null;
 }
 
-export type HlsLoaderClass = new (config: unknown) => HlsLoader;
+export type HlsLoaderClass = new (config: never) => HlsLoader;
 
 export interface HlsLevel {
   bitrate: number;
@@ -59,8 +59,9 @@ export interface HlsLevel {
 
 /** An hls.js instance. */
 export interface HlsLike {
-  on(event: string, listener: (event: string, data: never) => void): void;
-  off(event: string, listener: (event: string, data: never) => void): void;
+  // `never` parameters: hls.js' own typed `on<E>()` is assignable to these; the SDK casts at its calls.
+  on(event: never, listener: never): void;
+  off(event: never, listener: never): void;
   config: {
     loader: HlsLoaderClass;
     pLoader?: HlsLoaderClass;
@@ -71,6 +72,4 @@ export interface HlsLike {
   bandwidthEstimate?: number;
   sessionId?: string;
   media?: HTMLMediaElement | null;
-  /** Added by hls.js' `Hls.version` on the class; read via `constructor`. */
-  constructor: { version?: string };
 }

@@ -1,5 +1,6 @@
 export { monitor } from './monitor.js';
 export { traceInteractiveLoad, traceDocumentLoad } from './content-load.js';
+export { viewerIdentity } from './ids.js';
 export type { ContentMetadata, MonitorHandle, MonitorOptions } from './monitor-options.js';
 export type { ContentLoadOptions, InteractiveManifest, LoadContext } from './content-load.js';
 export type { HlsLike } from './hls-types.js';

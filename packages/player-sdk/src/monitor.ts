@@ -112,8 +112,9 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
     [ATTR_SESSION_ID]: sessionId,
     [ATTR_VIEWER_ID]: viewerId,
   };
-  const version = options.playerVersion ?? hls?.constructor.version;
-  if (version) player[ATTR_PLAYER_VERSION] = version;
+  // hls.js keeps its version on the class (`Hls.version`).
+  const version = options.playerVersion ?? (hls?.constructor as { version?: unknown } | undefined)?.version;
+  if (typeof version === 'string') player[ATTR_PLAYER_VERSION] = version;
 
   let hlsBinding: ReturnType<typeof bindHls> | null = null;
   // Filled once the video binding exists (the tracker asks the probe only when it emits).

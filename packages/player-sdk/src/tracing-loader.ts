@@ -11,7 +11,6 @@ import {
   ATTR_REQUEST_TYPE,
   ATTR_SERVER_TRACE_ID,
   ATTR_URL_FULL,
-  ATTR_VIEW_ID,
   CDN_CACHE_STATUSES,
   REQUEST_OUTCOMES,
   REQUEST_TYPES,
@@ -49,7 +48,7 @@ export interface TracingDeps {
   guard: Guard;
   now: () => number;
   /** The trace and parent span requests belong to (the view's), and a new span id. */
-  parent(): { traceId: string; spanId: string; viewId: string };
+  parent(): { traceId: string; spanId: string };
   newSpanId(): string;
   span(span: SdkSpan): void;
   epochMs: (t: number) => number;
@@ -113,7 +112,7 @@ export function installTracingLoaders(hls: HlsLike, deps: TracingDeps): () => vo
     return class TracedLoader implements HlsLoader {
       private inner: HlsLoader;
       constructor(cfg: unknown) {
-        this.inner = new Base(cfg);
+        this.inner = new Base(cfg as never);
       }
       get stats(): HlsLoaderStats {
         return this.inner.stats;
@@ -144,7 +143,7 @@ export function installTracingLoaders(hls: HlsLike, deps: TracingDeps): () => vo
   }
 
   function trace(context: HlsLoaderContext, callbacks: HlsLoaderCallbacks): HlsLoaderCallbacks {
-    const { traceId, spanId: parentId, viewId } = deps.parent();
+    const { traceId, spanId: parentId } = deps.parent();
     const spanId = deps.newSpanId();
     context.headers = { ...context.headers, traceparent: `00-${traceId}-${spanId}-01` };
     const start = deps.now();
@@ -199,7 +198,15 @@ export function installTracingLoaders(hls: HlsLike, deps: TracingDeps): () => vo
           kind: SPAN_KINDS.client,
           startMs: deps.epochMs(start),
           endMs: deps.epochMs(end),
-          attributes: { ...attrs, [ATTR_HTTP_REQUEST_METHOD]: 'GET', [ATTR_VIEW_ID]: viewId },
+          // The span carries what identifies the request; its figures are on the request event, which has
+          // the same span id (sending them twice would double what an unload beacon must carry).
+          attributes: {
+            [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+            [ATTR_URL_FULL]: url,
+            [ATTR_REQUEST_TYPE]: type,
+            ...(code !== undefined ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: code } : {}),
+            ...(attrs[ATTR_ERROR_TYPE] !== undefined ? { [ATTR_ERROR_TYPE]: attrs[ATTR_ERROR_TYPE] } : {}),
+          },
           status: { code: outcome === REQUEST_OUTCOMES.failed ? STATUS_CODES.error : STATUS_CODES.unset },
         });
         deps.request({ type, outcome, url, start, end, attrs, spanId });

@@ -25,12 +25,6 @@ const MEDIA_ERRORS = [
   'MEDIA_ERR_SRC_NOT_SUPPORTED',
 ];
 
-type FrameCallback = (now: number, meta: { mediaTime: number; presentationTime?: number }) => void;
-interface FrameVideo {
-  requestVideoFrameCallback?(cb: FrameCallback): number;
-  cancelVideoFrameCallback?(handle: number): void;
-}
-
 export interface VideoAdapterDeps {
   video: HTMLVideoElement;
   tracker: ViewTracker;
@@ -45,7 +39,6 @@ export interface VideoAdapterDeps {
 export function bindVideo(deps: VideoAdapterDeps) {
   const { video, tracker, guard, now } = deps;
   let poll: unknown = null;
-  let frameHandle: number | null = null;
   let droppedAtStart = 0;
   let src = video.currentSrc;
   let height = 0;
@@ -56,6 +49,7 @@ export function bindVideo(deps: VideoAdapterDeps) {
       paused: video.paused,
       seeking: video.seeking,
       readyState: video.readyState,
+      rate: video.playbackRate,
     });
 
   const syncPoll = () => {
@@ -77,32 +71,14 @@ export function bindVideo(deps: VideoAdapterDeps) {
     return q ? q.droppedVideoFrames : undefined;
   };
 
-  // The first frame presented with the playhead past where play was asked: exact where the browser says so.
-  function watchFirstFrame(startPosition: number) {
-    const v = video as FrameVideo;
-    if (typeof v.requestVideoFrameCallback !== 'function') return;
-    let budget = 600;
-    const onFrame: FrameCallback = guard.wrap('frame', (_now, meta) => {
-      frameHandle = null;
-      tracker.frame(meta.presentationTime ?? _now, meta.mediaTime, startPosition);
-      if (meta.mediaTime <= startPosition && --budget > 0 && tracker.live())
-        frameHandle = v.requestVideoFrameCallback!(onFrame);
-    });
-    frameHandle = v.requestVideoFrameCallback(onFrame);
-  }
-
   const handlers: Record<string, () => void> = {
     play: () => {
       const wasLive = tracker.live();
       tracker.intent(now());
-      if (!wasLive && tracker.live()) {
-        droppedAtStart = dropped() ?? 0;
-        watchFirstFrame(video.currentTime);
-      }
+      if (!wasLive && tracker.live()) droppedAtStart = dropped() ?? 0;
       sample();
       syncPoll();
     },
-    playing: () => tracker.playing(now()),
     waiting: () => tracker.stalled(now()),
     pause: () => {
       // The `pause` that comes with `ended` is not the learner pausing: `ended` ends the view.
@@ -187,7 +163,6 @@ export function bindVideo(deps: VideoAdapterDeps) {
       for (const [name, fn] of bound) video.removeEventListener(name, fn);
       if (poll !== null) deps.timers.clearInterval(poll);
       poll = null;
-      if (frameHandle !== null) (video as FrameVideo).cancelVideoFrameCallback?.(frameHandle);
     },
   };
 }

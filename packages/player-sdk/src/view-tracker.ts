@@ -66,6 +66,8 @@ export interface PlayheadSample {
   seeking: boolean;
   /** HTMLMediaElement.readyState; below 3 (HAVE_FUTURE_DATA) the element is waiting for data. */
   readyState: number;
+  /** HTMLMediaElement.playbackRate (default 1). */
+  rate?: number;
 }
 
 type Phase = 'starting' | 'playing' | 'paused' | 'seeking' | 'rebuffering';
@@ -86,8 +88,6 @@ export function createViewTracker(deps: ViewTrackerDeps) {
   let phase: Phase = 'starting';
   let startAt = 0;
   let firstFrameAt: number | null = null;
-  let frameHint: number | null = null;
-  let playingEventAt: number | null = null;
   let lastPos = -1;
   let lastMoveAt = 0;
   let lastTickAt = 0;
@@ -139,7 +139,7 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     seq = 0;
     phase = 'starting';
     startAt = t;
-    firstFrameAt = frameHint = playingEventAt = seekStart = pausedSince = null;
+    firstFrameAt = seekStart = pausedSince = null;
     lastPos = -1;
     lastMoveAt = lastTickAt = t;
     lastSeekEnd = -Infinity;
@@ -152,12 +152,7 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     for (const e of early) emit(e.name, e.attrs, e.t, 'batch', e.extra);
   }
 
-  function endRebuffer(t: number) {
-    // The 'playing' event marks the resume more precisely than the poll that noticed it.
-    const end =
-      playingEventAt !== null && playingEventAt > rebufferStart && t - playingEventAt < 250
-        ? playingEventAt
-        : t;
+  function endRebuffer(end: number) {
     const ms = Math.max(0, end - rebufferStart);
     stallMs += ms;
     emit(
@@ -175,9 +170,7 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     lastSeekEnd = t;
   }
 
-  function firstFrame(t: number) {
-    // A frame the browser presented after the intent with the playhead past its start is the exact moment.
-    const at = frameHint !== null && frameHint <= t ? frameHint : t;
+  function firstFrame(at: number) {
     firstFrameAt = at;
     emit(PLAYBACK_EVENTS.videoStartup, { [ATTR_STARTUP_MS]: Math.round(at - startAt) }, at, 'now');
     phase = 'playing';
@@ -204,16 +197,6 @@ export function createViewTracker(deps: ViewTrackerDeps) {
       }
     },
 
-    /** A frame was presented (requestVideoFrameCallback) at `t` showing `mediaTime`. */
-    frame(t: number, mediaTime: number, startPosition: number) {
-      if (live && firstFrameAt === null && frameHint === null && mediaTime > startPosition) frameHint = t;
-    },
-
-    /** The media element's `playing` event. */
-    playing(t: number) {
-      playingEventAt = t;
-    },
-
     /** A buffering signal: `waiting`, or hls.js' bufferStalledError. */
     stalled(_t: number) {
       stallSignal = true;
@@ -222,31 +205,37 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     /** A playhead sample (every ~25 ms while polling). */
     tick(t: number, s: PlayheadSample) {
       if (!live) return;
-      const moved = lastPos >= 0 && s.position !== lastPos && !s.seeking;
-      const first = lastPos < 0;
+      const prevPos = lastPos;
+      const prevT = lastTickAt;
+      const moved = prevPos >= 0 && s.position !== prevPos && !s.seeking;
       lastPos = s.position;
-      const dt = t - lastTickAt;
       lastTickAt = t;
-      if (first) {
+      if (prevPos < 0) {
         lastMoveAt = t;
         return;
       }
       if (s.paused) return;
+      // The playhead runs at the playback rate: how far it got since the last sample says when it started
+      // (or until when it ran), so the figures do not depend on the poll period or a late timer.
+      const run = moved ? ((s.position - prevPos) / (s.rate || 1)) * 1000 : 0;
+      const startedAt = Math.min(t, Math.max(prevT, t - run));
+      const ranUntil = Math.max(prevT, Math.min(t, prevT + run));
       if (phase === 'starting') {
-        if (moved) firstFrame(t);
+        if (moved) firstFrame(startedAt);
         return;
       }
       if (phase === 'seeking') {
         if (moved && !s.seeking) {
-          endSeek(t);
+          endSeek(startedAt);
           phase = 'playing';
-          lastMoveAt = t;
+          lastMoveAt = ranUntil;
         }
         return;
       }
       if (phase === 'rebuffering') {
         if (moved) {
-          endRebuffer(t);
+          endRebuffer(startedAt);
+          lastMoveAt = ranUntil;
           stallSignal = false;
           phase = 'playing';
         }
@@ -254,8 +243,8 @@ export function createViewTracker(deps: ViewTrackerDeps) {
       }
       if (moved) {
         // A throttled timer (background tab) is not play time we saw; count at most a few poll periods.
-        playingMs += Math.min(dt, 250);
-        lastMoveAt = t;
+        playingMs += Math.min(t - prevT, 250);
+        lastMoveAt = ranUntil;
         stallSignal = false;
         return;
       }

@@ -1,7 +1,7 @@
 // Starts playback of a playback answer in a <video>: the source file as it is (`direct`), HLS through hls.js
 // (MediaSource), or native HLS where hls.js cannot run (iPhone Safari). The player SDK is attached before
 // any media request, so every request is traced; a failing SDK never stops playback.
-import { monitor, type ContentMetadata, type HlsLike, type MonitorHandle } from '@coursecast/player-sdk';
+import { monitor, type ContentMetadata, type MonitorHandle } from '@coursecast/player-sdk';
 import { PLAYBACK_MODES } from '@coursecast/semconv/browser';
 import Hls, { ErrorTypes, Events, type ErrorData, type HlsConfig } from 'hls.js';
 import hlsWorkerUrl from 'hls.js/dist/hls.worker.js?url';
@@ -34,13 +34,10 @@ export class UnplayableError extends Error {
 
 function attachSdk(video: HTMLVideoElement, options: StartOptions, hls?: Hls): MonitorHandle | null {
   try {
-    // HlsLike is structural (the SDK does not depend on hls.js); hls.js's generic on() does not match its
-    // string-keyed signature, so the instance is passed through `unknown`.
-    const like = hls as unknown as HlsLike | undefined;
     return monitor(video, {
       content: options.content,
       viewerId: options.viewerId,
-      ...(like ? { hls: like } : {}),
+      ...(hls ? { hls } : {}),
     });
   } catch (err) {
     // Telemetry never breaks what it observes (ARCHITECTURE.md §6).

@@ -3,7 +3,7 @@
 // player SDK. For tests: `window.coursecastWatch` ({ video, hls, handle, plan, ... }) and, on <body>,
 // `data-plan-mode` and `data-state` (loading | ready | playing | error); `window.coursecastHlsConfig`, set
 // before the page runs, is merged over its hls.js settings.
-import type { MonitorHandle } from '@coursecast/player-sdk';
+import { viewerIdentity, type MonitorHandle } from '@coursecast/player-sdk';
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import type Hls from 'hls.js';
 import type { HlsConfig } from 'hls.js';
@@ -23,7 +23,6 @@ import {
 import { startPlayer, type PlayerEngine } from './media-player.js';
 import { createPlanPanel, type LiveFigures } from './plan-panel.js';
 import { keepSessionAlive } from './session-keeper.js';
-import { viewerId } from './viewer-id.js';
 import './player.css';
 
 /** What the page exposes to tests and to a curious learner's console. */
@@ -192,7 +191,9 @@ async function main(): Promise<void> {
     return fail(`This is a ${item.kind}, not a video: open it from the course page.`);
   if (view.playback?.poster) video.poster = view.playback.poster;
 
-  const vid = viewerId();
+  // The SDK's own viewer id (kept in localStorage, never a cookie): the playback request names the same viewer
+  // as the SDK's events, so the server's JIT session and the views join.
+  const vid = viewerIdentity({ sampleRate: 1 }).viewerId;
   const capabilities = probeBrowser();
   exposed.capabilities = capabilities;
   let answer: PlaybackAnswer;
