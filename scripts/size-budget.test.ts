@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { measureSdkSize, SDK_BUDGET_BYTES } from './size-budget.js';
+
+describe('the player SDK size budget (scripts/size-budget.ts)', () => {
+  it('keeps the single-file build within 10 KB min+gzip, without hls.js', async () => {
+    const r = await measureSdkSize();
+    expect(r.gzip, `${r.gzip} B min+gzip`).toBeLessThanOrEqual(SDK_BUDGET_BYTES);
+    // The build really is the SDK: its public entry points are in it, hls.js is not.
+    const { buildIife } = await import('../packages/player-sdk/iife-build.js');
+    const code = await buildIife();
+    expect(code).toContain('CoursecastPlayerSDK');
+    expect(code).toContain('content.video_startup');
+    expect(code).not.toMatch(/hlsjs|Hls\.DefaultConfig/);
+    expect(r.minified).toBeGreaterThan(5000);
+  });
+});
