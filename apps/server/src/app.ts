@@ -20,6 +20,7 @@ import type { JobEventBus } from './transcoding/job-events.js';
 import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
+import { sdkRoutes } from './web/sdk.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test with fakes). */
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   await app.register(webRoutes);
+  await app.register(sdkRoutes);
   if (deps.pipeline)
     await app.register(ingestRoutes, { config: deps.config.ingest, pipeline: deps.pipeline });
   return app;
