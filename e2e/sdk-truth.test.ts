@@ -17,13 +17,17 @@ import {
   PLAYBACK_EVENTS,
   SPAN_CONTENT_SERVE_REQUEST,
 } from '@coursecast/semconv';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, uploadLecture } from '../apps/server/src/test-support/api-calls.js';
 import { testClip } from '../apps/server/src/test-support/media-fixtures.js';
-import { startTestServer, type TestServer } from '../apps/server/src/test-support/test-server.js';
 import { waitForJob } from '../apps/server/src/test-support/wait.js';
+import { PANELS } from '../apps/server/src/dashboards/dashboard-panels.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
+import { openPage, settledStates, signIn } from './support/dashboard-page.js';
 import {
   openWatch,
   setFaults,
@@ -34,6 +38,16 @@ import {
 } from './support/watch-session.js';
 
 const E = PLAYBACK_EVENTS;
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+/** The dashboard panels the SDK's events fill. */
+const PLAYBACK_PANELS = [
+  'summary',
+  'success-by-codec',
+  'success-by-container',
+  'success-by-browser',
+  'startup-histogram',
+  'playback-over-time',
+];
 const SEGMENT_SECONDS = 2;
 let t: TestServer;
 let base: string;
@@ -307,5 +321,19 @@ describe('player SDK truth tests (Chromium, watch page)', () => {
     expect(byBrowser.map((r) => r.key)).toContain('headless_chrome');
     const byCodec = (await panel('success-by-codec')) as { key: string }[];
     expect(byCodec.map((r) => r.key)).toContain('h264');
+
+    // And a person sees them: the dashboard page, filtered to this course, draws every playback panel.
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    try {
+      const { page, problems } = await openPage(ctx, `${base}/dashboard/?course=${courseId}`);
+      await signIn(page, TEST_TOKEN);
+      const states = await settledStates(page, Object.keys(PANELS).length, 30_000);
+      await mkdir(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}sdk-truth-dashboard.png`, fullPage: true });
+      for (const id of PLAYBACK_PANELS) expect(states[id], `panel ${id}`).toBe('data');
+      expect(problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
   });
 });
