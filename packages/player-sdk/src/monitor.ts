@@ -21,7 +21,7 @@ import type { ContentMetadata, MonitorHandle, MonitorOptions } from './monitor-o
 import { pageClock, type Attrs, type Transport } from './sdk-types.js';
 import { SDK_NAME, SDK_VERSION, sdkResource } from './sdk-resource.js';
 import { installTracingLoaders } from './tracing-loader.js';
-import { bindVideo } from './video-adapter.js';
+import { bindVideo, videoQuality } from './video-adapter.js';
 import { createViewTracker } from './view-tracker.js';
 
 const g = globalThis;
@@ -117,13 +117,14 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
   if (typeof version === 'string') player[ATTR_PLAYER_VERSION] = version;
 
   let hlsBinding: ReturnType<typeof bindHls> | null = null;
-  // Filled once the video binding exists (the tracker asks the probe only when it emits).
   let videoBinding: ReturnType<typeof bindVideo> | null = null;
   const tracker = createViewTracker({
     clock,
+    // Read from the element, not the video binding: binding a video that already plays starts the view
+    // (and asks the probe) before bindVideo has returned.
     probe: {
-      position: () => videoBinding?.position(),
-      quality: () => hlsBinding?.quality() ?? videoBinding?.quality(),
+      position: () => video.currentTime,
+      quality: () => hlsBinding?.quality() ?? videoQuality(video),
     },
     base: () => ({ ...content, ...player }),
     send: (e, urgency) => transport.event(e, urgency),

@@ -57,18 +57,21 @@ export interface TracingDeps {
 
 /** What a request fetched, from hls.js' loader context. */
 export function requestType(ctx: HlsLoaderContext): RequestType {
+  // A key's context carries the fragment it decrypts too, so the key test comes first.
+  if ((ctx as { keyInfo?: unknown }).keyInfo) return REQUEST_TYPES.key;
   if (ctx.frag) return ctx.frag.sn === 'initSegment' ? REQUEST_TYPES.init : REQUEST_TYPES.segment;
   if (ctx.type === 'manifest') return REQUEST_TYPES.manifest;
   if (ctx.type === 'level' || ctx.type === 'audioTrack' || ctx.type === 'subtitleTrack')
     return REQUEST_TYPES.playlist;
-  if ((ctx as { keyInfo?: unknown }).keyInfo) return REQUEST_TYPES.key;
   return REQUEST_TYPES.other;
 }
 
 /** `cdn.cache_status` from an RFC 9211 Cache-Status value: the member nearest the client (the last) decides. */
 export function parseCacheStatus(value: string | null): string | undefined {
   if (!value) return undefined;
-  const member = value.slice(value.lastIndexOf(',') + 1);
+  // A quoted parameter (`detail="a, b"`) may hold commas and semicolons: blank it before splitting.
+  const plain = value.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const member = plain.slice(plain.lastIndexOf(',') + 1);
   if (/;\s*hit\b/.test(member)) return CDN_CACHE_STATUSES.hit;
   const fwd = /;\s*fwd=([a-z-]+)/.exec(member)?.[1];
   if (fwd === 'stale') return CDN_CACHE_STATUSES.expired;
@@ -79,7 +82,8 @@ export function parseCacheStatus(value: string | null): string | undefined {
 /** The trace id in a `traceresponse` (or `traceparent`-shaped) value. */
 export function traceIdOf(value: string | null): string | undefined {
   const m = value ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/.exec(value.trim()) : null;
-  return m?.[1];
+  // An all-zero trace id is invalid (W3C Trace Context): no trace to join.
+  return m?.[1] && /[1-9a-f]/.test(m[1]) ? m[1] : undefined;
 }
 
 function header(details: unknown, name: string): string | null {

@@ -25,6 +25,10 @@ const MEDIA_ERRORS = [
   'MEDIA_ERR_SRC_NOT_SUPPORTED',
 ];
 
+/** The rendition a native player shows, as far as the element tells: its picture height (`720p`). */
+export const videoQuality = (video: HTMLVideoElement): string | undefined =>
+  video.videoHeight ? `${video.videoHeight}p` : undefined;
+
 export interface VideoAdapterDeps {
   video: HTMLVideoElement;
   tracker: ViewTracker;
@@ -41,7 +45,8 @@ export function bindVideo(deps: VideoAdapterDeps) {
   let poll: unknown = null;
   let droppedAtStart = 0;
   let src = video.currentSrc;
-  let height = 0;
+  // Attached mid-play, the picture already has a size: the next resize is a switch from it.
+  let height = video.videoHeight || 0;
 
   const sample = () =>
     tracker.tick(now(), {
@@ -139,8 +144,6 @@ export function bindVideo(deps: VideoAdapterDeps) {
   if (!video.paused) bound[0]![1]();
 
   return {
-    position: () => video.currentTime,
-    quality: () => (video.videoHeight ? `${video.videoHeight}p` : undefined),
     paused: () => video.paused,
     /** Heartbeat figures read from the element. */
     extras(): Attrs {
