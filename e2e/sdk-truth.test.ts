@@ -11,6 +11,7 @@ import {
   ATTR_REQUEST_RETRIES,
   ATTR_REQUEST_TYPE,
   ATTR_SERVER_TRACE_ID,
+  ATTR_SESSION_ID,
   ATTR_SWITCH_REASON,
   ATTR_VIEW_END_REASON,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -295,6 +296,10 @@ describe('player SDK truth tests (Chromium, watch page)', () => {
     // browser reported has its serve_request.
     for (const p of parents) expect(browserSpans).toContain(p);
     for (const r of requests) expect(parents).toContain(r.spanId);
+    // hls.js' CMCD travels with the SDK's session id: the edge's spans and the browser's events name one session.
+    const sessionId = requests[0]!.attrs[ATTR_SESSION_ID];
+    expect(typeof sessionId).toBe('string');
+    for (const span of serverSpans) expect(span.attributes[ATTR_SESSION_ID]).toBe(sessionId);
     // And each request event carries the server's trace id, read from `traceresponse`, and the cache status.
     for (const r of requests) {
       expect(r.attrs[ATTR_SERVER_TRACE_ID]).toBe(traceId);

@@ -71,6 +71,15 @@ describe('createBeaconTransport: batches', () => {
     expect(calls.map((c) => namesIn(c.json))).toEqual([['e0', 'e1', 'e2']]);
   });
 
+  it('reads every answer, success or failure, so its keepalive budget is released for the next post', async () => {
+    const { transport, calls } = setup((_r, i) => (i === 0 ? 503 : 200));
+    transport.event(ev(0), 'now');
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls).toHaveLength(2);
+    expect(calls.map((c) => c.bodyRead)).toEqual([true, true]);
+  });
+
   it('does not ask for keepalive on a body beyond the beacon budget (the browser would refuse it)', async () => {
     const { transport, calls } = setup(undefined, { maxBeaconBytes: 100 });
     transport.event(ev(0));

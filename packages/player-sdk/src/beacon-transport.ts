@@ -16,6 +16,8 @@ export type FetchLike = (url: string, init: PostInit) => Promise<Answer>;
 export interface Answer {
   status: number;
   headers: { get(name: string): string | null };
+  /** Read to release the request: a keepalive fetch holds its share of the browser's 64 KB budget until then. */
+  arrayBuffer?(): Promise<unknown>;
 }
 
 /** Timer functions (window's fit); called unbound. */
@@ -192,6 +194,8 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
 
   function answered<T>(l: Lane<T>, batch: T[], r?: Answer, err?: unknown): void {
     try {
+      // Unread, the answer keeps its keepalive budget for a while and the next posts fail (Chromium).
+      r?.arrayBuffer?.().catch(() => undefined);
       l.flying = 0;
       const status = r ? r.status : 0;
       if (status >= 200 && status < 300) {

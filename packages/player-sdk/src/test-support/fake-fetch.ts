@@ -10,6 +10,8 @@ export interface FakeRequest {
   self: unknown;
   resolve(status: number, headers?: Record<string, string>): void;
   reject(err: unknown): void;
+  /** Whether the transport read the answer's body (which releases a keepalive request). */
+  bodyRead: boolean;
 }
 
 /** What the script answers: a status, an error to reject with, or `hang` to answer later by hand. */
@@ -47,7 +49,15 @@ export function fakeFetch(script: (req: FakeRequest, index: number) => Scripted 
         json: JSON.parse(init.body) as OtlpBody,
         self: this,
         resolve: (status, headers = {}) =>
-          resolve({ status, headers: { get: (name) => headers[name.toLowerCase()] ?? null } }),
+          resolve({
+            status,
+            headers: { get: (name) => headers[name.toLowerCase()] ?? null },
+            arrayBuffer: () => {
+              req.bodyRead = true;
+              return Promise.resolve(new ArrayBuffer(0));
+            },
+          }),
+        bodyRead: false,
         reject,
       };
       calls.push(req);
