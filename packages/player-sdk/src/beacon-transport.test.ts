@@ -80,6 +80,24 @@ describe('createBeaconTransport: batches', () => {
     expect(calls.map((c) => c.bodyRead)).toEqual([true, true]);
   });
 
+  it('shares the keepalive budget between the lanes: a post that would overflow it goes without', async () => {
+    const { transport, calls } = setup(() => 'hang', { maxBeaconBytes: 600 });
+    transport.event(ev(0));
+    transport.span(sp(0));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls).toHaveLength(2);
+    const [a, b] = calls;
+    expect(a!.init.body.length).toBeLessThanOrEqual(600);
+    expect(a!.init.body.length + b!.init.body.length).toBeGreaterThan(600);
+    expect([a!.init.keepalive, b!.init.keepalive]).toEqual([true, undefined]);
+    // Once the first is answered, its share is free again.
+    a!.resolve(200);
+    await vi.advanceTimersByTimeAsync(0);
+    transport.event(ev(1));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls[2]!.init.keepalive).toBe(true);
+  });
+
   it('does not ask for keepalive on a body beyond the beacon budget (the browser would refuse it)', async () => {
     const { transport, calls } = setup(undefined, { maxBeaconBytes: 100 });
     transport.event(ev(0));

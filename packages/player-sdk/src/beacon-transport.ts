@@ -94,6 +94,8 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
   const st = { sent: 0, dropped: 0, retried: 0 };
   let dead = false;
   let soon: unknown;
+  /** Bytes of keepalive requests in flight. */
+  let keptBytes = 0;
 
   const lane = <T>(url: string, enc: (r: Attrs, s: Scope, items: T[]) => string): Lane<T> => ({
     url,
@@ -173,15 +175,22 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
       return next(l);
     }
     l.flying = batch.length;
+    // keepalive lets a request in flight outlive the page (a plain fetch is cancelled on unload, and its
+    // events with it). The browser refuses keepalive bodies beyond 64 KB in flight in all, so the lanes share
+    // that budget: a request that would overflow it goes as a plain one.
+    const keep = keptBytes + body.length <= maxBytes ? body.length : 0;
+    keptBytes += keep;
+    const done = (r?: Answer, e?: unknown) => {
+      keptBytes -= keep;
+      answered(l, batch, r, e);
+    };
     try {
-      // keepalive lets a request in flight outlive the page (a plain fetch is cancelled on unload, and its
-      // events with it); the browser's keepalive budget is 64 KB, so only bodies that fit ask for it.
-      post(l.url, body.length <= maxBytes ? { ...init(body), keepalive: true } : init(body)).then(
-        (r) => answered(l, batch, r),
-        (e) => answered(l, batch, undefined, e),
+      post(l.url, keep ? { ...init(body), keepalive: true } : init(body)).then(
+        (r) => done(r),
+        (e) => done(undefined, e),
       );
     } catch (e) {
-      answered(l, batch, undefined, e);
+      done(undefined, e);
     }
   }
 

@@ -156,7 +156,8 @@ describe('monitor', () => {
       [ATTR_PLAYER_VERSION]: '1.7.4',
     });
     expect(r.handle.viewId).toBe(start.attributes[ATTR_VIEW_ID]);
-    expect(r.transport.urgencies[0]).toBe('now');
+    // The start waits for the first frame (or an error, or the unload): nothing is posted during startup.
+    expect(r.transport.urgencies[0]).toBe('batch');
   });
 
   it('starts the view at once, at the playhead, when the video already plays', () => {

@@ -145,7 +145,9 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     lastSeekEnd = -Infinity;
     pausedMs = playingMs = stallMs = 0;
     stallSignal = fatalSeen = false;
-    emit(PLAYBACK_EVENTS.viewStart, {}, t, 'now');
+    // Batched, not sent at once: a request during startup would compete with the player for the main thread
+    // and the network. It leaves with the first frame (sent at once), a fatal error, or the page's unload.
+    emit(PLAYBACK_EVENTS.viewStart, {}, t);
     // What happened before the intent (the manifest load and its retries) belongs to this view.
     const early = preView;
     preView = [];
