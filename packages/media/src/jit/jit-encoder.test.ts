@@ -113,7 +113,9 @@ async function runToEnd(
   stopFn = () => encoder.stop();
   let done = false;
   const exited = encoder.exited.finally(() => (done = true));
-  while (!done) {
+  // One pass more after the exit: the last segment may be published between a pass and the exit.
+  for (let last = false; !last; ) {
+    last = done;
     for (const name of await readdir(opts.outDir).catch(() => [] as string[])) {
       if (!name.startsWith('seg_') || sizes.has(name)) continue;
       const size = await stat(path.join(opts.outDir, name)).then(
