@@ -13,6 +13,7 @@ import {
   serializeViewState,
   type ViewState,
 } from './view-state.js';
+import '../shared/palette.css';
 import './dashboard.css';
 
 const API = '/api/dashboard/panels';

@@ -5,6 +5,7 @@ import { el } from '../shared/dom-builder.js';
 import { ApiError } from '../shared/http-json.js';
 import { fetchCourse, idFromPath } from './catalog-api.js';
 import { renderItems } from './course-items.js';
+import '../shared/palette.css';
 import './player.css';
 
 const app = document.getElementById('app')!;

@@ -23,6 +23,7 @@ import {
 import { startPlayer, type PlayerEngine } from './media-player.js';
 import { createPlanPanel, type LiveFigures } from './plan-panel.js';
 import { keepSessionAlive } from './session-keeper.js';
+import '../shared/palette.css';
 import './player.css';
 
 /** What the page exposes to tests and to a curious learner's console. */
