@@ -114,7 +114,7 @@ async function runToEnd(
   let done = false;
   const exited = encoder.exited.finally(() => (done = true));
   // One pass more after the exit: the last segment may be published between a pass and the exit.
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     last = done;
     for (const name of await readdir(opts.outDir).catch(() => [] as string[])) {
       if (!name.startsWith('seg_') || sizes.has(name)) continue;
