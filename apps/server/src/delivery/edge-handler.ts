@@ -42,7 +42,7 @@ import { MAX_TARGETS, resolveTarget, type Target } from './edge-target.js';
 import type { Fault, FaultInjector } from './fault-injector.js';
 import { evaluateRequest } from './http-conditional.js';
 import { ORIGIN_PREFIX } from './origin.routes.js';
-import { serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
+import { pushTimingHeaders } from './trace-response.js';
 
 export interface EdgeHandlerDeps {
   cache: EdgeCache;
@@ -376,15 +376,8 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
   ): void {
     const { res, span, req } = ex;
     const edgeMs = performance.now() - ex.started;
-    // The span's ids let a browser join its request to this trace; read before span.end() below.
-    const traceResponse = traceResponseValue(span);
-    let timing = `edge;dur=${edgeMs.toFixed(2)}`;
-    if (originMs !== null) timing += `, origin;dur=${originMs.toFixed(2)}`;
-    if (traceResponse !== null) {
-      timing += `, ${serverTimingTraceEntry(traceResponse)}`;
-      headers.push('traceresponse', traceResponse);
-    }
-    headers.push('server-timing', timing);
+    // Read before span.end() below: an ended span no longer records.
+    pushTimingHeaders(headers, span, edgeMs, originMs);
     if (verdict) headers.push('cache-status', cacheStatusHeader(serverName, verdict));
     if (fetcher.inflight() >= deps.duressInflight) headers.push('cmsd-dynamic', duress);
     const head = req.method === 'HEAD';

@@ -22,3 +22,23 @@ export function traceResponseValue(span: Span): string | null {
 export function serverTimingTraceEntry(traceResponse: string): string {
   return `traceparent;desc="${traceResponse}"`;
 }
+
+/**
+ * Adds `Server-Timing` (edge and origin durations, and the span's traceparent when it records) and
+ * `traceresponse` to a flat header list: what lets a browser join its request to the edge's trace.
+ */
+export function pushTimingHeaders(
+  headers: string[],
+  span: Span,
+  edgeMs: number,
+  originMs: number | null,
+): void {
+  const traceResponse = traceResponseValue(span);
+  let timing = `edge;dur=${edgeMs.toFixed(2)}`;
+  if (originMs !== null) timing += `, origin;dur=${originMs.toFixed(2)}`;
+  if (traceResponse !== null) {
+    timing += `, ${serverTimingTraceEntry(traceResponse)}`;
+    headers.push('traceresponse', traceResponse);
+  }
+  headers.push('server-timing', timing);
+}
