@@ -38,12 +38,12 @@ function precompress(): Plugin {
 }
 
 /** The pages, one HTML entry each; apps/server/src/web/web.routes.ts serves them at their routes. */
-const PAGES = ['dashboard', 'course', 'watch'];
+const PAGES = ['dashboard', 'course', 'watch', 'learn'];
 
 // Vite reads its configuration from a default export: the one place the named-exports rule gives way.
 export default defineConfig({
   // Assets live under /web/assets/ (hashed, cached for good); the pages themselves are served at their routes
-  // (/dashboard/, /courses/:id, /watch/:id) by apps/server/src/web/web.routes.ts, so every URL in them is
+  // (/dashboard/, /courses/:id, /watch/:id, /learn/:id) by apps/server/src/web/web.routes.ts, so every URL in them is
   // absolute.
   base: '/web/',
   // Workspace packages (the player SDK, semconv) are built from their TypeScript source.

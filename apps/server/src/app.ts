@@ -20,7 +20,8 @@ import type { JobEventBus } from './transcoding/job-events.js';
 import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
-import { sdkRoutes } from './web/sdk.routes.js';
+import { createPackageTelemetry } from './interactive/package-telemetry.js';
+import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test with fakes). */
@@ -42,6 +43,8 @@ export interface AppDeps {
   /** Drops an item from every edge (embedded and remote). */
   purge: (itemId: string) => void;
   logger?: FastifyServerOptions['logger'];
+  /** The SCORM runtime copied into SCORM packages (default: the player SDK's build). */
+  scormRuntimeFile?: string;
   /** Overrides the volume free-space probe (tests simulate a full disk with it). */
   freeBytes?: (dir: string) => Promise<number>;
 }
@@ -87,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(uploadRoutes, {
       ...common,
       config: deps.config,
+      packageTelemetry: createPackageTelemetry(deps.telemetry.tracer, deps.telemetry.meter),
+      scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile(),
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
@@ -118,7 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   await app.register(webRoutes);
-  await app.register(sdkRoutes);
+  // The runtime served at /sdk/ is the one copied into packages.
+  await app.register(sdkRoutes, { scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile() });
   if (deps.pipeline)
     await app.register(ingestRoutes, { config: deps.config.ingest, pipeline: deps.pipeline });
   return app;

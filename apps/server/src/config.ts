@@ -36,6 +36,15 @@ export const ConfigSchema = z.strictObject({
         .int()
         .nonnegative()
         .default(512 * MiB),
+      /** Limits on an interactive package (zip): what a zip bomb or a runaway export would hit. */
+      packageMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+      packageMaxBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(2 * GiB),
+      /** Largest expansion of one entry (uncompressed / compressed) once it is over 1 MiB. */
+      packageMaxRatio: z.number().min(2).max(100_000).default(200),
     })
     .prefault({}),
   transcode: z
@@ -224,6 +233,9 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_FFPROBE_PATH: { path: ['ffprobePath'], parse: asString },
   COURSECAST_UPLOAD_MAX_BYTES: { path: ['upload', 'maxBytes'], parse: asNumber },
   COURSECAST_UPLOAD_MIN_FREE_BYTES: { path: ['upload', 'minFreeBytes'], parse: asNumber },
+  COURSECAST_PACKAGE_MAX_ENTRIES: { path: ['upload', 'packageMaxEntries'], parse: asNumber },
+  COURSECAST_PACKAGE_MAX_BYTES: { path: ['upload', 'packageMaxBytes'], parse: asBytes },
+  COURSECAST_PACKAGE_MAX_RATIO: { path: ['upload', 'packageMaxRatio'], parse: asNumber },
   COURSECAST_TRANSCODE_CONCURRENCY: { path: ['transcode', 'concurrency'], parse: asNumber },
   COURSECAST_TRANSCODE_MAX_ATTEMPTS: { path: ['transcode', 'maxAttempts'], parse: asNumber },
   COURSECAST_TRANSCODE_RETRY_BASE_SECONDS: { path: ['transcode', 'retryBaseSeconds'], parse: asNumber },

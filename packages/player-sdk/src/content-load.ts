@@ -8,8 +8,8 @@ import {
   PLAYBACK_EVENTS,
 } from '@coursecast/semconv/browser';
 import { newSpanId, newTraceId } from './ids.js';
-import { defaultTransport } from './monitor.js';
-import { SPAN_KINDS, STATUS_CODES, pageClock, type Attrs, type Transport } from './sdk-types.js';
+import { transportFor, type TransportChoice } from './default-transport.js';
+import { SPAN_KINDS, STATUS_CODES, pageClock, type Attrs } from './sdk-types.js';
 
 /** What a module's loader learned from its manifest (the seed's asset count and total size). */
 export interface InteractiveManifest {
@@ -25,12 +25,7 @@ export interface LoadContext {
   manifest(m: InteractiveManifest): void;
 }
 
-export interface ContentLoadOptions {
-  /** OTLP/HTTP logs URL (default `/v1/logs`); spans go to the sibling `/v1/traces`. */
-  endpoint?: string;
-  tracesEndpoint?: string;
-  /** Send through this transport (e.g. a monitor's) instead of a one-off beacon. */
-  transport?: Transport;
+export interface ContentLoadOptions extends TransportChoice {
   /** Extra attributes for the event and span. */
   attributes?: Attrs;
 }
@@ -61,10 +56,7 @@ async function traceLoad<T>(
       const end = clock.now();
       const a: Attrs = { ...facts, [ATTR_LOAD_DURATION_MS]: Math.round(end - start) };
       if (error !== undefined) a[ATTR_ERROR_TYPE] = (error as Error)?.name || 'Error';
-      const own = !options.transport;
-      const transport =
-        options.transport ??
-        defaultTransport(options.endpoint ?? '/v1/logs', options.tracesEndpoint, 5000, () => {});
+      const { transport, own } = transportFor(options);
       transport.event({ name, timeMs: clock.epochMs(end), attributes: a, traceId, spanId }, 'now');
       transport.span({
         traceId,

@@ -19,7 +19,8 @@ import {
   PLAYBACK_EVENTS,
 } from '@coursecast/semconv/browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { monitor, tracesUrlFor } from './monitor.js';
+import { tracesUrlFor } from './default-transport.js';
+import { monitor } from './monitor.js';
 import type { MonitorOptions } from './monitor-options.js';
 import type { SdkEvent, SdkSpan, Transport, Urgency } from './sdk-types.js';
 import { FakeHls, type FakeLoader, fakeLoader } from './test-support/fake-hls.js';

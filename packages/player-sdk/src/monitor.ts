@@ -13,49 +13,17 @@ import {
   PLAYBACK_EVENTS,
   VIEW_END_REASONS,
 } from '@coursecast/semconv/browser';
-import { createBeaconTransport } from './beacon-transport.js';
+import { transportFor } from './default-transport.js';
 import { createGuard } from './guard.js';
 import { bindHls } from './hls-adapter.js';
 import { doNotTrack, newSpanId, randomHex, viewerIdentity } from './ids.js';
 import type { ContentMetadata, MonitorHandle, MonitorOptions } from './monitor-options.js';
-import { pageClock, type Attrs, type Transport } from './sdk-types.js';
-import { SDK_NAME, SDK_VERSION, sdkResource } from './sdk-resource.js';
+import { pageClock, type Attrs } from './sdk-types.js';
 import { installTracingLoaders } from './tracing-loader.js';
 import { bindVideo, videoQuality } from './video-adapter.js';
 import { createViewTracker } from './view-tracker.js';
 
 const g = globalThis;
-
-/** The endpoint's sibling for spans: `/v1/logs` → `/v1/traces`. */
-export function tracesUrlFor(logsUrl: string): string {
-  return logsUrl.replace(/\/v1\/logs(\?|$)/, '/v1/traces$1');
-}
-
-/** A transport to the page's own origin (or `endpoint`), with the browser's fetch, beacon and timers. */
-export function defaultTransport(
-  endpoint: string,
-  tracesEndpoint: string | undefined,
-  flushMs: number,
-  onError: (e: unknown) => void,
-): Transport {
-  return createBeaconTransport({
-    logsUrl: endpoint,
-    tracesUrl: tracesEndpoint ?? tracesUrlFor(endpoint),
-    resource: sdkResource(),
-    scope: { name: SDK_NAME, version: SDK_VERSION },
-    flushMs,
-    fetch: (url, init) => g.fetch(url, init),
-    ...(typeof g.navigator?.sendBeacon === 'function'
-      ? { sendBeacon: (u: string, d: Blob) => g.navigator.sendBeacon(u, d) }
-      : {}),
-    timers: {
-      setTimeout: (fn, ms) => g.setTimeout(fn, ms),
-      clearTimeout: (h) => g.clearTimeout(h as number),
-    },
-    random: Math.random,
-    onError,
-  });
-}
 
 function contentAttrs(c: ContentMetadata): Attrs {
   const a: Attrs = { ...c.attributes };
@@ -97,14 +65,8 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
     // Tell the page's developer once per place; the count goes out with the next heartbeat.
     g.console?.warn?.(`[coursecast] SDK error in ${where}:`, err);
   });
-  const transport: Transport =
-    options.transport ??
-    defaultTransport(
-      options.endpoint ?? '/v1/logs',
-      options.tracesEndpoint,
-      options.flushMs ?? 5000,
-      () => {},
-    );
+  // The handle's destroy is final: it destroys a transport the caller passed too.
+  const { transport } = transportFor(options, options.flushMs ?? 5000);
 
   let content = contentAttrs(options.content);
   const player: Attrs = {

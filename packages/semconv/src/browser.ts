@@ -6,3 +6,4 @@ export * from './hls-attributes.js';
 export * from './values.js';
 export * from './playback-events.js';
 export * from './spans.js';
+export * from './package-attributes.js';

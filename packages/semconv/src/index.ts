@@ -11,3 +11,5 @@ export * from './prometheus-names.js';
 export * from './playback-events.js';
 export * from './playback-event-schemas.js';
 export * from './ingest-metrics.js';
+export * from './package-attributes.js';
+export * from './content-metrics.js';

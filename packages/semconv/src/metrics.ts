@@ -5,6 +5,7 @@ import {
   ATTR_ERROR_TYPE,
 } from './attributes.js';
 import { CDN_METRICS } from './cdn-metrics.js';
+import { CONTENT_METRICS } from './content-metrics.js';
 import { HLS_METRICS } from './hls-metrics.js';
 import { FORWARD_METRICS, INGEST_METRICS } from './ingest-metrics.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
@@ -68,4 +69,5 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...HLS_METRICS,
   ...INGEST_METRICS,
   ...FORWARD_METRICS,
+  ...CONTENT_METRICS,
 ];

@@ -30,6 +30,11 @@ export const PLAYBACK_EVENTS = {
   documentLoad: 'content.document_load',
   /** The SDK caught errors of its own (counted, never thrown into the player). */
   sdkError: 'content.sdk_error',
+  /**
+   * A SCORM package called the runtime API: initialize, commit or finish (LMSInitialize/Initialize,
+   * LMSCommit/Commit, LMSFinish/Terminate). Not a view event: it carries the module and a per-launch attempt id.
+   */
+  scormCall: 'content.scorm_call',
 } as const;
 export type PlaybackEventName = (typeof PLAYBACK_EVENTS)[keyof typeof PLAYBACK_EVENTS];
 export const PLAYBACK_EVENT_NAMES: readonly string[] = Object.values(PLAYBACK_EVENTS);
@@ -108,6 +113,27 @@ export const ATTR_PLAYER_DPR = 'content.player.dpr';
 export const ATTR_VIEW_END_REASON = 'content.view.end_reason';
 /** Interactive module or document id (seed: content.module_id). */
 export const ATTR_MODULE_ID = 'content.module_id';
+/** The SCORM API call recorded (SCORM_CALLS). */
+export const ATTR_SCORM_CALL = 'content.scorm.call';
+/** SCORM edition of the package (SCORM_VERSIONS). */
+export const ATTR_SCORM_VERSION = 'content.scorm.version';
+/** One launch of a SCORM package, random per launch page (events only: unbounded). */
+export const ATTR_SCORM_ATTEMPT_ID = 'content.scorm.attempt_id';
+/**
+ * Completion (SCORM_COMPLETION_STATUSES): 2004's cmi.completion_status; for 1.2, from cmi.core.lesson_status:
+ * passed, completed, failed → completed; incomplete → incomplete; browsed, not attempted → not_attempted.
+ */
+export const ATTR_SCORM_COMPLETION_STATUS = 'content.scorm.completion_status';
+/** Success (SCORM_SUCCESS_STATUSES): 2004's cmi.success_status; for 1.2, passed/failed, else unknown. */
+export const ATTR_SCORM_SUCCESS_STATUS = 'content.scorm.success_status';
+/** 1.2 only: cmi.core.lesson_status as the package set it (SCORM_LESSON_STATUSES), before the mapping above. */
+export const ATTR_SCORM_LESSON_STATUS = 'content.scorm.lesson_status';
+/** Score in -1..1: 2004's cmi.score.scaled; for 1.2, (raw − min) / (max − min), min 0 and max 100 by default. */
+export const ATTR_SCORM_SCORE_SCALED = 'content.scorm.score_scaled';
+/** The session time the package reported, seconds (1.2 `HHHH:MM:SS.SS`, 2004 ISO 8601 `PT1H2M3.5S`). */
+export const ATTR_SCORM_SESSION_TIME_S = 'content.scorm.session_time_s';
+/** The longest session time accepted, s (a year): a longer one is a broken clock in the package. */
+export const SCORM_SESSION_TIME_MAX_S = 31_536_000;
 /** Assets of an interactive module (seed). */
 export const ATTR_ASSET_COUNT = 'content.asset_count';
 /** Total size of a module's assets, KB (seed). */
@@ -140,6 +166,34 @@ export const SWITCH_REASONS = {
   /** The application or the learner chose it. */
   manual: 'manual',
 } as const;
+/** The SCORM API calls recorded as `content.scorm_call` (1.2's LMSFinish and 2004's Terminate are `finish`). */
+export const SCORM_CALLS = { initialize: 'initialize', commit: 'commit', finish: 'finish' } as const;
+export type ScormCall = (typeof SCORM_CALLS)[keyof typeof SCORM_CALLS];
+/** SCORM editions: 1.2, and 2004 (any edition: the runtime API is the same). */
+export const SCORM_VERSIONS = { scorm12: '1.2', scorm2004: '2004' } as const;
+export type ScormVersion = (typeof SCORM_VERSIONS)[keyof typeof SCORM_VERSIONS];
+/** `content.scorm.completion_status`: 2004's vocabulary, snake_cased. */
+export const SCORM_COMPLETION_STATUSES = {
+  completed: 'completed',
+  incomplete: 'incomplete',
+  notAttempted: 'not_attempted',
+  unknown: 'unknown',
+} as const;
+export type ScormCompletionStatus =
+  (typeof SCORM_COMPLETION_STATUSES)[keyof typeof SCORM_COMPLETION_STATUSES];
+/** `content.scorm.success_status`: 2004's vocabulary. */
+export const SCORM_SUCCESS_STATUSES = { passed: 'passed', failed: 'failed', unknown: 'unknown' } as const;
+export type ScormSuccessStatus = (typeof SCORM_SUCCESS_STATUSES)[keyof typeof SCORM_SUCCESS_STATUSES];
+/** `content.scorm.lesson_status`: 1.2's cmi.core.lesson_status vocabulary, snake_cased. */
+export const SCORM_LESSON_STATUSES = {
+  passed: 'passed',
+  completed: 'completed',
+  failed: 'failed',
+  incomplete: 'incomplete',
+  browsed: 'browsed',
+  notAttempted: 'not_attempted',
+} as const;
+export type ScormLessonStatus = (typeof SCORM_LESSON_STATUSES)[keyof typeof SCORM_LESSON_STATUSES];
 export const REQUEST_OUTCOMES = { completed: 'completed', failed: 'failed', aborted: 'aborted' } as const;
 export const VIEW_END_REASONS = {
   pagehide: 'pagehide',

@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
+import { ITEM_KINDS } from '@coursecast/semconv';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
-import { toItemView } from './item-view.js';
+import { itemContent, toItemView, type ItemContent } from './item-view.js';
 import type { MediaPaths } from './media-paths.js';
 
 export interface CatalogRoutesDeps {
@@ -30,18 +31,19 @@ const IdParams = z.object({ id: z.string().min(1).max(64) });
 /** A course as learners see it: what a course page shows, nothing about files or failures. */
 export interface PublicCourseView {
   course: Pick<Course, 'id' | 'title' | 'description' | 'createdAt'>;
-  items: Pick<
+  items: (Pick<
     Item,
     'id' | 'courseId' | 'kind' | 'title' | 'status' | 'durationSeconds' | 'createdAt' | 'updatedAt'
-  >[];
+  > & { content: ItemContent | null })[];
 }
 
 /**
  * Builds the public course answer field by field: a field added to Course or Item later stays private
  * until it is named here. Left out on purpose: source paths, sizes and probe data, poster paths, media
- * versions, and `error` (FFmpeg's message, which can name server paths).
+ * versions, and `error` (FFmpeg's message, which can name server paths). `content` holds only public URLs
+ * and a document's or module's type and size.
  */
-export function toPublicCourseView(course: Course, items: Item[]): PublicCourseView {
+export function toPublicCourseView(course: Course, items: Item[], baseUrl: string): PublicCourseView {
   return {
     course: {
       id: course.id,
@@ -58,6 +60,7 @@ export function toPublicCourseView(course: Course, items: Item[]): PublicCourseV
       durationSeconds: i.durationSeconds,
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
+      content: itemContent(i, baseUrl),
     })),
   };
 }
@@ -92,7 +95,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     const { id } = parseInput(IdParams, request.params, 'path');
     const course = await store.getCourse(id);
     if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
-    return toPublicCourseView(course, await store.listItems(id));
+    return toPublicCourseView(course, await store.listItems(id), deps.baseUrl());
   });
 
   app.get('/api/items/:id', async (request) => {
@@ -123,6 +126,12 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     const { id } = parseInput(IdParams, request.params, 'path');
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    if (item.kind !== ITEM_KINDS.video) {
+      throw new AppError(
+        'conflict',
+        `item ${id} is ${item.kind === 'document' ? 'a document' : 'an interactive module'}: only videos are transcoded`,
+      );
+    }
     if (!item.sourceFile) throw new AppError('conflict', `item ${id} has no source to transcode`);
     const job = await store.createJob({ id: newId('job'), itemId: id, maxAttempts: deps.maxAttempts });
     queue.notify();

@@ -67,6 +67,9 @@ const REPLAYED = [
   'cmsd-static',
   'content-encoding',
   'content-range',
+  // A package's sandbox and nosniff must reach the browser from the cache too.
+  'content-security-policy',
+  'x-content-type-options',
 ];
 const ERROR_BODY_MAX = 64 * 1024;
 

@@ -10,6 +10,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   CDN_SERVED_FROM,
   CONTENT_OBJECT_TYPES,
+  ITEM_KINDS,
 } from '@coursecast/semconv';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -26,6 +27,7 @@ import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from './cors-headers.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { evaluateRequest, fileEtag } from './http-conditional.js';
 import { openContentFile, type OpenedFile } from './origin-files.js';
+import { deliveryHeaders } from './package-headers.js';
 import { serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
 
 /** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
@@ -148,6 +150,7 @@ async function answer(
     'cache-control': cacheControlFor(kind.objectType, true),
     'accept-ranges': 'bytes',
     'cmsd-static': cmsdStaticValue({ objectType: kind.objectType, streamType: 'v' }),
+    ...deliveryHeaders(item.kind),
   });
   if (verdict.status === 304) {
     await file.handle.close();
@@ -197,7 +200,8 @@ async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath
     return openContentFile(path.dirname(found.dir), [path.basename(found.dir), found.file]);
   }
   if (cp.version === SOURCE_VERSION) {
-    if (!item.sourceFile || cp.file !== path.basename(item.sourceFile)) {
+    // Only a video's source is ever played directly; a package's zip stays private.
+    if (item.kind !== ITEM_KINDS.video || !item.sourceFile || cp.file !== path.basename(item.sourceFile)) {
       throw new AppError('object_not_found', `item ${item.id} has no source named ${cp.file}`);
     }
     return openContentFile(path.join(paths.dataDir, 'uploads'), [item.id, cp.file]);

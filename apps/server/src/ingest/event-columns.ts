@@ -4,6 +4,7 @@ import {
   ATTR_ERROR_FATAL,
   ATTR_ERROR_TYPE,
   ATTR_LOAD_DURATION_MS,
+  ATTR_SCORM_CALL,
   ATTR_PLAYING_MS,
   ATTR_QUALITY_TO,
   ATTR_REQUEST_DOWNLOAD_MS,
@@ -76,6 +77,9 @@ export function eventColumns(name: string, a: Record<string, unknown>): EventCol
     case E.loadInteractive:
     case E.documentLoad:
       out.durationMs = n(a[ATTR_LOAD_DURATION_MS]);
+      break;
+    case E.scormCall:
+      out.label = s(a[ATTR_SCORM_CALL]);
       break;
   }
   return out;

@@ -29,6 +29,17 @@ import {
   METRIC_INGEST_RECORDS,
   METRIC_INGEST_REFUSED,
   PLAYBACK_EVENTS,
+  ATTR_DOCUMENT_FORMAT,
+  ATTR_LOAD_DURATION_MS,
+  ATTR_LOAD_OUTCOME,
+  ATTR_PACKAGE_TYPE,
+  DOCUMENT_FORMATS_VALUES,
+  LOAD_OUTCOMES,
+  METRIC_CONTENT_DOCUMENT_LOAD_DURATION,
+  METRIC_CONTENT_DOCUMENT_LOADS,
+  METRIC_CONTENT_INTERACTIVE_LOAD_DURATION,
+  METRIC_CONTENT_INTERACTIVE_LOADS,
+  PACKAGE_TYPES,
 } from '@coursecast/semconv';
 import type { EndedView } from '../dashboards/view-refresher.js';
 import type { EventRow } from '../store/telemetry-rows.js';
@@ -40,7 +51,7 @@ export interface IngestTelemetry {
   refused(signal: string, status: number): void;
   /** One group commit into `table`. */
   commit(table: string, ms: number): void;
-  /** Stored events → startup, rebuffer, watch time and error metrics (bounded attributes only). */
+  /** Stored events → startup, rebuffer, watch time, error and module/document load metrics (bounded attributes only). */
   events(rows: readonly EventRow[]): void;
   viewsEnded(views: readonly EndedView[]): void;
   /** A relay to the OTLP endpoint that did not happen. */
@@ -53,6 +64,10 @@ const quality = (v: unknown): string =>
   typeof v === 'string' && /^\d{3,4}p$/.test(v) ? v : v === 'audio' ? 'audio' : 'other';
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const MAX_VIEWS_TRACKED = 50_000;
+const PACKAGE_TYPE_VALUES = new Set<unknown>(Object.values(PACKAGE_TYPES));
+const DOCUMENT_FORMAT_VALUES = new Set<unknown>(Object.values(DOCUMENT_FORMATS_VALUES));
+const bounded = (v: unknown, allowed: Set<unknown>): string =>
+  allowed.has(v) ? String(v) : v === undefined ? 'unknown' : 'other';
 
 /** Creates the instruments on a meter. */
 export function createIngestTelemetry(meter: Meter): IngestTelemetry {
@@ -66,6 +81,10 @@ export function createIngestTelemetry(meter: Meter): IngestTelemetry {
   const watch = createCounter(meter, METRIC_CONTENT_WATCH_DURATION);
   const errors = createCounter(meter, METRIC_CONTENT_PLAYBACK_ERRORS);
   const forwardDropped = createCounter(meter, METRIC_INGEST_FORWARD_DROPPED);
+  const moduleLoads = createCounter(meter, METRIC_CONTENT_INTERACTIVE_LOADS);
+  const moduleLoadTime = createHistogram(meter, METRIC_CONTENT_INTERACTIVE_LOAD_DURATION);
+  const documentLoads = createCounter(meter, METRIC_CONTENT_DOCUMENT_LOADS);
+  const documentLoadTime = createHistogram(meter, METRIC_CONTENT_DOCUMENT_LOAD_DURATION);
   // Heartbeats carry cumulative watch time; the counter needs deltas, so the last value per view is kept.
   const lastWatch = new Map<string, number>();
 
@@ -114,6 +133,23 @@ export function createIngestTelemetry(meter: Meter): IngestTelemetry {
             if (r.name === PLAYBACK_EVENTS.heartbeat) lastWatch.set(r.viewId, Math.max(before, total));
             if (lastWatch.size > MAX_VIEWS_TRACKED) lastWatch.delete(lastWatch.keys().next().value as string);
             if (total > before) watch.add((total - before) / 1000, base);
+            break;
+          }
+          case PLAYBACK_EVENTS.loadInteractive:
+          case PLAYBACK_EVENTS.documentLoad: {
+            const isModule = r.name === PLAYBACK_EVENTS.loadInteractive;
+            const attrs = {
+              ...(isModule
+                ? { [ATTR_PACKAGE_TYPE]: bounded(a[ATTR_PACKAGE_TYPE], PACKAGE_TYPE_VALUES) }
+                : { [ATTR_DOCUMENT_FORMAT]: bounded(a[ATTR_DOCUMENT_FORMAT], DOCUMENT_FORMAT_VALUES) }),
+              // A load the page gave up on carries the error's class.
+              [ATTR_LOAD_OUTCOME]:
+                a[ATTR_ERROR_TYPE] === undefined ? LOAD_OUTCOMES.success : LOAD_OUTCOMES.failed,
+              [ATTR_BROWSER_FAMILY]: base[ATTR_BROWSER_FAMILY],
+            };
+            (isModule ? moduleLoads : documentLoads).add(1, attrs);
+            const ms = num(a[ATTR_LOAD_DURATION_MS]);
+            if (ms !== null) (isModule ? moduleLoadTime : documentLoadTime).record(ms / 1000, attrs);
             break;
           }
           case PLAYBACK_EVENTS.playbackError: {

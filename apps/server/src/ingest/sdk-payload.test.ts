@@ -3,6 +3,11 @@
 import { ATTR_VIEW_ID, ATTR_VIEW_SEQ, PLAYBACK_EVENTS } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeLogs, encodeSpans } from '../../../../packages/player-sdk/src/otlp-encode.js';
+import {
+  scormCallAttributes,
+  scormLaunchAttributes,
+} from '../../../../packages/player-sdk/src/scorm/scorm-event.js';
+import { readScormMessage } from '../../../../packages/player-sdk/src/scorm/scorm-message.js';
 import { SPAN_KINDS, STATUS_CODES } from '../../../../packages/player-sdk/src/sdk-types.js';
 import {
   PLAYER_SERVICE_NAME,
@@ -89,5 +94,58 @@ describe('the ingest takes what the player SDK encodes', () => {
         status_message: 'timeout',
       },
     ]);
+  });
+
+  it('stores a content.scorm_call the SCORM host builds from the runtime’s message, as no view event', async () => {
+    const course = 'crs_scorm_payload';
+    const launch = scormLaunchAttributes({ moduleId: 'itm_scorm', courseId: course }, 'ab'.repeat(16));
+    const finish = readScormMessage({
+      type: 'coursecast.scorm',
+      v: 1,
+      call: 'finish',
+      snapshot: {
+        version: '1.2',
+        completionStatus: 'completed',
+        successStatus: 'failed',
+        lessonStatus: 'failed',
+        scoreScaled: 0.3,
+        sessionTimeS: 750.5,
+        location: 'page-3',
+      },
+    });
+    expect(finish).toBeTruthy();
+    const attributes = scormCallAttributes(launch, finish!);
+    const event = { name: PLAYBACK_EVENTS.scormCall, timeMs: Date.now() - 10, attributes };
+    const res = await post('/v1/logs', encodeLogs(sdkResource(), scope, [event]));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({});
+    const rows = await t.cc.pipeline.store.db.all(
+      `SELECT name, view_id, course_id,
+         json_extract_string(attrs, '$."content.scorm.call"') AS call,
+         json_extract_string(attrs, '$."content.scorm.attempt_id"') AS attempt,
+         json_extract_string(attrs, '$."content.scorm.completion_status"') AS completion,
+         CAST(json_extract(attrs, '$."content.scorm.score_scaled"') AS DOUBLE) AS score
+       FROM events WHERE course_id = $1`,
+      [course],
+    );
+    expect(rows).toEqual([
+      {
+        name: PLAYBACK_EVENTS.scormCall,
+        view_id: null,
+        course_id: course,
+        call: 'finish',
+        attempt: 'ab'.repeat(16),
+        completion: 'completed',
+        score: 0.3,
+      },
+    ]);
+
+    // With a view id it would make a view of its own: the ingest refuses it.
+    const viewed = { ...event, attributes: { ...attributes, [ATTR_VIEW_ID]: 'scorm-view' } };
+    const refused = await post('/v1/logs', encodeLogs(sdkResource(), scope, [viewed]));
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json()).toMatchObject({
+      error: { message: expect.stringContaining('not a view event'), details: { rejected: 1 } },
+    });
   });
 });

@@ -50,8 +50,8 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const view = parseInput(ViewerQuery, { viewer }, 'query');
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
-    if (!item.sourceInfo || !item.sourceFile) {
-      throw new AppError('conflict', `item ${id} has no playable source`);
+    if (item.kind !== 'video' || !item.sourceInfo || !item.sourceFile) {
+      throw new AppError('conflict', `item ${id} has no playable source (it is a ${item.kind})`);
     }
     const ready = item.status === 'ready' && item.mediaVersion !== null;
     const plan = decidePlayback(item.sourceInfo as unknown as MediaInfo, ready, client, deps.planOptions);

@@ -114,6 +114,11 @@ export interface CatalogStore {
   getCourse(id: string): Promise<Course | null>;
   /** One transaction; StoreError 'not_found' (and nothing written) when the course is missing. */
   createItemWithJob(item: NewItem, job: NewJob): Promise<{ item: Item; job: Job }>;
+  /**
+   * An item whose files are already published (a document, an unpacked package): status 'ready' with
+   * `mediaVersion`, no job. StoreError 'not_found' (and nothing written) when the course is missing.
+   */
+  createReadyItem(item: NewItem & { mediaVersion: string }): Promise<Item>;
   getItem(id: string): Promise<Item | null>;
   /**
    * Queues another job for an existing item (a re-transcode). StoreError 'not_found' when the item is missing,

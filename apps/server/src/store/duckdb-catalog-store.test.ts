@@ -79,6 +79,21 @@ describe('items', () => {
     });
   });
 
+  it('creates a ready item with its published version and no job', async () => {
+    const doc = { ...newItem('itm_pdf'), kind: 'document' as const, durationSeconds: null };
+    const item = await ctx.store.createReadyItem({ ...doc, mediaVersion: 'doc_1' });
+    expect(item).toMatchObject({ id: 'itm_pdf', kind: 'document', status: 'ready', mediaVersion: 'doc_1' });
+    expect(await ctx.store.getItem('itm_pdf')).toEqual(item);
+    expect(await ctx.store.listJobs({ itemId: 'itm_pdf' })).toEqual([]);
+    await expect(
+      ctx.store.createReadyItem({ ...doc, id: 'itm_pdf2', courseId: 'crs_nope', mediaVersion: 'v' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    expect(await ctx.store.getItem('itm_pdf2')).toBeNull();
+    await expect(ctx.store.createReadyItem({ ...doc, mediaVersion: 'v2' })).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+
   it('writes nothing when the course is missing', async () => {
     await expect(addItemWithJob(ctx.store, 'itm_x', 'job_x', 'crs_nope')).rejects.toMatchObject({
       code: 'not_found',

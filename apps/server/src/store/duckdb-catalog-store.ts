@@ -158,6 +158,38 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
       }
     },
 
+    async createReadyItem(item) {
+      const at = stamp();
+      const params: SqlParam[] = [
+        item.id,
+        item.courseId,
+        item.kind,
+        item.title,
+        'ready',
+        item.sourceFile,
+        nullableNumberParam(item.sourceBytes, 'sourceBytes'),
+        jsonParam(item.sourceInfo, 'sourceInfo'),
+        nullableNumberParam(item.durationSeconds, 'durationSeconds'),
+        at,
+        item.mediaVersion,
+      ];
+      try {
+        return await db.transaction(async (tx) => {
+          const course = await tx.all('SELECT id FROM courses WHERE id = $1', [item.courseId]);
+          if (course.length === 0) throw new StoreError('not_found', `no course with id ${item.courseId}`);
+          const rows = await tx.all(
+            `INSERT INTO items (id, course_id, kind, title, status, source_file, source_bytes, source_info, ` +
+              `duration_seconds, created_at, updated_at, media_version) ` +
+              `VALUES ($1, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $10, $11) RETURNING ${ITEM_COLUMNS}`,
+            params,
+          );
+          return itemFromRow(rows[0]!);
+        });
+      } catch (err) {
+        throw renamedConflict(err, `item ${item.id} already exists`);
+      }
+    },
+
     async getItem(id) {
       return selectItem(db, id);
     },

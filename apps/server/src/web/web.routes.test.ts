@@ -33,11 +33,12 @@ const ROUTES = [
   { page: 'dashboard', urls: ['/dashboard', '/dashboard/'] },
   { page: 'course', urls: ['/courses/crs_abc-123'] },
   { page: 'watch', urls: ['/watch/itm_abc-123', '/watch/itm_abc-123?course=crs_1&autoplay=1'] },
+  { page: 'learn', urls: ['/learn/itm_abc-123', '/learn/itm_abc-123?course=crs_1'] },
 ] as const;
 
 describe('the web pages', () => {
   it('answer 503 with what to do while the web build is missing, then serve it once built', async () => {
-    for (const url of ['/dashboard', '/dashboard/', '/courses/crs_1', '/watch/itm_1']) {
+    for (const url of ['/dashboard', '/dashboard/', '/courses/crs_1', '/watch/itm_1', '/learn/itm_1']) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(503);
       const { error } = res.json<ErrorAnswer>();
@@ -84,6 +85,9 @@ describe('the web pages', () => {
     expect(directives(PAGE_CSP.course)['style-src']).toBe("'self'");
     expect(watch['style-src']).toBe("'self'");
     expect(directives(PAGE_CSP.course)['media-src']).toBeUndefined();
+    // Frames (a sandboxed module, the PDF viewer on a blob:) only on the learn page.
+    expect(directives(PAGE_CSP.learn)['frame-src']).toBe("'self' blob:");
+    expect(directives(PAGE_CSP.watch)['frame-src']).toBeUndefined();
   });
 
   it('serves hashed assets for a year, pre-compressed when the browser takes it', async () => {

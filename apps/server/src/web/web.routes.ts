@@ -18,6 +18,7 @@ export const WEB_PAGES = {
   dashboard: 'dashboard.html',
   course: 'course.html',
   watch: 'watch.html',
+  learn: 'learn.html',
 } as const;
 export type WebPage = keyof typeof WEB_PAGES;
 
@@ -49,6 +50,9 @@ export const PAGE_CSP: Record<WebPage, string> = {
   // MediaSource playback: the <video> plays a blob: URL of the MediaSource, and hls.js may run its transmuxer
   // in a worker (a same-origin script here; blob: for builds that inline it).
   watch: csp({ 'media-src': "'self' blob:", 'worker-src': "'self' blob:" }),
+  // A module runs in a sandboxed frame of this server's (its files carry their own CSP); a document is shown
+  // from a blob: URL of the bytes the page fetched (PDF viewer frame, or an image).
+  learn: csp({ 'frame-src': "'self' blob:", 'img-src': "'self' data: blob:" }),
 };
 
 const pageHeaders = (page: WebPage) => ({
@@ -85,7 +89,7 @@ export function defaultWebDistDir(): string {
 /**
  * The web pages (built by Vite into apps/web/dist): the dashboard at /dashboard/ (public, since the data behind
  * it is the admin API's), a course at /courses/:courseId and the player at /watch/:itemId (public, as the
- * catalog and playback routes they call), and their hashed assets at /web/assets/. Each page is looked up per
+ * catalog and playback routes they call), documents and modules at /learn/:itemId, and their hashed assets at /web/assets/. Each page is looked up per
  * request, so building while the server runs works.
  */
 export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts) => {
@@ -132,4 +136,5 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   app.get('/dashboard/', async (_request, reply) => send('dashboard', reply));
   app.get('/courses/:courseId', withId('course', 'courseId'));
   app.get('/watch/:itemId', withId('watch', 'itemId'));
+  app.get('/learn/:itemId', withId('learn', 'itemId'));
 };

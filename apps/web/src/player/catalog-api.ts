@@ -8,6 +8,19 @@ export interface Course {
   description: string;
 }
 
+/** Where a document or a module is delivered (apps/server/src/catalog/item-view.ts `ItemContent`). */
+export type ItemContent =
+  | { kind: 'document'; url: string; format: string; contentType: string; bytes: number; fileName: string }
+  | {
+      kind: 'interactive';
+      launchUrl: string;
+      manifestUrl: string;
+      packageType: string;
+      title: string | null;
+      assetCount: number;
+      totalBytes: number;
+    };
+
 /** An item as the course listing gives it. Kinds and statuses stay strings: a newer server may add some. */
 export interface CourseItem {
   id: string;
@@ -16,6 +29,8 @@ export interface CourseItem {
   title: string;
   status: string;
   durationSeconds: number | null;
+  /** Documents and modules, once published; null for videos. */
+  content?: ItemContent | null;
 }
 
 export interface CourseAnswer {
@@ -35,6 +50,18 @@ export interface ItemAnswer {
   item: CourseItem;
   renditions: Rendition[];
   playback: { hls: string; poster: string | null } | null;
+  content: ItemContent | null;
+}
+
+/** A module's published manifest (`__coursecast/manifest.json`): every asset the package delivers. */
+export interface ModuleManifest {
+  type: string;
+  title: string | null;
+  launch: string;
+  assetCount: number;
+  totalBytes: number;
+  totalSizeKb: number;
+  assets: { path: string; size: number; contentType: string }[];
 }
 
 /** How the server delivers an item to this browser (packages/media PlaybackPlan, the fields shown here). */
@@ -70,11 +97,13 @@ export function fetchPlayback(itemId: string, query: string): Promise<PlaybackAn
   return requestJson<PlaybackAnswer>(`/api/items/${enc(itemId)}/playback?${query}`);
 }
 
-/** The course page of a course, and the watch page of one of its items. */
+/** The course page of a course, the watch page of a video, the learn page of a document or module. */
 export const pagePaths = {
   course: (courseId: string): string => `/courses/${enc(courseId)}`,
   watch: (itemId: string, courseId?: string | null): string =>
     `/watch/${enc(itemId)}${courseId ? `?course=${enc(courseId)}` : ''}`,
+  learn: (itemId: string, courseId?: string | null): string =>
+    `/learn/${enc(itemId)}${courseId ? `?course=${enc(courseId)}` : ''}`,
 };
 
 /** The last path segment of this page's URL (`/watch/<id>` → `<id>`), decoded; null when empty. */

@@ -1,9 +1,8 @@
-// One row per course item, drawn by its kind: a video links to its watch page; kinds this page cannot open yet
-// (documents, interactive content: issue 7) are listed with what they are. A kind the server adds later falls
-// back to the generic row.
+// One row per course item, drawn by its kind: a video links to its watch page, a document or an interactive
+// module to its learn page with its format and size. A kind the server adds later falls back to a plain row.
 import { el } from '../shared/dom-builder.js';
 import { pagePaths, type CourseItem } from './catalog-api.js';
-import { describeStatus, formatClock } from './display-text.js';
+import { describeStatus, formatBytes, formatClock, packageLabel } from './display-text.js';
 
 type ItemRenderer = (item: CourseItem, courseId: string) => HTMLElement;
 
@@ -47,27 +46,43 @@ const video: ItemRenderer = (item, courseId) => {
   );
 };
 
-const notViewableYet: ItemRenderer = (item) =>
+const notViewable: ItemRenderer = (item) =>
   row(
     item,
     el('span', {}, item.title),
     statusBadge(item.status),
-    el('span', { class: 'note' }, 'Opens in a later version of this page.'),
+    el('span', { class: 'note' }, 'This page cannot open this kind of item.'),
   );
+
+/** A document or a module: a link to its learn page once published, with what it is and how big. */
+const learnable: ItemRenderer = (item, courseId) => {
+  const c = item.content;
+  if (!c) return row(item, el('span', {}, item.title), statusBadge(item.status));
+  const what =
+    c.kind === 'document'
+      ? `${c.format.toUpperCase()} · ${formatBytes(c.bytes)}`
+      : `${packageLabel(c.packageType)} · ${c.assetCount} files · ${formatBytes(c.totalBytes)}`;
+  return row(
+    item,
+    el('a', { href: pagePaths.learn(item.id, courseId), class: 'learn-link' }, item.title),
+    el('span', { class: 'format' }, what),
+    statusBadge(item.status),
+  );
+};
 
 /** Renderers per item kind; the fallback for any other kind. */
 const RENDERERS: Readonly<Record<string, ItemRenderer>> = {
   video,
-  document: notViewableYet,
-  interactive: notViewableYet,
+  document: learnable,
+  interactive: learnable,
 };
 
 /** The course's item list, or a sentence when it has none. */
 export function renderItems(items: CourseItem[], courseId: string): HTMLElement {
-  if (items.length === 0) return el('p', { class: 'empty muted' }, 'This course has no lectures yet.');
+  if (items.length === 0) return el('p', { class: 'empty muted' }, 'This course has nothing in it yet.');
   return el(
     'ol',
     { class: 'items' },
-    ...items.map((item) => (RENDERERS[item.kind] ?? notViewableYet)(item, courseId)),
+    ...items.map((item) => (RENDERERS[item.kind] ?? notViewable)(item, courseId)),
   );
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { idFromPath, pagePaths } from './catalog-api.js';
-import { describeMode, describeReason, describeStatus, formatBitrate, formatClock } from './display-text.js';
+import {
+  describeMode,
+  describeReason,
+  describeStatus,
+  formatBitrate,
+  formatBytes,
+  formatClock,
+  packageLabel,
+} from './display-text.js';
 
 describe('display text', () => {
   it('shows durations as a clock', () => {
@@ -37,10 +45,24 @@ describe('page paths', () => {
     expect(pagePaths.watch('itm_1', 'crs_1')).toBe('/watch/itm_1?course=crs_1');
     expect(pagePaths.watch('itm_1')).toBe('/watch/itm_1');
     expect(pagePaths.course('crs 1')).toBe('/courses/crs%201');
+    expect(pagePaths.learn('itm_2', 'crs_1')).toBe('/learn/itm_2?course=crs_1');
     expect(idFromPath('/watch/itm_1')).toBe('itm_1');
     expect(idFromPath('/courses/crs%201/')).toBe('crs 1');
     expect(idFromPath('/watch/')).toBe('watch');
     expect(idFromPath('/')).toBeNull();
     expect(idFromPath('/watch/%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('sizes and package types', () => {
+  it('writes sizes in powers of 1024 and names package types', () => {
+    expect(formatBytes(812)).toBe('812 B');
+    expect(formatBytes(14.2 * 1024)).toBe('14 KB');
+    expect(formatBytes(3.1 * 1024 * 1024)).toBe('3.1 MB');
+    expect(formatBytes(null)).toBe('—');
+    expect(formatBytes(-1)).toBe('—');
+    expect(packageLabel('scorm_2004')).toBe('SCORM 2004');
+    expect(packageLabel('html5')).toBe('HTML5');
+    expect(packageLabel('xapi')).toBe('xapi');
   });
 });

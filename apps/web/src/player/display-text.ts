@@ -65,3 +65,27 @@ export function describeStatus(status: string): { label: string; note: string | 
       return { label: status, note: null };
   }
 }
+
+/** A size in bytes for people: `812 B`, `14.2 KB`, `3.1 MB`, `1.2 GB` (powers of 1024). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+const PACKAGE_LABELS: Readonly<Record<string, string>> = {
+  scorm_12: 'SCORM 1.2',
+  scorm_2004: 'SCORM 2004',
+  html5: 'HTML5',
+};
+
+/** The name of a package type (packages/semconv PACKAGE_TYPES); an unknown one as its code. */
+export function packageLabel(type: string): string {
+  return PACKAGE_LABELS[type] ?? type;
+}

@@ -1,0 +1,35 @@
+/**
+ * Test support: a tiny but fully correct PDF, built byte by byte so tests need no binary fixtures.
+ * The xref table's offsets are exact (no reader has to repair it), which browser tests rely on: Chromium's
+ * PDF viewer opens it as is.
+ */
+
+/** A one-page US Letter PDF showing `text` (printable ASCII) in 24 pt Helvetica, with an exact xref table. */
+export function minimalPdf(text: string): Buffer {
+  if (!/^[\x20-\x7e]*$/.test(text)) throw new RangeError('minimalPdf: text must be printable ASCII');
+  // In a PDF literal string, backslash and parentheses are the only characters that need escaping.
+  const escaped = text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const content = `BT\n/F1 24 Tf\n72 720 Td\n(${escaped}) Tj\nET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+    // /Length counts the bytes between `stream\n` and the EOL before `endstream`.
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  // The second line's high bytes tell transfer tools the file is binary, as the spec recommends.
+  let body = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    // latin1 throughout: one character is one byte, so string lengths are byte offsets.
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xrefOffset = body.length;
+  // Each xref entry is exactly 20 bytes: 10-digit offset, 5-digit generation, type, two-byte EOL.
+  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  const xref = `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${entries}`;
+  const trailer = `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
+  return Buffer.from(body + xref + trailer, 'latin1');
+}
