@@ -61,6 +61,7 @@ import {
   SCORM_VERSIONS,
   VIEW_END_REASONS,
 } from './playback-events.js';
+import { ATTR_DOCUMENT_FORMAT, ATTR_PACKAGE_TYPE } from './package-attributes.js';
 import { PLAYBACK_MODES } from './values.js';
 
 // Wire schemas of browser events' attributes. Unknown extra attributes are allowed (scalars only, checked
@@ -82,6 +83,9 @@ export const ViewEventAttributes = z.object({
   [ATTR_POSITION_S]: z.number().finite().min(0).optional(),
   [ATTR_CONTENT_QUALITY]: label.optional(),
 });
+
+// Views are derived from every event with a view id: an event that is not about a video view must not carry one.
+const notAView = z.never({ error: 'not a view event: it has no view id' }).optional();
 
 const viewEvent = <S extends z.ZodRawShape>(shape: S) => ViewEventAttributes.extend(shape);
 const cumulative = {
@@ -141,12 +145,17 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_STALL_MS]: ms.optional(),
     [ATTR_WATCH_MS]: ms.optional(),
   }),
+  // Loads are not view events either (see scormCall below).
   [PLAYBACK_EVENTS.loadInteractive]: z.object({
     [ATTR_MODULE_ID]: id,
     [ATTR_CONTENT_COURSE_ID]: id.optional(),
     [ATTR_ASSET_COUNT]: count.optional(),
     [ATTR_TOTAL_SIZE_KB]: z.number().finite().min(0).optional(),
     [ATTR_LOAD_DURATION_MS]: ms,
+    // Free labels (a newer launch page may know more types); the metrics bound them.
+    [ATTR_PACKAGE_TYPE]: label.optional(),
+    [ATTR_ERROR_TYPE]: label.optional(),
+    [ATTR_VIEW_ID]: notAView,
   }),
   [PLAYBACK_EVENTS.sdkError]: z.object({
     [ATTR_SDK_ERRORS]: z.number().int().min(1).max(1_000_000),
@@ -157,6 +166,10 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_MODULE_ID]: id,
     [ATTR_CONTENT_COURSE_ID]: id.optional(),
     [ATTR_LOAD_DURATION_MS]: ms,
+    [ATTR_TOTAL_SIZE_KB]: z.number().finite().min(0).optional(),
+    [ATTR_DOCUMENT_FORMAT]: label.optional(),
+    [ATTR_ERROR_TYPE]: label.optional(),
+    [ATTR_VIEW_ID]: notAView,
   }),
   // Not a view event: the server derives views from any event with a view id, so one is refused here.
   [PLAYBACK_EVENTS.scormCall]: z.object({
@@ -170,6 +183,6 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_SCORM_LESSON_STATUS]: values(SCORM_LESSON_STATUSES).optional(),
     [ATTR_SCORM_SCORE_SCALED]: z.number().finite().min(-1).max(1).optional(),
     [ATTR_SCORM_SESSION_TIME_S]: z.number().finite().min(0).max(SCORM_SESSION_TIME_MAX_S).optional(),
-    [ATTR_VIEW_ID]: z.never({ error: 'a SCORM call is not a view event: it has no view id' }).optional(),
+    [ATTR_VIEW_ID]: notAView,
   }),
 } as const satisfies Record<string, z.ZodType>;

@@ -8,7 +8,7 @@ import { titleFromFilename, type ReceivedUpload } from '../uploads/upload-receiv
 import { describePackage, ManifestError, type PackageManifest } from './package-manifest.js';
 import type { PackageTelemetry, Rejection } from './package-telemetry.js';
 import { installScormRuntime, SERVER_DIR } from './scorm-injector.js';
-import { PackageError, unpackZip, type UnpackLimits } from './zip-unpacker.js';
+import { PackageError, unpackZip, type UnpackLimits, type UnpackProgress } from './zip-unpacker.js';
 
 export interface PackagePublisherDeps {
   store: CatalogStore;
@@ -17,6 +17,24 @@ export interface PackagePublisherDeps {
   telemetry: PackageTelemetry;
   /** The SCORM runtime script copied into SCORM packages. */
   scormRuntimeFile: string;
+  /** Told how a long unpack is going, at most once a second. */
+  progress?: (p: UnpackProgress) => void;
+}
+
+const PROGRESS_EVERY_MS = 1000;
+
+/** Passes progress on at most once every PROGRESS_EVERY_MS (a package can hold thousands of small files). */
+function throttled(
+  report: ((p: UnpackProgress) => void) | undefined,
+): ((p: UnpackProgress) => void) | undefined {
+  if (!report) return undefined;
+  let last = performance.now();
+  return (p) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    report(p);
+  };
 }
 
 /** What a package item keeps in `sourceInfo` (the API's `source`); the full asset list is in its manifest file. */
@@ -94,7 +112,7 @@ export async function ingestPackage(
       let manifest: PackageManifest;
       try {
         await mkdir(staging, { recursive: true });
-        const unpacked = await unpackZip(source, staging, deps.limits);
+        const unpacked = await unpackZip(source, staging, deps.limits, throttled(deps.progress));
         report.extracted(unpacked.entries.length, unpacked.totalBytes);
         manifest = await describePackage(unpacked.entries, (file, max) => readText(staging, file, max));
       } catch (err) {

@@ -251,6 +251,17 @@ describe('interactive packages', () => {
     },
   );
 
+  it('deletes a package with its files, and the edge stops serving it', async () => {
+    const res = await upload('gone.zip', await scormPackage('1.2'));
+    const { item, content } = res.json<Answer>();
+    expect((await get(content.launchUrl!)).statusCode).toBe(200);
+    const del = await t.cc.app.inject({ method: 'DELETE', url: `/api/items/${item.id}`, headers: t.auth });
+    expect(del.statusCode).toBe(204);
+    expect(existsSync(path.join(t.dataDir, 'media', item.id))).toBe(false);
+    expect(existsSync(path.join(t.dataDir, 'uploads', item.id))).toBe(false);
+    expect((await get(content.launchUrl!)).statusCode).toBe(404);
+  });
+
   it('counts unpacks by type and outcome on /metrics', async () => {
     const res = await t.cc.app.inject({ url: '/metrics' });
     expect(res.body).toMatch(

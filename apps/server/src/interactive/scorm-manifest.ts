@@ -1,30 +1,20 @@
-import { PACKAGE_REJECTIONS, PACKAGE_TYPES } from '@coursecast/semconv';
+import { PACKAGE_TYPES } from '@coursecast/semconv';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { invalid, ManifestError, MANIFEST_REJECTIONS } from './manifest-error.js';
+import {
+  decodePath,
+  mergeLaunchParameters,
+  normalizePackagePath,
+  resolveAgainstBases,
+  splitReference,
+} from './package-paths.js';
+
+export { ManifestError, MANIFEST_REJECTIONS, type ManifestRejection } from './manifest-error.js';
+export { mergeLaunchParameters, normalizePackagePath } from './package-paths.js';
 
 // What an interactive package is, and why one is refused: semconv's values (span attributes, metric labels).
 export { PACKAGE_TYPES, type PackageType } from '@coursecast/semconv';
 export type ScormVersion = typeof PACKAGE_TYPES.scorm12 | typeof PACKAGE_TYPES.scorm2004;
-
-/** Why a package's manifest was refused. */
-export const MANIFEST_REJECTIONS = {
-  invalidManifest: PACKAGE_REJECTIONS.invalidManifest,
-  manifestTooLarge: PACKAGE_REJECTIONS.manifestTooLarge,
-  launchMissing: PACKAGE_REJECTIONS.launchMissing,
-  noLaunchFile: PACKAGE_REJECTIONS.noLaunchFile,
-} as const;
-export type ManifestRejection = (typeof MANIFEST_REJECTIONS)[keyof typeof MANIFEST_REJECTIONS];
-
-/** A package whose manifest cannot be used; `detail` carries the offending path or parser output. */
-export class ManifestError extends Error {
-  constructor(
-    readonly reason: ManifestRejection,
-    message: string,
-    readonly detail?: string,
-  ) {
-    super(message);
-    this.name = 'ManifestError';
-  }
-}
 
 /** The largest imsmanifest.xml accepted: real ones are a few KiB, the biggest course catalogues well under 1 MiB. */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -129,10 +119,6 @@ function textOf(value: unknown): string | null {
   return null;
 }
 
-function invalid(message: string, detail?: string): ManifestError {
-  return new ManifestError(MANIFEST_REJECTIONS.invalidManifest, message, detail);
-}
-
 function lineAndColumn(text: string, index: number): { line: number; col: number } {
   const before = text.slice(0, index);
   return { line: before.split('\n').length, col: index - before.lastIndexOf('\n') };
@@ -227,83 +213,6 @@ function versionOf(schemaVersion: string | null, namespaces: readonly string[]):
     'cannot tell SCORM 1.2 from 2004: no recognised <schemaversion> and no adlcp namespace on <manifest>',
     schemaVersion ?? undefined,
   );
-}
-
-/**
- * Resolves a URL reference against xml:base values, innermost first. A base is taken as a folder even
- * without a trailing slash (that is what every authoring tool means by it); dot segments are kept so the
- * launch path check can refuse them rather than silently resolve them.
- */
-function resolveAgainstBases(ref: string, bases: readonly (string | null)[]): string {
-  let resolved = ref;
-  for (const base of bases) {
-    if (!base || isAbsoluteReference(resolved)) continue;
-    resolved = (base.endsWith('/') ? base : `${base}/`) + resolved;
-  }
-  return resolved;
-}
-
-function isAbsoluteReference(ref: string): boolean {
-  // A scheme (`http:`), a Windows drive (`C:`), or a rooted path.
-  return /^[a-z][a-z0-9+.-]*:/i.test(ref) || ref.startsWith('/') || ref.startsWith('\\');
-}
-
-/**
- * Checks a package-relative path and normalises it (drops `.` and empty segments). Throws
- * `invalid_manifest` when it is absolute, uses backslashes, or climbs out with `..`.
- */
-export function normalizePackagePath(path: string, what = 'launch path'): string {
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-  const escapes =
-    path.includes('\\') || path.includes('\0') || isAbsoluteReference(path) || segments.includes('..');
-  if (escapes) throw invalid(`${what} escapes the package: ${JSON.stringify(path)}`, path);
-  if (segments.length === 0) throw invalid(`${what} is empty`, path);
-  return segments.join('/');
-}
-
-function splitReference(ref: string): { path: string; query: string | null; fragment: string | null } {
-  const hash = ref.indexOf('#');
-  const fragment = hash < 0 ? null : ref.slice(hash + 1) || null;
-  const beforeHash = hash < 0 ? ref : ref.slice(0, hash);
-  const q = beforeHash.indexOf('?');
-  return {
-    path: q < 0 ? beforeHash : beforeHash.slice(0, q),
-    query: q < 0 ? null : beforeHash.slice(q + 1) || null,
-    fragment,
-  };
-}
-
-/**
- * Merges the launch href's query and fragment with an item's `parameters`, following the IMS CP / ADL
- * rule: parameters starting with `#` set the fragment unless the href already has one; otherwise a
- * leading `?` or `&` is dropped and they are appended to the href's query with `&`.
- */
-export function mergeLaunchParameters(
-  query: string | null,
-  fragment: string | null,
-  parameters: string | null,
-): string | null {
-  let q = query;
-  let f = fragment;
-  if (parameters?.startsWith('#')) {
-    f ??= parameters.slice(1) || null;
-  } else if (parameters) {
-    const hash = parameters.indexOf('#');
-    const extraQuery = (hash < 0 ? parameters : parameters.slice(0, hash)).replace(/^[?&]+/, '');
-    const extraFragment = hash < 0 ? null : parameters.slice(hash + 1) || null;
-    if (extraQuery) q = q ? `${q}&${extraQuery}` : extraQuery;
-    f ??= extraFragment;
-  }
-  const result = (q ? `?${q}` : '') + (f ? `#${f}` : '');
-  return result || null;
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    throw invalid(`launch path is not valid percent-encoding: ${JSON.stringify(path)}`, path);
-  }
 }
 
 /** The first item, depth first, that points at a resource: the one an LMS launches. */

@@ -84,6 +84,11 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
             paths,
             telemetry: deps.packageTelemetry,
             scormRuntimeFile: deps.scormRuntimeFile,
+            progress: (p) =>
+              request.log.info(
+                { itemId: upload.itemId, ...p },
+                `unpacking: ${p.entriesDone}/${p.entriesTotal} files, ${p.bytesDone}/${p.bytesTotal} bytes`,
+              ),
             limits: {
               maxEntries: config.upload.packageMaxEntries,
               maxTotalBytes: config.upload.packageMaxBytes,

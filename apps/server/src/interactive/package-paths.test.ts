@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from './manifest-error.js';
+import { mergeLaunchParameters, normalizePackagePath } from './package-paths.js';
+
+/** The ManifestError `fn` throws (fails the test if it throws nothing or something else). */
+function rejection(fn: () => unknown): ManifestError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ManifestError) return err;
+    throw err;
+  }
+  throw new Error('expected a ManifestError');
+}
+
+describe('mergeLaunchParameters', () => {
+  it.each([
+    [null, null, null, null],
+    ['a=1', null, null, '?a=1'],
+    [null, null, '?x=1', '?x=1'],
+    [null, null, 'x=1', '?x=1'],
+    ['a=1', null, '&x=1', '?a=1&x=1'],
+    ['a=1', null, '?x=1', '?a=1&x=1'],
+    [null, null, '#frag', '#frag'],
+    ['a=1', 'top', '#frag', '?a=1#top'],
+    [null, null, '?x=1#f', '?x=1#f'],
+    [null, 'top', '?x=1#f', '?x=1#top'],
+  ])('href query %j, fragment %j, parameters %j give %j', (query, fragment, parameters, expected) => {
+    expect(mergeLaunchParameters(query, fragment, parameters)).toBe(expected);
+  });
+});
+
+describe('normalizePackagePath', () => {
+  it('keeps a clean relative path and names what it checks', () => {
+    expect(normalizePackagePath('a//b/./c.html')).toBe('a/b/c.html');
+    expect(rejection(() => normalizePackagePath('../x', 'asset path')).message).toMatch(
+      /^asset path escapes/,
+    );
+    expect(rejection(() => normalizePackagePath('./')).message).toMatch(/launch path is empty/);
+  });
+});
