@@ -55,6 +55,8 @@ let stderr = '';
 let base: string;
 let master: string;
 let dashboard: string;
+let handout: string;
+let module: string;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -238,6 +240,8 @@ beforeAll(async () => {
   base = field(lines, 'coursecast is serving at');
   master = field(lines, 'master playlist');
   dashboard = field(lines, 'dashboard');
+  handout = field(lines, 'handout (PDF)');
+  module = field(lines, 'module (SCORM)');
   expect(dashboard).toBe(`${base}/dashboard/`);
 }, 60_000);
 
@@ -251,6 +255,22 @@ afterAll(async () => {
 process.once('exit', killDemo);
 
 describe('coursecast demo and its dashboard', () => {
+  it('puts a handout PDF and a SCORM module beside the lecture, each with its learn page', async () => {
+    for (const [url, kind] of [
+      [handout, 'document'],
+      [module, 'interactive'],
+    ] as const) {
+      expect((await get(url)).headers.get('content-type')).toMatch(/^text\/html/);
+      const id = new URL(url).pathname.split('/').pop()!;
+      const item = (await (await get(`${base}/api/items/${id}`)).json()) as {
+        item: { kind: string; status: string };
+        content: { url?: string; launchUrl?: string } | null;
+      };
+      expect(item.item).toMatchObject({ kind, status: 'ready' });
+      expect((await get(item.content?.url ?? item.content?.launchUrl ?? '')).ok).toBe(true);
+    }
+  });
+
   it('fills every server-side panel once a user has played the ladder and a just-in-time session', async () => {
     const started = Date.now();
     // The ladder through the edge, twice: misses (origin fetches) and then hits.

@@ -13,8 +13,8 @@ import {
 } from '@coursecast/semconv';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { minimalPdf } from '../apps/server/src/interactive/pdf-fixtures.js';
-import { scormPackage } from '../apps/server/src/interactive/scorm-fixtures.js';
+import { samplePdf } from '../apps/server/src/cli/sample-pdf.js';
+import { scormPackage } from '../apps/server/src/cli/sample-scorm.js';
 import { createCourse, postUpload } from '../apps/server/src/test-support/api-calls.js';
 import { multipartBody } from '../apps/server/src/test-support/multipart.js';
 import { startTestServer, type TestServer } from '../apps/server/src/test-support/test-server.js';
@@ -81,7 +81,7 @@ beforeAll(async () => {
   t = await startTestServer({}, { startQueue: false });
   base = await t.cc.listen();
   courseId = await createCourse(t, 'Workplace safety');
-  ids.pdf = await upload('Week 1 slides.pdf', minimalPdf('Week 1: hazards and controls'));
+  ids.pdf = await upload('Week 1 slides.pdf', samplePdf(['Week 1: hazards and controls']));
   ids.scorm2004 = await upload('safety-2004.zip', await scormPackage('2004'));
   ids.scorm12 = await upload('safety-12.zip', await scormPackage('1.2'));
   browser = await launchChromium();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDocumentFile, DOCUMENT_FORMATS, sniffUpload, type DocumentType } from './document-sniff.js';
-import { minimalPdf } from './pdf-fixtures.js';
+import { samplePdf } from '../cli/sample-pdf.js';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
@@ -48,7 +48,7 @@ function webp(declaredExtra = 0): Buffer {
 
 describe('sniffUpload', () => {
   it.each([
-    ['a PDF', minimalPdf('x'), 'pdf'],
+    ['a PDF', samplePdf(['x']), 'pdf'],
     ['a PNG', tinyPng(), 'png'],
     ['a JPEG', JPEG_HEAD, 'jpeg'],
     ['a GIF87a', Buffer.from('GIF87a\u0001\u0000\u0001\u0000\u0000\u0000\u0000', 'latin1'), 'gif'],
@@ -57,7 +57,11 @@ describe('sniffUpload', () => {
     ['a zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 8, 0]), 'zip'],
     ['an empty zip', Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]), 'zip'],
     ['a text file named .pdf', Buffer.from('Lecture notes, not a PDF\n'), 'other'],
-    ['a PDF with junk before its header', Buffer.concat([Buffer.from('\r\n\r\n'), minimalPdf('x')]), 'other'],
+    [
+      'a PDF with junk before its header',
+      Buffer.concat([Buffer.from('\r\n\r\n'), samplePdf(['x'])]),
+      'other',
+    ],
     ['a RIFF that is not WebP', Buffer.from('RIFF\u0024\u0000\u0000\u0000WAVEfmt ', 'latin1'), 'other'],
     ['a lone "PK"', Buffer.from('PK'), 'other'],
     ['nothing', new Uint8Array(0), 'other'],
@@ -68,39 +72,6 @@ describe('sniffUpload', () => {
   it('has a stored format for every document type', () => {
     expect(DOCUMENT_FORMATS.pdf).toEqual({ extension: '.pdf', contentType: 'application/pdf' });
     expect(DOCUMENT_FORMATS.jpeg).toEqual({ extension: '.jpg', contentType: 'image/jpeg' });
-  });
-});
-
-describe('minimalPdf', () => {
-  const pdf = minimalPdf('Hello (PDF) \\ world');
-  const text = pdf.toString('latin1');
-
-  it('points startxref and every xref entry at the exact byte', () => {
-    const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)?.[1]);
-    expect(text.slice(startxref, startxref + 5)).toBe('xref\n');
-    const table = /^xref\n0 (\d+)\n((?:.{19}\n)+)trailer/.exec(text.slice(startxref));
-    expect(table).not.toBeNull();
-    const entries = table![2]!.match(/.{19}\n/g)!;
-    expect(entries).toHaveLength(Number(table![1]));
-    // Each entry is 20 bytes; the separator is space + LF.
-    expect(entries[0]).toBe('0000000000 65535 f \n');
-    entries.slice(1).forEach((entry, i) => {
-      expect(entry).toMatch(/^\d{10} 00000 n \n$/);
-      const offset = Number(entry.slice(0, 10));
-      expect(text.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`);
-    });
-    expect(text).toContain(`/Size ${entries.length}`);
-  });
-
-  it('gives the content stream its exact /Length and escapes the text', () => {
-    const m = /\/Length (\d+) >>\nstream\n([\s\S]*?)\nendstream/.exec(text);
-    expect(Number(m?.[1])).toBe(Buffer.byteLength(m?.[2] ?? '', 'latin1'));
-    expect(m?.[2]).toContain('(Hello \\(PDF\\) \\\\ world) Tj');
-    expect(text).toContain('/BaseFont /Helvetica');
-  });
-
-  it('takes printable ASCII only', () => {
-    expect(() => minimalPdf('café')).toThrow(RangeError);
   });
 });
 
@@ -120,7 +91,7 @@ describe('checkDocumentFile', () => {
   }
 
   it('accepts a whole PDF, also one with junk before its header or a 2.0 header', async () => {
-    const pdf = minimalPdf('Week 1 slides');
+    const pdf = samplePdf(['Week 1 slides']);
     expect(await check('ok.pdf', pdf, 'pdf')).toBeNull();
     expect(await check('junk.pdf', Buffer.concat([Buffer.alloc(1000, 0x20), pdf]), 'pdf')).toBeNull();
     expect(
@@ -133,7 +104,7 @@ describe('checkDocumentFile', () => {
   });
 
   it('finds %%EOF within the last 2 KiB of a large PDF', async () => {
-    const pdf = minimalPdf('big');
+    const pdf = samplePdf(['big']);
     const padded = Buffer.concat([pdf.subarray(0, 20), Buffer.alloc(100_000, 0x20), pdf.subarray(20)]);
     expect(await check('big.pdf', padded, 'pdf')).toBeNull();
     const trailingJunk = Buffer.concat([pdf, Buffer.alloc(3000, 0x20)]);
@@ -141,7 +112,7 @@ describe('checkDocumentFile', () => {
   });
 
   it('refuses a truncated PDF', async () => {
-    const pdf = minimalPdf('cut short');
+    const pdf = samplePdf(['cut short']);
     expect(await check('cut.pdf', pdf.subarray(0, Math.floor(pdf.length * 0.6)), 'pdf')).toBe(
       'the PDF has no %%EOF marker in its last 2 KiB: it looks truncated',
     );
@@ -150,7 +121,7 @@ describe('checkDocumentFile', () => {
   it('refuses a text file renamed .pdf and a header beyond 1024 bytes', async () => {
     expect(await check('notes.pdf', Buffer.from('Lecture notes\n%%EOF\n'), 'pdf')).toMatch(/^not a PDF/);
     expect(
-      await check('late.pdf', Buffer.concat([Buffer.alloc(1024, 0x20), minimalPdf('x')]), 'pdf'),
+      await check('late.pdf', Buffer.concat([Buffer.alloc(1024, 0x20), samplePdf(['x'])]), 'pdf'),
     ).toMatch(/^not a PDF/);
     expect(await check('v3.pdf', Buffer.from('%PDF-3.0\n%%EOF\n'), 'pdf')).toMatch(/^not a PDF/);
   });

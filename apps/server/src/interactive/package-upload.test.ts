@@ -13,8 +13,9 @@ import { createCourse, postUpload } from '../test-support/api-calls.js';
 import { multipartBody } from '../test-support/multipart.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { PACKAGE_CSP } from '../delivery/package-headers.js';
-import { minimalPdf } from './pdf-fixtures.js';
-import { scormMalformedManifest, scormMissingLaunch, scormPackage } from './scorm-fixtures.js';
+import { samplePdf } from '../cli/sample-pdf.js';
+import { scormPackage } from '../cli/sample-scorm.js';
+import { scormMalformedManifest, scormMissingLaunch } from './scorm-fixtures.js';
 import { buildZip, refusedPackage } from './zip-fixtures.js';
 import { ZIP_REJECTIONS } from './zip-unpacker.js';
 
@@ -57,7 +58,7 @@ async function filesOnDisk(): Promise<string[]> {
 
 describe('documents', () => {
   it('publishes a PDF and delivers it through the edge, ranges included', async () => {
-    const pdf = minimalPdf('Week 3 slides');
+    const pdf = samplePdf(['Week 3 slides']);
     const res = await upload('Week 3 — slides.pdf', pdf);
     expect(res.statusCode, res.body).toBe(201);
     const { item, content } = res.json<Answer>();
@@ -103,11 +104,11 @@ describe('documents', () => {
     [
       'a truncated PDF',
       'cut.pdf',
-      minimalPdf('cut short').subarray(0, 200),
+      samplePdf(['cut short']).subarray(0, 200),
       'invalid_document',
       /EOF|truncated/i,
     ],
-    ['a PDF declared as a package', 'deck.pdf', minimalPdf('x'), 'kind_mismatch', /interactive/],
+    ['a PDF declared as a package', 'deck.pdf', samplePdf(['x']), 'kind_mismatch', /interactive/],
   ])(
     'refuses %s with a clear error and leaves nothing behind',
     async (_what, name, content, code, message) => {
@@ -283,7 +284,7 @@ function toLimits() {
 }
 
 it('keeps the sample PDF byte-exact on disk as the item source', async () => {
-  const pdf = minimalPdf('source check');
+  const pdf = samplePdf(['source check']);
   const res = await upload('check.pdf', pdf);
   const stored = await t.cc.store.getItem(res.json<Answer>().item.id);
   expect(stored?.sourceFile).toMatch(/^uploads\/itm_\w+\/source\.pdf$/);

@@ -1,15 +1,25 @@
 /**
- * Test support: a tiny but fully correct PDF, built byte by byte so tests need no binary fixtures.
- * The xref table's offsets are exact (no reader has to repair it), which browser tests rely on: Chromium's
- * PDF viewer opens it as is.
+ * A small but fully correct PDF, built byte by byte: the demo's sample handout, and the tests' documents (no
+ * binary fixtures). The xref table's offsets are exact (no reader has to repair it): Chromium's PDF viewer
+ * opens it as is.
  */
 
-/** A one-page US Letter PDF showing `text` (printable ASCII) in 24 pt Helvetica, with an exact xref table. */
-export function minimalPdf(text: string): Buffer {
-  if (!/^[\x20-\x7e]*$/.test(text)) throw new RangeError('minimalPdf: text must be printable ASCII');
+/**
+ * A one-page US Letter PDF: the first line as a 24 pt Helvetica heading, the others in 14 pt below it
+ * (printable ASCII only), with an exact xref table.
+ */
+export function samplePdf(lines: readonly string[]): Buffer {
+  if (!lines.every((l) => /^[\x20-\x7e]*$/.test(l))) {
+    throw new RangeError('samplePdf: lines must be printable ASCII');
+  }
   // In a PDF literal string, backslash and parentheses are the only characters that need escaping.
-  const escaped = text.replace(/[\\()]/g, (c) => `\\${c}`);
-  const content = `BT\n/F1 24 Tf\n72 720 Td\n(${escaped}) Tj\nET`;
+  const escape = (text: string) => text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const [heading = '', ...rest] = lines;
+  const body14 = rest.map((l) => `0 -22 Td\n(${escape(l)}) Tj`).join('\n');
+  const content =
+    `BT\n/F1 24 Tf\n72 720 Td\n(${escape(heading)}) Tj\n` +
+    (rest.length > 0 ? `/F1 14 Tf\n0 -14 Td\n${body14}\n` : '') +
+    'ET';
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
