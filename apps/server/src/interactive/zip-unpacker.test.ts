@@ -251,10 +251,17 @@ describe('unpackZip: refusals while writing (the caller removes the staging dir)
 
   it('a declared size that lies, with a reader trusting it: the real bytes still stop at the limit', async () => {
     // Stands in for a yauzl that does not check sizes: only our own count of real bytes remains.
-    type Open = (p: string, o: yauzl.Options, cb: (err: Error | null, z: yauzl.ZipFile) => void) => void;
-    const realOpen = yauzl.open.bind(yauzl) as Open;
-    const trusting: Open = (p, o, cb) => realOpen(p, { ...o, validateEntrySizes: false }, cb);
-    const spy = vi.spyOn(yauzl, 'open').mockImplementation(trusting as typeof yauzl.open);
+    type Open = (
+      r: yauzl.RandomAccessReader,
+      size: number,
+      o: yauzl.Options,
+      cb: (err: Error | null, z: yauzl.ZipFile) => void,
+    ) => void;
+    const realOpen = yauzl.fromRandomAccessReader.bind(yauzl) as Open;
+    const trusting: Open = (r, size, o, cb) => realOpen(r, size, { ...o, validateEntrySizes: false }, cb);
+    const spy = vi
+      .spyOn(yauzl, 'fromRandomAccessReader')
+      .mockImplementation(trusting as typeof yauzl.fromRandomAccessReader);
     const limit = 64 * 1024;
     const liar = { name: 'liar.bin', data: Buffer.alloc(5 << 20), method: 8, uncompressedSize: 1024 };
     const err = await refusal(withEntry(liar), { maxTotalBytes: limit });
