@@ -10,6 +10,7 @@ import {
   METRIC_HLS_SESSIONS_ACTIVE,
 } from '@coursecast/semconv';
 import type { SqlReader } from '../store/duckdb-database.js';
+import { contentLoads } from './content-queries.js';
 import type { DashboardQuery } from './dashboard-query.js';
 import {
   counterOverTime,
@@ -25,7 +26,10 @@ import { playbackOverTime, playbackSuccessBy, playbackSummary, startupHistogram 
 export interface Panel {
   title: string;
   description: string;
-  /** `views`: reads derived views (refreshed first); `server`: the server's own metrics and spans. */
+  /**
+   * `views`: reads derived views (refreshed first); `server`: raw stored rows read as they are (the server's
+   * own metrics and spans, and the browser's load and SCORM events, which need no derived view).
+   */
   source: 'views' | 'server';
   run(db: SqlReader, q: DashboardQuery): Promise<unknown>;
 }
@@ -139,5 +143,13 @@ export const PANELS: Record<string, Panel> = {
     description: 'Highest number of live sessions per bucket, by plan',
     source: 'server',
     run: (db, q) => gaugeOverTime(db, q, METRIC_HLS_SESSIONS_ACTIVE.name, PLAN),
+  },
+  'content-loads': {
+    title: 'Course material: documents and modules',
+    description:
+      'Loads, failures and load time p50/p95 by package type or document format; SCORM attempts finished, ' +
+      'completed and passed; the slowest items',
+    source: 'server',
+    run: contentLoads,
   },
 };

@@ -1,4 +1,15 @@
-import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
+import {
+  ATTR_CONTENT_COURSE_ID,
+  ATTR_DOCUMENT_FORMAT,
+  ATTR_ERROR_TYPE,
+  ATTR_LOAD_DURATION_MS,
+  ATTR_MODULE_ID,
+  ATTR_SCORM_ATTEMPT_ID,
+  ATTR_SCORM_CALL,
+  ATTR_SCORM_COMPLETION_STATUS,
+  ATTR_SCORM_VERSION,
+  PLAYBACK_EVENTS as E,
+} from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../ingest/event-mapper.js';
 import { publishItem } from '../test-support/published-item.js';
@@ -63,7 +74,9 @@ describe('dashboard panels', () => {
   it('lists the panels, admin only', async () => {
     expect((await get('/api/dashboard/panels', false)).statusCode).toBe(401);
     const res = await get('/api/dashboard/panels');
-    expect(res.json<{ panels: { id: string }[] }>().panels.map((p) => p.id)).toEqual(Object.keys(PANELS));
+    const panels = res.json<{ panels: { id: string; source: string }[] }>().panels;
+    expect(panels.map((p) => p.id)).toEqual(Object.keys(PANELS));
+    expect(panels.find((p) => p.id === 'content-loads')).toMatchObject({ source: 'server' });
   });
 
   it('computes the playback headline figures from the views', async () => {
@@ -98,6 +111,45 @@ describe('dashboard panels', () => {
     expect(origin.summary.p95).toBeGreaterThan(0);
     const hits = cdn.byStatus.filter((p) => p.group === 'HIT');
     expect(hits.reduce((a, p) => a + p.value, 0)).toBe(3);
+  });
+
+  it('answers the course material panel from stored load and SCORM events', async () => {
+    const now = Date.now();
+    const event = (name: string, attrs: Record<string, unknown>): EventRecord => ({
+      timeMs: now - 30_000,
+      eventName: name,
+      attributes: { [ATTR_MODULE_ID]: 'itm_doc', [ATTR_CONTENT_COURSE_ID]: 'crs_material', ...attrs },
+      traceId: null,
+      spanId: null,
+    });
+    const scorm = (call: string) =>
+      event(E.scormCall, {
+        [ATTR_MODULE_ID]: 'itm_scorm',
+        [ATTR_SCORM_CALL]: call,
+        [ATTR_SCORM_VERSION]: '2004',
+        [ATTR_SCORM_ATTEMPT_ID]: 'att_1',
+        [ATTR_SCORM_COMPLETION_STATUS]: 'completed',
+      });
+    const stored = await t.cc.pipeline.ingest.events(
+      [
+        event(E.documentLoad, { [ATTR_DOCUMENT_FORMAT]: 'pdf', [ATTR_LOAD_DURATION_MS]: 120 }),
+        event(E.documentLoad, { [ATTR_DOCUMENT_FORMAT]: 'pdf', [ATTR_LOAD_DURATION_MS]: 90, [ATTR_ERROR_TYPE]: 'x' }),
+        scorm('initialize'),
+        scorm('finish'),
+      ],
+      { signal: 'logs', source: 'otlp', service: 'player', userAgent: FIREFOX },
+    );
+    expect(stored).toMatchObject({ stored: 4, rejected: 0 });
+    const d = await panel<{ loads: unknown[]; scorm: unknown[]; slowest: unknown[] }>(
+      '/api/dashboard/panels/content-loads?course=crs_material',
+    );
+    expect(d.loads).toEqual([
+      expect.objectContaining({ kind: 'document', type: 'pdf', loads: 2, failed: 1, success_rate: 0.5 }),
+    ]);
+    expect(d.scorm).toEqual([expect.objectContaining({ version: '2004', attempts: 1, finished: 1, completed: 1 })]);
+    expect(d.slowest).toEqual([expect.objectContaining({ item_id: 'itm_doc', load_p95_ms: 120 })]);
+    const other = await panel<typeof d>('/api/dashboard/panels/content-loads?course=crs_other');
+    expect(other).toEqual({ loads: [], scorm: [], slowest: [] });
   });
 
   it('refuses unknown panels and bad ranges with clear errors', async () => {

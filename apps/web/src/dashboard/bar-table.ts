@@ -1,10 +1,12 @@
 // Horizontal bars as an HTML table (one row per group): readable, selectable text, no canvas needed for a
-// handful of rows. Used for playback success by dimension and transcode errors by quality.
+// handful of rows. Used for playback success by dimension, transcode errors by quality and course material.
 import { el } from '../shared/dom-builder.js';
 
 /** One row: its label, the bar's fill (0..1), the bar's text, and the row's other columns. */
 export interface BarRow {
   key: string;
+  /** What the row's header shows, when not the key itself (the key stays in `data-key`). */
+  label?: string;
   fill: number | null;
   text: string;
   cells: string[];
@@ -42,7 +44,7 @@ export function barTable(
         return el(
           'tr',
           { 'data-key': r.key },
-          el('th', { scope: 'row' }, r.key),
+          el('th', { scope: 'row' }, r.label ?? r.key),
           el(
             'td',
             { class: 'bar-col' },

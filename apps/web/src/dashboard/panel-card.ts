@@ -23,7 +23,7 @@ export interface PanelCard {
 }
 
 /** Panels that read best across the whole row. */
-const WIDE = new Set(['summary']);
+const WIDE = new Set(['summary', 'content-loads']);
 
 /** Creates the card of a panel (not yet in the page). */
 export function createPanelCard(info: PanelInfo): PanelCard {

@@ -145,6 +145,8 @@ const EMPTY_CHECKS: Record<string, (data: unknown) => boolean> = {
   'startup-histogram': (d) => !positive(rec(d)['count']),
   'session-timeouts': (d) => emptyArray(rec(d)['ends']),
   'cdn-hit-ratio': (d) => emptyArray(rec(d)['byStatus']),
+  // The slowest items are a subset of the loads: loads and SCORM attempts say it all.
+  'content-loads': (d) => emptyArray(rec(d)['loads']) && emptyArray(rec(d)['scorm']),
   ...Object.fromEntries(
     QUANTILE_PANELS.map((id) => [id, (d: unknown) => !positive(rec(rec(d)['summary'])['count'])]),
   ),

@@ -8,6 +8,7 @@ import {
   renderStackedWithRate,
   renderStartupHistogram,
 } from './chart-panels.js';
+import { renderContentLoads } from './content-loads-panel.js';
 import { el } from '../shared/dom-builder.js';
 import { renderGeneric } from './generic-panel.js';
 import { formatCount, formatMs, formatNumber, formatPercent } from './number-format.js';
@@ -32,6 +33,9 @@ const EMPTY_HINTS: Record<string, string> = {
   'jit-first-segment': JIT_HINT,
   'ffmpeg-segment-generation': JIT_HINT,
   'active-sessions': JIT_HINT,
+  'content-loads':
+    'No documents or modules opened in this range — open one from a course page (`npx coursecast demo` ' +
+    'adds a handout and a SCORM module) or widen the time range.',
 };
 
 /** The hint of a panel's empty state. */
@@ -146,6 +150,7 @@ const RENDERERS: Record<string, Renderer> = {
     });
   },
   'active-sessions': (body, res) => renderGroupLines(body, res, 'Live sessions'),
+  'content-loads': renderContentLoads,
 };
 
 /** Draws a panel's data into `body`; returns what releases its charts. */
