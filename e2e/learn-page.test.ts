@@ -2,7 +2,8 @@
 // generated SCORM 1.2 / 2004 packages are uploaded, listed on the course page, and opened on the learn page
 // through the edge. The module runs in a sandboxed frame (opaque origin), finds the SCORM API the server
 // injected, and its initialize/commit/finish calls come back as stored events; each load leaves its event, its
-// browser span, and edge spans joined to it. Screenshots land in e2e/artifacts/.
+// browser span, and edge spans joined to it; the dashboard's course material panel then shows them. Screenshots
+// land in e2e/artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +15,14 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePdf } from '../apps/server/src/cli/sample-pdf.js';
+import { PANELS } from '../apps/server/src/dashboards/dashboard-panels.js';
 import { scormPackage } from '../apps/server/src/cli/sample-scorm.js';
 import { createCourse, postUpload } from '../apps/server/src/test-support/api-calls.js';
 import { multipartBody } from '../apps/server/src/test-support/multipart.js';
-import { startTestServer, type TestServer } from '../apps/server/src/test-support/test-server.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
 import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
+import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 import { waitFor } from './support/watch-session.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -306,5 +309,31 @@ describe('the learn page', () => {
     });
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the dashboard', () => {
+  it("shows this course's documents, modules and SCORM attempts in the course material panel", async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+    try {
+      const { page, problems } = await openPage(ctx, `${base}/dashboard/?course=${courseId}`);
+      await signIn(page, TEST_TOKEN);
+      const states = await settledStates(page, Object.keys(PANELS).length, 30_000);
+      expect(states['content-loads']).toBe('data');
+      const keys = (section: string) =>
+        page.$$eval(
+          `[data-panel="content-loads"] [data-section="${section}"] tbody tr`,
+          (rows: Attributes[]) => rows.map((r) => r.getAttribute('data-key')),
+        );
+      expect((await keys('loads')).sort()).toEqual(['document:pdf', 'module:scorm_12', 'module:scorm_2004']);
+      expect(await keys('scorm')).toEqual(['1.2', '2004']);
+      expect((await keys('slowest')).sort()).toEqual(Object.values(ids).sort());
+      const card = page.locator('[data-panel="content-loads"]');
+      await card.scrollIntoViewIfNeeded();
+      await card.screenshot({ path: path.join(ARTIFACTS, 'dashboard-content-loads.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
   });
 });

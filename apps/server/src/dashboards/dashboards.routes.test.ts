@@ -133,7 +133,11 @@ describe('dashboard panels', () => {
     const stored = await t.cc.pipeline.ingest.events(
       [
         event(E.documentLoad, { [ATTR_DOCUMENT_FORMAT]: 'pdf', [ATTR_LOAD_DURATION_MS]: 120 }),
-        event(E.documentLoad, { [ATTR_DOCUMENT_FORMAT]: 'pdf', [ATTR_LOAD_DURATION_MS]: 90, [ATTR_ERROR_TYPE]: 'x' }),
+        event(E.documentLoad, {
+          [ATTR_DOCUMENT_FORMAT]: 'pdf',
+          [ATTR_LOAD_DURATION_MS]: 90,
+          [ATTR_ERROR_TYPE]: 'x',
+        }),
         scorm('initialize'),
         scorm('finish'),
       ],
@@ -146,7 +150,9 @@ describe('dashboard panels', () => {
     expect(d.loads).toEqual([
       expect.objectContaining({ kind: 'document', type: 'pdf', loads: 2, failed: 1, success_rate: 0.5 }),
     ]);
-    expect(d.scorm).toEqual([expect.objectContaining({ version: '2004', attempts: 1, finished: 1, completed: 1 })]);
+    expect(d.scorm).toEqual([
+      expect.objectContaining({ version: '2004', attempts: 1, finished: 1, completed: 1 }),
+    ]);
     expect(d.slowest).toEqual([expect.objectContaining({ item_id: 'itm_doc', load_p95_ms: 120 })]);
     const other = await panel<typeof d>('/api/dashboard/panels/content-loads?course=crs_other');
     expect(other).toEqual({ loads: [], scorm: [], slowest: [] });

@@ -56,6 +56,7 @@ export function formatFactor(v: number | null | undefined, locale?: string): str
 /** A size given in KB (the load events' unit): `850 KB` up to 1024 KB, `2.4 MB` above. */
 export function formatKb(kb: number | null | undefined, locale?: string): string {
   if (missing(kb)) return MISSING;
-  if (Math.abs(kb) < 1024) return `${nf(locale, { maximumFractionDigits: Math.abs(kb) < 10 ? 1 : 0 }).format(kb)} KB`;
+  if (Math.abs(kb) < 1024)
+    return `${nf(locale, { maximumFractionDigits: Math.abs(kb) < 10 ? 1 : 0 }).format(kb)} KB`;
   return `${nf(locale, { maximumFractionDigits: 1 }).format(kb / 1024)} MB`;
 }

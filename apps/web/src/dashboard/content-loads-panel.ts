@@ -1,0 +1,161 @@
+// The course material panel (`content-loads`): document and module loads by type, SCORM attempts by version,
+// and the slowest items, as three bar tables. The rows are built by pure functions (tested without a DOM);
+// only renderContentLoads touches the page.
+import { packageLabel } from '../player/display-text.js';
+import { el } from '../shared/dom-builder.js';
+import { barTable, successTone, type BarRow } from './bar-table.js';
+import { formatCount, formatKb, formatMs, formatPercent, formatSeconds } from './number-format.js';
+import type { PanelResponse } from './panel-data.js';
+
+/** Loads of one kind and type (the server's content-queries.ts LoadGroupRow). */
+export interface LoadGroup {
+  kind: string;
+  type: string;
+  loads: number;
+  failed: number;
+  success_rate: number | null;
+  load_p50_ms: number | null;
+  load_p95_ms: number | null;
+  size_p50_kb: number | null;
+}
+
+/** SCORM attempts of one version. */
+export interface ScormVersion {
+  version: string;
+  attempts: number;
+  finished: number;
+  completed: number;
+  passed: number;
+  score_avg: number | null;
+  session_time_p50_s: number | null;
+}
+
+/** One of the slowest items. */
+export interface SlowItem {
+  item_id: string;
+  kind: string;
+  type: string;
+  loads: number;
+  failed: number;
+  load_p95_ms: number | null;
+}
+
+/** The panel's data. */
+export interface ContentLoadsData {
+  loads: LoadGroup[];
+  scorm: ScormVersion[];
+  slowest: SlowItem[];
+}
+
+/** What a kind and type read as: `SCORM 2004 module`, `PDF document`. */
+export function materialLabel(kind: string, type: string): string {
+  if (kind === 'module') return type === 'unknown' ? 'Module (type unknown)' : `${packageLabel(type)} module`;
+  if (kind === 'document')
+    return type === 'unknown' ? 'Document (format unknown)' : `${type.toUpperCase()} document`;
+  return `${type} ${kind}`;
+}
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+/** Loads by type: the bar is the share that loaded, coloured as playback success is. */
+export function loadRows(rows: readonly LoadGroup[], locale?: string): BarRow[] {
+  return rows.map((r) => ({
+    key: `${r.kind}:${r.type}`,
+    label: materialLabel(r.kind, r.type),
+    fill: r.success_rate,
+    text: formatPercent(r.success_rate, locale),
+    tone: successTone(r.success_rate),
+    cells: [
+      formatCount(r.loads, locale),
+      formatCount(r.failed, locale),
+      formatMs(r.load_p50_ms, locale),
+      formatMs(r.load_p95_ms, locale),
+      formatKb(r.size_p50_kb, locale),
+    ],
+  }));
+}
+
+/** SCORM attempts by version: the bar is the completed share (neutral: a low one is not a fault of ours). */
+export function scormRows(rows: readonly ScormVersion[], locale?: string): BarRow[] {
+  return rows.map((r) => {
+    const completed = ratio(r.completed, r.attempts);
+    return {
+      key: r.version,
+      label: `SCORM ${r.version}`,
+      fill: completed,
+      text: formatPercent(completed, locale),
+      tone: 'neutral',
+      cells: [
+        formatCount(r.attempts, locale),
+        formatCount(r.finished, locale),
+        formatCount(r.passed, locale),
+        // Scaled scores run -1..1: shown as the percentage a learner would see.
+        formatPercent(r.score_avg, locale),
+        formatSeconds(r.session_time_p50_s, locale),
+      ],
+    };
+  });
+}
+
+/** The slowest items: bars relative to the slowest one. */
+export function slowestRows(rows: readonly SlowItem[], locale?: string): BarRow[] {
+  const max = Math.max(0, ...rows.map((r) => r.load_p95_ms ?? 0));
+  return rows.map((r) => ({
+    key: r.item_id,
+    fill: max > 0 ? ratio(r.load_p95_ms ?? 0, max) : null,
+    text: formatMs(r.load_p95_ms, locale),
+    tone: 'neutral',
+    cells: [materialLabel(r.kind, r.type), formatCount(r.loads, locale), formatCount(r.failed, locale)],
+  }));
+}
+
+/** One titled part of the panel: its table, or a line saying why it is empty. */
+function section(id: string, title: string, table: HTMLElement | null, empty: string): HTMLElement {
+  return el(
+    'div',
+    { class: `material-part ${id}`, 'data-section': id },
+    el('h3', {}, title),
+    table ? el('div', { class: 'table-scroll' }, table) : el('p', { class: 'muted' }, empty),
+  );
+}
+
+/** Draws the panel: loads by type across the card, SCORM attempts and the slowest items below. */
+export function renderContentLoads(body: HTMLElement, res: PanelResponse): void {
+  const d = res.data as ContentLoadsData;
+  const loads = loadRows(d.loads);
+  const scorm = scormRows(d.scorm);
+  const slowest = slowestRows(d.slowest);
+  body.append(
+    el(
+      'div',
+      { class: 'material' },
+      section(
+        'loads',
+        'Loads by type',
+        loads.length > 0
+          ? barTable('Material', 'Loaded', ['Loads', 'Failed', 'p50', 'p95', 'Median size'], loads)
+          : null,
+        'No document or module loads in this range.',
+      ),
+      section(
+        'scorm',
+        'SCORM attempts',
+        scorm.length > 0
+          ? barTable(
+              'Package',
+              'Completed',
+              ['Attempts', 'Finished', 'Passed', 'Avg score', 'Median time'],
+              scorm,
+            )
+          : null,
+        'No SCORM attempt started in this range.',
+      ),
+      section(
+        'slowest',
+        'Slowest to load (p95)',
+        slowest.length > 0 ? barTable('Item', 'Load p95', ['Material', 'Loads', 'Failed'], slowest) : null,
+        'No successful load to time in this range.',
+      ),
+    ),
+  );
+}
