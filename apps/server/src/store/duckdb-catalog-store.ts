@@ -122,36 +122,18 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
         throw new StoreError('invalid', `job ${job.id} is for item ${job.itemId}, not ${item.id}`);
       }
       const at = stamp();
-      const itemParams: SqlParam[] = [
-        item.id,
-        item.courseId,
-        item.kind,
-        item.title,
-        'processing',
-        item.sourceFile,
-        nullableNumberParam(item.sourceBytes, 'sourceBytes'),
-        jsonParam(item.sourceInfo, 'sourceInfo'),
-        nullableNumberParam(item.durationSeconds, 'durationSeconds'),
-        at,
-      ];
       const jobParams: SqlParam[] = [job.id, job.itemId, numberParam(job.maxAttempts, 'maxAttempts'), at];
+      const insert = itemInsert(item, 'processing', null, at);
       try {
         return await db.transaction(async (tx) => {
-          const course = await tx.all('SELECT id FROM courses WHERE id = $1', [item.courseId]);
-          if (course.length === 0) throw new StoreError('not_found', `no course with id ${item.courseId}`);
-          const items = await tx.all(
-            `INSERT INTO items (id, course_id, kind, title, status, source_file, source_bytes, source_info, ` +
-              `duration_seconds, created_at, updated_at) ` +
-              `VALUES ($1, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $10) RETURNING ${ITEM_COLUMNS}`,
-            itemParams,
-          );
+          const created = await insert(tx);
           const jobs = await tx.all(
             `INSERT INTO jobs (id, item_id, kind, state, progress, attempts, max_attempts, run_after, ` +
               `created_at, updated_at) VALUES ($1, $2, 'transcode', 'queued', 0, 0, $3, $4, $4, $4) ` +
               `RETURNING ${JOB_COLUMNS}`,
             jobParams,
           );
-          return { item: itemFromRow(items[0]!), job: jobFromRow(jobs[0]!) };
+          return { item: created, job: jobFromRow(jobs[0]!) };
         });
       } catch (err) {
         throw renamedConflict(err, `item ${item.id} or job ${job.id} already exists`);
@@ -159,32 +141,9 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     },
 
     async createReadyItem(item) {
-      const at = stamp();
-      const params: SqlParam[] = [
-        item.id,
-        item.courseId,
-        item.kind,
-        item.title,
-        'ready',
-        item.sourceFile,
-        nullableNumberParam(item.sourceBytes, 'sourceBytes'),
-        jsonParam(item.sourceInfo, 'sourceInfo'),
-        nullableNumberParam(item.durationSeconds, 'durationSeconds'),
-        at,
-        item.mediaVersion,
-      ];
+      const insert = itemInsert(item, 'ready', item.mediaVersion, stamp());
       try {
-        return await db.transaction(async (tx) => {
-          const course = await tx.all('SELECT id FROM courses WHERE id = $1', [item.courseId]);
-          if (course.length === 0) throw new StoreError('not_found', `no course with id ${item.courseId}`);
-          const rows = await tx.all(
-            `INSERT INTO items (id, course_id, kind, title, status, source_file, source_bytes, source_info, ` +
-              `duration_seconds, created_at, updated_at, media_version) ` +
-              `VALUES ($1, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $10, $11) RETURNING ${ITEM_COLUMNS}`,
-            params,
-          );
-          return itemFromRow(rows[0]!);
-        });
+        return await db.transaction(insert);
       } catch (err) {
         throw renamedConflict(err, `item ${item.id} already exists`);
       }
@@ -374,4 +333,40 @@ function renamedConflict(err: unknown, message: string): unknown {
   if (err instanceof StoreError && err.code === 'conflict')
     return new StoreError('conflict', message, { cause: err });
   return err;
+}
+
+/**
+ * The insert of a new item, as a step of a transaction: its parameters are checked now (so a bad value is
+ * 'invalid' before anything runs), and the step answers 'not_found' when the course is missing.
+ */
+function itemInsert(
+  item: NewItem,
+  status: 'processing' | 'ready',
+  mediaVersion: string | null,
+  at: SqlParam,
+): (tx: SqlSession) => Promise<Item> {
+  const params: SqlParam[] = [
+    item.id,
+    item.courseId,
+    item.kind,
+    item.title,
+    status,
+    item.sourceFile,
+    nullableNumberParam(item.sourceBytes, 'sourceBytes'),
+    jsonParam(item.sourceInfo, 'sourceInfo'),
+    nullableNumberParam(item.durationSeconds, 'durationSeconds'),
+    at,
+    mediaVersion,
+  ];
+  return async (tx) => {
+    const course = await tx.all('SELECT id FROM courses WHERE id = $1', [item.courseId]);
+    if (course.length === 0) throw new StoreError('not_found', `no course with id ${item.courseId}`);
+    const rows = await tx.all(
+      `INSERT INTO items (id, course_id, kind, title, status, source_file, source_bytes, source_info, ` +
+        `duration_seconds, created_at, updated_at, media_version) ` +
+        `VALUES ($1, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $10, $11) RETURNING ${ITEM_COLUMNS}`,
+      params,
+    );
+    return itemFromRow(rows[0]!);
+  };
 }
