@@ -112,7 +112,7 @@ describe('player SDK truth tests (Chromium, watch page)', () => {
     expect(Math.abs(startup!.durationMs! - measured)).toBeLessThanOrEqual(50);
   });
 
-  it('reports exactly one rebuffer for a segment held back 2 s at the edge, within 15% of the stall', async () => {
+  it('reports one rebuffer per real stall, the one of a segment held back 2 s at the edge within 15%', async () => {
     // One rendition, a one-second buffer: the late segment is needed before it comes, so playback stalls.
     await setFaults(t, [{ match: `240p/seg_00005.m4s`, delayMs: 2000, times: 1 }]);
     const w = await watch({ hlsConfig: { maxBufferLength: 1, maxMaxBufferLength: 1, startLevel: 0 } });
@@ -125,22 +125,23 @@ describe('player SDK truth tests (Chromium, watch page)', () => {
     const viewId = await liveViewId(w);
     await w.waitPlayedTo(6 * SEGMENT_SECONDS + 2);
     const truth = await w.truth();
-    const [start, end] = await Promise.all([
-      viewEvents(t, viewId, E.buffering).then((r) => r.filter((e) => e.label === 'start')),
-      waitFor('the rebuffer end', async () => {
-        const r = (await viewEvents(t, viewId, E.buffering)).filter((e) => e.label === 'end');
-        return r.length ? r : undefined;
-      }),
-    ]);
     const stalls = truth.stalls.map(([a, b]) => b - a);
-    figures['rebuffer'] = { reportedMs: end.map((e) => e.durationMs), measuredMs: stalls.map(Math.round) };
-    // The fault really stalled playback, once.
-    expect(stalls, JSON.stringify(truth.stalls)).toHaveLength(1);
+    // The fault really stalled playback. With a one-second buffer, a machine busy with other tests can stall it
+    // again on its own: the SDK must then report that stall too, each one matched to the probe's.
+    expect(stalls.length, JSON.stringify(truth.stalls)).toBeGreaterThanOrEqual(1);
     expect(stalls[0]).toBeGreaterThan(500);
     expect(stalls[0]).toBeLessThan(2600);
-    expect(start).toHaveLength(1);
-    expect(end).toHaveLength(1);
-    expect(Math.abs(end[0]!.durationMs! - stalls[0]!) / stalls[0]!).toBeLessThanOrEqual(0.15);
+    const end = await waitFor(`${stalls.length} rebuffer end(s)`, async () => {
+      const r = (await viewEvents(t, viewId, E.buffering)).filter((e) => e.label === 'end');
+      return r.length >= stalls.length ? r : undefined;
+    });
+    const start = (await viewEvents(t, viewId, E.buffering)).filter((e) => e.label === 'start');
+    figures['rebuffer'] = { reportedMs: end.map((e) => e.durationMs), measuredMs: stalls.map(Math.round) };
+    expect(start).toHaveLength(stalls.length);
+    expect(end).toHaveLength(stalls.length);
+    end.forEach((e, i) => {
+      expect(Math.abs(e.durationMs! - stalls[i]!) / stalls[i]!, `stall ${i}`).toBeLessThanOrEqual(0.15);
+    });
   });
 
   it('reports a downward quality switch, with from and to, when the network is throttled mid-play', async () => {
