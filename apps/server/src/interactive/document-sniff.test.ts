@@ -35,6 +35,8 @@ const JPEG_HEAD = Buffer.from([
   0x00, 0x00, 0xff, 0xd9,
 ]);
 const GIF_HEAD = Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.from([1, 0, 1, 0, 0x80, 0, 0])]);
+// The header, then the trailer that closes every GIF.
+const GIF_FILE = Buffer.concat([GIF_HEAD, Buffer.from([0x3b])]);
 
 function webp(declaredExtra = 0): Buffer {
   const chunk = Buffer.concat([
@@ -133,8 +135,23 @@ describe('checkDocumentFile', () => {
   it('accepts real image headers', async () => {
     expect(await check('ok.png', tinyPng(), 'png')).toBeNull();
     expect(await check('ok.jpg', JPEG_HEAD, 'jpeg')).toBeNull();
-    expect(await check('fill.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xff, 0xe1, 0, 2]), 'jpeg')).toBeNull();
-    expect(await check('ok.gif', GIF_HEAD, 'gif')).toBeNull();
+    expect(
+      await check('fill.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xff, 0xe1, 0, 2, 0xff, 0xd9]), 'jpeg'),
+    ).toBeNull();
+    expect(await check('ok.gif', GIF_FILE, 'gif')).toBeNull();
+    // Zero padding after the closing marker is what some writers add.
+    expect(await check('padded.png', Buffer.concat([tinyPng(), Buffer.alloc(16)]), 'png')).toBeNull();
+  });
+
+  it('refuses images cut short: no closing marker at the end', async () => {
+    const png = tinyPng();
+    expect(await check('cut.png', png.subarray(0, png.length - 12), 'png')).toBe(
+      'the PNG file is truncated: no IEND chunk at its end',
+    );
+    expect(await check('cut.jpg', JPEG_HEAD.subarray(0, JPEG_HEAD.length - 2), 'jpeg')).toBe(
+      'the JPEG file is truncated: no end-of-image marker at its end',
+    );
+    expect(await check('cut.gif', GIF_HEAD, 'gif')).toBe('the GIF file is truncated: no trailer at its end');
     expect(await check('ok.webp', webp(), 'webp')).toBeNull();
   });
 

@@ -66,6 +66,21 @@ const PDF_HEADER_WINDOW = 1024;
 const PDF_TRAILER_WINDOW = 2048;
 /** Enough for every image header checked here (PNG's IHDR ends at byte 33). */
 const IMAGE_HEAD_BYTES = 64;
+// Where an image's last marker must be: writers may pad after it (a few zero bytes), never more.
+const IMAGE_TAIL_BYTES = 64;
+const PNG_END = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+const JPEG_END = [0xff, 0xd9];
+const GIF_END = [0x3b];
+
+/** An image cut short (an interrupted upload, a truncated export) lacks its closing marker. */
+function checkEnd(tail: Buffer, marker: readonly number[], format: string, what: string): string | null {
+  let end = tail.length;
+  while (end > 0 && tail[end - 1] === 0) end--;
+  for (let at = end - marker.length; at >= 0; at--) {
+    if (hasAt(tail, marker, at)) return null;
+  }
+  return `the ${format} file is truncated: no ${what} at its end`;
+}
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.alloc(length);
@@ -147,13 +162,15 @@ export async function checkDocumentFile(filePath: string, type: DocumentType): P
       return checkPdf(head, await readAt(handle, tailStart, size - tailStart));
     }
     const head = await readAt(handle, 0, Math.min(size, IMAGE_HEAD_BYTES));
+    const tailStart = Math.max(0, size - IMAGE_TAIL_BYTES);
+    const tail = await readAt(handle, tailStart, size - tailStart);
     switch (type) {
       case UPLOAD_TYPES.png:
-        return checkPng(head);
+        return checkPng(head) ?? checkEnd(tail, PNG_END, 'PNG', 'IEND chunk');
       case UPLOAD_TYPES.jpeg:
-        return checkJpeg(head);
+        return checkJpeg(head) ?? checkEnd(tail, JPEG_END, 'JPEG', 'end-of-image marker');
       case UPLOAD_TYPES.gif:
-        return checkGif(head);
+        return checkGif(head) ?? checkEnd(tail, GIF_END, 'GIF', 'trailer');
       case UPLOAD_TYPES.webp:
         return checkWebp(head, size);
     }
