@@ -74,9 +74,9 @@ export function itemContent(item: Item, baseUrl: string): ItemContent | null {
   if (item.kind === ITEM_KINDS.interactive) {
     const p = (item.sourceInfo as StoredPackage).package;
     if (!p) return null;
-    const query = p.launchParameters
-      ? (p.launchParameters.startsWith('?') ? '' : '?') + p.launchParameters
-      : '';
+    // The manifest reader gives `?query`, `#fragment` or both, as the IMS rule merges them.
+    const params = p.launchParameters ?? '';
+    const query = params === '' || /^[?#]/.test(params) ? params : `?${params}`;
     return {
       kind: 'interactive',
       launchUrl: `${baseUrl}${mediaUrlPath(item.id, version, encodePath(p.launch))}${query}`,

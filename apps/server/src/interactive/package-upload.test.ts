@@ -14,7 +14,7 @@ import { multipartBody } from '../test-support/multipart.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { PACKAGE_CSP } from '../delivery/package-headers.js';
 import { samplePdf } from '../cli/sample-pdf.js';
-import { scormPackage } from '../cli/sample-scorm.js';
+import { scormFiles, scormPackage } from '../cli/sample-scorm.js';
 import { scormMalformedManifest, scormMissingLaunch } from './scorm-fixtures.js';
 import { buildZip, refusedPackage } from './zip-fixtures.js';
 import { ZIP_REJECTIONS } from './zip-unpacker.js';
@@ -251,6 +251,22 @@ describe('interactive packages', () => {
       }
     },
   );
+
+  it("launches with the manifest's query and item parameters", async () => {
+    const manifest = scormFiles('2004')
+      .find((f) => f.path === 'imsmanifest.xml')!
+      .data.toString()
+      .replace('identifierref="res1"', 'identifierref="res1" parameters="#start"')
+      .replace(
+        'adlcp:scormType="sco" href="content/lesson.html"',
+        'adlcp:scormType="sco" href="content/lesson.html?lang=en"',
+      );
+    const res = await upload('params.zip', await scormPackage('2004', { 'imsmanifest.xml': manifest }));
+    expect(res.statusCode, res.body).toBe(201);
+    const launchUrl = res.json<Answer>().content.launchUrl!;
+    expect(launchUrl).toMatch(/\/content\/lesson\.html\?lang=en#start$/);
+    expect((await get(launchUrl)).statusCode).toBe(200);
+  });
 
   it('deletes a package with its files, and the edge stops serving it', async () => {
     const res = await upload('gone.zip', await scormPackage('1.2'));
