@@ -2,13 +2,31 @@
 // grafana-dashboard.test.ts: every query of every panel must return a number. Players' events go straight into
 // the ingest service (what the OTLP receiver calls), in two rounds with a scrape between them: views that play
 // (startup, rebuffers, heartbeats, a recovered error), fail before start, or are left before start, from two
-// browsers, on two sources; records rejected, stored as unknown and re-sent; a request refused whole.
+// browsers, on two sources; records rejected, stored as unknown and re-sent; a request refused whole. And
+// course material: module and document loads (both browsers, several types and formats, a failure of each),
+// and package uploads through the API, one published and one refused.
 import { probedSource } from '../test-support/probed-source.js';
 import type { MediaInfo } from '@coursecast/media';
-import { INGEST_METRICS, PLAYBACK_EVENTS as E } from '@coursecast/semconv';
+import {
+  ATTR_CONTENT_COURSE_ID,
+  ATTR_DOCUMENT_FORMAT,
+  ATTR_ERROR_TYPE,
+  ATTR_LOAD_DURATION_MS,
+  ATTR_MODULE_ID,
+  ATTR_PACKAGE_TYPE,
+  CONTENT_METRICS,
+  DOCUMENT_FORMATS_VALUES as FORMATS,
+  INGEST_METRICS,
+  PACKAGE_REJECTIONS,
+  PACKAGE_TYPES,
+  PLAYBACK_EVENTS as E,
+} from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../ingest/event-mapper.js';
 import type { BatchSource } from '../ingest/ingest-service.js';
+import { scormPackage } from '../cli/sample-scorm.js';
+import { refusedPackage } from '../interactive/zip-fixtures.js';
+import { createCourse, postUpload } from '../test-support/api-calls.js';
 import {
   emptyQueries,
   importProblems,
@@ -20,6 +38,7 @@ import {
   variableProblems,
   type GrafanaDashboard,
 } from '../test-support/grafana-kit.js';
+import { multipartBody } from '../test-support/multipart.js';
 import type { PrometheusProcess } from '../test-support/prometheus-process.js';
 import { registerSource } from '../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
@@ -36,6 +55,10 @@ let base: string;
 // Items with probed sources, so the ingest enriches events with a codec and container from the catalog.
 let h264: string;
 let hevc: string;
+// The course package uploads go to, and the zips: a SCORM 2004 package that publishes, one refused (zip slip).
+let courseId: string;
+let scormZip: Buffer;
+let zipSlipZip: Buffer;
 
 function source(codec: string, container: string, formatName: string): MediaInfo {
   return probedSource({
@@ -176,6 +199,72 @@ async function playbackRound(round: number): Promise<void> {
   expect(refused.status).toBe(415);
 }
 
+interface LoadScript {
+  kind: 'module' | 'document';
+  /** Package type for a module, format for a document. */
+  type: string;
+  ms: number;
+  /** The error class of a load the page gave up on. */
+  error?: string;
+}
+
+/** The events launch and viewer pages send for their loads: no view id (they are not view events). */
+function loadEvents(loads: readonly LoadScript[], round: number, startMs: number): EventRecord[] {
+  return loads.map((l, i) => ({
+    timeMs: startMs + i * 500,
+    eventName: l.kind === 'module' ? E.loadInteractive : E.documentLoad,
+    attributes: {
+      [ATTR_MODULE_ID]: `itm_r${round}_${l.kind}_${i}`,
+      [ATTR_CONTENT_COURSE_ID]: 'crs_material',
+      [l.kind === 'module' ? ATTR_PACKAGE_TYPE : ATTR_DOCUMENT_FORMAT]: l.type,
+      [ATTR_LOAD_DURATION_MS]: l.ms,
+      ...(l.error ? { [ATTR_ERROR_TYPE]: l.error } : {}),
+    },
+    traceId: null,
+    spanId: null,
+  }));
+}
+
+/** One round of course material: loads from both browsers (a failure of each kind), and two package uploads. */
+async function materialRound(round: number): Promise<void> {
+  const start = Date.now() - 60_000;
+  const firefox = loadEvents(
+    [
+      { kind: 'module', type: PACKAGE_TYPES.scorm2004, ms: 1200 },
+      { kind: 'module', type: PACKAGE_TYPES.html5, ms: 600 },
+      { kind: 'module', type: PACKAGE_TYPES.scorm2004, ms: 60_000, error: 'timeout' },
+      { kind: 'document', type: FORMATS.pdf, ms: 900 },
+      { kind: 'document', type: FORMATS.png, ms: 150 },
+      { kind: 'document', type: FORMATS.pdf, ms: 2500, error: 'network' },
+    ],
+    round,
+    start,
+  );
+  const chrome = loadEvents(
+    [
+      { kind: 'module', type: PACKAGE_TYPES.html5, ms: 800 },
+      { kind: 'module', type: PACKAGE_TYPES.scorm2004, ms: 2100 },
+      { kind: 'document', type: FORMATS.pdf, ms: 400 },
+    ],
+    round,
+    start,
+  );
+  expect(await t.cc.pipeline.ingest.events(firefox, from(FIREFOX))).toMatchObject({
+    stored: firefox.length,
+    rejected: 0,
+  });
+  expect(await t.cc.pipeline.ingest.events(chrome, from(CHROME))).toMatchObject({
+    stored: chrome.length,
+    rejected: 0,
+  });
+  const upload = async (name: string, content: Buffer) =>
+    postUpload(t, courseId, await multipartBody({ name: `r${round}-${name}`, content }));
+  const published = await upload('safety.zip', scormZip);
+  expect(published.statusCode, published.body).toBe(201);
+  const refused = await upload('slip.zip', zipSlipZip);
+  expect(refused.statusCode, refused.body).toBe(422);
+}
+
 beforeAll(async () => {
   dashboard = await loadDashboard(DASHBOARD_FILE);
   t = await startTestServer();
@@ -183,7 +272,13 @@ beforeAll(async () => {
   // Published (ready), so no transcode job of theirs runs in the background.
   h264 = (await registerSource(t.cc, source('h264', 'mov', 'mov,mp4,m4a,3gp,3g2,mj2'), true)).itemId;
   hevc = (await registerSource(t.cc, source('hevc', 'matroska', 'matroska,webm'), true)).itemId;
-  prom = await scrapeTwoRounds(new URL(base).host, playbackRound);
+  courseId = await createCourse(t, 'Course material');
+  scormZip = await scormPackage('2004');
+  zipSlipZip = (await refusedPackage(PACKAGE_REJECTIONS.zipSlip)).zip;
+  prom = await scrapeTwoRounds(new URL(base).host, async (round) => {
+    await playbackRound(round);
+    await materialRound(round);
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -203,6 +298,10 @@ describe('the Grafana playback dashboard', () => {
 
   it('shows every ingest and derived playback metric of the catalog', () => {
     expect(missingMetrics(dashboard, INGEST_METRICS)).toEqual([]);
+  });
+
+  it('shows every course-material metric of the catalog: package unpacks, module and document loads', () => {
+    expect(missingMetrics(dashboard, CONTENT_METRICS)).toEqual([]);
   });
 
   it('finds this server through its job and instance variables', async () => {
@@ -236,5 +335,42 @@ describe('the Grafana playback dashboard', () => {
       'played chrome hevc/mkv 2',
       'played firefox h264/mp4 2',
     ]);
+  });
+
+  it('counts loads by type or format, outcome and browser, and uploads by outcome and refusal reason', async () => {
+    const series = async (expr: string, labels: string[]): Promise<string[]> =>
+      (await prom.query(substitute(expr, prom)))
+        .map((x) => [...labels.map((l) => x.metric[l] ?? '-'), x.value[1]].join(' '))
+        .sort();
+    const scope = '{job=~"$job", instance=~"$instance"}';
+    const loads = ['content_load_outcome', 'browser_family'];
+    // Two rounds of each.
+    expect(
+      await series(
+        `sum by (content_package_type, ${loads.join(', ')}) (content_interactive_loads_total${scope})`,
+        ['content_package_type', ...loads],
+      ),
+    ).toEqual([
+      'html5 success chrome 2',
+      'html5 success firefox 2',
+      'scorm_2004 failed firefox 2',
+      'scorm_2004 success chrome 2',
+      'scorm_2004 success firefox 2',
+    ]);
+    expect(
+      await series(
+        `sum by (content_document_format, ${loads.join(', ')}) (content_document_loads_total${scope})`,
+        ['content_document_format', ...loads],
+      ),
+    ).toEqual([
+      'pdf failed firefox 2',
+      'pdf success chrome 2',
+      'pdf success firefox 2',
+      'png success firefox 2',
+    ]);
+    const unpacks = ['content_package_type', 'content_package_outcome', 'content_package_rejection'];
+    expect(
+      await series(`sum by (${unpacks.join(', ')}) (content_package_unpacks_total${scope})`, unpacks),
+    ).toEqual(['scorm_2004 published - 2', 'unknown rejected zip_slip 2']);
   });
 });
