@@ -262,6 +262,17 @@ describe('the learn page', () => {
         ),
     );
     expect(manifestSpan.parentSpanContext?.spanId).toBe(load!.spanId);
+    // The frame's navigation names the load's span in its URL: the launch document's edge span joins it too.
+    const launchSpan = t.spans
+      .getFinishedSpans()
+      .find(
+        (s) =>
+          s.name === SPAN_CONTENT_SERVE_REQUEST &&
+          isEdgeSpan(s) &&
+          String(s.attributes['content.path']).endsWith('/content/lesson.html'),
+      );
+    expect(launchSpan?.spanContext().traceId).toBe(load!.traceId);
+    expect(launchSpan?.parentSpanContext?.spanId).toBe(load!.spanId);
     // Every file of the package went through the edge, each with its own span and cache status.
     const served = t.spans
       .getFinishedSpans()

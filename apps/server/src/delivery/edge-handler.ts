@@ -42,7 +42,7 @@ import { MAX_TARGETS, resolveTarget, type Target } from './edge-target.js';
 import type { Fault, FaultInjector } from './fault-injector.js';
 import { evaluateRequest } from './http-conditional.js';
 import { ORIGIN_PREFIX } from './origin.routes.js';
-import { pushTimingHeaders } from './trace-response.js';
+import { adoptQueryTraceparent, pushTimingHeaders } from './trace-response.js';
 
 export interface EdgeHandlerDeps {
   cache: EdgeCache;
@@ -112,6 +112,7 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
     }
     const q = url.indexOf('?');
     const urlPath = q === -1 ? url : url.slice(0, q);
+    if (q !== -1) adoptQueryTraceparent(req.headers, url.slice(q + 1));
     const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), req.headers);
     const ex: Exchange = {
       req,

@@ -28,7 +28,7 @@ import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { evaluateRequest, fileEtag } from './http-conditional.js';
 import { openContentFile, type OpenedFile } from './origin-files.js';
 import { deliveryHeaders } from './package-headers.js';
-import { serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
+import { adoptQueryTraceparent, serverTimingTraceEntry, traceResponseValue } from './trace-response.js';
 
 /** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
 export const ORIGIN_PREFIX = '/origin/media/';
@@ -75,6 +75,7 @@ async function serve(
   const url = request.url;
   const q = url.indexOf('?');
   const urlPath = q === -1 ? url : url.slice(0, q);
+  if (q !== -1) adoptQueryTraceparent(request.headers, url.slice(q + 1));
   const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), request.headers);
   const { span } = deps.telemetry.startServe(request.headers, {
     [ATTR_CONTENT_PATH]: urlPath,

@@ -51,6 +51,7 @@ describe('the edge names its span on every answer', () => {
     t = await startTestServer({}, { startQueue: false });
     p = await publishItem(t.cc, {
       '360p/seg_00001.m4s': patternBytes(20_000, 1),
+      '360p/seg_00002.m4s': patternBytes(1000, 2),
       'master.m3u8': '#EXTM3U\n',
     });
   });
@@ -83,6 +84,29 @@ describe('the edge names its span on every answer', () => {
     expect(res.statusCode).toBe(404);
     expect(res.headers.traceresponse).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
     expect(res.headers['access-control-expose-headers']).toContain('traceresponse');
+  });
+
+  it('adopts a traceparent query parameter when there is no header (a frame navigation can send no header)', async () => {
+    const file = p.mediaPath('360p/seg_00002.m4s');
+    const parentOf = async (query: string, headers: Record<string, string> = {}) => {
+      const res = await t.cc.app.inject({ url: `${file}?${query}`, headers });
+      expect(res.statusCode).toBe(200);
+      await t.cc.telemetry.forceFlush();
+      const span = t.spans
+        .getFinishedSpans()
+        .filter((x) => x.name === SPAN_CONTENT_SERVE_REQUEST && x.attributes[ATTR_CONTENT_PATH] === file)
+        .at(-1)!;
+      return { trace: span.spanContext().traceId, parent: span.parentSpanContext?.spanId ?? null };
+    };
+    const fromQuery = await parentOf(`lang=en&traceparent=${sampledParent('1111111111111111')}`);
+    expect(fromQuery).toEqual({ trace: TRACE_ID, parent: '1111111111111111' });
+    // The header wins; a malformed value is ignored (the request is not refused for it).
+    const both = await parentOf(`traceparent=${sampledParent('1111111111111111')}`, {
+      traceparent: sampledParent('2222222222222222'),
+    });
+    expect(both.parent).toBe('2222222222222222');
+    const bad = await parentOf('traceparent=00-nothex-1111111111111111-01');
+    expect(bad.trace).not.toBe(TRACE_ID);
   });
 
   it('says nothing when the player’s trace is not sampled (the span records nothing)', async () => {

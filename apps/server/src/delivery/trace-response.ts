@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { INVALID_SPANID, INVALID_TRACEID, type Span } from '@opentelemetry/api';
 
 /**
@@ -41,4 +42,17 @@ export function pushTimingHeaders(
     headers.push('traceresponse', traceResponse);
   }
   headers.push('server-timing', timing);
+}
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * A request that can't carry headers (a frame's navigation: a module's launch document) may name its parent
+ * span as a `traceparent` query parameter; it is adopted as the header when there is none, so the answer's
+ * span joins the page's trace. The query never reaches the cache key (paths only).
+ */
+export function adoptQueryTraceparent(headers: IncomingHttpHeaders, query: string): void {
+  if (headers.traceparent !== undefined || !query.includes('traceparent=')) return;
+  const value = new URLSearchParams(query).get('traceparent');
+  if (value !== null && TRACEPARENT.test(value)) headers.traceparent = value;
 }

@@ -1,5 +1,5 @@
 // An interactive module on the learn page: its manifest first (through the edge, in the load's trace), then the
-// package in a sandboxed frame. The frame gets no `allow-same-origin`, and the server sends every package file
+// package in a sandboxed frame, whose launch document joins the same trace. The frame gets no `allow-same-origin`, and the server sends every package file
 // with a CSP `sandbox` too: the package runs in an opaque origin and reaches nothing of this page. SCORM
 // packages talk to the runtime the server injected into them, which relays to the SCORM host here.
 import { attachScormHost, traceInteractiveLoad } from '@coursecast/player-sdk';
@@ -55,6 +55,16 @@ function launchStatus(url: string): number | null {
   return last?.responseStatus ?? null;
 }
 
+/**
+ * The launch URL naming the load's span: a frame's navigation sends no custom header, and the server adopts a
+ * `traceparent` query parameter instead (paths alone key its cache). It goes before any fragment.
+ */
+export function withTraceparent(url: string, traceparent: string): string {
+  const hash = url.indexOf('#');
+  const [base, fragment] = hash === -1 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+  return `${base}${base.includes('?') ? '&' : '?'}traceparent=${traceparent}${fragment}`;
+}
+
 /** Loads the manifest and the package into `stage`, timed and traced as `content.load_interactive`. */
 export function launchModule(
   stage: HTMLElement,
@@ -87,7 +97,7 @@ export function launchModule(
               attributes,
             });
       const loaded = frameLoaded(frame);
-      frame.src = content.launchUrl;
+      frame.src = withTraceparent(content.launchUrl, ctx.traceparent);
       stage.replaceChildren(frame);
       await loaded;
       const status = launchStatus(frame.src);
