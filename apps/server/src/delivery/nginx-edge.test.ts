@@ -6,11 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNginxInstalled, edgeCacheHttpBlock, startNginx } from '../test-support/nginx-process.js';
 import type { NginxProcess } from '../test-support/nginx-process.js';
 import { patternBytes, publishItem, type PublishedItem } from '../test-support/published-item.js';
+import { PACKAGE_CSP } from './package-headers.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 
 let t: TestServer;
 let nginx: NginxProcess;
 let p: PublishedItem;
+/** An interactive package's file: served with the sandboxing CSP. */
+let pkg: PublishedItem;
 const playlist = '#EXTM3U\n#EXT-X-VERSION:7\n#EXTINF:4.0,\nseg_00001.m4s\n#EXTINF:4.0,\nseg_00002.m4s\n';
 const segments = [1, 2, 3, 4, 5, 6].map((i) => patternBytes(60_000 + i * 1000, i));
 const seg = (i: number): string => `360p/seg_0000${i}.m4s`;
@@ -25,6 +28,7 @@ beforeAll(async () => {
   };
   segments.forEach((body, i) => (files[seg(i + 1)] = body));
   p = await publishItem(t.cc, files);
+  pkg = await publishItem(t.cc, { 'index.html': '<!doctype html><title>module</title>' }, 'interactive');
   nginx = await startNginx(edgeCacheHttpBlock({ originPort }));
 });
 
@@ -65,6 +69,16 @@ async function originSpans(file: string) {
 }
 
 describe('nginx as the edge in front of the origin', () => {
+  it("keeps a package's sandboxing CSP and nosniff, on the miss and on the hit", async () => {
+    for (const status of ['MISS', 'HIT']) {
+      const res = await get(pkg.mediaPath('index.html'));
+      expect(res.status).toBe(200);
+      expect(String(res.headers['cache-status'])).toContain(status === 'HIT' ? 'hit' : 'fwd=miss');
+      expect(res.headers['content-security-policy']).toBe(PACKAGE_CSP);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('misses once, then hits with identical bytes; the origin served it exactly once', async () => {
     const miss = await get(p.mediaPath(seg(1)));
     expect(miss.status).toBe(200);

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { newId } from '../store/index.js';
 import type { MediaInfo } from '@coursecast/media';
+import type { ItemKind } from '@coursecast/semconv';
 import type { Coursecast } from '../main.js';
 
 /** A catalog item with a published version made of the given files (no transcode needed). */
@@ -18,11 +19,13 @@ export interface PublishedItem {
 
 /**
  * Publishes `files` (relative path → content) as a ready item through the store, exactly as a finished
- * transcode leaves it: the version dir under media/, `mediaVersion` set, the job succeeded.
+ * transcode leaves it: the version dir under media/, `mediaVersion` set, the job succeeded. `kind` picks the
+ * delivery headers (an interactive item's files carry the package CSP).
  */
 export async function publishItem(
   cc: Coursecast,
   files: Record<string, string | Buffer>,
+  kind: ItemKind = 'video',
 ): Promise<PublishedItem> {
   const courseId = newId('crs');
   await cc.store.createCourse({ id: courseId, title: 'Fixture course', description: '' });
@@ -32,7 +35,7 @@ export async function publishItem(
     {
       id: itemId,
       courseId,
-      kind: 'video',
+      kind,
       title: 'Fixture',
       sourceFile: null,
       sourceBytes: null,
