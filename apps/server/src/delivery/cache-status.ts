@@ -1,4 +1,5 @@
 import { CDN_CACHE_STATUSES, type CdnCacheStatus } from '@coursecast/semconv';
+import type { CachedObject } from './edge-cache.js';
 
 /** One answer's cache facts, as RFC 9211 `Cache-Status` and `cdn.cache_status` express them. */
 export interface CacheVerdict {
@@ -39,4 +40,13 @@ export function cacheStatusHeader(server: string, v: CacheVerdict): string {
   if (v.ttl !== undefined) parts.push(`ttl=${v.ttl}`);
   if (v.detail) parts.push(`detail=${v.detail}`);
   return parts.join('; ');
+}
+
+/** The verdict of an object served stale (past its freshness) for `reason`. */
+export function staleVerdict(held: CachedObject, now: number, reason: string): CacheVerdict {
+  return {
+    status: CDN_CACHE_STATUSES.stale,
+    ttl: Math.floor((held.freshUntil - now) / 1000),
+    detail: reason,
+  };
 }

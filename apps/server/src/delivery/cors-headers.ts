@@ -20,3 +20,15 @@ export const MEDIA_PREFLIGHT_HEADERS = {
     'cmcd-object, cmcd-request, cmcd-session, cmcd-status',
   'access-control-max-age': '86400',
 } as const;
+
+/** The CORS headers as flat name/value pairs (what `writeHead` takes). */
+export const CORS_PAIRS: readonly string[] = Object.entries(MEDIA_CORS_HEADERS).flat();
+/** The preflight answer's headers as flat name/value pairs. */
+export const PREFLIGHT_PAIRS: readonly string[] = Object.entries(MEDIA_PREFLIGHT_HEADERS).flat();
+
+/** Origin headers plus CORS, as flat name/value pairs. */
+export function pairs(headers: Record<string, string>): string[] {
+  const out = CORS_PAIRS.slice();
+  for (const [name, value] of Object.entries(headers)) out.push(name, value);
+  return out;
+}

@@ -14,27 +14,20 @@ import {
   CDN_ORIGIN_ERROR_TYPES,
   CDN_SERVED_FROM,
   type CdnCacheStatus,
-  type ContentObjectType,
 } from '@coursecast/semconv';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  INVALID_SPAN_CONTEXT,
-  ROOT_CONTEXT,
-  trace,
-  type Attributes,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import { MEDIA_PREFIX } from '../catalog/media-paths.js';
 import { AppError, errorBody } from '../errors.js';
-import { cacheStatusHeader, type CacheVerdict } from './cache-status.js';
+import { cacheStatusHeader, staleVerdict, type CacheVerdict } from './cache-status.js';
 import { readRequestCmcd } from './cmcd-request.js';
 import { cmsdDynamicValue } from './cmsd-response.js';
 import { parseContentPath } from './content-path.js';
-import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from './cors-headers.js';
+import { CORS_PAIRS, PREFLIGHT_PAIRS, pairs } from './cors-headers.js';
+import { NO_SPAN, type Exchange } from './edge-exchange.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import type { CachedObject, EdgeCache } from './edge-cache.js';
 import type { EdgeFetcher, FetchOutcome } from './edge-fetch.js';
@@ -61,31 +54,6 @@ export interface EdgeHandlerDeps {
 
 /** The route the edge answers, as `http.route` names it. */
 export const EDGE_ROUTE = `${MEDIA_PREFIX}*`;
-const CORS_PAIRS: readonly string[] = Object.entries(MEDIA_CORS_HEADERS).flat();
-const PREFLIGHT_PAIRS: readonly string[] = Object.entries(MEDIA_PREFLIGHT_HEADERS).flat();
-
-/** Origin headers plus CORS, as flat name/value pairs. */
-function pairs(headers: Record<string, string>): string[] {
-  const out = CORS_PAIRS.slice();
-  for (const [name, value] of Object.entries(headers)) out.push(name, value);
-  return out;
-}
-
-/** One request's context through the edge. */
-interface Exchange {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly started: number;
-  /** A no-op span until openSpan; attributes gathered before are copied in then. */
-  span: Span;
-  ctx: Context;
-  traced: boolean;
-  readonly attributes: Attributes;
-  objectType: ContentObjectType | null;
-}
-
-const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-
 /** Answers one edge request on the raw Node objects; never rejects (failures become 500s). */
 export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -292,14 +260,6 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
         );
       }
     }
-  }
-
-  function staleVerdict(held: CachedObject, now: number, reason: string): CacheVerdict {
-    return {
-      status: CDN_CACHE_STATUSES.stale,
-      ttl: Math.floor((held.freshUntil - now) / 1000),
-      detail: reason,
-    };
   }
 
   function sendObject(
