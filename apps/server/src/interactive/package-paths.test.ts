@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError } from './manifest-error.js';
+import { rejection } from './scorm-manifest-fixtures.js';
 import { mergeLaunchParameters, normalizePackagePath } from './package-paths.js';
-
-/** The ManifestError `fn` throws (fails the test if it throws nothing or something else). */
-function rejection(fn: () => unknown): ManifestError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ManifestError) return err;
-    throw err;
-  }
-  throw new Error('expected a ManifestError');
-}
 
 describe('mergeLaunchParameters', () => {
   it.each([

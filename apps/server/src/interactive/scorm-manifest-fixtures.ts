@@ -1,4 +1,5 @@
 // imsmanifest.xml texts for the manifest reader's tests, shaped like what authoring tools export.
+import { ManifestError } from './manifest-error.js';
 
 // Shaped like the ADL "Golf Explained" sample and what Articulate/iSpring export for SCORM 1.2.
 export const SCORM_12 = `<?xml version="1.0" encoding="UTF-8"?>
@@ -106,4 +107,15 @@ export function withLaunchHref(href: string): string {
     '<organizations><organization identifier="o"><title>T</title><item identifier="i" identifierref="r"/></organization></organizations>',
     `<resource identifier="r" type="webcontent" scormType="sco" href="${href}"/>`,
   );
+}
+
+/** The ManifestError `fn` throws (fails the test if it throws nothing or something else). */
+export function rejection(fn: () => unknown): ManifestError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ManifestError) return err;
+    throw err;
+  }
+  throw new Error('expected a ManifestError');
 }

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, MAX_MANIFEST_BYTES, parseScormManifest } from './scorm-manifest.js';
-import { SCORM_12, SCORM_2004, manifest2004, withLaunchHref } from './scorm-manifest-fixtures.js';
-
-/** The ManifestError `fn` throws (fails the test if it throws nothing or something else). */
-function rejection(fn: () => unknown): ManifestError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ManifestError) return err;
-    throw err;
-  }
-  throw new Error('expected a ManifestError');
-}
+import { MAX_MANIFEST_BYTES, parseScormManifest } from './scorm-manifest.js';
+import { rejection, SCORM_12, SCORM_2004, manifest2004, withLaunchHref } from './scorm-manifest-fixtures.js';
 
 describe('parseScormManifest: real-world shapes', () => {
   it('reads a SCORM 1.2 manifest with adlcp:scormtype, LOM metadata and xml:base', () => {
