@@ -6,44 +6,50 @@ import yazl from 'yazl';
 /** Which SCORM edition a sample package is. */
 export type SampleScormVersion = '1.2' | '2004';
 
-const MANIFEST_12 = (launch: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="com.example.sample12" version="1.0"
-  xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+// What differs between the editions' manifests: the root's namespaces, the schema version, and the spelling of
+// the SCO attribute (`scormtype` in 1.2, `scormType` in 2004).
+const EDITIONS: Record<
+  SampleScormVersion,
+  { id: string; namespaces: string; schema: string; scoAttr: string }
+> = {
+  '1.2': {
+    id: 'com.example.sample12',
+    namespaces: `xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
-  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="org1">
-    <organization identifier="org1">
-      <title>Safety basics (SCORM 1.2)</title>
-      <item identifier="item1" identifierref="res1"><title>Lesson 1</title></item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="res1" type="webcontent" adlcp:scormtype="sco" href="${launch}">
-      <file href="${launch}"/><file href="css/lesson.css"/><file href="js/lesson.js"/><file href="img/dot.png"/>
-    </resource>
-  </resources>
-</manifest>`;
-
-const MANIFEST_2004 = (launch: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="com.example.sample2004" version="1"
-  xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"`,
+    schema: '1.2',
+    scoAttr: 'adlcp:scormtype',
+  },
+  '2004': {
+    id: 'com.example.sample2004',
+    namespaces: `xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
   xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
-  xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
-  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  xmlns:imsss="http://www.imsglobal.org/xsd/imsss"`,
+    schema: '2004 4th Edition',
+    scoAttr: 'adlcp:scormType',
+  },
+};
+
+function manifest(version: SampleScormVersion, launch: string): string {
+  const e = EDITIONS[version];
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="${e.id}" version="1"
+  ${e.namespaces}>
+  <metadata><schema>ADL SCORM</schema><schemaversion>${e.schema}</schemaversion></metadata>
   <organizations default="org1">
     <organization identifier="org1">
-      <title>Safety basics (SCORM 2004)</title>
+      <title>Safety basics (SCORM ${version})</title>
       <item identifier="item1" identifierref="res1"><title>Lesson 1</title></item>
     </organization>
   </organizations>
   <resources>
-    <resource identifier="res1" type="webcontent" adlcp:scormType="sco" href="${launch}">
+    <resource identifier="res1" type="webcontent" ${e.scoAttr}="sco" href="${launch}">
       <file href="${launch}"/><file href="css/lesson.css"/><file href="js/lesson.js"/><file href="img/dot.png"/>
     </resource>
   </resources>
 </manifest>`;
+}
 
 const LAUNCH_HTML = `<!DOCTYPE html>
 <html lang="en">
@@ -139,7 +145,7 @@ export function scormFiles(
 ): PackageFile[] {
   const launch = 'content/lesson.html';
   const files: Record<string, string | Buffer> = {
-    'imsmanifest.xml': version === '1.2' ? MANIFEST_12(launch) : MANIFEST_2004(launch),
+    'imsmanifest.xml': manifest(version, launch),
     [launch]: LAUNCH_HTML,
     'css/lesson.css': 'body { font-family: sans-serif; } #dot { width: 8px; }\n',
     'js/lesson.js': LESSON_JS(version),
