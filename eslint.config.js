@@ -32,8 +32,8 @@ export default tseslint.config(
   {
     files: [
       'apps/server/src/config.ts',
-      'apps/server/src/test-support/**',
-      'packages/*/src/test-support/**',
+      'apps/*/test-support/**',
+      'packages/*/test-support/**',
       'scripts/**',
       'bench/**',
       '**/*.test.ts',
@@ -67,7 +67,7 @@ export default tseslint.config(
   },
   {
     // The player SDK runs in the browser: its sources and tests are checked with the DOM library.
-    files: ['packages/player-sdk/src/**/*.ts'],
+    files: ['packages/player-sdk/src/**/*.ts', 'packages/player-sdk/test-support/**/*.ts'],
     languageOptions: {
       globals: { ...globals.browser },
       parserOptions: {

@@ -16,8 +16,8 @@ import { parseVariantPlaylist } from '@coursecast/media';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPanelEmpty } from '../apps/web/src/dashboard/panel-data.js';
-import { mkvClip } from '../apps/server/src/test-support/media-fixtures.js';
-import { findProcesses } from '../apps/server/src/test-support/processes.js';
+import { mkvClip } from '../apps/server/test-support/media-fixtures.js';
+import { findProcesses } from '../apps/server/test-support/processes.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn } from './support/dashboard-page.js';
 

@@ -10,9 +10,9 @@ import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../apps/server/src/ingest/event-mapper.js';
-import { probedSource } from '../apps/server/src/test-support/probed-source.js';
-import { publishItem, registerSource } from '../apps/server/src/test-support/published-item.js';
-import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
+import { probedSource } from '../apps/server/test-support/probed-source.js';
+import { publishItem, registerSource } from '../apps/server/test-support/published-item.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
@@ -114,7 +114,7 @@ beforeAll(async () => {
     expect(res.status).toBe(200);
     await res.arrayBuffer();
   }
-  await t.cc.telemetry.forceFlush();
+  await t.cc.instrumentation.forceFlush();
   const list = await fetch(`${base}/api/dashboard/panels`, { headers: t.auth });
   panelIds = ((await list.json()) as { panels: { id: string }[] }).panels.map((p) => p.id);
   context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US' });

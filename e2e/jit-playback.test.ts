@@ -7,10 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, uploadLecture } from '../apps/server/src/test-support/api-calls.js';
-import { mkvClip } from '../apps/server/src/test-support/media-fixtures.js';
-import { findProcesses } from '../apps/server/src/test-support/processes.js';
-import { startTestServer, type TestServer } from '../apps/server/src/test-support/test-server.js';
+import { createCourse, uploadLecture } from '../apps/server/test-support/api-calls.js';
+import { mkvClip } from '../apps/server/test-support/media-fixtures.js';
+import { findProcesses } from '../apps/server/test-support/processes.js';
+import { startTestServer, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
 
 const HLS_JS = createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js');

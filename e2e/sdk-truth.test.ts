@@ -22,11 +22,11 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, uploadLecture } from '../apps/server/src/test-support/api-calls.js';
-import { testClip } from '../apps/server/src/test-support/media-fixtures.js';
-import { waitForJob } from '../apps/server/src/test-support/wait.js';
+import { createCourse, uploadLecture } from '../apps/server/test-support/api-calls.js';
+import { testClip } from '../apps/server/test-support/media-fixtures.js';
+import { waitForJob } from '../apps/server/test-support/wait.js';
 import { PANELS } from '../apps/server/src/dashboards/dashboard-panels.js';
-import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/src/test-support/test-server.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn } from './support/dashboard-page.js';
 import {

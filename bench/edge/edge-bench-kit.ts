@@ -6,7 +6,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
+import { freePort } from '../../apps/server/test-support/nginx-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binCli = path.join(here, '..', '..', 'apps/server/bin/coursecast.js');

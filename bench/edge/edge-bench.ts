@@ -24,8 +24,8 @@ import {
   startNginx,
   staticFilesHttpBlock,
   type NginxProcess,
-} from '../../apps/server/src/test-support/nginx-process.js';
-import { patternBytes, publishItem } from '../../apps/server/src/test-support/published-item.js';
+} from '../../apps/server/test-support/nginx-process.js';
+import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
 import {
   cleanUpOnSignal,
   get,
@@ -92,7 +92,7 @@ export async function main(_args: string[]): Promise<object> {
     const origin: Coursecast = await createCoursecast(config, {
       logger: false,
       startQueue: false,
-      telemetryExtras: { spanProcessors: [new SimpleSpanProcessor(originSpans)] },
+      instrumentationExtras: { spanProcessors: [new SimpleSpanProcessor(originSpans)] },
     });
     cleanups.push(() => origin.close());
     const originUrl = await origin.listen();
@@ -198,7 +198,7 @@ export async function main(_args: string[]): Promise<object> {
     const missUrl = `${edgeOn.url}${item.mediaPath('miss.m4s')}`;
     const answers = await Promise.all(Array.from({ length: MISS_CONCURRENCY }, () => get(missUrl)));
     const metricsAfter = await (await fetch(`${edgeOn.url}/metrics`)).text();
-    await origin.telemetry.forceFlush();
+    await origin.instrumentation.forceFlush();
     const originFetches = originSpans
       .getFinishedSpans()
       .filter((s) => s.attributes['content.path'] === item.originPath('miss.m4s')).length;

@@ -16,8 +16,8 @@ import { createCoursecast } from '../../apps/server/src/main.js';
 import { createTableAppender } from '../../apps/server/src/store/table-appender.js';
 import { EVENT_COLUMNS } from '../../apps/server/src/store/telemetry-rows.js';
 import { openTelemetryStore } from '../../apps/server/src/store/telemetry-store.js';
-import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
-import { otlpLogs, type TestEvent } from '../../apps/server/src/test-support/otlp-json.js';
+import { freePort } from '../../apps/server/test-support/nginx-process.js';
+import { otlpLogs, type TestEvent } from '../../apps/server/test-support/otlp-json.js';
 import { loadAverage, log, own, promSum, r3, toMs } from '../edge/edge-bench-kit.js';
 import { rawRows } from './ingest-rows.js';
 
@@ -187,7 +187,7 @@ export async function main(_args: string[]): Promise<object> {
     writeFileSync(script, wrkScript(JSON.stringify(otlpLogs(batchEvents()))));
     const run = await runWrkScript(base, script);
     // The server's own account of its commits: how long each took and how many rows it carried.
-    const prom = (await cc.telemetry.renderPrometheus?.()) ?? '';
+    const prom = (await cc.instrumentation.renderPrometheus?.()) ?? '';
     const commitMs =
       (promSum(prom, 'ingest_commit_duration_seconds_sum') /
         Math.max(1, promSum(prom, 'ingest_commit_duration_seconds_count'))) *

@@ -2,7 +2,7 @@
 // raw appender writes exactly what the pipeline would.
 import { mapEventRecord } from '../../apps/server/src/ingest/event-mapper.js';
 import type { EventRow } from '../../apps/server/src/store/telemetry-rows.js';
-import type { TestEvent } from '../../apps/server/src/test-support/otlp-json.js';
+import type { TestEvent } from '../../apps/server/test-support/otlp-json.js';
 
 /** The batch's events as stored rows. */
 export function rawRows(events: readonly TestEvent[]): EventRow[] {

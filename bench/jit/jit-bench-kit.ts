@@ -5,13 +5,8 @@ import { existsSync, readFileSync, watch } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ffmpegExitError,
-  generateTestClip,
-  parseSegmentList,
-  runOwnedProcess,
-  type JitRunPlan,
-} from '@coursecast/media';
+import { ffmpegExitError, parseSegmentList, runOwnedProcess, type JitRunPlan } from '@coursecast/media';
+import { generateTestClip } from '@coursecast/media/samples';
 import type { PrepareSession } from '../../apps/server/src/jit/jit-service.js';
 import { log, own } from '../edge/edge-bench-kit.js';
 

@@ -24,9 +24,9 @@ import { loadConfig, type Config } from '../../apps/server/src/config.js';
 import { createJitMedia, encoderStreams, sessionGrid } from '../../apps/server/src/jit/jit-media.js';
 import { createCoursecast, type Coursecast } from '../../apps/server/src/main.js';
 import { newId } from '../../apps/server/src/store/index.js';
-import { freePort } from '../../apps/server/src/test-support/nginx-process.js';
-import { patternBytes, publishItem } from '../../apps/server/src/test-support/published-item.js';
-import { findProcesses } from '../../apps/server/src/test-support/processes.js';
+import { freePort } from '../../apps/server/test-support/nginx-process.js';
+import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
+import { findProcesses } from '../../apps/server/test-support/processes.js';
 import { cleanUpOnSignal, killAll, loadAverage, log, median, r3 } from '../edge/edge-bench-kit.js';
 import {
   argvDifference,

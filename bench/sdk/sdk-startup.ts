@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PLAYBACK_EVENTS } from '@coursecast/semconv';
 import type { Browser } from 'playwright-core';
-import type { TestServer } from '../../apps/server/src/test-support/test-server.js';
+import type { TestServer } from '../../apps/server/test-support/test-server.js';
 import { viewEvents, waitFor } from '../../e2e/support/watch-session.js';
 import { log, median, r3 } from '../edge/edge-bench-kit.js';
 

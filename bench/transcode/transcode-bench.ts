@@ -12,15 +12,15 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import {
   DEFAULT_LADDER_OPTIONS,
   buildLadderArgs,
-  generateTestClip,
   planLadder,
   probeMedia,
   type LadderPlan,
 } from '@coursecast/media';
+import { generateTestClip } from '@coursecast/media/samples';
 import { createMediaPaths } from '../../apps/server/src/catalog/media-paths.js';
 import { newId, openDuckDbCatalogStore } from '../../apps/server/src/store/index.js';
-import { createTelemetry } from '../../apps/server/src/telemetry/telemetry.js';
-import { createTranscodeMetrics } from '../../apps/server/src/transcoding/transcode-metrics.js';
+import { createInstrumentation } from '../../apps/server/src/instrumentation/instrumentation.js';
+import { createTranscodeMetrics } from '../../apps/server/src/transcoding/transcode-instruments.js';
 import { createTranscodeRunner } from '../../apps/server/src/transcoding/transcode-runner.js';
 import { loadConfig } from '../../apps/server/src/config.js';
 
@@ -78,7 +78,7 @@ export async function main(args: string[]): Promise<object> {
   const probe = await probeMedia(source, { ffprobePath: FFPROBE });
   const plan = planLadder(probe, ladderOptions);
   const spans = new InMemorySpanExporter();
-  const telemetry = createTelemetry(config.telemetry, 'bench', {
+  const telemetry = createInstrumentation(config.instrumentation, 'bench', {
     spanProcessors: [new SimpleSpanProcessor(spans)],
   });
   const store = await openDuckDbCatalogStore({ path: ':memory:' });

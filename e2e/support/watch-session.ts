@@ -1,7 +1,7 @@
 // Drives the real watch page (/watch/:itemId) in Chromium for the SDK's truth tests, and reads what the SDK
 // reported back out of the telemetry store.
 import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '../../apps/server/src/test-support/test-server.js';
+import type { TestServer } from '../../apps/server/test-support/test-server.js';
 import { fileURLToPath } from 'node:url';
 
 const PLAYHEAD_TRUTH = fileURLToPath(new URL('./playhead-truth.js', import.meta.url));

@@ -3,24 +3,24 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { publicBaseUrl, type Config } from './config.js';
-import type { DeliveryTelemetry } from './delivery/delivery-telemetry.js';
-import type { EdgeNode } from './delivery/edge-node.js';
-import { edgeRoutes, edgeServerFactory } from './delivery/edge.routes.js';
-import { faultRoutes } from './delivery/fault.routes.js';
-import { originRoutes } from './delivery/origin.routes.js';
+import type { DeliveryInstruments } from './delivery/delivery-instruments.js';
+import type { EdgeNode } from './delivery/edge/edge-node.js';
+import { edgeRoutes, edgeServerFactory } from './delivery/edge/edge.routes.js';
+import { faultRoutes } from './delivery/faults/fault.routes.js';
+import { originRoutes } from './delivery/origin/origin.routes.js';
 import { ingestRoutes } from './ingest/ingest.routes.js';
 import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import type { JitService } from './jit/jit-service.js';
 import { jitRoutes } from './jit/jit.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
-import { telemetryRoutes } from './telemetry/telemetry.routes.js';
-import type { Telemetry } from './telemetry/telemetry.js';
+import { instrumentationRoutes } from './instrumentation/instrumentation.routes.js';
+import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { JobEventBus } from './transcoding/job-events.js';
 import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
-import { createPackageTelemetry } from './interactive/package-telemetry.js';
+import { createPackageInstruments } from './interactive/package-instruments.js';
 import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
@@ -30,10 +30,10 @@ export interface AppDeps {
   store: CatalogStore;
   queue: JobQueue;
   events: JobEventBus;
-  telemetry: Telemetry;
+  instrumentation: Instrumentation;
   paths: MediaPaths;
   adminToken: string;
-  delivery: DeliveryTelemetry;
+  delivery: DeliveryInstruments;
   /** The embedded edge on /media/; null: the origin answers /media/ directly. */
   edge: EdgeNode | null;
   /** Just-in-time sessions; null when this server does not run them. */
@@ -81,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     });
     api.get('/healthz', async () => ({ status: 'ok' }));
-    await api.register(telemetryRoutes, { telemetry: deps.telemetry });
+    await api.register(instrumentationRoutes, { instrumentation: deps.instrumentation });
     await api.register(catalogRoutes, {
       ...common,
       maxAttempts: deps.config.transcode.maxAttempts,
@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(uploadRoutes, {
       ...common,
       config: deps.config,
-      packageTelemetry: createPackageTelemetry(deps.telemetry.tracer, deps.telemetry.meter),
+      packageInstruments: createPackageInstruments(deps.instrumentation.tracer, deps.instrumentation.meter),
       scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile(),
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     });
@@ -116,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(originRoutes, {
     store: deps.store,
     paths: deps.paths,
-    telemetry: deps.delivery,
+    instruments: deps.delivery,
     region: deps.config.delivery.originRegion,
     servePublic: deps.edge === null,
     jit: deps.jit,

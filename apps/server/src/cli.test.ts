@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
-import { FFPROBE, testClip } from './test-support/media-fixtures.js';
+import { FFPROBE, testClip } from '../test-support/media-fixtures.js';
 
 let out: string;
 let err: string;

@@ -4,7 +4,7 @@ import { demoCommand } from './cli/demo-command.js';
 import { sessionsCommand } from './cli/sessions-command.js';
 import { transcodeCommand } from './cli/transcode-command.js';
 import { asBytes, ConfigError, describeConfig, loadConfig, type Config, type ConfigInput } from './config.js';
-import { createEdgeServer } from './delivery/edge-server.js';
+import { createEdgeServer } from './delivery/edge/edge-server.js';
 import { createCoursecast, serverVersion } from './main.js';
 
 function parsePort(value: string): number {

@@ -39,8 +39,8 @@ describe('loadConfig', () => {
     expect(c.adminToken).toBe('a-very-long-secret-token');
     expect(c.transcode.ladder).toEqual([720, 360]);
     expect(c.transcode.allowCopy).toBe(false);
-    expect(c.telemetry.otlpEndpoint).toBe('http://collector:4318');
-    expect(c.telemetry.otlpHeaders).toEqual({ 'api-key': 'abc def', x: '1' });
+    expect(c.instrumentation.otlpEndpoint).toBe('http://collector:4318');
+    expect(c.instrumentation.otlpHeaders).toEqual({ 'api-key': 'abc def', x: '1' });
   });
 
   it('layers file < env < overrides and resolves dataDir against the file', () => {

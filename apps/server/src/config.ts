@@ -136,7 +136,7 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   ingest: IngestConfigSchema,
-  telemetry: z
+  instrumentation: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),
       /** Disables every exporter but keeps the API calls (they become no-ops). */
@@ -263,16 +263,16 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_JIT_SEGMENT_TIMEOUT_SECONDS: { path: ['jit', 'segmentTimeoutSeconds'], parse: asNumber },
   COURSECAST_JIT_MAX_HEIGHT: { path: ['jit', 'maxHeight'], parse: asNumber },
   COURSECAST_JIT_PRESET: { path: ['jit', 'preset'], parse: asString },
-  OTEL_SERVICE_NAME: { path: ['telemetry', 'serviceName'], parse: asString },
-  OTEL_SDK_DISABLED: { path: ['telemetry', 'disabled'], parse: asBoolean },
-  COURSECAST_PROMETHEUS: { path: ['telemetry', 'prometheus'], parse: asBoolean },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { path: ['telemetry', 'otlpEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { path: ['telemetry', 'otlpTracesEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: { path: ['telemetry', 'otlpMetricsEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_HEADERS: { path: ['telemetry', 'otlpHeaders'], parse: asHeaders, secret: true },
-  OTEL_TRACES_SAMPLER: { path: ['telemetry', 'sampler'], parse: asString },
-  OTEL_TRACES_SAMPLER_ARG: { path: ['telemetry', 'samplerRatio'], parse: asNumber },
-  OTEL_METRIC_EXPORT_INTERVAL: { path: ['telemetry', 'metricExportIntervalMs'], parse: asNumber },
+  OTEL_SERVICE_NAME: { path: ['instrumentation', 'serviceName'], parse: asString },
+  OTEL_SDK_DISABLED: { path: ['instrumentation', 'disabled'], parse: asBoolean },
+  COURSECAST_PROMETHEUS: { path: ['instrumentation', 'prometheus'], parse: asBoolean },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { path: ['instrumentation', 'otlpEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { path: ['instrumentation', 'otlpTracesEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: { path: ['instrumentation', 'otlpMetricsEndpoint'], parse: asString },
+  OTEL_EXPORTER_OTLP_HEADERS: { path: ['instrumentation', 'otlpHeaders'], parse: asHeaders, secret: true },
+  OTEL_TRACES_SAMPLER: { path: ['instrumentation', 'sampler'], parse: asString },
+  OTEL_TRACES_SAMPLER_ARG: { path: ['instrumentation', 'samplerRatio'], parse: asNumber },
+  OTEL_METRIC_EXPORT_INTERVAL: { path: ['instrumentation', 'metricExportIntervalMs'], parse: asNumber },
   COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
   ...ingestEnvVars(asNumber, asBoolean),
 };
@@ -379,9 +379,11 @@ export function describeConfig(config: Config): Record<string, unknown> {
     adminToken: config.adminToken
       ? mask(config.adminToken)
       : '(generated on first start, kept in the data dir)',
-    telemetry: {
-      ...config.telemetry,
-      otlpHeaders: Object.fromEntries(Object.keys(config.telemetry.otlpHeaders).map((k) => [k, '****'])),
+    instrumentation: {
+      ...config.instrumentation,
+      otlpHeaders: Object.fromEntries(
+        Object.keys(config.instrumentation.otlpHeaders).map((k) => [k, '****']),
+      ),
     },
   };
 }

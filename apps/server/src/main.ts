@@ -5,21 +5,25 @@ import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
 import { ConfigError, publicBaseUrl, type Config } from './config.js';
-import { createDeliveryTelemetry, type DeliveryTelemetry } from './delivery/delivery-telemetry.js';
-import { createEdgeNode, type EdgeNode } from './delivery/edge-node.js';
-import { createFaultInjector } from './delivery/fault-injector.js';
-import { createInProcessOriginClient } from './delivery/origin-client.js';
-import { createPurgeNotifier } from './delivery/purge-notifier.js';
+import { createDeliveryInstruments, type DeliveryInstruments } from './delivery/delivery-instruments.js';
+import { createEdgeNode, type EdgeNode } from './delivery/edge/edge-node.js';
+import { createFaultInjector } from './delivery/faults/fault-injector.js';
+import { createInProcessOriginClient } from './delivery/edge/origin-client.js';
+import { createPurgeNotifier } from './delivery/edge/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
-import { createJitTelemetry } from './jit/jit-telemetry.js';
+import { createJitInstruments } from './jit/jit-instruments.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
-import { createStoreExporters } from './telemetry/store-exporters.js';
-import { createTelemetry, type Telemetry, type TelemetryExtras } from './telemetry/telemetry.js';
+import { createStoreExporters } from './instrumentation/store-exporters.js';
+import {
+  createInstrumentation,
+  type Instrumentation,
+  type InstrumentationExtras,
+} from './instrumentation/instrumentation.js';
 import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
 import { createJobQueue, type JobQueue, type JobRunner, type QueueLogger } from './transcoding/job-queue.js';
-import { createTranscodeMetrics } from './transcoding/transcode-metrics.js';
+import { createTranscodeMetrics } from './transcoding/transcode-instruments.js';
 import { createTranscodeRunner } from './transcoding/transcode-runner.js';
 
 /** A running coursecast: every part, so the CLI and tests can reach in, and one way to stop it. */
@@ -29,7 +33,7 @@ export interface Coursecast {
   store: CatalogStore;
   queue: JobQueue;
   events: JobEventBus;
-  telemetry: Telemetry;
+  instrumentation: Instrumentation;
   /** The telemetry store, its ingest and derived views. */
   pipeline: TelemetryPipeline;
   paths: MediaPaths;
@@ -47,7 +51,7 @@ export interface Coursecast {
 
 export interface CreateOptions {
   logger?: FastifyServerOptions['logger'];
-  telemetryExtras?: TelemetryExtras;
+  instrumentationExtras?: InstrumentationExtras;
   freeBytes?: (dir: string) => Promise<number>;
   /** Tests start the queue themselves to control timing. */
   startQueue?: boolean;
@@ -75,7 +79,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   // The server's own spans and metrics go into the telemetry store too, so dashboards need nothing else.
   let lastExportWarning = 0;
   const exporters =
-    config.ingest.serverTelemetry && !config.telemetry.disabled
+    config.ingest.serverTelemetry && !config.instrumentation.disabled
       ? createStoreExporters({
           metricIntervalMs: config.ingest.serverMetricIntervalMs,
           // At most one warning a minute: a broken store must be visible without flooding the log.
@@ -86,8 +90,8 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
           },
         })
       : null;
-  const extras = options.telemetryExtras ?? {};
-  const telemetry = createTelemetry(config.telemetry, await serverVersion(), {
+  const extras = options.instrumentationExtras ?? {};
+  const instrumentation = createInstrumentation(config.instrumentation, await serverVersion(), {
     spanProcessors: [...(extras.spanProcessors ?? []), ...(exporters ? [exporters.spanProcessor] : [])],
     metricReaders: [...(extras.metricReaders ?? []), ...(exporters ? [exporters.metricReader] : [])],
   });
@@ -103,11 +107,14 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const pipeline = await createTelemetryPipeline({
     config,
     catalog: store,
-    meter: telemetry.meter,
+    meter: instrumentation.meter,
     exporters,
     onError: (err, what) => appRef?.log.error({ err }, `${what} failed`),
   });
-  const delivery: DeliveryTelemetry = createDeliveryTelemetry(telemetry.tracer, telemetry.meter);
+  const delivery: DeliveryInstruments = createDeliveryInstruments(
+    instrumentation.tracer,
+    instrumentation.meter,
+  );
   // The embedded edge reaches the origin routes of this same app through inject: no socket, same code path.
   const edge = config.delivery.edge
     ? createEdgeNode(
@@ -132,7 +139,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     config.jit.maxSessions > 0
       ? createJitService({
           prepare: options.prepareSession ?? createJitMedia(paths, config),
-          telemetry: createJitTelemetry(telemetry.tracer, telemetry.meter),
+          instruments: createJitInstruments(instrumentation.tracer, instrumentation.meter),
           maxSessions: config.jit.maxSessions,
           idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
           reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
@@ -149,11 +156,11 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     concurrency: config.transcode.concurrency,
     retryBaseSeconds: config.transcode.retryBaseSeconds,
   });
-  const metrics = createTranscodeMetrics(telemetry.meter, queue);
+  const metrics = createTranscodeMetrics(instrumentation.meter, queue);
   const runner = createTranscodeRunner({
     store,
     paths,
-    tracer: telemetry.tracer,
+    tracer: instrumentation.tracer,
     metrics,
     ffmpegPath: config.ffmpegPath,
     ffprobePath: config.ffprobePath,
@@ -175,7 +182,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       store,
       queue,
       events,
-      telemetry,
+      instrumentation,
       paths,
       adminToken: admin.token,
       delivery,
@@ -189,7 +196,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   } catch (err) {
     await pipeline.close();
     await store.close();
-    await telemetry.shutdown();
+    await instrumentation.shutdown();
     throw err;
   }
   appRef = app;
@@ -205,7 +212,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     store,
     queue,
     events,
-    telemetry,
+    instrumentation,
     pipeline,
     paths,
     admin,
@@ -224,10 +231,10 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
         await app.close();
         edge?.close();
         // The last spans and metrics reach the telemetry store before it closes.
-        await telemetry.forceFlush();
+        await instrumentation.forceFlush();
         await pipeline.close();
         await store.close();
-        await telemetry.shutdown();
+        await instrumentation.shutdown();
       })();
       return closing;
     },

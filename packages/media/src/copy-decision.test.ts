@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions } from './ladder-plan.js';
 import type { VideoStreamInfo } from './media-info.js';
-import { media, video } from './media-info-fixtures.js';
+import { media, video } from '../test-support/media-info-fixtures.js';
 
 /** A 1080p30 H.264 yuv420p source at 5 Mbps with 2 s GOPs: everything a copy needs. */
 const copyable = (over: Partial<VideoStreamInfo> = {}): VideoStreamInfo =>

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from './ffprobe-probe.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
-import { generateTestClip } from './test-clip-generate.js';
-import { FFMPEG, FFPROBE, rejection } from './test-support/media-test-kit.js';
+import { generateTestClip } from './samples/test-clip-generate.js';
+import { FFMPEG, FFPROBE, rejection } from '../test-support/media-test-kit.js';
 
 let dir = '';
 let clip = '';

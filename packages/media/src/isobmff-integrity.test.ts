@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIsoBmffIntegrity } from './isobmff-integrity.js';
-import { generateTestClip } from './test-clip-generate.js';
-import { FFMPEG } from './test-support/media-test-kit.js';
+import { generateTestClip } from './samples/test-clip-generate.js';
+import { FFMPEG } from '../test-support/media-test-kit.js';
 
 let dir = '';
 let clip = '';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLadderArgs, frameRateExpression } from './ladder-args.js';
 import { DEFAULT_LADDER_OPTIONS, planLadder } from './ladder-plan.js';
 import { MediaError } from './media-error.js';
-import { media, video } from './media-info-fixtures.js';
+import { media, video } from '../test-support/media-info-fixtures.js';
 
 const OUT = '/srv/out';
 const ladder = (info = media(video()), heights = [1080, 720, 360]) =>

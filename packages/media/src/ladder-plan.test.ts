@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { targetVideoBitrate } from './ladder-bitrate.js';
 import { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions } from './ladder-plan.js';
 import { MediaError } from './media-error.js';
-import { AUDIO, media, video } from './media-info-fixtures.js';
+import { AUDIO, media, video } from '../test-support/media-info-fixtures.js';
 
 const opts = (over: Partial<LadderOptions> = {}): LadderOptions => ({ ...DEFAULT_LADDER_OPTIONS, ...over });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyLadderOutput } from './output-verify.js';
 import type { RungSnapshot } from './rung-watch.js';
-import { rejection } from './test-support/media-test-kit.js';
+import { rejection } from '../test-support/media-test-kit.js';
 
 const snap = (over: Partial<RungSnapshot> = {}): RungSnapshot => ({
   name: '720p',

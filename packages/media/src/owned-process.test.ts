@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ffmpegExitError, runOwnedProcess, type OwnedProcessResult } from './owned-process.js';
 import { StderrTail } from './stderr-tail.js';
-import { rejection } from './test-support/media-test-kit.js';
+import { rejection } from '../test-support/media-test-kit.js';
 
 const NODE = process.execPath;
 

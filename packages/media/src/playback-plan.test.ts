@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIO, media, video } from './media-info-fixtures.js';
+import { AUDIO, media, video } from '../test-support/media-info-fixtures.js';
 import type { MediaInfo } from './media-info.js';
 import { browserContainer, decidePlayback, type ClientCapabilities } from './playback-plan.js';
 

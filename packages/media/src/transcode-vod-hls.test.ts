@@ -8,10 +8,10 @@ import { parseVariantPlaylist } from './hls-playlist-parse.js';
 import { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions, type LadderPlan } from './ladder-plan.js';
 import type { MediaInfo } from './media-info.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
-import { generateTestClip } from './test-clip-generate.js';
+import { generateTestClip } from './samples/test-clip-generate.js';
 import type { RungResult, TranscodeOptions, TranscodeProgress } from './transcode-types.js';
 import { transcodeVodHls } from './transcode-vod-hls.js';
-import { FFMPEG, FFPROBE, rejection } from './test-support/media-test-kit.js';
+import { FFMPEG, FFPROBE, rejection } from '../test-support/media-test-kit.js';
 
 let dir = '';
 const clips = { av: '', audioOnly: '', videoOnly: '', copyable: '' };

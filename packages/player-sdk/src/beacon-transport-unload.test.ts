@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeBeacon, namesIn, type OtlpBody } from './test-support/fake-fetch.js';
-import { ev, LOGS, names, setup, sp, TRACES } from './test-support/transport-rig.js';
+import { fakeBeacon, namesIn, type OtlpBody } from '../test-support/fake-fetch.js';
+import { ev, LOGS, names, setup, sp, TRACES } from '../test-support/transport-rig.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

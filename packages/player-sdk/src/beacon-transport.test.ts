@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Timers } from './beacon-transport.js';
-import { globalTimers, namesIn, type Scripted } from './test-support/fake-fetch.js';
-import { ev, LOGS, names, setup, sp, TRACES } from './test-support/transport-rig.js';
+import { globalTimers, namesIn, type Scripted } from '../test-support/fake-fetch.js';
+import { ev, LOGS, names, setup, sp, TRACES } from '../test-support/transport-rig.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -10,8 +10,8 @@ import {
 } from '@coursecast/semconv/browser';
 import { describe, expect, it, vi } from 'vitest';
 import { bindHls, levelLabel } from './hls-adapter.js';
-import { FakeHls } from './test-support/fake-hls.js';
-import { guardRig, trackerRig } from './test-support/tracker-rig.js';
+import { FakeHls } from '../test-support/fake-hls.js';
+import { guardRig, trackerRig } from '../test-support/tracker-rig.js';
 
 const E = PLAYBACK_EVENTS;
 

@@ -23,8 +23,8 @@ import { tracesUrlFor } from './default-transport.js';
 import { monitor } from './monitor.js';
 import type { MonitorOptions } from './monitor-options.js';
 import type { SdkEvent, SdkSpan, Transport, Urgency } from './sdk-types.js';
-import { FakeHls, type FakeLoader, fakeLoader } from './test-support/fake-hls.js';
-import { CountingTarget, FakeVideo } from './test-support/fake-media.js';
+import { FakeHls, type FakeLoader, fakeLoader } from '../test-support/fake-hls.js';
+import { CountingTarget, FakeVideo } from '../test-support/fake-media.js';
 
 const E = PLAYBACK_EVENTS;
 

@@ -1,9 +1,9 @@
 import { ATTR_VIEW_ID, ATTR_VIEW_SEQ, PLAYBACK_EVENTS } from '@coursecast/semconv/browser';
 import { describe, expect, it } from 'vitest';
-import { fastJsonLogs } from '../../../apps/server/src/ingest/otlp-json-fast.js';
+import { fastJsonLogs } from '../../../apps/server/src/ingest/otlp/otlp-json-fast.js';
 import { encodeLogs, encodeSpans, keyValues, unixNano } from './otlp-encode.js';
 import { SPAN_KINDS, STATUS_CODES, type SdkEvent, type SdkSpan } from './sdk-types.js';
-import type { OtlpBody } from './test-support/fake-fetch.js';
+import type { OtlpBody } from '../test-support/fake-fetch.js';
 
 const resource = { 'service.name': 'player', 'browser.language': 'en' };
 const scope = { name: '@coursecast/player-sdk', version: '0.1.0' };

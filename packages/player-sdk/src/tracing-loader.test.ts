@@ -12,8 +12,8 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 import type { HlsLoaderCallbacks, HlsLoaderClass, HlsLoaderContext } from './hls-types.js';
 import type { SdkSpan } from './sdk-types.js';
-import { FakeHls, fakeLoader, xhr, type FakeLoader } from './test-support/fake-hls.js';
-import { EPOCH, guardRig } from './test-support/tracker-rig.js';
+import { FakeHls, fakeLoader, xhr, type FakeLoader } from '../test-support/fake-hls.js';
+import { EPOCH, guardRig } from '../test-support/tracker-rig.js';
 import {
   installTracingLoaders,
   parseCacheStatus,

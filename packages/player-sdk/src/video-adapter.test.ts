@@ -15,8 +15,8 @@ import {
   PLAYBACK_EVENTS,
 } from '@coursecast/semconv/browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeVideo } from './test-support/fake-media.js';
-import { guardRig, trackerRig } from './test-support/tracker-rig.js';
+import { FakeVideo } from '../test-support/fake-media.js';
+import { guardRig, trackerRig } from '../test-support/tracker-rig.js';
 import { bindVideo, videoQuality } from './video-adapter.js';
 
 const E = PLAYBACK_EVENTS;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../store/index.js';
-import { publishItem } from '../test-support/published-item.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { publishItem } from '../../test-support/published-item.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
 

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
-import { itemContent, toItemView, type ItemContent } from './item-view.js';
+import { itemContent, toItemResponse, type ItemContent } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
 
 export interface CatalogRoutesDeps {
@@ -80,7 +80,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
       store.listRenditions(id),
       store.listJobs({ itemId: id, limit: 1 }),
     ]);
-    return toItemView(item, renditions, jobs[0] ?? null, deps.baseUrl());
+    return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl());
   }
 
   app.post('/api/courses', admin, async (request, reply) => {

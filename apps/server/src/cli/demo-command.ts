@@ -1,7 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { generateTestClip } from '@coursecast/media';
+import { generateTestClip } from '@coursecast/media/samples';
 import type { Config } from '../config.js';
 import { createCoursecast, type Coursecast } from '../main.js';
 import { createProgressBar } from './progress-bar.js';

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
-import { registerSource } from '../test-support/published-item.js';
-import { fakeJitMedia } from '../test-support/fake-jit-media.js';
-import { startTestServer, TEST_TOKEN, type TestServer } from '../test-support/test-server.js';
+import { registerSource } from '../../test-support/published-item.js';
+import { fakeJitMedia } from '../../test-support/fake-jit-media.js';
+import { startTestServer, TEST_TOKEN, type TestServer } from '../../test-support/test-server.js';
 import { formatAge, sessionsCommand } from './sessions-command.js';
 
 let t: TestServer;

@@ -12,8 +12,8 @@ import {
 } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../ingest/event-mapper.js';
-import { publishItem } from '../test-support/published-item.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { publishItem } from '../../test-support/published-item.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { PANELS } from './dashboard-panels.js';
 
 let t: TestServer;
@@ -53,7 +53,7 @@ beforeAll(async () => {
   // Server activity: edge misses and hits, so the CDN panels have data.
   const item = await publishItem(t.cc, { 'seg_0.m4s': Buffer.alloc(1024, 1) });
   for (let i = 0; i < 4; i++) await t.cc.app.inject({ method: 'GET', url: item.mediaPath('seg_0.m4s') });
-  await t.cc.telemetry.forceFlush();
+  await t.cc.instrumentation.forceFlush();
 });
 afterAll(() => t.close());
 

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { afterEach, expect, it } from 'vitest';
 import { openTelemetryStore, telemetryDbPath } from '../store/telemetry-store.js';
-import { jsonBody, otlpLogs } from '../test-support/otlp-json.js';
+import { jsonBody, otlpLogs } from '../../test-support/otlp-json.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
-const fixture = path.join(here, 'ingest-crash.fixture.ts');
+const fixture = path.join(here, '../../test-support/ingest-crash.fixture.ts');
 let dir: string;
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,12 +1,12 @@
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { createViewRefresher } from '../dashboards/view-refresher.js';
+import { createViewRefresher } from '../views/view-refresher.js';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.js';
-import { createTelemetry } from '../telemetry/telemetry.js';
+import { createInstrumentation } from '../instrumentation/instrumentation.js';
 import type { EventRecord } from './event-mapper.js';
 import { createIngestService, type IngestService } from './ingest-service.js';
-import { createIngestTelemetry } from './ingest-telemetry.js';
+import { createIngestInstruments } from './ingest-instruments.js';
 import { createUserAgentParser } from './user-agent.js';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
@@ -29,7 +29,7 @@ beforeAll(async () => {
     },
     userAgents: createUserAgentParser({ cacheSize: 10 }),
     views: { ...views, markDirty: (ids) => dirty.push(...ids) },
-    telemetry: createIngestTelemetry(createTelemetry(config.telemetry, 'test').meter),
+    instruments: createIngestInstruments(createInstrumentation(config.instrumentation, 'test').meter),
     now: () => NOW,
   });
 });

@@ -1,11 +1,11 @@
 import { INGEST_OUTCOMES, UNKNOWN_EVENT_NAME } from '@coursecast/semconv';
 import type { Config } from '../config.js';
-import type { ViewRefresher } from '../dashboards/view-refresher.js';
+import type { ViewRefresher } from '../views/view-refresher.js';
 import type { EventRow, MetricPointRow, SpanRow } from '../store/telemetry-rows.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
 import { mapEventRecords, type EventRecord, type MappedBatch, type RecordLimits } from './event-mapper.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
-import type { IngestTelemetry } from './ingest-telemetry.js';
+import type { IngestInstruments } from './ingest-instruments.js';
 import type { ItemFactsCache } from './item-facts.js';
 import type { UserAgentParser } from './user-agent.js';
 import { createViewDedupe, type ViewDedupe } from './view-dedupe.js';
@@ -48,7 +48,7 @@ export interface IngestServiceDeps {
   items: ItemFactsCache;
   userAgents: UserAgentParser;
   views: ViewRefresher;
-  telemetry: IngestTelemetry;
+  instruments: IngestInstruments;
   now?: () => number;
 }
 
@@ -76,7 +76,7 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
       eagerBatch: c.commitEagerBatch,
       maxPending: c.maxPendingRecords,
       onCommit: (_rows, ms, ok) => {
-        if (ok) d.telemetry.commit(table, ms);
+        if (ok) d.instruments.commit(table, ms);
       },
     });
   }
@@ -103,7 +103,7 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
   async function storeMapped(batch: MappedBatch, signal: string): Promise<IngestResult> {
     const { rows } = batch;
     for (const [reason, n] of Object.entries(batch.rejectedBy)) {
-      d.telemetry.records(signal, INGEST_OUTCOMES.rejected, n, reason);
+      d.instruments.records(signal, INGEST_OUTCOMES.rejected, n, reason);
     }
     const keyed = rows.filter((r) => r.viewId !== null && r.seq !== null);
     const keys = keyed.map((r) => ({ viewId: r.viewId!, seq: r.seq! }));
@@ -111,7 +111,7 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     const dropped = new Set(keyed.filter((_, i) => !fresh[i]));
     const toStore = dropped.size === 0 ? rows : rows.filter((r) => !dropped.has(r));
     const reserved = dropped.size === 0 ? keys : keys.filter((_, i) => fresh[i]);
-    d.telemetry.records(signal, INGEST_OUTCOMES.duplicate, duplicates);
+    d.instruments.records(signal, INGEST_OUTCOMES.duplicate, duplicates);
     try {
       await enrich(toStore);
       await events.submit(toStore);
@@ -121,9 +121,9 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
     }
     dedupe.commit(reserved);
     const unknown = toStore.filter((r) => r.name === UNKNOWN_EVENT_NAME).length;
-    d.telemetry.records(signal, INGEST_OUTCOMES.stored, toStore.length - unknown);
-    d.telemetry.records(signal, INGEST_OUTCOMES.storedUnknown, unknown);
-    d.telemetry.events(toStore);
+    d.instruments.records(signal, INGEST_OUTCOMES.stored, toStore.length - unknown);
+    d.instruments.records(signal, INGEST_OUTCOMES.storedUnknown, unknown);
+    d.instruments.events(toStore);
     d.views.markDirty(new Set(toStore.flatMap((r) => (r.viewId ? [r.viewId] : []))));
     return {
       stored: toStore.length,

@@ -1,8 +1,8 @@
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonBody, otlpLogs, type TestEvent } from '../test-support/otlp-json.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { jsonBody, otlpLogs, type TestEvent } from '../../test-support/otlp-json.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
 let ip = 0;

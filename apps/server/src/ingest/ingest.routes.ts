@@ -2,13 +2,13 @@ import { INGEST_OUTCOMES, INGEST_SIGNALS } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { decodeCmcdEvents } from './cmcd-events.js';
-import { cmcdEventRecords } from './cmcd-mapping.js';
+import { decodeCmcdEvents } from './cmcd/cmcd-events.js';
+import { cmcdEventRecords } from './cmcd/cmcd-mapping.js';
 import type { IngestResult } from './ingest-service.js';
-import { decodeOtlp, encodeOtlpResponse } from './otlp-decode.js';
-import { logBatches, pointRows, spanRows } from './otlp-mapping.js';
-import type { OtlpSignal } from './otlp-types.js';
-import { readBody } from './request-body.js';
+import { decodeOtlp, encodeOtlpResponse } from './otlp/otlp-decode.js';
+import { logBatches, pointRows, spanRows } from './otlp/otlp-mapping.js';
+import type { OtlpSignal } from './otlp/otlp-types.js';
+import { readBody } from './otlp/request-body.js';
 import type { TelemetryPipeline } from './telemetry-pipeline.js';
 
 export interface IngestRoutesDeps {
@@ -53,7 +53,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('access-control-allow-origin', '*');
     if (reply.statusCode >= 400) {
-      pipeline.telemetry.refused(SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown', reply.statusCode);
+      pipeline.instruments.refused(SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown', reply.statusCode);
     }
     return payload;
   });
@@ -152,8 +152,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
     tooMany(rows.length + rejected);
     await pipeline.ingest.spans(rows);
     if (rows.length > 0) pipeline.forwarder?.forward('traces', type ?? 'application/json', bytes);
-    pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.stored, rows.length);
-    pipeline.telemetry.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
+    pipeline.instruments.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.stored, rows.length);
+    pipeline.instruments.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
     return answer(
       reply,
       'traces',
@@ -171,8 +171,8 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
     tooMany(rows.length + rejected);
     await pipeline.ingest.points(rows);
     if (rows.length > 0) pipeline.forwarder?.forward('metrics', type ?? 'application/json', bytes);
-    pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.stored, rows.length);
-    pipeline.telemetry.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
+    pipeline.instruments.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.stored, rows.length);
+    pipeline.instruments.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
     return answer(reply, 'metrics', type, rows.length, rejected, reason);
   });
 
@@ -193,7 +193,7 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, de
       userAgent: request.headers['user-agent'],
     });
     const rejected = r.rejected + decoded.rejected.length;
-    pipeline.telemetry.records(
+    pipeline.instruments.records(
       INGEST_SIGNALS.cmcd,
       INGEST_OUTCOMES.rejected,
       decoded.rejected.length,

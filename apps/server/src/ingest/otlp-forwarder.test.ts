@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { describe, expect, it } from 'vitest';
-import { jsonBody, otlpLogs } from '../test-support/otlp-json.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { jsonBody, otlpLogs } from '../../test-support/otlp-json.js';
+import { startTestServer } from '../../test-support/test-server.js';
 import { createOtlpForwarder } from './otlp-forwarder.js';
 
 describe('the OTLP forwarder', () => {
@@ -47,7 +47,7 @@ describe('the OTLP forwarder', () => {
     });
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const port = (sink.address() as AddressInfo).port;
-    const t = await startTestServer({ telemetry: { otlpEndpoint: `http://127.0.0.1:${port}` } });
+    const t = await startTestServer({ instrumentation: { otlpEndpoint: `http://127.0.0.1:${port}` } });
     try {
       const payload = jsonBody(
         otlpLogs([

@@ -14,7 +14,7 @@ import {
   SDK_NAME,
   sdkResource,
 } from '../../../../packages/player-sdk/src/sdk-resource.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 const scope = { name: SDK_NAME, version: '0.0.0-test' };
 let t: TestServer;

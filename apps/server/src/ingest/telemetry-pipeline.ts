@@ -1,14 +1,14 @@
 import type { Meter } from '@opentelemetry/api';
 import type { Config } from '../config.js';
-import { createViewRefresher, type ViewRefresher } from '../dashboards/view-refresher.js';
+import { createViewRefresher, type ViewRefresher } from '../views/view-refresher.js';
 import type { CatalogStore } from '../store/index.js';
 import { enforceRetention } from '../store/telemetry-retention.js';
 import { openTelemetryStore, telemetryDbPath, type TelemetryStore } from '../store/telemetry-store.js';
-import type { StoreExporters } from '../telemetry/store-exporters.js';
+import type { StoreExporters } from '../instrumentation/store-exporters.js';
 import { createIngestService, type IngestService } from './ingest-service.js';
-import { createIngestTelemetry, type IngestTelemetry } from './ingest-telemetry.js';
+import { createIngestInstruments, type IngestInstruments } from './ingest-instruments.js';
 import { createItemFactsCache } from './item-facts.js';
-import { createDecodePool, type DecodePool } from './decode-pool.js';
+import { createDecodePool, type DecodePool } from './otlp/decode-pool.js';
 import { createOtlpForwarder, type OtlpForwarder } from './otlp-forwarder.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createUserAgentParser } from './user-agent.js';
@@ -19,7 +19,7 @@ export interface TelemetryPipeline {
   ingest: IngestService;
   views: ViewRefresher;
   rateLimiter: RateLimiter;
-  telemetry: IngestTelemetry;
+  instruments: IngestInstruments;
   /** Relays accepted player telemetry to the OTLP endpoint; null when none is configured. */
   forwarder: OtlpForwarder | null;
   /** Decodes logs requests off the event loop; null when `ingest.decodeWorkers` is 0. */
@@ -42,11 +42,11 @@ export interface TelemetryPipelineDeps {
 export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise<TelemetryPipeline> {
   const c = d.config.ingest;
   const store = await openTelemetryStore(telemetryDbPath(d.config.dataDir));
-  const telemetry = createIngestTelemetry(d.meter);
+  const instruments = createIngestInstruments(d.meter);
   const views = createViewRefresher({
     db: store.db,
     inactiveMs: c.viewInactivitySeconds * 1000,
-    onEnded: (ended) => telemetry.viewsEnded(ended),
+    onEnded: (ended) => instruments.viewsEnded(ended),
   });
   // Views a previous process had events for but had not derived yet are derived at the first refresh.
   await views.catchUp();
@@ -56,10 +56,10 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     items: createItemFactsCache(d.catalog, { ttlMs: 60_000, maxItems: 10_000 }),
     userAgents: createUserAgentParser({ cacheSize: 1000 }),
     views,
-    telemetry,
+    instruments,
   });
   d.exporters?.attach(ingest);
-  const t = d.config.telemetry;
+  const t = d.config.instrumentation;
   const decoders = c.decodeWorkers > 0 ? createDecodePool(c.decodeWorkers) : null;
   const forwarder =
     c.forwardPlayerTelemetry && t.otlpEndpoint && !t.disabled
@@ -70,7 +70,7 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
           maxQueuedBytes: 64 * 1024 * 1024,
           concurrency: 4,
           timeoutMs: 10_000,
-          onDrop: (reason) => telemetry.forwardDropped(reason),
+          onDrop: (reason) => instruments.forwardDropped(reason),
         })
       : null;
 
@@ -92,7 +92,7 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     ingest,
     views,
     rateLimiter: createRateLimiter({ perSecond: c.ratePerSecond, burst: c.rateBurst, maxClients: 100_000 }),
-    telemetry,
+    instruments,
     forwarder,
     decoders,
     async close() {

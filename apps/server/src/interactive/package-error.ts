@@ -1,5 +1,5 @@
 import { PACKAGE_REJECTIONS, type PackageRejection } from '@coursecast/semconv';
-import { showName } from './zip-entry-name.js';
+import { showName } from './zip/zip-entry-name.js';
 
 /*
  * Why a package is refused. The reasons live in semconv (they are a span attribute and a metric label);

@@ -8,10 +8,10 @@ import {
   PACKAGE_TYPES,
   parseScormManifest,
   type PackageType,
-} from './scorm-manifest.js';
+} from './scorm/scorm-manifest.js';
 
 // Defined once beside the SCORM parser (which throws them too); re-exported for callers of describePackage.
-export { MANIFEST_REJECTIONS, ManifestError, type ManifestRejection } from './scorm-manifest.js';
+export { MANIFEST_REJECTIONS, ManifestError, type ManifestRejection } from './scorm/scorm-manifest.js';
 
 /** One unpacked file: package-relative, `/`-separated path and its size in bytes. */
 export interface PackageFile {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rejection } from './scorm-manifest-fixtures.js';
+import { rejection } from '../../test-support/scorm-manifest-fixtures.js';
 import { mergeLaunchParameters, normalizePackagePath } from './package-paths.js';
 
 describe('mergeLaunchParameters', () => {

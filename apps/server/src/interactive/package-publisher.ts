@@ -6,15 +6,15 @@ import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
 import { titleFromFilename, type ReceivedUpload } from '../uploads/upload-receiver.js';
 import { describePackage, ManifestError, type PackageManifest } from './package-manifest.js';
-import type { PackageTelemetry, Rejection } from './package-telemetry.js';
-import { installScormRuntime, SERVER_DIR } from './scorm-injector.js';
-import { PackageError, unpackZip, type UnpackLimits, type UnpackProgress } from './zip-unpacker.js';
+import type { PackageInstruments, Rejection } from './package-instruments.js';
+import { installScormRuntime, SERVER_DIR } from './scorm/scorm-injector.js';
+import { PackageError, unpackZip, type UnpackLimits, type UnpackProgress } from './zip/zip-unpacker.js';
 
 export interface PackagePublisherDeps {
   store: CatalogStore;
   paths: MediaPaths;
   limits: UnpackLimits;
-  telemetry: PackageTelemetry;
+  instruments: PackageInstruments;
   /** The SCORM runtime script copied into SCORM packages. */
   scormRuntimeFile: string;
   /** Told how a long unpack is going, at most once a second. */
@@ -106,7 +106,7 @@ export async function ingestPackage(
   const version = newId('ver');
   const staging = paths.stagingDir(upload.itemId, version);
   const ids = { itemId: upload.itemId, courseId, zipBytes: upload.size };
-  return deps.telemetry.traceUnpack(
+  return deps.instruments.traceUnpack(
     ids,
     async (report) => {
       let manifest: PackageManifest;

@@ -9,15 +9,15 @@ import {
   SPAN_CONTENT_UNPACK_PACKAGE,
 } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, postUpload } from '../test-support/api-calls.js';
-import { multipartBody } from '../test-support/multipart.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
-import { PACKAGE_CSP } from '../delivery/package-headers.js';
+import { createCourse, postUpload } from '../../test-support/api-calls.js';
+import { multipartBody } from '../../test-support/multipart.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { PACKAGE_CSP } from '../delivery/http/package-headers.js';
 import { samplePdf } from '../cli/sample-pdf.js';
 import { scormFiles, scormPackage } from '../cli/sample-scorm.js';
-import { scormMalformedManifest, scormMissingLaunch } from './scorm-fixtures.js';
-import { buildZip, refusedPackage } from './zip-fixtures.js';
-import { ZIP_REJECTIONS } from './zip-unpacker.js';
+import { scormMalformedManifest, scormMissingLaunch } from '../../test-support/scorm-fixtures.js';
+import { buildZip, refusedPackage } from '../../test-support/zip-fixtures.js';
+import { ZIP_REJECTIONS } from './zip/zip-unpacker.js';
 
 type Answer = {
   item: { id: string; kind: string; status: string; title: string };

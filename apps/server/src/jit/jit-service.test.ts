@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { Item } from '../store/index.js';
-import { fakeJitMedia } from '../test-support/fake-jit-media.js';
+import { fakeJitMedia } from '../../test-support/fake-jit-media.js';
 import type { SessionObserver } from './jit-session.js';
 import { createJitService, JIT_PLAYLIST, type PrepareSession } from './jit-service.js';
-import type { JitTelemetry, SessionFacts } from './jit-telemetry.js';
+import type { JitInstruments, SessionFacts } from './jit-instruments.js';
 
 const plan: PlaybackPlan = {
   mode: 'remux',
@@ -36,7 +36,7 @@ it('counts start-up from the playback request, the preparation (keyframe probe, 
     failed() {},
     ended() {},
   };
-  const telemetry: JitTelemetry = {
+  const instruments: JitInstruments = {
     observe(facts: SessionFacts) {
       let first = true;
       return {
@@ -53,7 +53,7 @@ it('counts start-up from the playback request, the preparation (keyframe probe, 
   };
   const jit = createJitService({
     prepare: slowPrepare,
-    telemetry,
+    instruments,
     lookahead: 3,
     segmentTimeoutMs: 2000,
     maxSessions: 2,

@@ -3,7 +3,7 @@ import { HLS_SESSION_END_REASONS } from '@coursecast/semconv';
 import { AppError } from '../errors.js';
 import type { Item } from '../store/index.js';
 import { createJitSession, SessionError, type JitSession, type StartEncoder } from './jit-session.js';
-import type { JitTelemetry } from './jit-telemetry.js';
+import type { JitInstruments } from './jit-instruments.js';
 import { createSessionRegistry, type SessionLimits, type SessionRegistry } from './session-registry.js';
 
 /** The version segment of a session's URLs: `/media/<item>/jit-<session>/index.m3u8`. */
@@ -31,7 +31,7 @@ export type PrepareSession = (sessionId: string, item: Item, plan: PlaybackPlan)
 
 export interface JitServiceOptions extends SessionLimits {
   prepare: PrepareSession;
-  telemetry: JitTelemetry;
+  instruments: JitInstruments;
   lookahead: number;
   segmentTimeoutMs: number;
 }
@@ -78,7 +78,7 @@ export function createJitService(o: JitServiceOptions): JitService {
         plan,
         segmentCount: media.segmentCount,
         startEncoder: media.startEncoder,
-        observer: o.telemetry.observe({ id, itemId: item.id, plan, requestedAt }),
+        observer: o.instruments.observe({ id, itemId: item.id, plan, requestedAt }),
         lookahead: o.lookahead,
         segmentTimeoutMs: o.segmentTimeoutMs,
       });
@@ -92,7 +92,7 @@ export function createJitService(o: JitServiceOptions): JitService {
       void media?.cleanup();
     },
   );
-  o.telemetry.observeActive(() => registry.list().map((s) => s.plan));
+  o.instruments.observeActive(() => registry.list().map((s) => s.plan));
 
   function live(sessionId: string, itemId: string | null): { session: JitSession; media: PreparedSession } {
     const session = registry.peek(sessionId);
@@ -116,7 +116,7 @@ export function createJitService(o: JitServiceOptions): JitService {
         const requestedAt = awaitingPlaylist.get(sessionId);
         if (requestedAt !== undefined) {
           awaitingPlaylist.delete(sessionId);
-          o.telemetry.sessionStarted(session.plan, (performance.now() - requestedAt) / 1000);
+          o.instruments.sessionStarted(session.plan, (performance.now() - requestedAt) / 1000);
         }
         return { dir: media.dir, file: JIT_PLAYLIST };
       }

@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCourse, uploadLecture } from '../test-support/api-calls.js';
-import { FFMPEG, FFPROBE, mkvClip } from '../test-support/media-fixtures.js';
-import { findProcesses } from '../test-support/processes.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
+import { FFMPEG, FFPROBE, mkvClip } from '../../test-support/media-fixtures.js';
+import { findProcesses } from '../../test-support/processes.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 const run = promisify(execFile);
 let t: TestServer;
@@ -74,7 +74,7 @@ describe('just-in-time sessions with FFmpeg', () => {
     expect(mine?.encoder?.startIndex).toBe(10);
     expect(encoders(s.id)).toBeLessThanOrEqual(1);
     await run(FFMPEG, ['-v', 'error', '-i', s.url, '-map', '0', '-c', 'copy', '-f', 'null', '-']);
-    await t.cc.telemetry.forceFlush();
+    await t.cc.instrumentation.forceFlush();
     const span = t.spans.getFinishedSpans().filter((x) => x.name === 'hls.encoder_start');
     expect(span.length).toBeGreaterThanOrEqual(2);
     const metrics = await (await fetch(`${base}/metrics`)).text();

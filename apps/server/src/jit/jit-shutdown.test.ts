@@ -1,8 +1,8 @@
 import { expect, it, vi } from 'vitest';
-import { createCourse, uploadLecture } from '../test-support/api-calls.js';
-import { mkvClip } from '../test-support/media-fixtures.js';
-import { findProcesses } from '../test-support/processes.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
+import { mkvClip } from '../../test-support/media-fixtures.js';
+import { findProcesses } from '../../test-support/processes.js';
+import { startTestServer } from '../../test-support/test-server.js';
 
 it('kills every session FFmpeg when the server shuts down', async () => {
   const t = await startTestServer(

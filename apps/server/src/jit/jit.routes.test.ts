@@ -1,9 +1,9 @@
 import type { MediaInfo } from '@coursecast/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probedSource } from '../test-support/probed-source.js';
-import { registerSource } from '../test-support/published-item.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
-import { fakeJitMedia } from '../test-support/fake-jit-media.js';
+import { probedSource } from '../../test-support/probed-source.js';
+import { registerSource } from '../../test-support/published-item.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { fakeJitMedia } from '../../test-support/fake-jit-media.js';
 
 let t: TestServer;
 

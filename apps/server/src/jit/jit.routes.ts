@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { mediaUrlPath } from '../catalog/media-paths.js';
-import { SOURCE_VERSION } from '../delivery/content-path.js';
+import { SOURCE_VERSION } from '../catalog/content-url.js';
 import { AppError } from '../errors.js';
 import type { CatalogStore } from '../store/index.js';
 import { parseInput } from '../validation.js';

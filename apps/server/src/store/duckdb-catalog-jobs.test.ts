@@ -1,6 +1,6 @@
 import { JOB_STATES } from '@coursecast/semconv';
 import { describe, expect, it } from 'vitest';
-import { useCatalogStore, T0, at, addItemWithJob } from '../test-support/catalog-store-kit.js';
+import { useCatalogStore, T0, at, addItemWithJob } from '../../test-support/catalog-store-kit.js';
 
 const ctx = useCatalogStore();
 

@@ -5,7 +5,7 @@ import {
   newItem,
   rendition,
   addItemWithJob,
-} from '../test-support/catalog-store-kit.js';
+} from '../../test-support/catalog-store-kit.js';
 
 const ctx = useCatalogStore();
 

@@ -9,7 +9,7 @@ import { openDuckDbCatalogStore } from './duckdb-catalog-store.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../../..');
-const writer = path.join(here, 'crash-writer.fixture.ts');
+const writer = path.join(here, '../../test-support/crash-writer.fixture.ts');
 // tsx runs the TypeScript child; `source` resolves workspace packages to their src like vitest does.
 const NODE_ARGS = ['--conditions=source', '--import', 'tsx', writer];
 const hasStrace = spawnSync('strace', ['-V']).status === 0;

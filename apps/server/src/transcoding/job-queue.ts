@@ -2,7 +2,7 @@ import { JOB_STATES, TRANSCODE_ERROR_TYPES, type JobState } from '@coursecast/se
 import type { CatalogStore, Job } from '../store/index.js';
 import type { JobEventBus } from './job-events.js';
 import { classifyJobFailure } from './job-failure.js';
-import type { JobCountsSource } from './transcode-metrics.js';
+import type { JobCountsSource } from './transcode-instruments.js';
 
 /** Live progress a running job reports; persisted at most once per `persistIntervalMs`. */
 export interface JobProgress {

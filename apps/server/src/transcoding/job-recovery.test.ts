@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../config.js';
-import { createCourse, uploadLecture } from '../test-support/api-calls.js';
-import { testClip } from '../test-support/media-fixtures.js';
-import { findProcesses, waitForProcess } from '../test-support/processes.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
-import { waitForJob } from '../test-support/wait.js';
+import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
+import { testClip } from '../../test-support/media-fixtures.js';
+import { findProcesses, waitForProcess } from '../../test-support/processes.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { waitForJob } from '../../test-support/wait.js';
 
 // Long enough (at 640x360, ultrafast) that ffmpeg is still running when the test strikes.
 let longClip: string;
@@ -57,7 +57,7 @@ describe('ffmpeg killed mid-job', () => {
     expect((await waitForJob(t.cc.store, next.job.id)).state).toBe('succeeded');
     const metrics = (await t.cc.app.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/content_transcode_errors_total\{[^}]*error_type="killed"[^}]*\} [1-9]/);
-    await t.cc.telemetry.forceFlush();
+    await t.cc.instrumentation.forceFlush();
     const span = t.spans
       .getFinishedSpans()
       .find((s) => s.name === 'content.transcode_video' && s.attributes['content.job.id'] === victim.job.id);

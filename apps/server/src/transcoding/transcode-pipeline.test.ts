@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, uploadLecture } from '../test-support/api-calls.js';
-import { testClip } from '../test-support/media-fixtures.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
-import { waitForJob } from '../test-support/wait.js';
+import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
+import { testClip } from '../../test-support/media-fixtures.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { waitForJob } from '../../test-support/wait.js';
 
 let t: TestServer;
 let courseId: string;
@@ -95,7 +95,7 @@ describe('upload → transcode → playback', () => {
   });
 
   it('traces the job with one child span per quality', async () => {
-    await t.cc.telemetry.forceFlush();
+    await t.cc.instrumentation.forceFlush();
     const spans = t.spans.getFinishedSpans();
     const job = spans.find(
       (s) => s.name === 'content.transcode_video' && s.attributes['content.video_id'] === itemId,

@@ -43,7 +43,7 @@ import type { MediaPaths } from '../catalog/media-paths.js';
 import type { CatalogStore, Rendition } from '../store/index.js';
 import { classifyJobFailure, JobError } from './job-failure.js';
 import type { JobContext, JobRunner } from './job-queue.js';
-import type { TranscodeMetrics } from './transcode-metrics.js';
+import type { TranscodeMetrics } from './transcode-instruments.js';
 
 export interface TranscodeRunnerDeps {
   store: CatalogStore;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
-import { checkDocumentFile, DOCUMENT_FORMATS, type DocumentType } from '../interactive/document-sniff.js';
+import { checkDocumentFile, DOCUMENT_FORMATS, type DocumentType } from './document-sniff.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
 import { titleFromFilename, type ReceivedUpload } from './upload-receiver.js';
 

@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCourse, postUpload } from '../test-support/api-calls.js';
-import { multipartBody } from '../test-support/multipart.js';
-import { notMediaFile, testClip } from '../test-support/media-fixtures.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { createCourse, postUpload } from '../../test-support/api-calls.js';
+import { multipartBody } from '../../test-support/multipart.js';
+import { notMediaFile, testClip } from '../../test-support/media-fixtures.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
 let courseId: string;

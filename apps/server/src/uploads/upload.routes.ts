@@ -6,12 +6,12 @@ import { ITEM_KINDS, PACKAGE_REJECTIONS, type ItemKind } from '@coursecast/semco
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import type { MediaPaths } from '../catalog/media-paths.js';
-import { toItemView } from '../catalog/item-view.js';
+import { toItemResponse } from '../catalog/item-response.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { sniffUpload, UPLOAD_TYPES, type UploadType } from '../interactive/document-sniff.js';
+import { sniffUpload, UPLOAD_TYPES, type UploadType } from './document-sniff.js';
 import { ingestPackage } from '../interactive/package-publisher.js';
-import type { PackageTelemetry } from '../interactive/package-telemetry.js';
+import type { PackageInstruments } from '../interactive/package-instruments.js';
 import type { CatalogStore } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
@@ -26,7 +26,7 @@ export interface UploadRoutesDeps {
   config: Config;
   adminToken: string;
   baseUrl: () => string;
-  packageTelemetry: PackageTelemetry;
+  packageInstruments: PackageInstruments;
   /** The SCORM runtime script copied into SCORM packages. */
   scormRuntimeFile: string;
   /** Free bytes on the data volume; injectable so tests can simulate a full disk. */
@@ -77,12 +77,12 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
         let view;
         if (type === UPLOAD_TYPES.other) {
           const { item, job } = await ingestVideo(upload, courseId, deps);
-          view = toItemView(item, [], job, deps.baseUrl());
+          view = toItemResponse(item, [], job, deps.baseUrl());
         } else if (type === UPLOAD_TYPES.zip) {
           const item = await ingestPackage(upload, courseId, {
             store,
             paths,
-            telemetry: deps.packageTelemetry,
+            instruments: deps.packageInstruments,
             scormRuntimeFile: deps.scormRuntimeFile,
             progress: (p) =>
               request.log.info(
@@ -96,10 +96,10 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
               maxRatio: config.upload.packageMaxRatio,
             },
           });
-          view = toItemView(item, [], null, deps.baseUrl());
+          view = toItemResponse(item, [], null, deps.baseUrl());
         } else {
           const item = await ingestDocument(upload, courseId, type, { store, paths });
-          view = toItemView(item, [], null, deps.baseUrl());
+          view = toItemResponse(item, [], null, deps.baseUrl());
         }
         request.log.info({ itemId: upload.itemId, kind, bytes: upload.size }, 'upload accepted');
         return reply.status(201).header('location', `/api/items/${upload.itemId}`).send(view);

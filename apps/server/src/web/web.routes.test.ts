@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandler } from '../error-handler.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { startTestServer } from '../../test-support/test-server.js';
 import { defaultWebDistDir, PAGE_CSP, serverPackageRoot, WEB_PAGES, webRoutes } from './web.routes.js';
 
 const page = (name: string) =>

@@ -1,5 +1,5 @@
 // The controls above the panels: time range (relative or custom), filters, auto-refresh and a refresh button.
-// Every change hands the caller a new ViewState; the caller keeps it in the URL and reloads the panels.
+// Every change hands the caller a new DashboardState; the caller keeps it in the URL and reloads the panels.
 import { el } from '../shared/dom-builder.js';
 import {
   FILTER_KEYS,
@@ -12,8 +12,8 @@ import {
   type FilterKey,
   type RangeKey,
   type RefreshKey,
-  type ViewState,
-} from './view-state.js';
+  type DashboardState,
+} from './dashboard-state.js';
 
 const FILTER_LABELS: Record<FilterKey, string> = {
   course: 'Course id',
@@ -39,7 +39,7 @@ const REFRESH_LABELS: Record<RefreshKey, string> = {
 };
 
 export interface ControlsHandlers {
-  change(state: ViewState): void;
+  change(state: DashboardState): void;
   refresh(): void;
 }
 
@@ -47,7 +47,7 @@ export interface ControlsHandlers {
 export interface Controls {
   element: HTMLElement;
   /** Shows a state (after back/forward). */
-  set(state: ViewState): void;
+  set(state: DashboardState): void;
   /** Adds suggestions for a filter (e.g. the browsers seen in the data). */
   suggest(key: FilterKey, values: readonly string[]): void;
 }
@@ -57,8 +57,8 @@ function field(label: string, control: HTMLElement, extra = ''): HTMLElement {
 }
 
 /** Builds the controls for `initial`; `on.change` receives every new state. */
-export function createControls(initial: ViewState, on: ControlsHandlers): Controls {
-  let state: ViewState = structuredClone(initial);
+export function createControls(initial: DashboardState, on: ControlsHandlers): Controls {
+  let state: DashboardState = structuredClone(initial);
   const range = el('select', { id: 'range', name: 'range' });
   for (const [key, label] of Object.entries(RANGE_LABELS)) range.append(el('option', { value: key }, label));
   const from = el('input', { id: 'from', type: 'datetime-local', required: true });
@@ -106,7 +106,7 @@ export function createControls(initial: ViewState, on: ControlsHandlers): Contro
     el('div', { class: 'row filters' }, ...filterFields, clearButton),
   );
 
-  function show(s: ViewState): void {
+  function show(s: DashboardState): void {
     range.value = s.range;
     custom.hidden = s.range !== 'custom';
     if (s.range === 'custom') {
@@ -118,7 +118,7 @@ export function createControls(initial: ViewState, on: ControlsHandlers): Contro
     for (const key of FILTER_KEYS) inputs.get(key)!.value = s.filters[key] ?? '';
   }
 
-  function emit(next: ViewState): void {
+  function emit(next: DashboardState): void {
     state = next;
     on.change(structuredClone(state));
   }
@@ -154,7 +154,7 @@ export function createControls(initial: ViewState, on: ControlsHandlers): Contro
   refreshButton.addEventListener('click', () => on.refresh());
 
   const applyFilters = (): void => {
-    const filters: ViewState['filters'] = {};
+    const filters: DashboardState['filters'] = {};
     for (const [key, input] of inputs) {
       const v = input.value.trim();
       if (v && !input.checkValidity()) {

@@ -9,10 +9,10 @@ import { createTokenGate } from './token-gate.js';
 import {
   REFRESH_PERIODS,
   panelQuery,
-  parseViewState,
-  serializeViewState,
-  type ViewState,
-} from './view-state.js';
+  parseDashboardState,
+  serializeDashboardState,
+  type DashboardState,
+} from './dashboard-state.js';
 import '../shared/palette.css';
 import './dashboard.css';
 
@@ -20,7 +20,7 @@ const API = '/api/dashboard/panels';
 const REFUSED =
   'The server refused this token (401). Enter the admin token the server printed (or its admin-token file).';
 
-let state: ViewState = parseViewState(location.search);
+let state: DashboardState = parseDashboardState(location.search);
 let cards: PanelCard[] = [];
 let inflight: AbortController | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
@@ -34,7 +34,7 @@ const grid = el('div', { id: 'panels', class: 'grid' });
 const controls = createControls(state, {
   change(next) {
     state = next;
-    history.pushState(null, '', `${location.pathname}${serializeViewState(state)}`);
+    history.pushState(null, '', `${location.pathname}${serializeDashboardState(state)}`);
     schedule();
     void refresh();
   },
@@ -181,7 +181,7 @@ signOut.addEventListener('click', () => {
   signIn();
 });
 window.addEventListener('popstate', () => {
-  state = parseViewState(location.search);
+  state = parseDashboardState(location.search);
   controls.set(state);
   schedule();
   void refresh();

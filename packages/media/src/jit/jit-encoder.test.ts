@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOwnedProcess } from '../owned-process.js';
-import { generateTestClip } from '../test-clip-generate.js';
-import { FFMPEG, FFPROBE } from '../test-support/media-test-kit.js';
+import { generateTestClip } from '../samples/test-clip-generate.js';
+import { FFMPEG, FFPROBE } from '../../test-support/media-test-kit.js';
 import { jitSegmentName } from './jit-args.js';
 import {
   startJitEncoder,
@@ -14,7 +14,7 @@ import {
   type JitSegmentEvent,
 } from './jit-encoder.js';
 import { probeKeyframeTimes } from './keyframe-probe.js';
-import { generateMkvTestClip } from './mkv-test-clip.js';
+import { generateMkvTestClip } from '../samples/mkv-test-clip.js';
 import { keyframeGrid, segmentGrid, type SegmentGrid } from './segment-grid.js';
 
 const FRAME = 1 / 30;

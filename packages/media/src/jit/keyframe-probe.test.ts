@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FFMPEG, FFPROBE, rejection } from '../test-support/media-test-kit.js';
+import { FFMPEG, FFPROBE, rejection } from '../../test-support/media-test-kit.js';
 import { parseKeyframeCsv, probeKeyframeTimes } from './keyframe-probe.js';
-import { generateMkvTestClip } from './mkv-test-clip.js';
+import { generateMkvTestClip } from '../samples/mkv-test-clip.js';
 
 describe('parseKeyframeCsv', () => {
   it('keeps keyframes, relative to the format start, sorted and without duplicates', () => {

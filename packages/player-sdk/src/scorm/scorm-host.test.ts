@@ -13,8 +13,8 @@ import {
   PLAYBACK_EVENTS,
 } from '@coursecast/semconv/browser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeFetch, namesIn } from '../test-support/fake-fetch.js';
-import { FakeFrameWindow, fakeTransport, launchRig } from '../test-support/fake-scorm.js';
+import { fakeFetch, namesIn } from '../../test-support/fake-fetch.js';
+import { FakeFrameWindow, fakeTransport, launchRig } from '../../test-support/fake-scorm.js';
 import { installScormFrame, targetOriginOf } from './scorm-frame.js';
 import { attachScormHost } from './scorm-host.js';
 import type { ScormMessage } from './scorm-message.js';

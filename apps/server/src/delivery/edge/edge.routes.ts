@@ -1,0 +1,34 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import { MEDIA_PREFIX } from '../../catalog/media-paths.js';
+import { EDGE_ROUTE, type EdgeHandler } from './edge-handler.js';
+
+/** The edge as Fastify routes (what `inject` reaches); real sockets usually arrive via edgeServerFactory. */
+export const edgeRoutes: FastifyPluginAsync<{ handler: EdgeHandler }> = async (app, { handler }) => {
+  app.route({
+    method: ['GET', 'HEAD', 'OPTIONS'],
+    url: EDGE_ROUTE,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      reply.hijack();
+      await handler(request.raw, reply.raw);
+    },
+  });
+};
+
+/**
+ * A Fastify `serverFactory` that hands `/media/` straight to the edge and everything else to Fastify.
+ * Skipping the framework's routing and per-request objects on hits is what keeps the edge near a bare
+ * Node server's throughput (bench/edge).
+ */
+export function edgeServerFactory(edge: EdgeHandler | null) {
+  return (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
+    const server = createServer((req, res) => {
+      if (edge && req.url?.startsWith(MEDIA_PREFIX)) void edge(req, res);
+      else fastifyHandler(req, res);
+    });
+    // What Fastify sets on servers it creates itself: players keep connections open between segments.
+    server.keepAliveTimeout = 72_000;
+    return server;
+  };
+}

@@ -1,0 +1,214 @@
+import path from 'node:path';
+import {
+  ATTR_CDN_ORIGIN_REGION,
+  ATTR_CDN_SERVED_FROM,
+  ATTR_CONTENT_ITEM_ID,
+  ATTR_CONTENT_PATH,
+  ATTR_CONTENT_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_BODY_SIZE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  CDN_SERVED_FROM,
+  CONTENT_OBJECT_TYPES,
+  ITEM_KINDS,
+} from '@coursecast/semconv';
+import type { Span } from '@opentelemetry/api';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { MediaPaths } from '../../catalog/media-paths.js';
+import { JIT_VERSION_PREFIX, type JitService } from '../../jit/jit-service.js';
+import { AppError, errorBody } from '../../errors.js';
+import type { CatalogStore, Item } from '../../store/index.js';
+import { cacheControlFor } from '../http/cache-policy.js';
+import { readRequestCmcd } from '../http/cmcd-request.js';
+import { cmsdStaticValue } from '../http/cmsd-response.js';
+import { parseContentPath, SOURCE_VERSION, type ContentPath } from '../../catalog/content-url.js';
+import { contentKind, type ContentKind } from '../http/content-types.js';
+import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from '../http/cors-headers.js';
+import type { DeliveryInstruments } from '../delivery-instruments.js';
+import { evaluateRequest, fileEtag } from '../http/http-conditional.js';
+import { openContentFile, type OpenedFile } from './origin-files.js';
+import { deliveryHeaders } from '../http/package-headers.js';
+import { adoptQueryTraceparent, serverTimingTraceEntry, traceResponseValue } from '../http/trace-response.js';
+
+/** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
+export const ORIGIN_PREFIX = '/origin/media/';
+
+export interface OriginRoutesDeps {
+  store: CatalogStore;
+  paths: MediaPaths;
+  instruments: DeliveryInstruments;
+  region: string;
+  /** Also answer the public `/media/` prefix (when no edge runs in this process). */
+  servePublic: boolean;
+  /** Just-in-time sessions, for `/media/<item>/jit-<session>/...`; null when not available. */
+  jit: JitService | null;
+}
+
+/**
+ * The origin: published renditions from disk with validators, conditional GET, single ranges and
+ * cache headers by kind. Each request is a `content.serve_request` SERVER span (served_from=origin) whose
+ * parent is the caller's traceparent, so behind an edge it nests under `content.origin_fetch`. On the
+ * public prefix the answer names that span (`traceresponse`, Server-Timing `traceparent`).
+ */
+export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, deps) => {
+  const prefixes = deps.servePublic ? [ORIGIN_PREFIX, '/media/'] : [ORIGIN_PREFIX];
+  for (const prefix of prefixes) {
+    const route = `${prefix}*`;
+    app.route({
+      method: ['GET', 'HEAD'],
+      url: route,
+      exposeHeadRoute: false,
+      handler: (request, reply) => serve(deps, prefix, route, request, reply),
+    });
+    app.options(route, async (_request, reply) => reply.code(204).headers(MEDIA_PREFLIGHT_HEADERS).send());
+  }
+};
+
+async function serve(
+  deps: OriginRoutesDeps,
+  prefix: string,
+  route: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const started = performance.now();
+  const url = request.url;
+  const q = url.indexOf('?');
+  const urlPath = q === -1 ? url : url.slice(0, q);
+  if (q !== -1) adoptQueryTraceparent(request.headers, url.slice(q + 1));
+  const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), request.headers);
+  const { span } = deps.instruments.startServe(request.headers, {
+    [ATTR_CONTENT_PATH]: urlPath,
+    [ATTR_HTTP_REQUEST_METHOD]: request.method,
+    [ATTR_CDN_SERVED_FROM]: CDN_SERVED_FROM.origin,
+    [ATTR_CDN_ORIGIN_REGION]: deps.region,
+    ...cmcd.attributes,
+  });
+  if (cmcd.error !== null && cmcd.source !== null) {
+    deps.instruments.cmcdError(cmcd.source);
+    span.addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+  }
+  // The span's ids for the browser, only where the origin answers browsers itself (`/media/`, no edge in
+  // this process). Answers on `/origin/` go to edges, and nginx or a CDN would cache these headers with the
+  // body and replay one request's ids to every later player.
+  const traceResponse = prefix === ORIGIN_PREFIX ? null : traceResponseValue(span);
+  if (traceResponse !== null) {
+    reply
+      .header('traceresponse', traceResponse)
+      .header('server-timing', serverTimingTraceEntry(traceResponse));
+  }
+  const finish = (status: number, bytes: number): void => {
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    span.setAttribute(ATTR_HTTP_RESPONSE_BODY_SIZE, bytes);
+    deps.instruments.http.record(request.method, route, status, null, (performance.now() - started) / 1000);
+    span.end();
+  };
+  try {
+    await answer(deps, urlPath.slice(prefix.length), request, reply, span, finish);
+  } catch (err) {
+    const appErr = err instanceof AppError ? err : null;
+    if (!appErr) request.log.error({ err }, 'origin failed');
+    const status = appErr?.status ?? 500;
+    const body = appErr
+      ? errorBody(appErr.code, appErr.message, appErr.details)
+      : errorBody('internal', 'Internal server error');
+    deps.instruments.fail(span, appErr?.code ?? 'internal', body.error.message);
+    reply.code(status).headers(MEDIA_CORS_HEADERS).header('cache-control', 'no-store');
+    const size = appErr?.details?.['size'];
+    if (status === 416 && typeof size === 'number') reply.header('content-range', `bytes */${size}`);
+    finish(status, 0);
+    return reply.send(body);
+  }
+}
+
+async function answer(
+  deps: OriginRoutesDeps,
+  rawPath: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  span: Span,
+  finish: (status: number, bytes: number) => void,
+): Promise<FastifyReply> {
+  const cp = parseContentPath(rawPath);
+  const kind = sourceKind(cp) ?? contentKind(cp.file);
+  span.setAttribute(ATTR_CONTENT_TYPE, kind.objectType);
+  span.setAttribute(ATTR_CONTENT_ITEM_ID, cp.itemId);
+  const item = await deps.store.getItem(cp.itemId);
+  if (!item) throw new AppError('item_not_found', `No such item: ${cp.itemId}`);
+  const file = await openPublished(deps, item, cp);
+  const lastModifiedMs = Math.floor(file.mtimeMs / 1000) * 1000;
+  const etag = fileEtag(file.size, file.mtimeMs, file.ino);
+  const verdict = evaluateRequest(request.headers, { etag, lastModifiedMs, size: file.size });
+  if (verdict.status === 412 || verdict.status === 416) {
+    await file.handle.close();
+    const code = verdict.status === 412 ? 'precondition_failed' : 'range_not_satisfiable';
+    throw new AppError(code, verdict.reason, { size: file.size });
+  }
+  reply.headers(MEDIA_CORS_HEADERS).headers({
+    'content-type': kind.mime,
+    etag,
+    'last-modified': new Date(lastModifiedMs).toUTCString(),
+    'cache-control': cacheControlFor(kind.objectType, true),
+    'accept-ranges': 'bytes',
+    'cmsd-static': cmsdStaticValue({ objectType: kind.objectType, streamType: 'v' }),
+    ...deliveryHeaders(item.kind),
+  });
+  if (verdict.status === 304) {
+    await file.handle.close();
+    finish(304, 0);
+    return reply.code(304).send();
+  }
+  const start = verdict.status === 206 ? verdict.start : 0;
+  const end = verdict.status === 206 ? verdict.end : file.size - 1;
+  const length = file.size === 0 ? 0 : end - start + 1;
+  reply.code(verdict.status).header('content-length', length);
+  if (verdict.status === 206) reply.header('content-range', `bytes ${start}-${end}/${file.size}`);
+  if (request.method === 'HEAD' || length === 0) {
+    await file.handle.close();
+    finish(verdict.status, 0);
+    return reply.send();
+  }
+  const stream = file.handle.createReadStream({ start, end, autoClose: true });
+  // The span ends when the body is out, or when the client went away (the stream is then destroyed).
+  let ended = false;
+  reply.raw.once('finish', () => {
+    ended = true;
+    finish(verdict.status, length);
+  });
+  reply.raw.once('close', () => {
+    if (ended) return;
+    span.addEvent('client.aborted');
+    finish(verdict.status, 0);
+  });
+  return reply.send(stream);
+}
+
+function sourceKind(cp: ContentPath): ContentKind | null {
+  if (cp.version !== SOURCE_VERSION) return null;
+  return { ...contentKind(cp.file), objectType: CONTENT_OBJECT_TYPES.source };
+}
+
+/**
+ * The file a content path names: a file of the published version, or the source itself (direct play,
+ * decided by the playback plan). Any other version is gone or not yet published.
+ */
+async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath): Promise<OpenedFile> {
+  const { paths } = deps;
+  if (cp.version.startsWith(JIT_VERSION_PREFIX)) {
+    if (!deps.jit) throw new AppError('object_not_found', 'just-in-time sessions are not enabled');
+    // Waits for the encoder when the segment is on its way (or moves it): the edge coalesces the waiting.
+    const found = await deps.jit.resolve(item.id, cp.version.slice(JIT_VERSION_PREFIX.length), cp.file);
+    return openContentFile(path.dirname(found.dir), [path.basename(found.dir), found.file]);
+  }
+  if (cp.version === SOURCE_VERSION) {
+    // Only a video's source is ever played directly; a package's zip stays private.
+    if (item.kind !== ITEM_KINDS.video || !item.sourceFile || cp.file !== path.basename(item.sourceFile)) {
+      throw new AppError('object_not_found', `item ${item.id} has no source named ${cp.file}`);
+    }
+    return openContentFile(path.join(paths.dataDir, 'uploads'), [item.id, cp.file]);
+  }
+  if (item.mediaVersion !== cp.version) {
+    throw new AppError('object_not_found', `version ${cp.version} of item ${item.id} is not published`);
+  }
+  return openContentFile(paths.mediaRoot, [item.id, cp.version, ...cp.fileSegments]);
+}

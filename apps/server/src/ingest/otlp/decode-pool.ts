@@ -1,0 +1,81 @@
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../../errors.js';
+import type { DecodeAnswer, DecodeJob } from './decode-worker.js';
+
+/** Decode workers for logs requests; the event loop keeps only what needs the store. */
+export interface DecodePool {
+  decode(job: Omit<DecodeJob, 'id'>): Promise<Extract<DecodeAnswer, { ok: true }>>;
+  close(): Promise<void>;
+}
+
+// From sources (tsx, vitest) the worker is TypeScript: it registers tsx first. From dist it is plain JS.
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.js')) return new Worker(new URL('./decode-worker.js', here));
+  const entry = new URL('./decode-worker.ts', here).href;
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
+    { eval: true },
+  );
+}
+
+interface Pending {
+  resolve(answer: Extract<DecodeAnswer, { ok: true }>): void;
+  reject(err: unknown): void;
+}
+
+/** Starts `size` workers; a job goes to the one with the fewest in flight. A crashed worker is replaced. */
+export function createDecodePool(size: number): DecodePool {
+  let nextId = 0;
+  const lanes: { worker: Worker; pending: Map<number, Pending> }[] = [];
+  let closed = false;
+
+  function spawn(index: number): void {
+    const worker = startWorker();
+    const pending = new Map<number, Pending>();
+    lanes[index] = { worker, pending };
+    worker.on('message', (answer: DecodeAnswer) => {
+      const p = pending.get(answer.id);
+      pending.delete(answer.id);
+      // An idle worker must not keep the process alive; a busy one must (its caller is waiting).
+      if (pending.size === 0) worker.unref();
+      if (!p) return;
+      if (answer.ok) p.resolve(answer);
+      else p.reject(new AppError(answer.error.code as ErrorCode, answer.error.message, answer.error.details));
+    });
+    const fail = (err: unknown): void => {
+      for (const p of pending.values()) {
+        p.reject(
+          new AppError('ingest_overloaded', `a decode worker stopped: ${String(err)}`, {
+            retryAfterSeconds: 1,
+          }),
+        );
+      }
+      pending.clear();
+      if (!closed && lanes[index]?.worker === worker) spawn(index);
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(`exit ${code}`));
+    worker.unref();
+  }
+  for (let i = 0; i < size; i++) spawn(i);
+
+  return {
+    decode(job) {
+      if (closed) return Promise.reject(new AppError('shutting_down'));
+      const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        lane.pending.set(id, { resolve, reject });
+        lane.worker.ref();
+        // The body's bytes move to the worker (no copy); the request is done with them.
+        const body = new Uint8Array(job.body);
+        lane.worker.postMessage({ ...job, id, body }, [body.buffer]);
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all(lanes.map((l) => l.worker.terminate()));
+    },
+  };
+}
