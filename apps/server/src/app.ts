@@ -84,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(instrumentationRoutes, { instrumentation: deps.instrumentation });
     await api.register(catalogRoutes, {
       ...common,
+      jobs: deps.queue,
       maxAttempts: deps.config.transcode.maxAttempts,
       onContentRemoved: deps.purge,
     });
@@ -96,7 +97,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
-      await api.register(dashboardRoutes, { pipeline: deps.pipeline, adminToken: deps.adminToken });
+      await api.register(dashboardRoutes, {
+        reader: deps.pipeline.store.reader,
+        views: deps.pipeline.views,
+        adminToken: deps.adminToken,
+      });
     }
     // Test-only (testing.faults): absent unless the edge was built with an injector.
     if (deps.edge?.faults) {

@@ -5,14 +5,21 @@ import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
-import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
 import { itemContent, toItemResponse, type ItemContent } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
 
+/** What the catalog asks of the job runner: stop an item's job, and look for new work. */
+export interface CatalogJobControl {
+  /** Stops a queued or running job (the item is going away). */
+  cancel(jobId: string, reason?: string): Promise<unknown>;
+  /** A job row was added: the runner should look for work now rather than at its next poll. */
+  notify(): void;
+}
+
 export interface CatalogRoutesDeps {
   store: CatalogStore;
-  queue: JobQueue;
+  jobs: CatalogJobControl;
   paths: MediaPaths;
   adminToken: string;
   baseUrl: () => string;
@@ -70,7 +77,7 @@ export function toPublicCourseView(course: Course, items: Item[], baseUrl: strin
  * course or one item is public (learners' course pages and players need them; ids are unguessable).
  */
 export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, deps) => {
-  const { store, queue, paths } = deps;
+  const { store, jobs, paths } = deps;
   const admin = { onRequest: requireAdmin(deps.adminToken) };
 
   async function itemView(id: string) {
@@ -109,7 +116,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
     // Stop the encoder first so it cannot write into folders we are about to remove.
     for (const job of await store.listJobs({ itemId: id })) {
-      if (job.state === 'running' || job.state === 'queued') await queue.cancel(job.id, 'item deleted');
+      if (job.state === 'running' || job.state === 'queued') await jobs.cancel(job.id, 'item deleted');
     }
     await store.deleteItem(id);
     await Promise.all([
@@ -134,7 +141,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     }
     if (!item.sourceFile) throw new AppError('conflict', `item ${id} has no source to transcode`);
     const job = await store.createJob({ id: newId('job'), itemId: id, maxAttempts: deps.maxAttempts });
-    queue.notify();
+    jobs.notify();
     return reply.status(202).send({ job });
   });
 };

@@ -1,5 +1,33 @@
 import { AppError } from '../errors.js';
 
+// The content-URL grammar, in one place: `/media/<item>/<version>/<file...>` for learners (through an edge),
+// `/origin/media/...` for edges asking the origin. A version is a published ladder's id, `source` (the uploaded
+// file, for direct play) or `jit-<session>` (a just-in-time session's window).
+
+/** URL prefix of everything delivered; the origin also answers it under ORIGIN_PREFIX for edges. */
+export const MEDIA_PREFIX = '/media/';
+
+/** The origin's own prefix, which edges (embedded, remote, nginx) fetch from. */
+export const ORIGIN_PREFIX = '/origin/media/';
+
+/** The version segment of a session's URLs: `/media/<item>/jit-<session>/index.m3u8`. */
+export const JIT_VERSION_PREFIX = 'jit-';
+
+/** Public URL path of a file in a version, e.g. `/media/itm_1/job_2/master.m3u8` (`file` already encoded). */
+export function mediaUrlPath(itemId: string, version: string, file: string): string {
+  return `${MEDIA_PREFIX}${encodeURIComponent(itemId)}/${encodeURIComponent(version)}/${file}`;
+}
+
+/** The version segment naming a just-in-time session. */
+export function jitVersion(sessionId: string): string {
+  return `${JIT_VERSION_PREFIX}${sessionId}`;
+}
+
+/** The session id a version names, or null when the version is not a just-in-time one. */
+export function jitSessionOf(version: string): string | null {
+  return version.startsWith(JIT_VERSION_PREFIX) ? version.slice(JIT_VERSION_PREFIX.length) : null;
+}
+
 /** A validated delivery path: `/media/<item>/<version>/<file...>`. */
 export interface ContentPath {
   readonly itemId: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ITEM_KINDS, type DocumentFormat, type PackageType } from '@coursecast/semconv';
 import type { Item, Job, Rendition } from '../store/index.js';
-import { mediaUrlPath } from './media-paths.js';
+import { mediaUrlPath } from './content-url.js';
 
 /** Where a learner's browser gets a document or a module (null for videos and unpublished items). */
 export type ItemContent =

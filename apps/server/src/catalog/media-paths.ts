@@ -38,11 +38,3 @@ export function createMediaPaths(dataDir: string): MediaPaths {
     relative: (absolute) => path.relative(dataDir, absolute),
   };
 }
-
-/** URL prefix of everything delivered; the origin also answers it under ORIGIN_PREFIX for edges. */
-export const MEDIA_PREFIX = '/media/';
-
-/** Public URL path of a file in a published version, e.g. `/media/itm_1/job_2/master.m3u8`. */
-export function mediaUrlPath(itemId: string, version: string, file: string): string {
-  return `${MEDIA_PREFIX}${encodeURIComponent(itemId)}/${encodeURIComponent(version)}/${file}`;
-}

@@ -2,13 +2,17 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
-import type { TelemetryPipeline } from '../ingest/telemetry-pipeline.js';
+import type { SqlReader } from '../store/duckdb-database.js';
+import type { ViewRefresher } from '../views/view-refresher.js';
 import { parseInput } from '../validation.js';
 import { PANELS } from './dashboard-panels.js';
 import { DashboardQuerySchema, resolveQuery } from './dashboard-query.js';
 
 export interface DashboardRoutesDeps {
-  pipeline: TelemetryPipeline;
+  /** Reads the telemetry store (panels only ever read). */
+  reader: SqlReader;
+  /** Derived playback views: refreshed before a views panel answers, rebuilt on request. */
+  views: Pick<ViewRefresher, 'refresh' | 'rebuildAll'>;
   adminToken: string;
   now?: () => number;
 }
@@ -38,9 +42,9 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (a
     const q = resolveQuery(parseInput(DashboardQuerySchema, request.query ?? {}, 'query'), now());
     if (typeof q === 'string') throw new AppError('invalid_request', `invalid query: ${q}`);
     // Views with new events are derived first, so a panel never lags its raw data by a refresh interval.
-    if (panel.source === 'views') await deps.pipeline.views.refresh();
+    if (panel.source === 'views') await deps.views.refresh();
     const t0 = performance.now();
-    const data = await panel.run(deps.pipeline.store.reader, q);
+    const data = await panel.run(deps.reader, q);
     return {
       panel: id,
       title: panel.title,
@@ -50,5 +54,5 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (a
     };
   });
 
-  app.post('/api/dashboard/rebuild-views', async () => ({ views: await deps.pipeline.views.rebuildAll() }));
+  app.post('/api/dashboard/rebuild-views', async () => ({ views: await deps.views.rebuildAll() }));
 };

@@ -4,7 +4,6 @@ import { createViewRefresher, type ViewRefresher } from '../views/view-refresher
 import type { CatalogStore } from '../store/index.js';
 import { enforceRetention } from '../store/telemetry-retention.js';
 import { openTelemetryStore, telemetryDbPath, type TelemetryStore } from '../store/telemetry-store.js';
-import type { StoreExporters } from '../instrumentation/store-exporters.js';
 import { createIngestService, type IngestService } from './ingest-service.js';
 import { createIngestInstruments, type IngestInstruments } from './ingest-instruments.js';
 import { createItemFactsCache } from './item-facts.js';
@@ -28,12 +27,18 @@ export interface TelemetryPipeline {
   close(): Promise<void>;
 }
 
+/** A feed of the server's own spans and metrics into the ingest, attached and detached by the pipeline. */
+export interface ServerSignalFeed {
+  attach(sink: Pick<IngestService, 'spans' | 'points'>): void;
+  detach(): void;
+}
+
 export interface TelemetryPipelineDeps {
   config: Config;
   catalog: Pick<CatalogStore, 'getItem'>;
   meter: Meter;
-  /** The server's own spans and metrics, attached once the store is open. */
-  exporters: StoreExporters | null;
+  /** The server's own spans and metrics (its store exporters), attached once the store is open. */
+  exporters: ServerSignalFeed | null;
   /** Where maintenance failures are reported (they never stop the server). */
   onError(err: unknown, what: string): void;
 }

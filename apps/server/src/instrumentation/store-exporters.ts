@@ -8,7 +8,6 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { IngestService } from '../ingest/ingest-service.js';
 import { POINT_KINDS, type MetricPointRow, type SpanRow } from '../store/telemetry-rows.js';
 
 /** Where exported telemetry goes once the store is open (attached after the SDK is built). */
@@ -22,7 +21,7 @@ export interface StoreExporters {
   spanProcessor: BatchSpanProcessor;
   metricReader: PeriodicExportingMetricReader;
   /** Starts delivering to the store; until then exports are dropped (and say so with a failed result). */
-  attach(sink: Pick<IngestService, 'spans' | 'points'>): void;
+  attach(sink: StoreSink): void;
   detach(): void;
 }
 
@@ -120,7 +119,7 @@ export function createStoreExporters(o: {
   /** Told when an export batch could not be stored (the SDK drops it; without this nobody would know). */
   onFailure?(what: 'spans' | 'metrics', error: Error): void;
 }): StoreExporters {
-  let sink: Pick<IngestService, 'spans' | 'points'> | null = null;
+  let sink: StoreSink | null = null;
   const deliver = (
     what: 'spans' | 'metrics',
     work: (s: typeof sink & object) => Promise<void>,

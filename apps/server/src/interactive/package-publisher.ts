@@ -4,11 +4,24 @@ import { ITEM_KINDS, PACKAGE_TYPES, type PackageType } from '@coursecast/semconv
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
-import { titleFromFilename, type ReceivedUpload } from '../uploads/upload-receiver.js';
 import { describePackage, ManifestError, type PackageManifest } from './package-manifest.js';
 import type { PackageInstruments, Rejection } from './package-instruments.js';
 import { installScormRuntime, SERVER_DIR } from './scorm/scorm-injector.js';
 import { PackageError, unpackZip, type UnpackLimits, type UnpackProgress } from './zip/zip-unpacker.js';
+
+/** A received zip as the publisher needs it (the upload stage hands it over; this stage never imports it). */
+export interface PackageUpload {
+  itemId: string;
+  /** The item's private folder, where the zip is kept as `source.zip`. */
+  dir: string;
+  /** The received zip. */
+  file: string;
+  size: number;
+  /** The title the uploader gave, if any: it wins over the manifest's. */
+  title: string | undefined;
+  /** The title taken from the file name: used when neither the uploader nor the manifest gives one. */
+  filenameTitle: string;
+}
 
 export interface PackagePublisherDeps {
   store: CatalogStore;
@@ -96,7 +109,7 @@ async function readText(dir: string, file: string, maxBytes: number): Promise<st
  * the caller removes the item's folders, so nothing is left behind.
  */
 export async function ingestPackage(
-  upload: ReceivedUpload,
+  upload: PackageUpload,
   courseId: string,
   deps: PackagePublisherDeps,
 ): Promise<Item> {
@@ -152,7 +165,7 @@ export async function ingestPackage(
         id: upload.itemId,
         courseId,
         kind: ITEM_KINDS.interactive,
-        title: upload.title ?? manifest.title ?? titleFromFilename(upload.filename, 'Untitled module'),
+        title: upload.title ?? manifest.title ?? upload.filenameTitle,
         sourceFile: paths.relative(source),
         sourceBytes: upload.size,
         sourceInfo: info as unknown as Record<string, unknown>,

@@ -6,8 +6,6 @@ import { createJitSession, SessionError, type JitSession, type StartEncoder } fr
 import type { JitInstruments } from './jit-instruments.js';
 import { createSessionRegistry, type SessionLimits, type SessionRegistry } from './session-registry.js';
 
-/** The version segment of a session's URLs: `/media/<item>/jit-<session>/index.m3u8`. */
-export const JIT_VERSION_PREFIX = 'jit-';
 /** A session's playlist file name. */
 export const JIT_PLAYLIST = 'index.m3u8';
 

@@ -4,13 +4,12 @@ import { PLAYBACK_MODES } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
-import { mediaUrlPath } from '../catalog/media-paths.js';
-import { SOURCE_VERSION } from '../catalog/content-url.js';
+import { jitVersion, mediaUrlPath, SOURCE_VERSION } from '../catalog/content-url.js';
 import { AppError } from '../errors.js';
 import type { CatalogStore } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import { CapabilitiesQuery } from './client-capabilities.js';
-import { JIT_PLAYLIST, JIT_VERSION_PREFIX, type JitService } from './jit-service.js';
+import { JIT_PLAYLIST, type JitService } from './jit-service.js';
 
 export interface JitRoutesDeps {
   store: CatalogStore;
@@ -66,7 +65,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const session = await jit.open(item, plan, view.viewer ?? null, requestedAt);
     return {
       plan,
-      url: `${base}${mediaUrlPath(id, `${JIT_VERSION_PREFIX}${session.id}`, JIT_PLAYLIST)}`,
+      url: `${base}${mediaUrlPath(id, jitVersion(session.id), JIT_PLAYLIST)}`,
       session: {
         id: session.id,
         segmentCount: session.segmentCount,

@@ -16,7 +16,7 @@ import type { CatalogStore } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
 import { ingestDocument } from './document-upload.js';
-import { receiveUpload, volumeFreeBytes } from './upload-receiver.js';
+import { receiveUpload, titleFromFilename, volumeFreeBytes } from './upload-receiver.js';
 import { ingestVideo } from './video-upload.js';
 
 export interface UploadRoutesDeps {
@@ -79,23 +79,27 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
           const { item, job } = await ingestVideo(upload, courseId, deps);
           view = toItemResponse(item, [], job, deps.baseUrl());
         } else if (type === UPLOAD_TYPES.zip) {
-          const item = await ingestPackage(upload, courseId, {
-            store,
-            paths,
-            instruments: deps.packageInstruments,
-            scormRuntimeFile: deps.scormRuntimeFile,
-            progress: (p) =>
-              request.log.info(
-                { itemId: upload.itemId, ...p },
-                `unpacking: ${p.entriesDone}/${p.entriesTotal} files, ${p.bytesDone}/${p.bytesTotal} bytes`,
-              ),
-            limits: {
-              maxEntries: config.upload.packageMaxEntries,
-              maxTotalBytes: config.upload.packageMaxBytes,
-              maxEntryBytes: config.upload.packageMaxBytes,
-              maxRatio: config.upload.packageMaxRatio,
+          const item = await ingestPackage(
+            { ...upload, filenameTitle: titleFromFilename(upload.filename, 'Untitled module') },
+            courseId,
+            {
+              store,
+              paths,
+              instruments: deps.packageInstruments,
+              scormRuntimeFile: deps.scormRuntimeFile,
+              progress: (p) =>
+                request.log.info(
+                  { itemId: upload.itemId, ...p },
+                  `unpacking: ${p.entriesDone}/${p.entriesTotal} files, ${p.bytesDone}/${p.bytesTotal} bytes`,
+                ),
+              limits: {
+                maxEntries: config.upload.packageMaxEntries,
+                maxTotalBytes: config.upload.packageMaxBytes,
+                maxEntryBytes: config.upload.packageMaxBytes,
+                maxRatio: config.upload.packageMaxRatio,
+              },
             },
-          });
+          );
           view = toItemResponse(item, [], null, deps.baseUrl());
         } else {
           const item = await ingestDocument(upload, courseId, type, { store, paths });

@@ -20,12 +20,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
-import { MEDIA_PREFIX } from '../../catalog/media-paths.js';
 import { AppError, errorBody } from '../../errors.js';
 import { cacheStatusHeader, staleVerdict, type CacheVerdict } from '../http/cache-status.js';
 import { readRequestCmcd } from '../http/cmcd-request.js';
 import { cmsdDynamicValue } from '../http/cmsd-response.js';
-import { parseContentPath } from '../../catalog/content-url.js';
+import { MEDIA_PREFIX, ORIGIN_PREFIX, parseContentPath } from '../../catalog/content-url.js';
 import { CORS_PAIRS, PREFLIGHT_PAIRS, pairs } from '../http/cors-headers.js';
 import { NO_SPAN, type Exchange } from './edge-exchange.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
@@ -34,7 +33,6 @@ import type { EdgeFetcher, FetchOutcome } from './edge-fetch.js';
 import { MAX_TARGETS, resolveTarget, type Target } from './edge-target.js';
 import type { Fault, FaultInjector } from '../faults/fault-injector.js';
 import { evaluateRequest } from '../http/http-conditional.js';
-import { ORIGIN_PREFIX } from '../origin/origin.routes.js';
 import { adoptQueryTraceparent, pushTimingHeaders } from '../http/trace-response.js';
 
 export interface EdgeHandlerDeps {

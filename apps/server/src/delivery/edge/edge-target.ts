@@ -1,6 +1,5 @@
 import { CONTENT_OBJECT_TYPES, type ContentObjectType } from '@coursecast/semconv';
-import { MEDIA_PREFIX } from '../../catalog/media-paths.js';
-import { SOURCE_VERSION, type ContentPath } from '../../catalog/content-url.js';
+import { MEDIA_PREFIX, SOURCE_VERSION, type ContentPath } from '../../catalog/content-url.js';
 import { contentKind } from '../http/content-types.js';
 
 /** A parsed request path: its canonical cache key (one spelling per object) and its class. */

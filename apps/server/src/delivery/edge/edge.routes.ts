@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { MEDIA_PREFIX } from '../../catalog/content-url.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { MEDIA_PREFIX } from '../../catalog/media-paths.js';
 import { EDGE_ROUTE, type EdgeHandler } from './edge-handler.js';
 
 /** The edge as Fastify routes (what `inject` reaches); real sockets usually arrive via edgeServerFactory. */

@@ -15,13 +15,19 @@ import {
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { MediaPaths } from '../../catalog/media-paths.js';
-import { JIT_VERSION_PREFIX, type JitService } from '../../jit/jit-service.js';
 import { AppError, errorBody } from '../../errors.js';
 import type { CatalogStore, Item } from '../../store/index.js';
 import { cacheControlFor } from '../http/cache-policy.js';
 import { readRequestCmcd } from '../http/cmcd-request.js';
 import { cmsdStaticValue } from '../http/cmsd-response.js';
-import { parseContentPath, SOURCE_VERSION, type ContentPath } from '../../catalog/content-url.js';
+import {
+  jitSessionOf,
+  MEDIA_PREFIX,
+  ORIGIN_PREFIX,
+  parseContentPath,
+  SOURCE_VERSION,
+  type ContentPath,
+} from '../../catalog/content-url.js';
 import { contentKind, type ContentKind } from '../http/content-types.js';
 import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from '../http/cors-headers.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
@@ -30,8 +36,11 @@ import { openContentFile, type OpenedFile } from './origin-files.js';
 import { deliveryHeaders } from '../http/package-headers.js';
 import { adoptQueryTraceparent, serverTimingTraceEntry, traceResponseValue } from '../http/trace-response.js';
 
-/** Where edges (ours, nginx, a CDN) fetch from: the origin, never cached in this process. */
-export const ORIGIN_PREFIX = '/origin/media/';
+/** A just-in-time session's segments as the origin needs them (the JIT service, narrowed). */
+export interface JitSegmentSource {
+  /** The directory and file of a session's segment, once the encoder has written it. */
+  resolve(itemId: string, sessionId: string, file: string): Promise<{ dir: string; file: string }>;
+}
 
 export interface OriginRoutesDeps {
   store: CatalogStore;
@@ -41,7 +50,7 @@ export interface OriginRoutesDeps {
   /** Also answer the public `/media/` prefix (when no edge runs in this process). */
   servePublic: boolean;
   /** Just-in-time sessions, for `/media/<item>/jit-<session>/...`; null when not available. */
-  jit: JitService | null;
+  jit: JitSegmentSource | null;
 }
 
 /**
@@ -51,7 +60,7 @@ export interface OriginRoutesDeps {
  * public prefix the answer names that span (`traceresponse`, Server-Timing `traceparent`).
  */
 export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, deps) => {
-  const prefixes = deps.servePublic ? [ORIGIN_PREFIX, '/media/'] : [ORIGIN_PREFIX];
+  const prefixes = deps.servePublic ? [ORIGIN_PREFIX, MEDIA_PREFIX] : [ORIGIN_PREFIX];
   for (const prefix of prefixes) {
     const route = `${prefix}*`;
     app.route({
@@ -194,10 +203,11 @@ function sourceKind(cp: ContentPath): ContentKind | null {
  */
 async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath): Promise<OpenedFile> {
   const { paths } = deps;
-  if (cp.version.startsWith(JIT_VERSION_PREFIX)) {
+  const sessionId = jitSessionOf(cp.version);
+  if (sessionId !== null) {
     if (!deps.jit) throw new AppError('object_not_found', 'just-in-time sessions are not enabled');
     // Waits for the encoder when the segment is on its way (or moves it): the edge coalesces the waiting.
-    const found = await deps.jit.resolve(item.id, cp.version.slice(JIT_VERSION_PREFIX.length), cp.file);
+    const found = await deps.jit.resolve(item.id, sessionId, cp.file);
     return openContentFile(path.dirname(found.dir), [path.basename(found.dir), found.file]);
   }
   if (cp.version === SOURCE_VERSION) {
