@@ -65,52 +65,63 @@ const init = (body: string): PostInit => ({
   credentials: 'omit',
 });
 
-/** One signal's queue: its URL, its encoder, and the state of its single request in flight. */
+/** What the lanes share: the transport's figures, its error sink, its keepalive bytes in flight and its end. */
+interface Shared {
+  st: { sent: number; dropped: number; retried: number };
+  report: (err: unknown) => void;
+  /** Bytes of keepalive requests in flight, both lanes': the browser's 64 KB budget is the page's. */
+  kept: number;
+  /** The transport is destroyed: what is left, or comes back for a retry, goes by beacon. */
+  dead: boolean;
+  /** Sends a lane's chunk on unload. */
+  beacon<T>(url: string, encode: (items: T[]) => string, chunk: T[]): void;
+}
+
+/** One signal's queue (events or spans), with at most one request in flight. */
 interface Lane<T> {
-  url: string;
-  encode(items: T[]): string;
-  items: T[];
-  /** Items in the request in flight (0: none; one request at a time). */
-  flying: number;
-  timer: unknown;
-  /** The timer is a retry's wait, which a `now` flush does not cut short. */
-  backoff: boolean;
-  /** Failed attempts of the batch at the front. */
-  fails: number;
-  /** A `now` flush came while a request was in flight: send again as soon as it is answered. */
-  urgent: boolean;
+  add(item: T): void;
+  /** Items queued or in flight. */
+  held(): number;
+  /** Sends what is queued at once, or as soon as the request in flight is answered; not during a retry's wait. */
+  now(): void;
+  /** Sends what is queued by beacon. */
+  unload(): void;
+  disarm(): void;
+}
+
+/** `fn`, with what it throws handed to `report`. */
+const safely =
+  <A extends unknown[]>(report: (err: unknown) => void, fn: (...a: A) => void) =>
+  (...a: A): void => {
+    try {
+      fn(...a);
+    } catch (e) {
+      report(e);
+    }
+  };
+
+const drop = (sh: Shared, n: number, err: unknown): void => {
+  sh.st.dropped += n;
+  sh.report(err);
+};
+
+/** How long to wait before retrying a batch: the server's Retry-After, else exponential backoff with jitter. */
+function retryWait(r: Answer | undefined, fails: number, random: () => number): number {
+  const h = r?.headers.get('retry-after')?.trim();
+  return h && /^\d+$/.test(h)
+    ? Math.min(+h, 3600) * 1000
+    : Math.min(CAP_MS, BASE_MS * 2 ** (fails - 1) * (0.8 + 0.4 * random()));
 }
 
 /** The OTLP/HTTP JSON transport: batches, retries with backoff, beacons on unload; never throws. */
 export function createBeaconTransport(o: BeaconTransportOptions): Transport {
   // Unbound on purpose: window.fetch and window.setTimeout throw "Illegal invocation" on another `this`.
-  const { fetch: post, sendBeacon, random, onError } = o;
+  const { fetch: post, sendBeacon, onError } = o;
   const { setTimeout: after, clearTimeout: cancel } = o.timers;
-  const flushMs = o.flushMs ?? 5000;
   const maxQueue = o.maxQueue ?? 1000;
-  const maxBatch = Math.max(1, o.maxBatch ?? 300);
   const maxBytes = o.maxBeaconBytes ?? 60_000;
-  const flushAt = Math.max(1, o.flushAt ?? 20);
   const st = { sent: 0, dropped: 0, retried: 0 };
-  let dead = false;
   let soon: unknown;
-  /** Bytes of keepalive requests in flight. */
-  let keptBytes = 0;
-
-  const lane = <T>(url: string, enc: (r: Attrs, s: Scope, items: T[]) => string): Lane<T> => ({
-    url,
-    encode: (items) => enc(o.resource, o.scope, items),
-    items: [],
-    flying: 0,
-    timer: undefined,
-    backoff: false,
-    fails: 0,
-    urgent: false,
-  });
-  const logs = lane(o.logsUrl, encodeLogs);
-  const spans = lane(o.tracesUrl, encodeSpans);
-  const lanes: Lane<unknown>[] = [logs, spans];
-  const held = (): number => logs.items.length + logs.flying + spans.items.length + spans.flying;
 
   const report = (err: unknown): void => {
     try {
@@ -119,73 +130,157 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
       // The page's handler must not break the transport either.
     }
   };
-  const safe =
-    <A extends unknown[]>(fn: (...a: A) => void) =>
-    (...a: A): void => {
-      try {
-        fn(...a);
-      } catch (e) {
-        report(e);
-      }
-    };
-  const drop = (n: number, err: unknown): void => {
-    st.dropped += n;
-    report(err);
-  };
+  const sh: Shared = { st, report, kept: 0, dead: false, beacon };
+  const logs = createLane(o, o.logsUrl, encodeLogs, sh);
+  const spans = createLane(o, o.tracesUrl, encodeSpans, sh);
+  const lanes: Lane<never>[] = [logs, spans];
+  const held = (): number => logs.held() + spans.held();
 
+  function add<T>(l: Lane<T>, item: T): void {
+    if (sh.dead || held() >= maxQueue) return void st.dropped++;
+    l.add(item);
+  }
+
+  function beacon<T>(url: string, encode: (items: T[]) => string, chunk: T[]): void {
+    let body: string;
+    let blob: Blob;
+    try {
+      body = encode(chunk);
+      blob = new Blob([body], { type: JSON_TYPE });
+    } catch (e) {
+      return drop(sh, chunk.length, e);
+    }
+    if (blob.size > maxBytes) {
+      if (chunk.length < 2) return drop(sh, 1, new Error(`${blob.size} bytes: too large for a beacon`));
+      const half = chunk.length >> 1;
+      beacon(url, encode, chunk.slice(0, half));
+      return beacon(url, encode, chunk.slice(half));
+    }
+    // Nobody waits for an unload's answer: what leaves counts as sent.
+    st.sent += chunk.length;
+    try {
+      if (sendBeacon?.(url, blob)) return;
+    } catch (e) {
+      report(e);
+    }
+    try {
+      post(url, { ...init(body), keepalive: true }).catch(report);
+    } catch (e) {
+      report(e);
+    }
+  }
+
+  const flush = safely(report, (mode: 'now' | 'unload'): void => {
+    for (const l of lanes) {
+      if (mode === 'unload') l.unload();
+      else l.now();
+    }
+  });
+
+  return {
+    event: safely(report, (e: SdkEvent, urgency: Urgency = 'batch') => {
+      add(logs, e);
+      // Several `now` events in one task (a view's end and its last heartbeat) leave in one request.
+      if (urgency === 'now' && !sh.dead && soon === undefined) {
+        soon = after(
+          safely(report, () => {
+            soon = undefined;
+            flush('now');
+          }),
+          0,
+        );
+      }
+    }),
+    span: safely(report, (s: SdkSpan) => add(spans, s)),
+    flush,
+    destroy: safely(report, () => {
+      if (sh.dead) return;
+      flush('unload');
+      sh.dead = true;
+      if (soon !== undefined) cancel(soon);
+      soon = undefined;
+      for (const l of lanes) l.disarm();
+    }),
+    stats: (): TransportStats => ({ ...st, queued: held() }),
+  };
+}
+
+/** A lane's timer: the batch period's flush, or a retry's wait, which a `now` flush does not cut short. */
+function laneTimer(o: BeaconTransportOptions, report: (err: unknown) => void, fire: () => void) {
+  // Unbound on purpose, as in createBeaconTransport.
+  const { setTimeout: after, clearTimeout: cancel } = o.timers;
+  let timer: unknown;
+  let backoff = false;
   // Arming keeps a timer already set: a steady stream of events must not push its flush back forever.
-  function arm(l: Lane<unknown>, ms: number, backoff = false): void {
-    if (l.timer !== undefined) return;
-    l.backoff = backoff;
-    l.timer = after(
-      safe(() => {
-        l.timer = undefined;
-        l.backoff = false;
-        send(l);
+  const arm = (ms: number, retry = false): void => {
+    if (timer !== undefined) return;
+    backoff = retry;
+    timer = after(
+      safely(report, () => {
+        timer = undefined;
+        backoff = false;
+        fire();
       }),
       ms,
     );
-  }
-  function disarm(l: Lane<unknown>): void {
-    if (l.timer !== undefined) cancel(l.timer);
-    l.timer = undefined;
-    l.backoff = false;
-  }
+  };
+  const disarm = (): void => {
+    if (timer !== undefined) cancel(timer);
+    timer = undefined;
+    backoff = false;
+  };
+  return [arm, disarm, () => backoff] as const;
+}
 
-  function add<T>(l: Lane<T>, item: T): void {
-    if (dead || held() >= maxQueue) return void st.dropped++;
-    l.items.push(item);
-    // While a request is in flight, its answer decides when the next one goes.
-    if (l.flying) return;
-    if (l.items.length >= flushAt && !l.backoff) send(l);
-    else arm(l, flushMs);
-  }
+/** One signal's lane: its queue, its request in flight, and that request's retries. */
+function createLane<T>(
+  o: BeaconTransportOptions,
+  url: string,
+  enc: (resource: Attrs, scope: Scope, items: T[]) => string,
+  sh: Shared,
+): Lane<T> {
+  // Unbound on purpose, as in createBeaconTransport.
+  const { fetch: post, random } = o;
+  const { st, report } = sh;
+  const flushMs = o.flushMs ?? 5000;
+  const maxBatch = Math.max(1, o.maxBatch ?? 300);
+  const maxBytes = o.maxBeaconBytes ?? 60_000;
+  const flushAt = Math.max(1, o.flushAt ?? 20);
+  const encode = (items: T[]): string => enc(o.resource, o.scope, items);
+  const [arm, disarm, backingOff] = laneTimer(o, report, send);
+  const items: T[] = [];
+  /** Items in the request in flight (0: none; one request at a time). */
+  let flying = 0;
+  /** Failed attempts of the batch at the front. */
+  let fails = 0;
+  /** A `now` flush came while a request was in flight: send again as soon as it is answered. */
+  let urgent = false;
 
-  function send<T>(l: Lane<T>): void {
-    if (l.flying || !l.items.length) return;
-    disarm(l);
-    l.urgent = false;
-    const batch = l.items.splice(0, maxBatch);
+  function send(): void {
+    if (flying || !items.length) return;
+    disarm();
+    urgent = false;
+    const batch = items.splice(0, maxBatch);
     let body: string;
     try {
-      body = l.encode(batch);
+      body = encode(batch);
     } catch (e) {
       // An item that cannot be encoded never will be: retrying cannot help.
-      drop(batch.length, e);
-      return next(l);
+      drop(sh, batch.length, e);
+      return next();
     }
-    l.flying = batch.length;
+    flying = batch.length;
     // keepalive lets a request in flight outlive the page (a plain fetch is cancelled on unload, and its
     // events with it). The browser refuses keepalive bodies beyond 64 KB in flight in all, so the lanes share
     // that budget: a request that would overflow it goes as a plain one.
-    const keep = keptBytes + body.length <= maxBytes ? body.length : 0;
-    keptBytes += keep;
+    const keep = sh.kept + body.length <= maxBytes ? body.length : 0;
+    sh.kept += keep;
     const done = (r?: Answer, e?: unknown) => {
-      keptBytes -= keep;
-      answered(l, batch, r, e);
+      sh.kept -= keep;
+      answered(batch, r, e);
     };
     try {
-      post(l.url, keep ? { ...init(body), keepalive: true } : init(body)).then(
+      post(url, keep ? { ...init(body), keepalive: true } : init(body)).then(
         (r) => done(r),
         (e) => done(undefined, e),
       );
@@ -194,115 +289,63 @@ export function createBeaconTransport(o: BeaconTransportOptions): Transport {
     }
   }
 
-  function next(l: Lane<unknown>): void {
-    if (dead || !l.items.length) return;
+  function next(): void {
+    if (sh.dead || !items.length) return;
     // A backlog of full batches (or a `now` that waited for this answer) goes at once, the rest on the timer.
-    if (l.urgent || l.items.length >= Math.min(flushAt, maxBatch)) send(l);
-    else arm(l, flushMs);
+    if (urgent || items.length >= Math.min(flushAt, maxBatch)) send();
+    else arm(flushMs);
   }
 
-  function answered<T>(l: Lane<T>, batch: T[], r?: Answer, err?: unknown): void {
+  function answered(batch: T[], r?: Answer, err?: unknown): void {
     try {
       // Unread, the answer keeps its keepalive budget for a while and the next posts fail (Chromium).
       r?.arrayBuffer?.().catch(() => undefined);
-      l.flying = 0;
+      flying = 0;
       const status = r ? r.status : 0;
       if (status >= 200 && status < 300) {
         st.sent += batch.length;
-        l.fails = 0;
-        return next(l);
+        fails = 0;
+        return next();
       }
-      err ??= new Error(`POST ${l.url}: HTTP ${status}`);
+      err ??= new Error(`POST ${url}: HTTP ${status}`);
       // Network errors (0), timeouts, rate limits and server errors pass; any other refusal is for good.
       const transient = !status || status === 408 || status === 429 || status >= 500;
-      if (!transient || ++l.fails >= MAX_ATTEMPTS) {
-        l.fails = 0;
-        drop(batch.length, err);
-        return next(l);
+      if (!transient || ++fails >= MAX_ATTEMPTS) {
+        fails = 0;
+        drop(sh, batch.length, err);
+        return next();
       }
       report(err);
       st.retried++;
       // Back to the front, so the server sees each view's events in order; it de-duplicates re-sends.
-      l.items.unshift(...batch);
-      if (dead) return unload(l);
-      const h = r?.headers.get('retry-after')?.trim();
-      const wait =
-        h && /^\d+$/.test(h)
-          ? Math.min(+h, 3600) * 1000
-          : Math.min(CAP_MS, BASE_MS * 2 ** (l.fails - 1) * (0.8 + 0.4 * random()));
-      arm(l, wait, true);
+      items.unshift(...batch);
+      if (sh.dead) return unload();
+      arm(retryWait(r, fails, random), true);
     } catch (e) {
       report(e);
     }
   }
 
-  function unload<T>(l: Lane<T>): void {
-    disarm(l);
-    const items = l.items.splice(0);
-    for (let i = 0; i < items.length; i += maxBatch) beacon(l, items.slice(i, i + maxBatch));
+  function unload(): void {
+    disarm();
+    const all = items.splice(0);
+    for (let i = 0; i < all.length; i += maxBatch) sh.beacon(url, encode, all.slice(i, i + maxBatch));
   }
-
-  function beacon<T>(l: Lane<T>, chunk: T[]): void {
-    let body: string;
-    let blob: Blob;
-    try {
-      body = l.encode(chunk);
-      blob = new Blob([body], { type: JSON_TYPE });
-    } catch (e) {
-      return drop(chunk.length, e);
-    }
-    if (blob.size > maxBytes) {
-      if (chunk.length < 2) return drop(1, new Error(`${blob.size} bytes: too large for a beacon`));
-      const half = chunk.length >> 1;
-      beacon(l, chunk.slice(0, half));
-      return beacon(l, chunk.slice(half));
-    }
-    // Nobody waits for an unload's answer: what leaves counts as sent.
-    st.sent += chunk.length;
-    try {
-      if (sendBeacon?.(l.url, blob)) return;
-    } catch (e) {
-      report(e);
-    }
-    try {
-      post(l.url, { ...init(body), keepalive: true }).catch(report);
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  const flush = safe((mode: 'now' | 'unload'): void => {
-    for (const l of lanes) {
-      if (mode === 'unload') unload(l);
-      else if (l.flying) l.urgent = true;
-      else if (!l.backoff) send(l);
-    }
-  });
 
   return {
-    event: safe((e: SdkEvent, urgency: Urgency = 'batch') => {
-      add(logs, e);
-      // Several `now` events in one task (a view's end and its last heartbeat) leave in one request.
-      if (urgency === 'now' && !dead && soon === undefined) {
-        soon = after(
-          safe(() => {
-            soon = undefined;
-            flush('now');
-          }),
-          0,
-        );
-      }
-    }),
-    span: safe((s: SdkSpan) => add(spans, s)),
-    flush,
-    destroy: safe(() => {
-      if (dead) return;
-      flush('unload');
-      dead = true;
-      if (soon !== undefined) cancel(soon);
-      soon = undefined;
-      lanes.forEach(disarm);
-    }),
-    stats: (): TransportStats => ({ ...st, queued: held() }),
+    add(item) {
+      items.push(item);
+      // While a request is in flight, its answer decides when the next one goes.
+      if (flying) return;
+      if (items.length >= flushAt && !backingOff()) send();
+      else arm(flushMs);
+    },
+    held: () => items.length + flying,
+    now() {
+      if (flying) urgent = true;
+      else if (!backingOff()) send();
+    },
+    unload,
+    disarm,
   };
 }

@@ -18,10 +18,10 @@ import { createGuard } from './guard.js';
 import { bindHls } from './hls-adapter.js';
 import { doNotTrack, newSpanId, randomHex, viewerIdentity } from './ids.js';
 import type { ContentMetadata, MonitorHandle, MonitorOptions } from './monitor-options.js';
-import { pageClock, type Attrs } from './sdk-types.js';
+import { pageClock, type Attrs, type Clock, type Guard, type Transport } from './sdk-types.js';
 import { installTracingLoaders } from './tracing-loader.js';
 import { bindVideo, videoQuality } from './video-adapter.js';
-import { createViewTracker } from './view-tracker.js';
+import { createViewTracker, type ViewTracker } from './view-tracker.js';
 
 const g = globalThis;
 
@@ -31,6 +31,26 @@ function contentAttrs(c: ContentMetadata): Attrs {
   if (c.itemId) a[ATTR_CONTENT_ITEM_ID] = c.itemId;
   if (c.planMode) a[ATTR_HLS_PLAN_MODE] = c.planMode;
   return a;
+}
+
+/** Sends the count of errors the guard caught since the last call, if any, as one `sdk_error` event. */
+function sdkErrorReporter(guard: Guard, transport: Transport, clock: Clock, player: Attrs) {
+  let reported = 0;
+  return () => {
+    const n = guard.count() - reported;
+    if (n <= 0) return;
+    reported += n;
+    transport.event({
+      name: PLAYBACK_EVENTS.sdkError,
+      timeMs: clock.epochMs(clock.now()),
+      attributes: {
+        ...player,
+        [ATTR_SDK_ERRORS]: n,
+        [ATTR_ERROR_TYPE]: 'sdk',
+        [ATTR_ERROR_DETAILS]: `${n} error(s) caught`,
+      },
+    });
+  };
 }
 
 /**
@@ -59,8 +79,36 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
       stats: () => ({ sent: 0, dropped: 0, retried: 0, queued: 0, sdkErrors: 0 }),
     };
   }
+  return startMonitor(video, options, clock, sessionId, viewerId);
+}
 
-  let reportedErrors = 0;
+/** One heartbeat: ends a view idle too long, else sends the figures of a view that plays. */
+function beatOnce(
+  t: number,
+  tracker: ViewTracker,
+  inactivityMs: number,
+  videoBinding: ReturnType<typeof bindVideo> | null,
+  hlsBinding: ReturnType<typeof bindHls> | null,
+) {
+  if (tracker.idleMs(t) > inactivityMs) tracker.end(t, VIEW_END_REASONS.inactivity);
+  // Mux's rule: no heartbeat while paused (nothing changes).
+  if (tracker.live() && !videoBinding?.paused()) {
+    const extra = videoBinding?.extras() ?? {};
+    const bw = hlsBinding?.bandwidth();
+    if (bw !== undefined) extra[ATTR_BANDWIDTH_BPS] = bw;
+    tracker.heartbeat(t, extra);
+  }
+}
+
+/** The measured path of `monitor`: binds the adapters, the heartbeat and the page's lifecycle to a transport. */
+function startMonitor(
+  video: HTMLVideoElement,
+  options: MonitorOptions,
+  clock: Clock,
+  sessionId: string,
+  viewerId: string,
+): MonitorHandle {
+  const hls = options.hls;
   const guard = createGuard((where, err) => {
     // Tell the page's developer once per place; the count goes out with the next heartbeat.
     g.console?.warn?.(`[coursecast] SDK error in ${where}:`, err);
@@ -94,7 +142,6 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
     newId: (bytes) => randomHex(bytes),
   });
   const now = () => clock.now();
-
   let destroyed = false;
   let untrace: (() => void) | null = null;
   if (hls) {
@@ -125,37 +172,13 @@ export function monitor(video: HTMLVideoElement, options: MonitorOptions): Monit
     },
   });
 
-  const reportSdkErrors = () => {
-    const n = guard.count() - reportedErrors;
-    if (n <= 0) return;
-    reportedErrors += n;
-    transport.event({
-      name: PLAYBACK_EVENTS.sdkError,
-      timeMs: clock.epochMs(now()),
-      attributes: {
-        ...player,
-        [ATTR_SDK_ERRORS]: n,
-        [ATTR_ERROR_TYPE]: 'sdk',
-        [ATTR_ERROR_DETAILS]: `${n} error(s) caught`,
-      },
-    });
-  };
-
+  const reportSdkErrors = sdkErrorReporter(guard, transport, clock, player);
   const inactivityMs = options.inactivityMs ?? 3_600_000;
   const beat = guard.wrap('heartbeat', () => {
-    const t = now();
-    if (tracker.idleMs(t) > inactivityMs) tracker.end(t, VIEW_END_REASONS.inactivity);
-    // Mux's rule: no heartbeat while paused (nothing changes).
-    if (tracker.live() && !videoBinding?.paused()) {
-      const extra = videoBinding?.extras() ?? {};
-      const bw = hlsBinding?.bandwidth();
-      if (bw !== undefined) extra[ATTR_BANDWIDTH_BPS] = bw;
-      tracker.heartbeat(t, extra);
-    }
+    beatOnce(now(), tracker, inactivityMs, videoBinding, hlsBinding);
     reportSdkErrors();
   });
   const heartbeat = g.setInterval(beat, options.heartbeatMs ?? 10_000);
-
   const onPageHide = guard.wrap('pagehide', () => {
     tracker.end(now(), VIEW_END_REASONS.pagehide);
     reportSdkErrors();

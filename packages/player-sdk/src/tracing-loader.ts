@@ -111,131 +111,7 @@ export function installTracingLoaders(hls: HlsLike, deps: TracingDeps): () => vo
   const saved = { loader: config.loader, pLoader: config.pLoader, fLoader: config.fLoader };
   // Failed attempts per (type, url) until one succeeds: the retry count of the success.
   const failures = new Map<string, number>();
-
-  function wrap(Base: HlsLoaderClass): HlsLoaderClass {
-    return class TracedLoader implements HlsLoader {
-      private inner: HlsLoader;
-      constructor(cfg: unknown) {
-        this.inner = new Base(cfg as never);
-      }
-      get stats(): HlsLoaderStats {
-        return this.inner.stats;
-      }
-      get context(): HlsLoaderContext | null {
-        return this.inner.context;
-      }
-      abort() {
-        this.inner.abort();
-      }
-      destroy() {
-        this.inner.destroy();
-      }
-      getCacheAge() {
-        return this.inner.getCacheAge?.() ?? null;
-      }
-      getResponseHeader(name: string) {
-        return this.inner.getResponseHeader?.(name) ?? null;
-      }
-      load(context: HlsLoaderContext, cfg: unknown, callbacks: HlsLoaderCallbacks) {
-        let traced = callbacks;
-        deps.guard.run('loader', () => {
-          traced = trace(context, callbacks);
-        });
-        this.inner.load(context, cfg, traced);
-      }
-    };
-  }
-
-  function trace(context: HlsLoaderContext, callbacks: HlsLoaderCallbacks): HlsLoaderCallbacks {
-    const { traceId, spanId: parentId } = deps.parent();
-    const spanId = deps.newSpanId();
-    context.headers = { ...context.headers, traceparent: `00-${traceId}-${spanId}-01` };
-    const start = deps.now();
-    const type = requestType(context);
-    const url = context.url;
-    const key = `${type} ${url.split('?')[0]}`;
-    let done = false;
-
-    const finish = (
-      outcome: Outcome,
-      details: unknown,
-      stats: HlsLoaderStats | undefined,
-      status?: number,
-      errorType?: string,
-    ) =>
-      deps.guard.run('request', () => {
-        if (done) return;
-        done = true;
-        const end = deps.now();
-        const attrs: Attrs = {
-          [ATTR_REQUEST_TYPE]: type,
-          [ATTR_REQUEST_OUTCOME]: outcome,
-          [ATTR_URL_FULL]: url,
-        };
-        const code = status ?? statusOf(details);
-        if (code !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = code;
-        const l = stats?.loading;
-        if (l && l.first >= l.start && l.start > 0) {
-          attrs[ATTR_REQUEST_TTFB_MS] = Math.round(l.first - l.start);
-          if (l.end >= l.first) attrs[ATTR_REQUEST_DOWNLOAD_MS] = Math.round(l.end - l.first);
-        }
-        const bytes = stats ? stats.loaded || stats.total : 0;
-        if (bytes > 0) attrs[ATTR_REQUEST_BYTES] = bytes;
-        const cache = parseCacheStatus(header(details, 'cache-status'));
-        if (cache) attrs[ATTR_CDN_CACHE_STATUS] = cache;
-        const server = traceIdOf(header(details, 'traceresponse'));
-        if (server) attrs[ATTR_SERVER_TRACE_ID] = server;
-        if (outcome === REQUEST_OUTCOMES.completed) {
-          // hls.js retries a manifest inside its loader (stats.retry), other requests by loading again.
-          attrs[ATTR_REQUEST_RETRIES] = (failures.get(key) ?? 0) + (stats?.retry ?? 0);
-          failures.delete(key);
-        } else if (outcome === REQUEST_OUTCOMES.failed) {
-          failures.set(key, (failures.get(key) ?? 0) + 1);
-          if (failures.size > 100) failures.clear();
-          attrs[ATTR_ERROR_TYPE] = errorType ?? (code !== undefined ? String(code) : 'network');
-        }
-        deps.span({
-          traceId,
-          spanId,
-          parentSpanId: parentId,
-          name: 'GET',
-          kind: SPAN_KINDS.client,
-          startMs: deps.epochMs(start),
-          endMs: deps.epochMs(end),
-          // The span carries what identifies the request; its figures are on the request event, which has
-          // the same span id (sending them twice would double what an unload beacon must carry).
-          attributes: {
-            [ATTR_HTTP_REQUEST_METHOD]: 'GET',
-            [ATTR_URL_FULL]: url,
-            [ATTR_REQUEST_TYPE]: type,
-            ...(code !== undefined ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: code } : {}),
-            ...(attrs[ATTR_ERROR_TYPE] !== undefined ? { [ATTR_ERROR_TYPE]: attrs[ATTR_ERROR_TYPE] } : {}),
-          },
-          status: { code: outcome === REQUEST_OUTCOMES.failed ? STATUS_CODES.error : STATUS_CODES.unset },
-        });
-        deps.request({ type, outcome, url, start, end, attrs, spanId });
-      });
-
-    return {
-      ...callbacks,
-      onSuccess(response, stats, ctx, details) {
-        finish(REQUEST_OUTCOMES.completed, details, stats);
-        callbacks.onSuccess(response, stats, ctx, details);
-      },
-      onError(error, ctx, details, stats) {
-        finish(REQUEST_OUTCOMES.failed, details, stats, error.code || undefined);
-        callbacks.onError(error, ctx, details, stats);
-      },
-      onTimeout(stats, ctx, details) {
-        finish(REQUEST_OUTCOMES.failed, details, stats, undefined, 'timeout');
-        callbacks.onTimeout(stats, ctx, details);
-      },
-      onAbort(stats, ctx, details) {
-        finish(REQUEST_OUTCOMES.aborted, details, stats);
-        callbacks.onAbort?.(stats, ctx, details);
-      },
-    };
-  }
+  const wrap = (Base: HlsLoaderClass) => tracedLoader(Base, deps, failures);
 
   config.loader = wrap(saved.loader);
   // hls.js' CMCD wraps pLoader/fLoader around the loader it found at construction: trace outside of it.
@@ -245,5 +121,141 @@ export function installTracingLoaders(hls: HlsLike, deps: TracingDeps): () => vo
     config.loader = saved.loader;
     config.pLoader = saved.pLoader;
     config.fLoader = saved.fLoader;
+  };
+}
+
+/** A loader class that loads through `Base` and traces every load (`failures`: see installTracingLoaders). */
+function tracedLoader(
+  Base: HlsLoaderClass,
+  deps: TracingDeps,
+  failures: Map<string, number>,
+): HlsLoaderClass {
+  return class TracedLoader implements HlsLoader {
+    private inner: HlsLoader;
+    constructor(cfg: unknown) {
+      this.inner = new Base(cfg as never);
+    }
+    get stats(): HlsLoaderStats {
+      return this.inner.stats;
+    }
+    get context(): HlsLoaderContext | null {
+      return this.inner.context;
+    }
+    abort() {
+      this.inner.abort();
+    }
+    destroy() {
+      this.inner.destroy();
+    }
+    getCacheAge() {
+      return this.inner.getCacheAge?.() ?? null;
+    }
+    getResponseHeader(name: string) {
+      return this.inner.getResponseHeader?.(name) ?? null;
+    }
+    load(context: HlsLoaderContext, cfg: unknown, callbacks: HlsLoaderCallbacks) {
+      let traced = callbacks;
+      deps.guard.run('loader', () => {
+        traced = traceRequest(deps, failures, context, callbacks);
+      });
+      this.inner.load(context, cfg, traced);
+    }
+  };
+}
+
+/** Starts a request's client span (its id goes out as `traceparent`); the callbacks returned end it. */
+function traceRequest(
+  deps: TracingDeps,
+  failures: Map<string, number>,
+  context: HlsLoaderContext,
+  callbacks: HlsLoaderCallbacks,
+): HlsLoaderCallbacks {
+  const { traceId, spanId: parentId } = deps.parent();
+  const spanId = deps.newSpanId();
+  context.headers = { ...context.headers, traceparent: `00-${traceId}-${spanId}-01` };
+  const start = deps.now();
+  const type = requestType(context);
+  const url = context.url;
+  const key = `${type} ${url.split('?')[0]}`;
+  let done = false;
+
+  const finish = (
+    outcome: Outcome,
+    details: unknown,
+    stats: HlsLoaderStats | undefined,
+    status?: number,
+    errorType?: string,
+  ) =>
+    deps.guard.run('request', () => {
+      if (done) return;
+      done = true;
+      const end = deps.now();
+      const attrs: Attrs = {
+        [ATTR_REQUEST_TYPE]: type,
+        [ATTR_REQUEST_OUTCOME]: outcome,
+        [ATTR_URL_FULL]: url,
+      };
+      const code = status ?? statusOf(details);
+      if (code !== undefined) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = code;
+      const l = stats?.loading;
+      if (l && l.first >= l.start && l.start > 0) {
+        attrs[ATTR_REQUEST_TTFB_MS] = Math.round(l.first - l.start);
+        if (l.end >= l.first) attrs[ATTR_REQUEST_DOWNLOAD_MS] = Math.round(l.end - l.first);
+      }
+      const bytes = stats ? stats.loaded || stats.total : 0;
+      if (bytes > 0) attrs[ATTR_REQUEST_BYTES] = bytes;
+      const cache = parseCacheStatus(header(details, 'cache-status'));
+      if (cache) attrs[ATTR_CDN_CACHE_STATUS] = cache;
+      const server = traceIdOf(header(details, 'traceresponse'));
+      if (server) attrs[ATTR_SERVER_TRACE_ID] = server;
+      if (outcome === REQUEST_OUTCOMES.completed) {
+        // hls.js retries a manifest inside its loader (stats.retry), other requests by loading again.
+        attrs[ATTR_REQUEST_RETRIES] = (failures.get(key) ?? 0) + (stats?.retry ?? 0);
+        failures.delete(key);
+      } else if (outcome === REQUEST_OUTCOMES.failed) {
+        failures.set(key, (failures.get(key) ?? 0) + 1);
+        if (failures.size > 100) failures.clear();
+        attrs[ATTR_ERROR_TYPE] = errorType ?? (code !== undefined ? String(code) : 'network');
+      }
+      deps.span({
+        traceId,
+        spanId,
+        parentSpanId: parentId,
+        name: 'GET',
+        kind: SPAN_KINDS.client,
+        startMs: deps.epochMs(start),
+        endMs: deps.epochMs(end),
+        // The span carries what identifies the request; its figures are on the request event, which has
+        // the same span id (sending them twice would double what an unload beacon must carry).
+        attributes: {
+          [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+          [ATTR_URL_FULL]: url,
+          [ATTR_REQUEST_TYPE]: type,
+          ...(code !== undefined ? { [ATTR_HTTP_RESPONSE_STATUS_CODE]: code } : {}),
+          ...(attrs[ATTR_ERROR_TYPE] !== undefined ? { [ATTR_ERROR_TYPE]: attrs[ATTR_ERROR_TYPE] } : {}),
+        },
+        status: { code: outcome === REQUEST_OUTCOMES.failed ? STATUS_CODES.error : STATUS_CODES.unset },
+      });
+      deps.request({ type, outcome, url, start, end, attrs, spanId });
+    });
+
+  return {
+    ...callbacks,
+    onSuccess(response, stats, ctx, details) {
+      finish(REQUEST_OUTCOMES.completed, details, stats);
+      callbacks.onSuccess(response, stats, ctx, details);
+    },
+    onError(error, ctx, details, stats) {
+      finish(REQUEST_OUTCOMES.failed, details, stats, error.code || undefined);
+      callbacks.onError(error, ctx, details, stats);
+    },
+    onTimeout(stats, ctx, details) {
+      finish(REQUEST_OUTCOMES.failed, details, stats, undefined, 'timeout');
+      callbacks.onTimeout(stats, ctx, details);
+    },
+    onAbort(stats, ctx, details) {
+      finish(REQUEST_OUTCOMES.aborted, details, stats);
+      callbacks.onAbort?.(stats, ctx, details);
+    },
   };
 }

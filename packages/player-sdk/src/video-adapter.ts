@@ -39,6 +39,29 @@ export interface VideoAdapterDeps {
   timers: { setInterval(fn: () => void, ms: number): unknown; clearInterval(handle: unknown): void };
 }
 
+const droppedFrames = (video: HTMLVideoElement): number | undefined => {
+  const q = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : undefined;
+  return q ? q.droppedVideoFrames : undefined;
+};
+
+/** Heartbeat figures read from the element (dropped frames counted since the view's start). */
+function videoExtras(video: HTMLVideoElement, droppedAtStart: number): Attrs {
+  const a: Attrs = {
+    [ATTR_PLAYER_WIDTH]: video.clientWidth,
+    [ATTR_PLAYER_HEIGHT]: video.clientHeight,
+    [ATTR_PLAYER_DPR]: globalThis.devicePixelRatio || 1,
+  };
+  const d = droppedFrames(video);
+  if (d !== undefined) a[ATTR_DROPPED_FRAMES] = Math.max(0, d - droppedAtStart);
+  const b = video.buffered;
+  const t = video.currentTime;
+  for (let i = 0; i < b.length; i++) {
+    if (b.start(i) <= t + 0.1 && b.end(i) >= t)
+      a[ATTR_BUFFER_LENGTH_S] = Math.round((b.end(i) - t) * 1000) / 1000;
+  }
+  return a;
+}
+
 /** Binds a <video> element's events and a playhead poll to the tracker; returns heartbeat extras and the unbind. */
 export function bindVideo(deps: VideoAdapterDeps) {
   const { video, tracker, guard, now } = deps;
@@ -70,17 +93,11 @@ export function bindVideo(deps: VideoAdapterDeps) {
     syncPoll();
   }
 
-  const dropped = (): number | undefined => {
-    const q =
-      typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : undefined;
-    return q ? q.droppedVideoFrames : undefined;
-  };
-
   const handlers: Record<string, () => void> = {
     play: () => {
       const wasLive = tracker.live();
       tracker.intent(now());
-      if (!wasLive && tracker.live()) droppedAtStart = dropped() ?? 0;
+      if (!wasLive && tracker.live()) droppedAtStart = droppedFrames(video) ?? 0;
       sample();
       syncPoll();
     },
@@ -146,22 +163,7 @@ export function bindVideo(deps: VideoAdapterDeps) {
   return {
     paused: () => video.paused,
     /** Heartbeat figures read from the element. */
-    extras(): Attrs {
-      const a: Attrs = {
-        [ATTR_PLAYER_WIDTH]: video.clientWidth,
-        [ATTR_PLAYER_HEIGHT]: video.clientHeight,
-        [ATTR_PLAYER_DPR]: globalThis.devicePixelRatio || 1,
-      };
-      const d = dropped();
-      if (d !== undefined) a[ATTR_DROPPED_FRAMES] = Math.max(0, d - droppedAtStart);
-      const b = video.buffered;
-      const t = video.currentTime;
-      for (let i = 0; i < b.length; i++) {
-        if (b.start(i) <= t + 0.1 && b.end(i) >= t)
-          a[ATTR_BUFFER_LENGTH_S] = Math.round((b.end(i) - t) * 1000) / 1000;
-      }
-      return a;
-    },
+    extras: (): Attrs => videoExtras(video, droppedAtStart),
     unbind() {
       for (const [name, fn] of bound) video.removeEventListener(name, fn);
       if (poll !== null) deps.timers.clearInterval(poll);

@@ -78,27 +78,18 @@ const SEEK_MERGE_MS = 2000;
 // A 'waiting' or hls.js stall confirms a stall this early; the playhead alone needs stallMs.
 const SIGNALLED_STALL_MS = 100;
 
+/** Sends one event of the live view (attributes, time, urgency as the transport takes them). */
+type Emit = (name: string, attrs: Attrs, t: number, urgency?: Urgency, extra?: Partial<SdkEvent>) => void;
+
 /** The state machine of one monitored player: at most one live view at a time. */
 export function createViewTracker(deps: ViewTrackerDeps) {
-  const { clock, probe } = deps;
+  const { clock } = deps;
   const stallThreshold = deps.stallMs ?? 1000;
   let ids: ViewIds = nextIds();
-  let live = false;
-  let seq = 0;
-  let phase: Phase = 'starting';
+  /** The live view's playhead; null while no view is live. */
+  let view: Playhead | null = null;
+  let emit = viewEmitter(deps, ids);
   let startAt = 0;
-  let firstFrameAt: number | null = null;
-  let lastPos = -1;
-  let lastMoveAt = 0;
-  let lastTickAt = 0;
-  let stallSignal = false;
-  let rebufferStart = 0;
-  let seekStart: number | null = null;
-  let lastSeekEnd = -Infinity;
-  let pausedSince: number | null = null;
-  let pausedMs = 0;
-  let playingMs = 0;
-  let stallMs = 0;
   let fatalSeen = false;
   let preView: { name: string; attrs: Attrs; t: number; extra: Partial<SdkEvent> }[] = [];
 
@@ -106,13 +97,119 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     return { viewId: deps.newId(16), traceId: deps.newId(16), spanId: deps.newId(8) };
   }
 
-  function emit(
-    name: string,
-    attrs: Attrs,
-    t: number,
-    urgency: Urgency = 'batch',
-    extra: Partial<SdkEvent> = {},
-  ) {
+  function start(t: number) {
+    emit = viewEmitter(deps, ids);
+    view = createPlayhead(t, emit, stallThreshold);
+    startAt = t;
+    fatalSeen = false;
+    // Batched, not sent at once: a request during startup would compete with the player for the main thread
+    // and the network. It leaves with the first frame (sent at once), a fatal error, or the page's unload.
+    emit(PLAYBACK_EVENTS.viewStart, {}, t);
+    // What happened before the intent (the manifest load and its retries) belongs to this view.
+    const early = preView;
+    preView = [];
+    for (const e of early) emit(e.name, e.attrs, e.t, 'batch', e.extra);
+  }
+
+  return {
+    /** The current view's ids, or the next view's while none is live. */
+    ids: (): ViewIds => ids,
+    live: () => view !== null,
+    /** True while the playhead should be polled. */
+    polling: () => view !== null && view.polling(),
+    /** Play intent (`play` event, autoplay): starts a view, or resumes from a pause. */
+    intent(t: number) {
+      if (!view) return start(t);
+      view.intent(t);
+    },
+
+    // The playhead's events: the live view's playhead takes them; with no live view they mean nothing.
+    /** A buffering signal: `waiting`, or hls.js' bufferStalledError. */
+    stalled(_t: number) {
+      view?.stalled();
+    },
+    /** A playhead sample (every ~25 ms while polling). */
+    tick(t: number, s: PlayheadSample) {
+      view?.tick(t, s);
+    },
+    pause(t: number) {
+      view?.pause(t);
+    },
+    seeking(t: number) {
+      view?.seeking(t);
+    },
+    /** `seeked` while paused ends the seek there; playing, it ends when the playhead moves. */
+    seeked(t: number, paused: boolean) {
+      view?.seeked(t, paused);
+    },
+
+    /** A player error; the first fatal one also starts a view (a failed attempt is a view). */
+    error(t: number, type: string, details: string, fatal: boolean) {
+      if (!view && fatal) start(t);
+      if (!view)
+        return this.record(
+          PLAYBACK_EVENTS.playbackError,
+          { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: false },
+          t,
+        );
+      if (fatal) view.settle(t, false);
+      emit(
+        PLAYBACK_EVENTS.playbackError,
+        { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: fatal },
+        t,
+        fatal && !fatalSeen ? 'now' : 'batch',
+      );
+      if (fatal) fatalSeen = true;
+    },
+    /** Any other view event (requests, quality switches); kept until the view starts when none is live. */
+    record(name: string, attrs: Attrs, t: number, extra: Partial<SdkEvent> = {}) {
+      if (view) return emit(name, attrs, t, 'batch', extra);
+      if (preView.length < PRE_VIEW_LIMIT) preView.push({ name, attrs, t, extra });
+    },
+    /** A heartbeat with the cumulative figures and the adapters' extras. */
+    heartbeat(t: number, extra: Attrs) {
+      if (view) emit(PLAYBACK_EVENTS.heartbeat, { ...view.totals(t), ...extra }, t);
+    },
+    /** Time since the view last changed state (for the inactivity limit), ms; 0 while playing. */
+    idleMs(t: number): number {
+      return view ? view.idleMs(t) : 0;
+    },
+    /** Ends the live view (if any) with `reason`; the next intent starts a new one. */
+    end(t: number, reason: (typeof VIEW_END_REASONS)[keyof typeof VIEW_END_REASONS]) {
+      if (!view) {
+        preView = [];
+        return;
+      }
+      view.settle(t, true);
+      emit(PLAYBACK_EVENTS.viewEnd, { [ATTR_VIEW_END_REASON]: reason, ...view.totals(t) }, t, 'now');
+      deps.span({
+        traceId: ids.traceId,
+        spanId: ids.spanId,
+        name: SPAN_CONTENT_VIEW,
+        kind: SPAN_KINDS.internal,
+        startMs: clock.epochMs(startAt),
+        endMs: clock.epochMs(t),
+        attributes: {
+          ...deps.base(),
+          [ATTR_VIEW_ID]: ids.viewId,
+          [ATTR_VIEW_END_REASON]: reason,
+          ...view.totals(t),
+        },
+        status: { code: fatalSeen ? STATUS_CODES.error : STATUS_CODES.unset },
+      });
+      view = null;
+      ids = nextIds();
+    },
+  };
+}
+
+export type ViewTracker = ReturnType<typeof createViewTracker>;
+
+/** Sends one view's events, numbered from 0, with the attributes every event carries. */
+function viewEmitter(deps: ViewTrackerDeps, ids: ViewIds): Emit {
+  const { clock, probe } = deps;
+  let seq = 0;
+  return (name, attrs, t, urgency = 'batch', extra = {}) => {
     const all: Attrs = { ...deps.base(), [ATTR_VIEW_ID]: ids.viewId, [ATTR_VIEW_SEQ]: seq++ };
     const pos = probe.position();
     if (pos !== undefined && Number.isFinite(pos) && pos >= 0)
@@ -124,89 +221,119 @@ export function createViewTracker(deps: ViewTrackerDeps) {
       { name, timeMs: clock.epochMs(t), attributes: all, traceId: ids.traceId, spanId: ids.spanId, ...extra },
       urgency,
     );
-  }
+  };
+}
 
-  const watchMs = (t: number) =>
-    Math.max(0, t - startAt - pausedMs - (pausedSince === null ? 0 : t - pausedSince));
-  const totals = (t: number): Attrs => ({
-    [ATTR_PLAYING_MS]: Math.round(playingMs),
-    [ATTR_STALL_MS]: Math.round(stallMs),
-    [ATTR_WATCH_MS]: Math.round(watchMs(t)),
-  });
+// The two sub-factories below return tuples, not objects: their functions are called by one playhead only,
+// and a tuple's names are local, which the minifier shortens (an object's property names it keeps).
 
-  function start(t: number) {
-    live = true;
-    seq = 0;
-    phase = 'starting';
-    startAt = t;
-    firstFrameAt = seekStart = pausedSince = null;
-    lastPos = -1;
-    lastMoveAt = lastTickAt = t;
-    lastSeekEnd = -Infinity;
-    pausedMs = playingMs = stallMs = 0;
-    stallSignal = fatalSeen = false;
-    // Batched, not sent at once: a request during startup would compete with the player for the main thread
-    // and the network. It leaves with the first frame (sent at once), a fatal error, or the page's unload.
-    emit(PLAYBACK_EVENTS.viewStart, {}, t);
-    // What happened before the intent (the manifest load and its retries) belongs to this view.
-    const early = preView;
-    preView = [];
-    for (const e of early) emit(e.name, e.attrs, e.t, 'batch', e.extra);
-  }
+/**
+ * One view's time figures: play and stall time, and watch time, which leaves its pauses out. Returns
+ * [paused(t), resumed(t), addPlaying(ms), addStall(ms), totals(t), idleMs(t)].
+ */
+function viewFigures(startAt: number) {
+  let pausedSince: number | null = null;
+  let pausedMs = 0;
+  let playingMs = 0;
+  let stallMs = 0;
+  return [
+    (t: number) => {
+      pausedSince = t;
+    },
+    (t: number) => {
+      if (pausedSince !== null) pausedMs += t - pausedSince;
+      pausedSince = null;
+    },
+    (ms: number) => {
+      playingMs += ms;
+    },
+    (ms: number) => {
+      stallMs += ms;
+    },
+    (t: number): Attrs => ({
+      [ATTR_PLAYING_MS]: Math.round(playingMs),
+      [ATTR_STALL_MS]: Math.round(stallMs),
+      [ATTR_WATCH_MS]: Math.round(
+        Math.max(0, t - startAt - pausedMs - (pausedSince === null ? 0 : t - pausedSince)),
+      ),
+    }),
+    /** Time since the view was paused, ms; 0 while not paused. */
+    (t: number) => (pausedSince !== null ? t - pausedSince : 0),
+  ] as const;
+}
+
+/**
+ * One view's seek, from `seeking` until the playhead moves again (or `seeked` while paused). Returns
+ * [startSeek(t), endSeek(t), dropSeek(), seekOpen()]; dropSeek forgets it without an event.
+ */
+function viewSeeks(emit: Emit) {
+  let seekStart: number | null = null;
+  let lastSeekEnd = -Infinity;
+  return [
+    (t: number) => {
+      // A seek right after another (scrubbing) continues it.
+      if (seekStart === null) seekStart = t - lastSeekEnd < SEEK_MERGE_MS ? lastSeekEnd : t;
+    },
+    (t: number) => {
+      if (seekStart === null) return;
+      emit(PLAYBACK_EVENTS.seek, { [ATTR_SEEK_MS]: Math.round(t - seekStart) }, t);
+      seekStart = null;
+      lastSeekEnd = t;
+    },
+    () => {
+      seekStart = null;
+    },
+    () => seekStart !== null,
+  ] as const;
+}
+
+type Playhead = ReturnType<typeof createPlayhead>;
+
+/** The live view's playhead, from the view's start at `startAt`: startup, playing, paused, seeking, rebuffering. */
+function createPlayhead(startAt: number, emit: Emit, stallThreshold: number) {
+  const [paused, resumed, addPlaying, addStall, totals, idleMs] = viewFigures(startAt);
+  const [startSeek, endSeek, dropSeek, seekOpen] = viewSeeks(emit);
+  let phase: Phase = 'starting';
+  let firstFrameAt: number | null = null;
+  let lastPos = -1;
+  let lastMoveAt = startAt;
+  let lastTickAt = startAt;
+  let stallSignal = false;
+  let rebufferStart = 0;
 
   function endRebuffer(end: number) {
     const ms = Math.max(0, end - rebufferStart);
-    stallMs += ms;
-    emit(
-      PLAYBACK_EVENTS.buffering,
-      { [ATTR_BUFFERING_PHASE]: BUFFERING_PHASES.end, [ATTR_BUFFERING_MS]: Math.round(ms) },
-      end,
-    );
+    addStall(ms);
+    const attrs = { [ATTR_BUFFERING_PHASE]: BUFFERING_PHASES.end, [ATTR_BUFFERING_MS]: Math.round(ms) };
+    emit(PLAYBACK_EVENTS.buffering, attrs, end);
     lastMoveAt = end;
-  }
-
-  function endSeek(t: number) {
-    if (seekStart === null) return;
-    emit(PLAYBACK_EVENTS.seek, { [ATTR_SEEK_MS]: Math.round(t - seekStart) }, t);
-    seekStart = null;
-    lastSeekEnd = t;
   }
 
   function firstFrame(at: number) {
     firstFrameAt = at;
     emit(PLAYBACK_EVENTS.videoStartup, { [ATTR_STARTUP_MS]: Math.round(at - startAt) }, at, 'now');
     phase = 'playing';
-    seekStart = null;
+    dropSeek();
     stallSignal = false;
     lastMoveAt = at;
   }
 
   return {
-    /** The current view's ids, or the next view's while none is live. */
-    ids: (): ViewIds => ids,
-    live: () => live,
-    /** True while the playhead should be polled. */
-    polling: () => live && phase !== 'paused',
-
-    /** Play intent (`play` event, autoplay): starts a view, or resumes from a pause. */
+    totals,
+    idleMs,
+    polling: () => phase !== 'paused',
+    /** Play intent while paused: back to the phase the pause interrupted. */
     intent(t: number) {
-      if (!live) return start(t);
-      if (phase === 'paused') {
-        if (pausedSince !== null) pausedMs += t - pausedSince;
-        pausedSince = null;
-        phase = seekStart !== null ? 'seeking' : firstFrameAt === null ? 'starting' : 'playing';
-        lastMoveAt = lastTickAt = t;
-      }
+      if (phase !== 'paused') return;
+      resumed(t);
+      phase = seekOpen() ? 'seeking' : firstFrameAt === null ? 'starting' : 'playing';
+      lastMoveAt = lastTickAt = t;
     },
-
-    /** A buffering signal: `waiting`, or hls.js' bufferStalledError. */
-    stalled(_t: number) {
+    stalled() {
       stallSignal = true;
     },
 
-    /** A playhead sample (every ~25 ms while polling). */
     tick(t: number, s: PlayheadSample) {
-      if (!live) return;
       const prevPos = lastPos;
       const prevT = lastTickAt;
       const moved = prevPos >= 0 && s.position !== prevPos && !s.seeking;
@@ -245,7 +372,7 @@ export function createViewTracker(deps: ViewTrackerDeps) {
       }
       if (moved) {
         // A throttled timer (background tab) is not play time we saw; count at most a few poll periods.
-        playingMs += Math.min(t - prevT, 250);
+        addPlaying(Math.min(t - prevT, 250));
         lastMoveAt = ranUntil;
         stallSignal = false;
         return;
@@ -259,92 +386,26 @@ export function createViewTracker(deps: ViewTrackerDeps) {
     },
 
     pause(t: number) {
-      if (!live || phase === 'paused') return;
+      if (phase === 'paused') return;
       if (phase === 'rebuffering') endRebuffer(t);
       phase = 'paused';
-      pausedSince = t;
+      paused(t);
     },
-
     seeking(t: number) {
-      if (!live) return;
       if (phase === 'rebuffering') endRebuffer(t);
       if (phase === 'starting') return;
-      // A seek right after another (scrubbing) continues it.
-      if (seekStart === null) seekStart = t - lastSeekEnd < SEEK_MERGE_MS ? lastSeekEnd : t;
+      startSeek(t);
       if (phase !== 'paused') phase = 'seeking';
     },
-
-    /** `seeked` while paused ends the seek there; playing, it ends when the playhead moves. */
-    seeked(t: number, paused: boolean) {
-      if (!live) return;
+    seeked(t: number, whilePaused: boolean) {
       // The jump is not playhead movement: the next sample is a new baseline.
       lastPos = -1;
-      if (paused) endSeek(t);
+      if (whilePaused) endSeek(t);
     },
-
-    /** A player error; the first fatal one also starts a view (a failed attempt is a view). */
-    error(t: number, type: string, details: string, fatal: boolean) {
-      if (!live && fatal) start(t);
-      if (!live)
-        return this.record(
-          PLAYBACK_EVENTS.playbackError,
-          { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: false },
-          t,
-        );
-      if (fatal && phase === 'rebuffering') endRebuffer(t);
-      emit(
-        PLAYBACK_EVENTS.playbackError,
-        { [ATTR_ERROR_TYPE]: type, [ATTR_ERROR_DETAILS]: details.slice(0, 256), [ATTR_ERROR_FATAL]: fatal },
-        t,
-        fatal && !fatalSeen ? 'now' : 'batch',
-      );
-      if (fatal) fatalSeen = true;
-    },
-
-    /** Any other view event (requests, quality switches); kept until the view starts when none is live. */
-    record(name: string, attrs: Attrs, t: number, extra: Partial<SdkEvent> = {}) {
-      if (live) return emit(name, attrs, t, 'batch', extra);
-      if (preView.length < PRE_VIEW_LIMIT) preView.push({ name, attrs, t, extra });
-    },
-
-    /** A heartbeat with the cumulative figures and the adapters' extras. */
-    heartbeat(t: number, extra: Attrs) {
-      if (live) emit(PLAYBACK_EVENTS.heartbeat, { ...totals(t), ...extra }, t);
-    },
-
-    /** Time since the view last changed state (for the inactivity limit), ms; 0 while playing. */
-    idleMs(t: number): number {
-      return live && pausedSince !== null ? t - pausedSince : 0;
-    },
-
-    /** Ends the live view (if any) with `reason`; the next intent starts a new one. */
-    end(t: number, reason: (typeof VIEW_END_REASONS)[keyof typeof VIEW_END_REASONS]) {
-      if (!live) {
-        preView = [];
-        return;
-      }
+    /** Ends a rebuffering in progress at `t` (a fatal error, the view's end), and with `seek` a seek too. */
+    settle(t: number, seek: boolean) {
       if (phase === 'rebuffering') endRebuffer(t);
-      if (phase === 'seeking') endSeek(t);
-      emit(PLAYBACK_EVENTS.viewEnd, { [ATTR_VIEW_END_REASON]: reason, ...totals(t) }, t, 'now');
-      deps.span({
-        traceId: ids.traceId,
-        spanId: ids.spanId,
-        name: SPAN_CONTENT_VIEW,
-        kind: SPAN_KINDS.internal,
-        startMs: clock.epochMs(startAt),
-        endMs: clock.epochMs(t),
-        attributes: {
-          ...deps.base(),
-          [ATTR_VIEW_ID]: ids.viewId,
-          [ATTR_VIEW_END_REASON]: reason,
-          ...totals(t),
-        },
-        status: { code: fatalSeen ? STATUS_CODES.error : STATUS_CODES.unset },
-      });
-      live = false;
-      ids = nextIds();
+      if (seek && phase === 'seeking') endSeek(t);
     },
   };
 }
-
-export type ViewTracker = ReturnType<typeof createViewTracker>;
