@@ -7,7 +7,7 @@ export interface CopyDecision {
 }
 
 /** What the decision looks at besides the source. */
-export interface CopyDecisionInput {
+interface CopyDecisionInput {
   video: VideoStreamInfo;
   allowCopy: boolean;
   /** Height and name of the planned top rung. */
@@ -23,7 +23,7 @@ export interface CopyDecisionInput {
 }
 
 /** A source above this multiple of the planned bitrate is worth re-encoding (it wastes bandwidth). */
-export const COPY_MAX_BITRATE_RATIO = 1.5;
+const COPY_MAX_BITRATE_RATIO = 1.5;
 
 /** Profiles browsers decode (8-bit 4:2:0, which the pixel-format check also requires). */
 const PLAYABLE_H264_PROFILES = new Set(['Constrained Baseline', 'Baseline', 'Main', 'High']);

@@ -7,7 +7,7 @@ import type { MediaInfo } from './media-info.js';
 import { ffmpegExitError, runOwnedProcess, type OwnedProcessResult } from './owned-process.js';
 
 /** How to run ffprobe. */
-export interface ProbeOptions {
+interface ProbeOptions {
   ffprobePath: string;
   /** Limit for the whole probe (both ffprobe runs); default 30 s. */
   timeoutMs?: number;

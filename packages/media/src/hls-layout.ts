@@ -1,5 +1,3 @@
-import path from 'node:path';
-
 /**
  * File names of a transcoded ladder, relative to its output directory:
  * `master.m3u8`, `poster.jpg`, and per variant `<name>/index.m3u8`, `<name>/init.mp4`,
@@ -24,9 +22,4 @@ export const HLS_LAYOUT = {
 /** `<name>/index.m3u8`, relative to the output directory. */
 export function variantPlaylistPath(name: string): string {
   return `${name}/${HLS_LAYOUT.variantPlaylist}`;
-}
-
-/** Absolute directory of a variant. */
-export function variantDir(outDir: string, name: string): string {
-  return path.join(outDir, name);
 }

@@ -1,11 +1,11 @@
 /** One media segment as a playlist lists it. */
-export interface PlaylistSegment {
+interface PlaylistSegment {
   uri: string;
   duration: number;
 }
 
 /** A media (variant) playlist, reduced to what progress and measurement need. */
-export interface VariantPlaylist {
+interface VariantPlaylist {
   segments: PlaylistSegment[];
   /** `#EXT-X-ENDLIST` seen: FFmpeg wrote its last segment. */
   ended: boolean;

@@ -1,32 +1,32 @@
-export * from './media-error.js';
-export * from './media-info.js';
-export * from './stderr-tail.js';
-export * from './owned-process.js';
-export * from './ffprobe-parse.js';
-export * from './ffprobe-probe.js';
-export * from './isobmff-boxes.js';
-export * from './isobmff-integrity.js';
-export * from './init-segment-codecs.js';
-export * from './ladder-bitrate.js';
-export * from './copy-decision.js';
-export * from './ladder-plan.js';
-export * from './ladder-args.js';
-export * from './hls-layout.js';
-export * from './hls-playlist-parse.js';
-export * from './progress-parse.js';
-export * from './rung-measure.js';
-export * from './rung-watch.js';
-export * from './rung-result.js';
-export * from './master-playlist-write.js';
-export * from './variant-finalize.js';
-export * from './poster-extract.js';
-export * from './transcode-types.js';
-export * from './transcode-vod-hls.js';
-export * from './output-verify.js';
-export * from './playback-plan.js';
-export * from './jit/segment-grid.js';
-export * from './jit/keyframe-probe.js';
-export * from './jit/vod-media-playlist.js';
-export * from './jit/jit-args.js';
-export * from './jit/segment-publisher.js';
-export * from './jit/jit-encoder.js';
+// The pipeline's public entry: exactly what the server, the benchmarks and the end-to-end tests use. Everything
+// else stays internal to the package (sample clips have their own entry, `@coursecast/media/samples`).
+export { MediaError } from './media-error.js';
+export type { MediaInfo } from './media-info.js';
+export { runOwnedProcess, ffmpegExitError } from './owned-process.js';
+export { probeMedia } from './ffprobe-probe.js';
+export { checkIsoBmffIntegrity } from './isobmff-integrity.js';
+export { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions, type LadderPlan } from './ladder-plan.js';
+export { buildLadderArgs } from './ladder-args.js';
+export { parseVariantPlaylist } from './hls-playlist-parse.js';
+export type { RungResult } from './transcode-types.js';
+export { transcodeVodHls } from './transcode-vod-hls.js';
+export {
+  STREAM_ACTIONS,
+  browserContainer,
+  decidePlayback,
+  type ClientCapabilities,
+  type PlaybackPlan,
+  type PlanOptions,
+} from './playback-plan.js';
+export { segmentGrid, keyframeGrid, type SegmentGrid } from './jit/segment-grid.js';
+export { probeKeyframeTimes } from './jit/keyframe-probe.js';
+export { vodMediaPlaylist } from './jit/vod-media-playlist.js';
+export {
+  buildJitArgs,
+  jitSegmentName,
+  type JitAudio,
+  type JitRunPlan,
+  type JitVideo,
+} from './jit/jit-args.js';
+export { parseSegmentList } from './jit/segment-publisher.js';
+export { startJitEncoder } from './jit/jit-encoder.js';

@@ -81,7 +81,7 @@ function firstChild(buf: Buffer, start: number, end: number): Box | null {
 }
 
 /** Parses the first track of an init segment held in memory. */
-export function parseInitSegment(buf: Buffer): InitSegmentInfo | null {
+function parseInitSegment(buf: Buffer): InitSegmentInfo | null {
   const trak = findBoxPath(buf, 0, buf.length, ['moov', 'trak']);
   if (!trak) return null;
   const stsd = findBoxPath(buf, trak.payload, trak.end, ['mdia', 'minf', 'stbl', 'stsd']);

@@ -1,5 +1,5 @@
 /** A box header as ISO/IEC 14496-12 §4.2 lays it out. */
-export interface BoxHeader {
+interface BoxHeader {
   type: string;
   /** Declared size including the header; null for size 0 ("extends to the end of the file"). */
   size: number | null;

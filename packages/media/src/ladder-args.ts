@@ -11,7 +11,7 @@ import { MediaError } from './media-error.js';
  */
 const MUXING_QUEUE_PACKETS = '4096';
 /** How often `-progress` reports, in seconds; also our per-rung sampling period. */
-export const PROGRESS_PERIOD_SECONDS = 0.5;
+const PROGRESS_PERIOD_SECONDS = 0.5;
 
 /** 29.97 → `30000/1001`, 25 → `25`: NTSC rates as exact rationals, others as decimals. */
 export function frameRateExpression(fps: number): string {

@@ -16,7 +16,7 @@
  *
  * Between points the bpp is interpolated linearly; outside, the nearest point applies.
  */
-export const BPP_TABLE: readonly (readonly [shortSide: number, bpp: number])[] = [
+const BPP_TABLE: readonly (readonly [shortSide: number, bpp: number])[] = [
   [240, 0.12],
   [360, 0.11],
   [480, 0.1],
@@ -27,16 +27,16 @@ export const BPP_TABLE: readonly (readonly [shortSide: number, bpp: number])[] =
 ];
 
 /** The frame rate the table is written for. */
-export const BPP_REFERENCE_FPS = 30;
+const BPP_REFERENCE_FPS = 30;
 
 /**
  * Bitrate grows sub-linearly with frame rate: at 60 fps consecutive frames differ less, so each
  * one costs less. 0.75 gives 60 fps ≈ 1.68x the 30 fps bitrate, the usual rule of thumb.
  */
-export const FPS_EXPONENT = 0.75;
+const FPS_EXPONENT = 0.75;
 
 /** The bits-per-pixel for a rung's short side, from {@link BPP_TABLE}. */
-export function bitsPerPixel(shortSide: number): number {
+function bitsPerPixel(shortSide: number): number {
   const first = BPP_TABLE[0]!;
   const last = BPP_TABLE[BPP_TABLE.length - 1]!;
   if (shortSide <= first[0]) return first[1];

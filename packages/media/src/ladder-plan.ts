@@ -34,7 +34,7 @@ export const KEYFRAME_ALIGNMENTS = {
   /** `-force_key_frames source`: wherever the stream-copied top rung has one. */
   source: 'source',
 } as const;
-export type KeyframeAlignment = (typeof KEYFRAME_ALIGNMENTS)[keyof typeof KEYFRAME_ALIGNMENTS];
+type KeyframeAlignment = (typeof KEYFRAME_ALIGNMENTS)[keyof typeof KEYFRAME_ALIGNMENTS];
 
 /** One video quality of the ladder. */
 export interface LadderRung {

@@ -1,5 +1,5 @@
 /** A video variant as the master playlist advertises it (all measured, not planned). */
-export interface MasterVariant {
+interface MasterVariant {
   uri: string;
   /** Peak bps of the variant plus the audio rendition it plays with. */
   bandwidth: number;
@@ -12,7 +12,7 @@ export interface MasterVariant {
 }
 
 /** The shared audio rendition group of a video ladder. */
-export interface MasterAudioRendition {
+interface MasterAudioRendition {
   uri: string;
   groupId: string;
   name: string;
@@ -20,7 +20,7 @@ export interface MasterAudioRendition {
 }
 
 /** An audio-only ladder's single variant. */
-export interface MasterAudioOnly {
+interface MasterAudioOnly {
   uri: string;
   bandwidth: number;
   averageBandwidth: number;

@@ -18,7 +18,7 @@ const TRANSIENT_BY_TYPE: Readonly<Record<TranscodeErrorType, boolean>> = {
 };
 
 /** Optional facts about the child process that failed, kept for logs and spans. */
-export interface MediaErrorDetails {
+interface MediaErrorDetails {
   exitCode?: number | null;
   signal?: string | null;
   stderrTail?: string;

@@ -5,13 +5,13 @@ import { MediaError } from './media-error.js';
 import type { RungSnapshot } from './rung-watch.js';
 
 /** Free bytes for an unprivileged writer on the filesystem holding `dir`. */
-export type FreeBytes = (dir: string) => Promise<number>;
+type FreeBytes = (dir: string) => Promise<number>;
 
 /** Below this much free space, a failed write is taken to be a full disk. */
-export const DISK_FULL_THRESHOLD_BYTES = 1024 * 1024;
+const DISK_FULL_THRESHOLD_BYTES = 1024 * 1024;
 
 /** statfs-based {@link FreeBytes}; unknown (e.g. unsupported) counts as plenty. */
-export const statfsFreeBytes: FreeBytes = async (dir) => {
+const statfsFreeBytes: FreeBytes = async (dir) => {
   const s = await statfs(dir).catch(() => null);
   return s ? s.bavail * s.bsize : Number.POSITIVE_INFINITY;
 };

@@ -5,7 +5,7 @@ import { MediaError, mentionsDiskFull } from './media-error.js';
 import { StderrTail } from './stderr-tail.js';
 
 /** How a child is started and bounded. */
-export interface OwnedProcessOptions {
+interface OwnedProcessOptions {
   command: string;
   args: readonly string[];
   /** Name used in messages ('ffmpeg', 'ffprobe'); defaults to the command's basename. */
@@ -75,6 +75,128 @@ function abortMessage(label: string, signal: AbortSignal | undefined): string {
   return `${label} was cancelled${why}`;
 }
 
+type StopReason = 'timeout' | 'aborted' | 'stdout_overflow';
+
+/** Ends a child at most once, SIGTERM then SIGKILL after the grace, and remembers why. */
+interface ChildStopper {
+  stop: (reason: StopReason) => void;
+  reason: () => StopReason | null;
+  clearKillTimer: () => void;
+}
+
+function childStopper(child: ChildProcess, grace: number): ChildStopper {
+  let stopReason: StopReason | null = null;
+  let killTimer: NodeJS.Timeout | undefined;
+  return {
+    stop: (reason) => {
+      if (stopReason !== null || child.exitCode !== null || child.signalCode !== null) return;
+      stopReason = reason;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), grace);
+    },
+    reason: () => stopReason,
+    clearKillTimer: () => {
+      if (killTimer) clearTimeout(killTimer);
+    },
+  };
+}
+
+/** Arms the timeout and the abort signal; returns the cleanup that disarms them and forgets the child. */
+function enforceLimits(child: ChildProcess, opts: OwnedProcessOptions, stopper: ChildStopper): () => void {
+  const timeoutTimer = setTimeout(() => stopper.stop('timeout'), opts.timeoutMs);
+  const onAbort = (): void => stopper.stop('aborted');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    clearTimeout(timeoutTimer);
+    stopper.clearKillTimer();
+    opts.signal?.removeEventListener('abort', onAbort);
+    liveChildren.delete(child);
+  };
+}
+
+/**
+ * Keeps stderr's tail, and stdout (if collected, up to `maxStdout`, then the child is stopped) or
+ * streams it to `onStdout`. Returns the collected stdout chunks.
+ */
+function readOutput(
+  child: ChildProcess,
+  opts: OwnedProcessOptions,
+  maxStdout: number,
+  stderr: StderrTail,
+  stop: (reason: StopReason) => void,
+): string[] {
+  const stdoutParts: string[] = [];
+  let stdoutChars = 0;
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => stderr.push(chunk));
+  child.stdout?.on('data', (chunk: string) => {
+    if (opts.collectStdout) {
+      stdoutChars += chunk.length;
+      if (stdoutChars > maxStdout) stop('stdout_overflow');
+      else stdoutParts.push(chunk);
+    }
+    if (opts.onStdout) {
+      try {
+        opts.onStdout(chunk);
+      } catch {
+        // The consumer's bug must not leave the child unowned; it keeps running to its end.
+      }
+    }
+  });
+  return stdoutParts;
+}
+
+function notifySpawn(child: ChildProcess, onSpawn: OwnedProcessOptions['onSpawn']): void {
+  if (child.pid !== undefined && onSpawn) {
+    try {
+      onSpawn(child.pid);
+    } catch {
+      // Observers never break what they observe (ARCHITECTURE.md §6).
+    }
+  }
+}
+
+function spawnFailed(label: string, command: string, why: string, cause: unknown): MediaError {
+  return new MediaError(TRANSCODE_ERROR_TYPES.spawnFailed, `cannot run ${label} at ${command}: ${why}`, {
+    cause,
+  });
+}
+
+/** Why spawning failed, from the 'error' event: not found, permission denied, or the message. */
+function describeSpawnError(err: NodeJS.ErrnoException): string {
+  const why = err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
+  return `${why}${err.code ? ` (${err.code})` : ''}`;
+}
+
+/** The error of a child we stopped ourselves (timeout, abort, stdout overflow), or null if we did not. */
+function stoppedError(
+  reason: StopReason | null,
+  label: string,
+  opts: OwnedProcessOptions,
+  maxStdout: number,
+  facts: { exitCode: number | null; signal: NodeJS.Signals | null; stderrTail: string },
+): MediaError | null {
+  if (reason === 'timeout') {
+    return new MediaError(
+      TRANSCODE_ERROR_TYPES.timeout,
+      `${label} timed out after ${describeLimit(opts.timeoutMs)} (limit ${opts.timeoutMs} ms)`,
+      facts,
+    );
+  }
+  if (reason === 'aborted') {
+    return new MediaError(TRANSCODE_ERROR_TYPES.cancelled, abortMessage(label, opts.signal), facts);
+  }
+  if (reason === 'stdout_overflow') {
+    return new MediaError(
+      TRANSCODE_ERROR_TYPES.internal,
+      `${label} wrote more than ${maxStdout} characters`,
+      facts,
+    );
+  }
+  return null;
+}
+
 /**
  * Runs one child process that we own: bounded by a hard timeout and an AbortSignal, its stderr
  * kept as a bounded tail. Resolves when it has exited (whatever the code), rejects with a
@@ -93,123 +215,51 @@ export function runOwnedProcess(opts: OwnedProcessOptions): Promise<OwnedProcess
     }
     const started = performance.now();
     const stderr = new StderrTail();
-    const stdoutParts: string[] = [];
-    let stdoutChars = 0;
-    let stopReason: 'timeout' | 'aborted' | 'stdout_overflow' | null = null;
     let spawned = false;
-    let killTimer: NodeJS.Timeout | undefined;
 
     let child: ChildProcess;
     try {
       child = spawn(opts.command, opts.args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
       // spawn() throws synchronously only for invalid arguments (e.g. a NUL byte in a path).
-      reject(
-        new MediaError(
-          TRANSCODE_ERROR_TYPES.spawnFailed,
-          `cannot run ${label} at ${opts.command}: ${String(err)}`,
-          {
-            cause: err,
-          },
-        ),
-      );
+      reject(spawnFailed(label, opts.command, String(err), err));
       return;
     }
 
-    const stop = (reason: 'timeout' | 'aborted' | 'stdout_overflow'): void => {
-      if (stopReason !== null || child.exitCode !== null || child.signalCode !== null) return;
-      stopReason = reason;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), grace);
-    };
-    const timeoutTimer = setTimeout(() => stop('timeout'), opts.timeoutMs);
-    const onAbort = (): void => stop('aborted');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const cleanup = (): void => {
-      clearTimeout(timeoutTimer);
-      if (killTimer) clearTimeout(killTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      liveChildren.delete(child);
-    };
-
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => stderr.push(chunk));
-    child.stdout?.on('data', (chunk: string) => {
-      if (opts.collectStdout) {
-        stdoutChars += chunk.length;
-        if (stdoutChars > maxStdout) stop('stdout_overflow');
-        else stdoutParts.push(chunk);
-      }
-      if (opts.onStdout) {
-        try {
-          opts.onStdout(chunk);
-        } catch {
-          // The consumer's bug must not leave the child unowned; it keeps running to its end.
-        }
-      }
-    });
+    const stopper = childStopper(child, grace);
+    const cleanup = enforceLimits(child, opts, stopper);
+    const stdoutParts = readOutput(child, opts, maxStdout, stderr, stopper.stop);
 
     child.once('spawn', () => {
       spawned = true;
       track(child);
-      if (child.pid !== undefined && opts.onSpawn) {
-        try {
-          opts.onSpawn(child.pid);
-        } catch {
-          // Observers never break what they observe (ARCHITECTURE.md §6).
-        }
-      }
+      notifySpawn(child, opts.onSpawn);
     });
 
     child.on('error', (err: NodeJS.ErrnoException) => {
       // After a successful spawn, 'error' only reports a failed kill(); 'close' still follows.
       if (spawned) return;
       cleanup();
-      const why =
-        err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      reject(
-        new MediaError(
-          TRANSCODE_ERROR_TYPES.spawnFailed,
-          `cannot run ${label} at ${opts.command}: ${why}${err.code ? ` (${err.code})` : ''}`,
-          { cause: err },
-        ),
-      );
+      reject(spawnFailed(label, opts.command, describeSpawnError(err), err));
     });
 
     child.once('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
       if (!spawned) return;
       cleanup();
       const facts = { exitCode, signal, stderrTail: stderr.text() };
-      if (stopReason === 'timeout') {
-        reject(
-          new MediaError(
-            TRANSCODE_ERROR_TYPES.timeout,
-            `${label} timed out after ${describeLimit(opts.timeoutMs)} (limit ${opts.timeoutMs} ms)`,
-            facts,
-          ),
-        );
-      } else if (stopReason === 'aborted') {
-        reject(new MediaError(TRANSCODE_ERROR_TYPES.cancelled, abortMessage(label, opts.signal), facts));
-      } else if (stopReason === 'stdout_overflow') {
-        reject(
-          new MediaError(
-            TRANSCODE_ERROR_TYPES.internal,
-            `${label} wrote more than ${maxStdout} characters`,
-            facts,
-          ),
-        );
-      } else {
-        resolve({
-          pid: child.pid ?? -1,
-          exitCode,
-          signal,
-          stdout: stdoutParts.join(''),
-          stderr,
-          wallMs: performance.now() - started,
-        });
+      const stopped = stoppedError(stopper.reason(), label, opts, maxStdout, facts);
+      if (stopped) {
+        reject(stopped);
+        return;
       }
+      resolve({
+        pid: child.pid ?? -1,
+        exitCode,
+        signal,
+        stdout: stdoutParts.join(''),
+        stderr,
+        wallMs: performance.now() - started,
+      });
     });
   });
 }

@@ -23,7 +23,7 @@ export interface ClientCapabilities {
 
 /** One side of a plan: what happens to a stream. */
 export const STREAM_ACTIONS = { copy: 'copy', encode: 'encode', none: 'none' } as const;
-export type StreamAction = (typeof STREAM_ACTIONS)[keyof typeof STREAM_ACTIONS];
+type StreamAction = (typeof STREAM_ACTIONS)[keyof typeof STREAM_ACTIONS];
 
 /**
  * How an item is played, and why. The same object drives FFmpeg's arguments, the session's telemetry
@@ -51,7 +51,7 @@ export interface PlanOptions {
   audioBitrate: number;
 }
 
-export const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxTranscodeHeight: 720, audioBitrate: 128_000 };
+const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxTranscodeHeight: 720, audioBitrate: 128_000 };
 
 // What MPEG-TS HLS segments can carry and hls.js / Safari can play from them.
 const HLS_VIDEO = new Set(['h264', 'hevc']);

@@ -4,7 +4,7 @@ import { MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
 
 /** Where and how to grab the poster frame. */
-export interface PosterOptions {
+interface PosterOptions {
   ffmpegPath: string;
   input: string;
   /** JPEG to write. */

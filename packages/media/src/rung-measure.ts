@@ -1,11 +1,11 @@
 /** A finished segment: its playlist duration and its size on disk. */
-export interface MeasuredSegment {
+interface MeasuredSegment {
   duration: number;
   bytes: number;
 }
 
 /** Bitrate facts of one variant, measured from its segment files. */
-export interface VariantMeasurement {
+interface VariantMeasurement {
   segmentCount: number;
   /** Media segment bytes (init segment excluded). */
   segmentBytes: number;

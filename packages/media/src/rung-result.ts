@@ -11,7 +11,7 @@ import type { RungResult } from './transcode-types.js';
 const FALLBACK_CODECS = { video: 'avc1.640028', audio: 'mp4a.40.2' } as const;
 
 /** Facts a rung's result needs beyond its snapshot. */
-export interface RungResultContext {
+interface RungResultContext {
   outDir: string;
   segmentSeconds: number;
   /** epoch ms of the encoder start */

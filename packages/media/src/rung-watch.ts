@@ -4,7 +4,7 @@ import { HLS_LAYOUT } from './hls-layout.js';
 import { parseVariantPlaylist } from './hls-playlist-parse.js';
 
 /** A segment listed by a variant playlist, with its size on disk. */
-export interface WatchedSegment {
+interface WatchedSegment {
   uri: string;
   duration: number;
   bytes: number;

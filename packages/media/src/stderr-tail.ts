@@ -1,11 +1,11 @@
 /** Limits of a {@link StderrTail}. */
-export interface StderrTailLimits {
+interface StderrTailLimits {
   maxLines: number;
   maxChars: number;
 }
 
 /** ~20 lines is enough to name a cause; 8 K characters bound memory even when FFmpeg loops on one warning. */
-export const DEFAULT_STDERR_TAIL_LIMITS: StderrTailLimits = { maxLines: 20, maxChars: 8 * 1024 };
+const DEFAULT_STDERR_TAIL_LIMITS: StderrTailLimits = { maxLines: 20, maxChars: 8 * 1024 };
 
 /**
  * Keeps only the last lines of a stream, bounded in lines and characters, so a child that writes

@@ -2,7 +2,7 @@ import type { TranscodeMode } from '@coursecast/semconv';
 import type { LadderPlan } from './ladder-plan.js';
 
 /** Per-rung progress, derived from the variant's playlist on disk. */
-export interface RungProgress {
+interface RungProgress {
   name: string;
   segments: number;
   /** Sum of the listed segments' EXTINF durations. */

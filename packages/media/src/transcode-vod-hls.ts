@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES, TRANSCODE_MODES } from '@coursecast/semconv';
+import { makeGuard, type Guard } from './callback-guard.js';
 import { HLS_LAYOUT } from './hls-layout.js';
 import { buildLadderArgs } from './ladder-args.js';
 import type { LadderPlan } from './ladder-plan.js';
@@ -14,24 +15,6 @@ import { RungWatcher, type RungSnapshot } from './rung-watch.js';
 import type { RungResult, TranscodeOptions, TranscodeProgress, TranscodeResult } from './transcode-types.js';
 import { verifyLadderOutput } from './output-verify.js';
 import { finalizeVariant } from './variant-finalize.js';
-
-type Guard = <A extends unknown[]>(name: string, fn: ((...args: A) => void) | undefined, ...args: A) => void;
-
-/** Calls an observer so that its exception never reaches the transcode (ARCHITECTURE.md §6). */
-function makeGuard(onError: TranscodeOptions['onCallbackError']): Guard {
-  return (name, fn, ...args) => {
-    if (!fn) return;
-    try {
-      fn(...args);
-    } catch (err) {
-      try {
-        onError?.(name, err);
-      } catch {
-        // An error reporter that throws has nobody left to report to.
-      }
-    }
-  };
-}
 
 function toProgress(
   sample: ProgressSample,
@@ -60,11 +43,26 @@ function toProgress(
   };
 }
 
-/**
- * Runs the ladder; on any failure or abort kills ffmpeg, removes outDir entirely and rejects with
- * MediaError (cancelled on abort). Callbacks are guarded: a throwing callback never breaks the transcode.
- */
-export async function transcodeVodHls(opts: TranscodeOptions): Promise<TranscodeResult> {
+/** What every step of one ladder transcode shares. */
+interface LadderRun {
+  opts: TranscodeOptions;
+  plan: LadderPlan;
+  outDir: string;
+  input: string;
+  guard: Guard;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  videoNames: string[];
+  watcher: RungWatcher;
+  /** performance.now() at the call. */
+  t0: number;
+  /** performance.now() at FFmpeg's spawn, null before. */
+  spawnedAt: number | null;
+  /** Date.now() at FFmpeg's spawn (at the call before it). */
+  spawnedEpoch: number;
+}
+
+function startLadderRun(opts: TranscodeOptions): LadderRun {
   const t0 = performance.now();
   const outDir = path.resolve(opts.outDir);
   const input = path.resolve(opts.input);
@@ -74,173 +72,247 @@ export async function transcodeVodHls(opts: TranscodeOptions): Promise<Transcode
   const hasAudio = plan.audio !== null && plan.sourceStreams.audio !== null;
   const videoNames = hasVideo ? plan.rungs.map((r) => r.name) : [];
   const watcher = new RungWatcher(outDir, [...videoNames, ...(hasAudio ? [HLS_LAYOUT.audioName] : [])]);
-
-  // Assigned from callbacks; the casts keep TypeScript from narrowing them to their initial null.
-  let spawnedAt = null as number | null;
-  let spawnedEpoch = Date.now();
-  let firstProgressAt = null as number | null;
-  let closed = false as boolean;
-  let latest = null as ProgressSample | null;
-  let lastSample = null as ProgressSample | null;
-  let ticking = null as Promise<void> | null;
-  const completed = new Map<string, RungResult>();
-
-  /** The audio rendition's codec from its init segment (video rungs list it in CODECS). */
-  const readAudioCodec = async (snaps: RungSnapshot[]): Promise<string | null> => {
-    if (!hasVideo || !hasAudio) return null;
-    const audioSnap = snaps.find((s) => s.name === HLS_LAYOUT.audioName);
-    const codec = audioSnap ? (await readRungInit(outDir, audioSnap))?.codec : null;
-    return codec ?? 'mp4a.40.2';
+  return {
+    opts,
+    plan,
+    outDir,
+    input,
+    guard,
+    hasVideo,
+    hasAudio,
+    videoNames,
+    watcher,
+    t0,
+    spawnedAt: null,
+    spawnedEpoch: Date.now(),
   };
+}
 
-  /**
-   * Builds and reports every rung's result once FFmpeg is done and its output verified. (ENDLIST
-   * only appears in FFmpeg's trailer, so waiting for the exit delays no rung by more than ms.)
-   */
-  const completeAll = async (snaps: RungSnapshot[]): Promise<void> => {
-    const withAudio = await readAudioCodec(snaps);
-    for (const snap of snaps) {
-      const rung = plan.rungs.find((r) => r.name === snap.name);
-      const result = await buildRungResult(snap, {
-        outDir,
-        segmentSeconds: plan.segmentSeconds,
-        startedAt: spawnedEpoch,
-        mode: rung?.mode ?? TRANSCODE_MODES.encode,
-        width: rung?.width ?? 0,
-        height: rung?.height ?? 0,
-        audioCodec: withAudio,
-      });
-      completed.set(snap.name, result);
-      // The audio rendition of a video ladder is a result, not a rung of its own.
-      if (rung || !hasVideo) guard('onRungComplete', opts.onRungComplete, result);
+/** Reports one progress sample with the quality rungs' state on disk. */
+function reportProgress(run: LadderRun, sample: ProgressSample, snaps: RungSnapshot[]): void {
+  const qualities = snaps.filter((s) => run.plan.qualities.includes(s.name));
+  run.guard('onProgress', run.opts.onProgress, toProgress(sample, run.opts.durationSeconds, qualities));
+}
+
+/**
+ * Turns FFmpeg's progress samples into progress reports: each report scans the disk for the
+ * newest sample; samples arriving meanwhile collapse into one.
+ */
+class ProgressTicker {
+  /** performance.now() of the first sample, null before. */
+  firstAt: number | null = null;
+  /** The newest sample seen, reported or not. */
+  last: ProgressSample | null = null;
+  private latest: ProgressSample | null = null;
+  private closed = false;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    private readonly watcher: RungWatcher,
+    private readonly report: (sample: ProgressSample, snaps: RungSnapshot[]) => void,
+  ) {}
+
+  /** The running scan-and-report loop, null when idle. */
+  get pending(): Promise<void> | null {
+    return this.ticking;
+  }
+
+  push(sample: ProgressSample): void {
+    this.firstAt ??= performance.now();
+    this.latest = sample;
+    this.last = sample;
+    this.ticking ??= this.tickLoop();
+  }
+
+  /** No report after this (await `pending` for a running loop to end). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private async tickLoop(): Promise<void> {
+    while (this.latest && !this.closed) {
+      const sample = this.latest;
+      this.latest = null;
+      const snaps = await this.watcher.scan();
+      if (this.closed) break;
+      this.report(sample, snaps);
     }
-  };
+    this.ticking = null;
+  }
+}
 
-  /** Scans the disk for the newest progress sample; samples arriving meanwhile collapse into one. */
-  const tickLoop = async (): Promise<void> => {
-    while (latest && !closed) {
-      const sample = latest;
-      latest = null;
-      const snaps = await watcher.scan();
-      if (closed) break;
-      guard('onProgress', opts.onProgress, toProgress(sample, opts.durationSeconds, snaps.filter(isQuality)));
-    }
-    ticking = null;
-  };
-  const isQuality = (s: RungSnapshot): boolean => plan.qualities.includes(s.name);
-  const onSample = (sample: ProgressSample): void => {
-    firstProgressAt ??= performance.now();
-    latest = sample;
-    lastSample = sample;
-    ticking ??= tickLoop();
-  };
-
+/**
+ * Empties outDir and creates the per-variant directories. outDir belongs to the transcode (it is
+ * removed on failure): a stale playlist from an earlier attempt must not be mistaken for progress.
+ */
+async function prepareOutDir(run: LadderRun): Promise<void> {
   try {
-    if (opts.signal?.aborted) {
-      throw new MediaError(TRANSCODE_ERROR_TYPES.cancelled, 'transcode was cancelled before ffmpeg started');
+    await rm(run.outDir, { recursive: true, force: true });
+    // FFmpeg's HLS muxer does not create the per-variant directories of `%v` paths.
+    for (const name of run.watcher.latest().map((s) => s.name)) {
+      await mkdir(path.join(run.outDir, name), { recursive: true });
     }
-    const args = buildLadderArgs(input, outDir, plan);
-    try {
-      // outDir belongs to the transcode (it is removed on failure): a stale playlist from an
-      // earlier attempt must not be mistaken for progress.
-      await rm(outDir, { recursive: true, force: true });
-      // FFmpeg's HLS muxer does not create the per-variant directories of `%v` paths.
-      for (const name of watcher.latest().map((s) => s.name)) {
-        await mkdir(path.join(outDir, name), { recursive: true });
-      }
-    } catch (err) {
-      throw fsMediaError(`preparing ${outDir}`, err);
-    }
-
-    const parser = new ProgressParser();
-    const run = await runOwnedProcess({
-      command: opts.ffmpegPath,
-      label: 'ffmpeg',
-      args,
-      timeoutMs: opts.timeoutMs,
-      signal: opts.signal,
-      killGraceMs: opts.killGraceMs,
-      onStdout: (chunk) => parser.push(chunk).forEach(onSample),
-      onSpawn: (pid) => {
-        spawnedAt = performance.now();
-        spawnedEpoch = Date.now();
-        guard('onSpawn', opts.onSpawn, pid);
-      },
-    });
-    const exitError = ffmpegExitError(run);
-    if (exitError) throw exitError;
-    await ticking;
-
-    const snaps = await watcher.scan();
-    await verifyLadderOutput(snaps, outDir);
-    await completeAll(snaps).catch((err: unknown) => {
-      throw fsMediaError('measuring the rungs', err);
-    });
-    if (lastSample)
-      guard(
-        'onProgress',
-        opts.onProgress,
-        toProgress(lastSample, opts.durationSeconds, snaps.filter(isQuality)),
-      );
-
-    let poster: string | null = null;
-    if (hasVideo) {
-      const remaining = opts.timeoutMs - (performance.now() - (spawnedAt ?? t0));
-      if (remaining <= 0) {
-        throw new MediaError(
-          TRANSCODE_ERROR_TYPES.timeout,
-          `transcode ran out of its ${opts.timeoutMs} ms limit before the poster`,
-        );
-      }
-      await extractPoster({
-        ffmpegPath: opts.ffmpegPath,
-        input,
-        out: path.join(outDir, HLS_LAYOUT.poster),
-        atSeconds: Math.max(0, opts.durationSeconds * POSTER_POSITION),
-        timeoutMs: Math.ceil(remaining),
-        signal: opts.signal,
-      });
-      poster = HLS_LAYOUT.poster;
-    }
-    if (opts.signal?.aborted) {
-      throw new MediaError(
-        TRANSCODE_ERROR_TYPES.cancelled,
-        'transcode was cancelled while publishing its playlists',
-      );
-    }
-
-    const rungs = hasVideo
-      ? videoNames.map((n) => completed.get(n)!)
-      : [completed.get(HLS_LAYOUT.audioName)!];
-    const audio = hasAudio ? (completed.get(HLS_LAYOUT.audioName) ?? null) : null;
-    try {
-      for (const snap of snaps) await finalizeVariant(outDir, snap.name);
-      await writeFile(
-        path.join(outDir, HLS_LAYOUT.master),
-        renderMasterPlaylist(masterInput(rungs, audio, plan, hasVideo)),
-      );
-    } catch (err) {
-      throw fsMediaError('writing the playlists', err);
-    }
-
-    const wallSeconds = (performance.now() - t0) / 1000;
-    const mediaSeconds = rungs[0]?.mediaSeconds ?? 0;
-    return {
-      outDir,
-      masterPlaylist: HLS_LAYOUT.master,
-      poster,
-      rungs,
-      audio,
-      mediaSeconds,
-      wallSeconds,
-      encoderStartupSeconds:
-        spawnedAt !== null && firstProgressAt !== null ? (firstProgressAt - spawnedAt) / 1000 : 0,
-      speed: wallSeconds > 0 ? mediaSeconds / wallSeconds : 0,
-    };
   } catch (err) {
-    closed = true;
-    await ticking;
-    await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
+    throw fsMediaError(`preparing ${run.outDir}`, err);
+  }
+}
+
+/** Runs FFmpeg over the ladder to its end, feeding its progress to `ticker`; throws if it failed. */
+async function runLadderEncoder(run: LadderRun, args: string[], ticker: ProgressTicker): Promise<void> {
+  const { opts } = run;
+  const parser = new ProgressParser();
+  const result = await runOwnedProcess({
+    command: opts.ffmpegPath,
+    label: 'ffmpeg',
+    args,
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    killGraceMs: opts.killGraceMs,
+    onStdout: (chunk) => parser.push(chunk).forEach((sample) => ticker.push(sample)),
+    onSpawn: (pid) => {
+      run.spawnedAt = performance.now();
+      run.spawnedEpoch = Date.now();
+      run.guard('onSpawn', opts.onSpawn, pid);
+    },
+  });
+  const exitError = ffmpegExitError(result);
+  if (exitError) throw exitError;
+}
+
+/** The audio rendition's codec from its init segment (video rungs list it in CODECS). */
+async function readAudioCodec(run: LadderRun, snaps: RungSnapshot[]): Promise<string | null> {
+  if (!run.hasVideo || !run.hasAudio) return null;
+  const audioSnap = snaps.find((s) => s.name === HLS_LAYOUT.audioName);
+  const codec = audioSnap ? (await readRungInit(run.outDir, audioSnap))?.codec : null;
+  return codec ?? 'mp4a.40.2';
+}
+
+/**
+ * Builds and reports every rung's result once FFmpeg is done and its output verified. (ENDLIST
+ * only appears in FFmpeg's trailer, so waiting for the exit delays no rung by more than ms.)
+ */
+async function completeAll(run: LadderRun, snaps: RungSnapshot[]): Promise<Map<string, RungResult>> {
+  const completed = new Map<string, RungResult>();
+  const withAudio = await readAudioCodec(run, snaps);
+  for (const snap of snaps) {
+    const rung = run.plan.rungs.find((r) => r.name === snap.name);
+    const result = await buildRungResult(snap, {
+      outDir: run.outDir,
+      segmentSeconds: run.plan.segmentSeconds,
+      startedAt: run.spawnedEpoch,
+      mode: rung?.mode ?? TRANSCODE_MODES.encode,
+      width: rung?.width ?? 0,
+      height: rung?.height ?? 0,
+      audioCodec: withAudio,
+    });
+    completed.set(snap.name, result);
+    // The audio rendition of a video ladder is a result, not a rung of its own.
+    if (rung || !run.hasVideo) run.guard('onRungComplete', run.opts.onRungComplete, result);
+  }
+  return completed;
+}
+
+/** Extracts the poster within what is left of the time limit; null for audio only. */
+async function extractLadderPoster(run: LadderRun): Promise<string | null> {
+  if (!run.hasVideo) return null;
+  const { opts } = run;
+  const remaining = opts.timeoutMs - (performance.now() - (run.spawnedAt ?? run.t0));
+  if (remaining <= 0) {
+    throw new MediaError(
+      TRANSCODE_ERROR_TYPES.timeout,
+      `transcode ran out of its ${opts.timeoutMs} ms limit before the poster`,
+    );
+  }
+  await extractPoster({
+    ffmpegPath: opts.ffmpegPath,
+    input: run.input,
+    out: path.join(run.outDir, HLS_LAYOUT.poster),
+    atSeconds: Math.max(0, opts.durationSeconds * POSTER_POSITION),
+    timeoutMs: Math.ceil(remaining),
+    signal: opts.signal,
+  });
+  return HLS_LAYOUT.poster;
+}
+
+/** Finalizes every variant playlist, then writes the master playlist that points at them. */
+async function publishPlaylists(
+  run: LadderRun,
+  snaps: RungSnapshot[],
+  rungs: RungResult[],
+  audio: RungResult | null,
+): Promise<void> {
+  try {
+    for (const snap of snaps) await finalizeVariant(run.outDir, snap.name);
+    await writeFile(
+      path.join(run.outDir, HLS_LAYOUT.master),
+      renderMasterPlaylist(masterInput(rungs, audio, run.plan, run.hasVideo)),
+    );
+  } catch (err) {
+    throw fsMediaError('writing the playlists', err);
+  }
+}
+
+/** Runs FFmpeg, verifies and measures its output, extracts the poster and publishes the playlists. */
+async function transcodeLadder(run: LadderRun, ticker: ProgressTicker): Promise<TranscodeResult> {
+  const { opts, outDir } = run;
+  if (opts.signal?.aborted) {
+    throw new MediaError(TRANSCODE_ERROR_TYPES.cancelled, 'transcode was cancelled before ffmpeg started');
+  }
+  const args = buildLadderArgs(run.input, outDir, run.plan);
+  await prepareOutDir(run);
+  await runLadderEncoder(run, args, ticker);
+  await ticker.pending;
+
+  const snaps = await run.watcher.scan();
+  await verifyLadderOutput(snaps, outDir);
+  const completed = await completeAll(run, snaps).catch((err: unknown) => {
+    throw fsMediaError('measuring the rungs', err);
+  });
+  if (ticker.last) reportProgress(run, ticker.last, snaps);
+
+  const poster = await extractLadderPoster(run);
+  if (opts.signal?.aborted) {
+    throw new MediaError(
+      TRANSCODE_ERROR_TYPES.cancelled,
+      'transcode was cancelled while publishing its playlists',
+    );
+  }
+
+  const rungs = run.hasVideo
+    ? run.videoNames.map((n) => completed.get(n)!)
+    : [completed.get(HLS_LAYOUT.audioName)!];
+  const audio = run.hasAudio ? (completed.get(HLS_LAYOUT.audioName) ?? null) : null;
+  await publishPlaylists(run, snaps, rungs, audio);
+
+  const wallSeconds = (performance.now() - run.t0) / 1000;
+  const mediaSeconds = rungs[0]?.mediaSeconds ?? 0;
+  return {
+    outDir,
+    masterPlaylist: HLS_LAYOUT.master,
+    poster,
+    rungs,
+    audio,
+    mediaSeconds,
+    wallSeconds,
+    encoderStartupSeconds:
+      run.spawnedAt !== null && ticker.firstAt !== null ? (ticker.firstAt - run.spawnedAt) / 1000 : 0,
+    speed: wallSeconds > 0 ? mediaSeconds / wallSeconds : 0,
+  };
+}
+
+/**
+ * Runs the ladder; on any failure or abort kills ffmpeg, removes outDir entirely and rejects with
+ * MediaError (cancelled on abort). Callbacks are guarded: a throwing callback never breaks the transcode.
+ */
+export async function transcodeVodHls(opts: TranscodeOptions): Promise<TranscodeResult> {
+  const run = startLadderRun(opts);
+  const ticker = new ProgressTicker(run.watcher, (sample, snaps) => reportProgress(run, sample, snaps));
+  try {
+    return await transcodeLadder(run, ticker);
+  } catch (err) {
+    ticker.close();
+    await ticker.pending;
+    await rm(run.outDir, { recursive: true, force: true }).catch(() => undefined);
     if (err instanceof MediaError) throw err;
     throw fsMediaError('transcoding', err);
   }

@@ -53,7 +53,3 @@ export const ATTR_CONTENT_ENCODER_STARTUP = 'content.encoder.startup_s';
 // --- standard OTel keys we use ---------------------------------------------------------------
 /** OTel `error.type`: a low-cardinality error class. */
 export const ATTR_ERROR_TYPE = 'error.type';
-/** OTel `process.exit.code`. */
-export const ATTR_PROCESS_EXIT_CODE = 'process.exit.code';
-/** OTel `process.command`. */
-export const ATTR_PROCESS_COMMAND = 'process.command';

@@ -85,9 +85,5 @@ export const ATTR_HTTP_RESPONSE_BODY_SIZE = 'http.response.body.size';
 export const ATTR_URL_PATH = 'url.path';
 /** OTel `url.full` (client spans). */
 export const ATTR_URL_FULL = 'url.full';
-/** OTel `server.address`. */
-export const ATTR_SERVER_ADDRESS = 'server.address';
-/** OTel `server.port`. */
-export const ATTR_SERVER_PORT = 'server.port';
 /** OTel `user_agent.original`. */
 export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';

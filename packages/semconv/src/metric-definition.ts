@@ -6,7 +6,7 @@ export const INSTRUMENTS = {
   gauge: 'gauge',
   observableGauge: 'observable_gauge',
 } as const;
-export type Instrument = (typeof INSTRUMENTS)[keyof typeof INSTRUMENTS];
+type Instrument = (typeof INSTRUMENTS)[keyof typeof INSTRUMENTS];
 
 /** Everything needed to create an instrument and to document it. */
 export interface MetricDefinition {

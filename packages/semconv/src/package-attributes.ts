@@ -15,7 +15,6 @@ export const DOCUMENT_FORMATS_VALUES = {
   gif: 'gif',
   webp: 'webp',
 } as const;
-export type DocumentFormat = (typeof DOCUMENT_FORMATS_VALUES)[keyof typeof DOCUMENT_FORMATS_VALUES];
 
 /** Why a package upload was refused (bounded: the unpack span's and metric's `content.package.rejection`). */
 export const PACKAGE_REJECTIONS = {
@@ -41,7 +40,6 @@ export type PackageRejection = (typeof PACKAGE_REJECTIONS)[keyof typeof PACKAGE_
 
 /** How a load in the browser ended (bounded). */
 export const LOAD_OUTCOMES = { success: 'success', failed: 'failed' } as const;
-export type LoadOutcome = (typeof LOAD_OUTCOMES)[keyof typeof LOAD_OUTCOMES];
 
 /** `scorm_12`, `scorm_2004` or `html5` (PACKAGE_TYPES). */
 export const ATTR_PACKAGE_TYPE = 'content.package.type';

@@ -74,7 +74,7 @@ const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const values = <T extends Record<string, string>>(o: T) => z.enum(Object.values(o) as [string, ...string[]]);
 
 /** Attributes every view event carries. */
-export const ViewEventAttributes = z.object({
+const ViewEventAttributes = z.object({
   [ATTR_VIEW_ID]: id,
   [ATTR_VIEW_SEQ]: z.number().int().min(0).max(10_000_000),
   [ATTR_CONTENT_COURSE_ID]: id.optional(),

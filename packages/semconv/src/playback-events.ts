@@ -36,8 +36,6 @@ export const PLAYBACK_EVENTS = {
    */
   scormCall: 'content.scorm_call',
 } as const;
-export type PlaybackEventName = (typeof PLAYBACK_EVENTS)[keyof typeof PLAYBACK_EVENTS];
-export const PLAYBACK_EVENT_NAMES: readonly string[] = Object.values(PLAYBACK_EVENTS);
 
 /**
  * CMCD v2 event-mode records are stored as `cmcd.<event>` (e.g. `cmcd.play_state`) with their keys as `cmcd.*`
@@ -214,4 +212,3 @@ export const VIEW_OUTCOMES = {
   exitedBeforeStart: 'exited_before_start',
   pending: 'pending',
 } as const;
-export type ViewOutcome = (typeof VIEW_OUTCOMES)[keyof typeof VIEW_OUTCOMES];

@@ -9,11 +9,16 @@ export const JOB_STATES = {
   cancelled: 'cancelled',
 } as const;
 export type JobState = (typeof JOB_STATES)[keyof typeof JOB_STATES];
-export const JOB_STATE_VALUES = Object.values(JOB_STATES);
+// Pure: a bundle that does not use it (the player SDK) can drop it, and JOB_STATES with it.
+export const JOB_STATE_VALUES = /* @__PURE__ */ Object.values(JOB_STATES);
 
 /** How a rung is produced. */
 export const TRANSCODE_MODES = { copy: 'copy', encode: 'encode' } as const;
 export type TranscodeMode = (typeof TRANSCODE_MODES)[keyof typeof TRANSCODE_MODES];
+
+// Shared by the two tables below as a constant, not read from one by the other: a property read keeps both
+// tables in a bundle that uses neither (the player SDK).
+const FFMPEG_EXIT = 'ffmpeg_exit';
 
 /**
  * Low-cardinality classes for `error.type` on transcode failures. The job's error message
@@ -25,7 +30,7 @@ export const TRANSCODE_ERROR_TYPES = {
   timeout: 'timeout',
   killed: 'killed',
   diskFull: 'disk_full',
-  ffmpegExit: 'ffmpeg_exit',
+  ffmpegExit: FFMPEG_EXIT,
   spawnFailed: 'spawn_failed',
   cancelled: 'cancelled',
   internal: 'internal',
@@ -40,10 +45,8 @@ export type TranscodeErrorType = (typeof TRANSCODE_ERROR_TYPES)[keyof typeof TRA
  */
 export const JIT_TRANSCODE_ERROR_TYPES = {
   ffmpegStartup: 'ffmpeg_startup',
-  ffmpegExit: TRANSCODE_ERROR_TYPES.ffmpegExit,
+  ffmpegExit: FFMPEG_EXIT,
 } as const;
-export type JitTranscodeErrorType =
-  (typeof JIT_TRANSCODE_ERROR_TYPES)[keyof typeof JIT_TRANSCODE_ERROR_TYPES];
 
 /** Kinds of catalog items. */
 export const ITEM_KINDS = { video: 'video', document: 'document', interactive: 'interactive' } as const;
@@ -88,7 +91,6 @@ export type CdnCacheStatus = (typeof CDN_CACHE_STATUSES)[keyof typeof CDN_CACHE_
 
 /** Where a response body came from (`cdn.served_from`). */
 export const CDN_SERVED_FROM = { edge: 'edge', origin: 'origin' } as const;
-export type CdnServedFrom = (typeof CDN_SERVED_FROM)[keyof typeof CDN_SERVED_FROM];
 
 /** Why an object left the edge cache. */
 export const CDN_EVICTION_REASONS = { capacity: 'capacity', purge: 'purge' } as const;

@@ -65,7 +65,7 @@ export const MAX_SEGMENTS_PER_RUN = 3000;
  * demuxer seeks by PTS: seeking at the keyframe itself can land one GOP early, and where is not
  * knowable in advance. So the run always seeks early and discards the segment before the first cut.
  */
-export const COPY_PREROLL_SECONDS = 0.5;
+const COPY_PREROLL_SECONDS = 0.5;
 /** Cut tolerance: a keyframe this close before a cut time still starts the segment (6-decimal rounding). */
 const CUT_DELTA_SECONDS = 0.001;
 const MAXRATE_RATIO = 1.1;
@@ -80,12 +80,12 @@ export function jitSegmentName(index: number): string {
 }
 
 /** Basename prefix of a run's temporary files; hidden, so a listing of `seg_*` never shows them. */
-export function jitTempPrefix(token: string): string {
+function jitTempPrefix(token: string): string {
   return `.jit-${token}-`;
 }
 
 /** Seconds as FFmpeg reads them: up to 6 decimals, no exponent. */
-export function ffSeconds(seconds: number): string {
+function ffSeconds(seconds: number): string {
   return String(Number(seconds.toFixed(6)));
 }
 

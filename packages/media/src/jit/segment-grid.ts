@@ -1,5 +1,5 @@
 /** One segment of a grid: its index and its time range on the source's timeline, in seconds. */
-export interface GridSegment {
+interface GridSegment {
   index: number;
   start: number;
   duration: number;

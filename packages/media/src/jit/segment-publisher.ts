@@ -5,7 +5,7 @@ import { jitSegmentName, type JitRunPlan } from './jit-args.js';
 import type { SegmentGrid } from './segment-grid.js';
 
 /** One line of the segment muxer's CSV list: a closed segment and its time range. */
-export interface SegmentListEntry {
+interface SegmentListEntry {
   file: string;
   start: number;
   end: number;
@@ -43,7 +43,7 @@ export function parseSegmentList(text: string): SegmentListEntry[] {
 }
 
 /** What a publisher needs from its run. */
-export interface SegmentPublisherOptions {
+interface SegmentPublisherOptions {
   outDir: string;
   plan: JitRunPlan;
   grid: SegmentGrid;

@@ -1,7 +1,7 @@
 import type { SegmentGrid } from './segment-grid.js';
 
 /** How {@link vodMediaPlaylist} names segments and, optionally, overrides the target duration. */
-export interface VodPlaylistOptions {
+interface VodPlaylistOptions {
   segmentUri: (index: number) => string;
   /** Seconds; raised to the ceiling of the longest segment if smaller. */
   targetDuration?: number;

@@ -22,7 +22,7 @@ export interface TestClipOptions {
 }
 
 /** The argv (without the binary) that {@link generateTestClip} runs. */
-export function buildTestClipArgs(opts: TestClipOptions): string[] {
+function buildTestClipArgs(opts: TestClipOptions): string[] {
   const { seconds } = opts;
   const width = opts.width ?? 640;
   const height = opts.height ?? 360;
