@@ -8,9 +8,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import protobuf from 'protobufjs';
+import { createOtlpRoot } from '../src/ingest/otlp/otlp-proto-schema.js';
 import type { OtlpSignal } from '../src/ingest/otlp/otlp-types.js';
 
 /*
@@ -29,16 +27,13 @@ export function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value));
 }
 
-/** An independent protobuf encoder from the same .proto files, for requests no SDK would send. */
+/** An encoder apart from the decoder, from the same OTLP schema, for requests no SDK would send. */
 export function protobufRequest(signal: OtlpSignal, request: Record<string, unknown>): Buffer {
-  const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve('@elastic/mockotlpserver/package.json'));
-  const root = new protobuf.Root();
-  root.resolvePath = (_o, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
   const file = { logs: 'logs', traces: 'trace', metrics: 'metrics' }[signal];
-  root.loadSync(`opentelemetry/proto/collector/${file}/v1/${file}_service.proto`);
   const name = { logs: 'Logs', traces: 'Trace', metrics: 'Metrics' }[signal];
-  const type = root.lookupType(`opentelemetry.proto.collector.${file}.v1.Export${name}ServiceRequest`);
+  const type = createOtlpRoot().lookupType(
+    `opentelemetry.proto.collector.${file}.v1.Export${name}ServiceRequest`,
+  );
   return Buffer.from(type.encode(type.fromObject(request)).finish());
 }
 

@@ -1,22 +1,14 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
+import { createOtlpRoot } from './otlp-proto-schema.js';
 import type { OtlpSignal } from './otlp-types.js';
 import type { WireRequestBySignal } from './otlp-wire.js';
 
 /*
- * The OTLP .proto files come from @elastic/mockotlpserver, which ships them unmodified from
- * open-telemetry/opentelemetry-proto (kept in step with opentelemetry-js). No OpenTelemetry package
+ * protobufjs reflection over the OTLP messages of otlp-proto-schema.ts. No OpenTelemetry package
  * publishes decoders: @opentelemetry/otlp-transformer dropped its generated protobufjs code in 0.218
- * for a hand-written encoder that cannot read requests.
+ * for a hand-written encoder that cannot read requests (docs/adr/0007-otlp-proto-definitions.md).
  */
-const PROTO_PACKAGE = '@elastic/mockotlpserver';
-const SERVICE_FILES = [
-  'opentelemetry/proto/collector/logs/v1/logs_service.proto',
-  'opentelemetry/proto/collector/trace/v1/trace_service.proto',
-  'opentelemetry/proto/collector/metrics/v1/metrics_service.proto',
-];
-const SERVICES = {
+const MESSAGES = {
   logs: 'opentelemetry.proto.collector.logs.v1.ExportLogsService',
   traces: 'opentelemetry.proto.collector.trace.v1.ExportTraceService',
   metrics: 'opentelemetry.proto.collector.metrics.v1.ExportMetricsService',
@@ -32,28 +24,12 @@ interface OtlpTypes {
 }
 let loaded: OtlpTypes | undefined;
 
-/**
- * `LogRecord.event_name` (field 12) arrived in opentelemetry-proto 1.5.0; the shipped files are 1.4.0.
- * Adding the one field keeps events' names, and becomes a no-op once the files carry it.
- */
-function addMissingFields(root: protobuf.Root): void {
-  const logRecord = root.lookupType('opentelemetry.proto.logs.v1.LogRecord');
-  if (!logRecord.fieldsById[12]) logRecord.add(new protobuf.Field('eventName', 12, 'string'));
-}
-
 function load(): OtlpTypes {
   if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const dir = path.dirname(require.resolve(`${PROTO_PACKAGE}/package.json`));
-  const root = new protobuf.Root();
-  // The files import each other by paths relative to the proto root, not to the importing file.
-  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
-  root.loadSync(SERVICE_FILES);
-  addMissingFields(root);
-  root.resolveAll();
+  const root = createOtlpRoot();
   const pick = (suffix: string) =>
     Object.fromEntries(
-      Object.entries(SERVICES).map(([signal, name]) => [signal, root.lookupType(`${name}${suffix}`)]),
+      Object.entries(MESSAGES).map(([signal, name]) => [signal, root.lookupType(`${name}${suffix}`)]),
     ) as Record<OtlpSignal, protobuf.Type>;
   loaded = { root, requests: pick('Request'), responses: pick('Response') };
   return loaded;
@@ -79,8 +55,8 @@ export function decodeProtobufRequest<S extends OtlpSignal>(
   } catch (error) {
     throw new OtlpProtobufError(error instanceof Error ? error.message : String(error));
   }
-  // toObject is typed loosely ({ [k: string]: any }); its output follows the .proto files, which the
-  // wire types transcribe, and the round-trip tests hold the two together.
+  // toObject is typed loosely ({ [k: string]: any }); its output follows the schema in
+  // otlp-proto-schema.ts, which the wire types transcribe, and the round-trip tests hold the two together.
   const wire: WireRequestBySignal[S] = type.toObject(message, TO_WIRE);
   return wire;
 }
