@@ -76,20 +76,9 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const paths = createMediaPaths(config.dataDir);
   await mkdir(paths.mediaRoot, { recursive: true });
   const admin = await resolveAdminToken(config.adminToken, config.dataDir);
-  // The server's own spans and metrics go into the telemetry store too, so dashboards need nothing else.
-  let lastExportWarning = 0;
-  const exporters =
-    config.ingest.serverTelemetry && !config.instrumentation.disabled
-      ? createStoreExporters({
-          metricIntervalMs: config.ingest.serverMetricIntervalMs,
-          // At most one warning a minute: a broken store must be visible without flooding the log.
-          onFailure(what, err) {
-            if (Date.now() - lastExportWarning < 60_000) return;
-            lastExportWarning = Date.now();
-            appRef?.log.warn({ err }, `the server's ${what} could not be stored in the telemetry store`);
-          },
-        })
-      : null;
+  // Parts made before the app log through it (and the in-process origin reaches it) once it is built.
+  const slot: AppSlot = { app: null };
+  const exporters = serverExporters(config, slot);
   const extras = options.instrumentationExtras ?? {};
   const instrumentation = createInstrumentation(config.instrumentation, await serverVersion(), {
     spanProcessors: [...(extras.spanProcessors ?? []), ...(exporters ? [exporters.spanProcessor] : [])],
@@ -97,37 +86,19 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   });
   const store = await openDuckDbCatalogStore({ path: `${config.dataDir}/coursecast.duckdb` });
   const events = createJobEventBus();
-  // The queue logs through the app's logger, which exists only once the app is built.
-  let appRef: FastifyInstance | null = null;
-  const logger: QueueLogger = {
-    info: (o, m) => appRef?.log.info(o, m),
-    warn: (o, m) => appRef?.log.warn(o, m),
-    error: (o, m) => appRef?.log.error(o, m),
-  };
+  const logger = slotLogger(slot);
   const pipeline = await createTelemetryPipeline({
     config,
     catalog: store,
     meter: instrumentation.meter,
     exporters,
-    onError: (err, what) => appRef?.log.error({ err }, `${what} failed`),
+    onError: (err, what) => slot.app?.log.error({ err }, `${what} failed`),
   });
   const delivery: DeliveryInstruments = createDeliveryInstruments(
     instrumentation.tracer,
     instrumentation.meter,
   );
-  // The embedded edge reaches the origin routes of this same app through inject: no socket, same code path.
-  const edge = config.delivery.edge
-    ? createEdgeNode(
-        config.delivery,
-        delivery,
-        createInProcessOriginClient((o) => {
-          if (!appRef) throw new Error('the app is not built yet');
-          return appRef.inject(o);
-        }),
-        (err) => appRef?.log.error({ err }, 'edge request failed'),
-        config.testing.faults ? createFaultInjector() : null,
-      )
-    : null;
+  const edge = embeddedEdge(config, delivery, slot);
   const notifyEdges = createPurgeNotifier(config.delivery.purgeEdges, admin.token, logger);
   const purge = (itemId: string): void => {
     edge?.purgeItem(itemId);
@@ -135,32 +106,111 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   };
   // Sessions live in memory: whatever a previous run left in the sessions dir belongs to no one.
   await rm(jitRoot(paths), { recursive: true, force: true });
-  const jit: JitService | null =
-    config.jit.maxSessions > 0
-      ? createJitService({
-          prepare: options.prepareSession ?? createJitMedia(paths, config),
-          instruments: createJitInstruments(instrumentation.tracer, instrumentation.meter),
-          maxSessions: config.jit.maxSessions,
-          idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
-          reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
-          lookahead: config.jit.lookaheadSegments,
-          segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
-        })
-      : null;
+  const jit = jitService(config, paths, instrumentation, options.prepareSession);
+  const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge });
+  const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
+  const app = await buildAppOrRelease(parts, delivery, purge, options);
+  slot.app = app;
+  if (edge?.faults) {
+    app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
+  }
+  if (options.startQueue !== false) await queue.start();
+  return coursecastOf({ ...parts, app });
+}
+
+/** Where the app will be: parts built before it reach it through this once it exists. */
+interface AppSlot {
+  app: FastifyInstance | null;
+}
+
+/** Every part of a coursecast but the app and its handle's methods. */
+type CoursecastParts = Omit<Coursecast, 'app' | 'url' | 'listen' | 'close'>;
+
+/** The server's own spans and metrics into the telemetry store, so dashboards need nothing else; or null. */
+function serverExporters(config: Config, slot: AppSlot): ReturnType<typeof createStoreExporters> | null {
+  if (!config.ingest.serverTelemetry || config.instrumentation.disabled) return null;
+  let lastExportWarning = 0;
+  return createStoreExporters({
+    metricIntervalMs: config.ingest.serverMetricIntervalMs,
+    // At most one warning a minute: a broken store must be visible without flooding the log.
+    onFailure(what, err) {
+      if (Date.now() - lastExportWarning < 60_000) return;
+      lastExportWarning = Date.now();
+      slot.app?.log.warn({ err }, `the server's ${what} could not be stored in the telemetry store`);
+    },
+  });
+}
+
+/** The queue's logger: the app's, which exists only once the app is built. */
+function slotLogger(slot: AppSlot): QueueLogger {
+  return {
+    info: (o, m) => slot.app?.log.info(o, m),
+    warn: (o, m) => slot.app?.log.warn(o, m),
+    error: (o, m) => slot.app?.log.error(o, m),
+  };
+}
+
+/** The embedded edge, when `delivery.edge` is on; it reaches this app's origin routes by inject. */
+function embeddedEdge(config: Config, delivery: DeliveryInstruments, slot: AppSlot): EdgeNode | null {
+  if (!config.delivery.edge) return null;
+  // No socket, and the same code path as a remote edge's fetch.
+  return createEdgeNode(
+    config.delivery,
+    delivery,
+    createInProcessOriginClient((o) => {
+      if (!slot.app) throw new Error('the app is not built yet');
+      return slot.app.inject(o);
+    }),
+    (err) => slot.app?.log.error({ err }, 'edge request failed'),
+    config.testing.faults ? createFaultInjector() : null,
+  );
+}
+
+/** Just-in-time sessions, when `jit.maxSessions` allows any. */
+function jitService(
+  config: Config,
+  paths: MediaPaths,
+  instrumentation: Instrumentation,
+  prepareSession: PrepareSession | undefined,
+): JitService | null {
+  if (config.jit.maxSessions <= 0) return null;
+  return createJitService({
+    prepare: prepareSession ?? createJitMedia(paths, config),
+    instruments: createJitInstruments(instrumentation.tracer, instrumentation.meter),
+    maxSessions: config.jit.maxSessions,
+    idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
+    reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
+    lookahead: config.jit.lookaheadSegments,
+    segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
+  });
+}
+
+/** The transcode job queue and the runner it drives (the runner's metrics read the queue's counts). */
+function transcodeQueue(
+  config: Config,
+  d: {
+    store: CatalogStore;
+    events: JobEventBus;
+    logger: QueueLogger;
+    paths: MediaPaths;
+    instrumentation: Instrumentation;
+    purge: (itemId: string) => void;
+  },
+): JobQueue {
   const runJob: JobRunner = (ctx) => runner(ctx);
   const queue = createJobQueue({
-    store,
+    store: d.store,
     run: runJob,
-    events,
-    logger,
+    events: d.events,
+    logger: d.logger,
     concurrency: config.transcode.concurrency,
     retryBaseSeconds: config.transcode.retryBaseSeconds,
   });
-  const metrics = createTranscodeMetrics(instrumentation.meter, queue);
+  const metrics = createTranscodeMetrics(d.instrumentation.meter, queue);
   const runner = createTranscodeRunner({
-    store,
-    paths,
-    tracer: instrumentation.tracer,
+    store: d.store,
+    paths: d.paths,
+    tracer: d.instrumentation.tracer,
     metrics,
     ffmpegPath: config.ffmpegPath,
     ffprobePath: config.ffprobePath,
@@ -173,11 +223,21 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
       preset: config.transcode.preset,
     },
     timeoutMs: config.transcode.timeoutSeconds * 1000,
-    onPublished: (itemId) => purge(itemId),
+    onPublished: (itemId) => d.purge(itemId),
   });
-  let app: FastifyInstance;
+  return queue;
+}
+
+/** Builds the Fastify app; if that fails, releases what was opened for it (stores, instrumentation). */
+async function buildAppOrRelease(
+  parts: CoursecastParts,
+  delivery: DeliveryInstruments,
+  purge: (itemId: string) => void,
+  options: CreateOptions,
+): Promise<FastifyInstance> {
+  const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
-    app = await buildApp({
+    return await buildApp({
       config,
       store,
       queue,
@@ -199,25 +259,14 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     await instrumentation.shutdown();
     throw err;
   }
-  appRef = app;
-  if (edge?.faults) {
-    app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
-  }
-  if (options.startQueue !== false) await queue.start();
+}
 
+/** The running coursecast's handle: its parts, its URL, and one graceful close however often it is called. */
+function coursecastOf(parts: CoursecastParts & { app: FastifyInstance }): Coursecast {
+  const { config, app, queue, jit, edge, instrumentation, pipeline, store } = parts;
   let closing: Promise<void> | null = null;
   return {
-    config,
-    app,
-    store,
-    queue,
-    events,
-    instrumentation,
-    pipeline,
-    paths,
-    admin,
-    edge,
-    jit,
+    ...parts,
     url: () => publicBaseUrl(config, boundPort(app)),
     async listen() {
       await app.listen({ host: config.host, port: config.port });

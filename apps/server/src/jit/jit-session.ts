@@ -81,80 +81,19 @@ export interface JitSession {
 export function createJitSession(o: JitSessionOptions): JitSession {
   const now = o.now ?? Date.now;
   const createdAt = now();
-  const written = new Set<number>();
   let lastActivity = createdAt;
-  let current: { enc: SessionEncoder; generation: number; position: number } | null = null;
-  let generation = 0;
-  let crashes = 0;
-  let lastFailure = '';
-  let endReason: HlsSessionEndReason | null = null;
-  let changed: (() => void)[] = [];
-  // Decisions (start, move) run one at a time, so a burst of requests after a seek moves the encoder once.
-  let decisions: Promise<void> = Promise.resolve();
-
-  function notify(): void {
-    const waiting = changed;
-    changed = [];
-    for (const w of waiting) w();
-  }
-
-  function nextChange(deadline: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), Math.max(0, deadline - now()));
-      changed.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  function start(index: number, from: number | null): void {
-    const gen = ++generation;
-    // Per run, not per session: a restart after a mid-stream crash that cannot start again is a startup failure.
-    let wroteAny = false;
-    const events: EncoderEvents = {
-      segment(i, ms) {
-        if (!current || current.generation !== gen) return;
-        wroteAny = true;
-        written.add(i);
-        current.position = Math.max(current.position, i);
-        o.observer.segmentWritten(i, ms);
-        notify();
-      },
-      firstProgress(ms) {
-        if (current?.generation === gen) o.observer.encoderFirstProgress(gen, ms);
-      },
-      exit(outcome) {
-        if (!current || current.generation !== gen) return;
-        current = null;
-        if (outcome.reason === 'failed') {
-          crashes++;
-          lastFailure = outcome.message;
-          o.observer.failed(outcome.message, wroteAny ? 'running' : 'startup');
-        }
-        notify();
-      },
-    };
-    current = { enc: o.startEncoder(index, gen, events), generation: gen, position: index - 1 };
-    o.observer.encoderStarted(index, gen, from);
-  }
-
-  async function decide(index: number): Promise<void> {
-    if (endReason || written.has(index)) return;
-    if (current && current.enc.startIndex <= index && index <= current.position + 1 + o.lookahead) return;
-    if (!current && crashes >= 2) {
-      await session.end(HLS_SESSION_END_REASONS.error);
-      return;
-    }
-    const from = current ? current.position : null;
-    if (current) {
-      const old = current;
-      current = null;
-      await old.enc.stop();
-    }
-    start(index, from);
-  }
-
+  const s: SessionState = {
+    o,
+    now,
+    written: new Set<number>(),
+    current: null,
+    generation: 0,
+    crashes: 0,
+    lastFailure: '',
+    endReason: null,
+    changed: [],
+    decisions: Promise.resolve(),
+  };
   const session: JitSession = {
     id: o.id,
     itemId: o.itemId,
@@ -162,7 +101,7 @@ export function createJitSession(o: JitSessionOptions): JitSession {
     createdAt,
     segmentCount: o.segmentCount,
     get endReason() {
-      return endReason;
+      return s.endReason;
     },
     touch() {
       lastActivity = now();
@@ -175,47 +114,155 @@ export function createJitSession(o: JitSessionOptions): JitSession {
       const asked = now();
       const deadline = asked + o.segmentTimeoutMs;
       session.touch();
-      // The generation this request last decided on. A later request that moved the encoder wins: a player
-      // has one position, and the request left behind is usually one it already abandoned (hls.js aborts
-      // the download in flight when it seeks), so it must not drag the encoder back.
-      let decidedAt: number | null = null;
-      while (!written.has(index)) {
-        if (endReason) {
-          throw endReason === HLS_SESSION_END_REASONS.error
-            ? new SessionError('encoder_failed', `the encoder failed twice: ${lastFailure}`)
-            : new SessionError('session_ended', `session ${o.id} ended (${endReason})`);
-        }
-        if (decidedAt === null || decidedAt === generation) {
-          const decision = decisions.then(() => decide(index));
-          decisions = decision.catch(() => undefined);
-          await decision;
-          decidedAt = generation;
-        }
-        if (written.has(index) || endReason) continue;
-        if (!(await nextChange(deadline))) {
-          throw new SessionError(
-            'segment_timeout',
-            `segment ${index} was not ready within ${o.segmentTimeoutMs} ms`,
-          );
-        }
-      }
+      await awaitSegment(s, index, deadline);
       session.touch();
       o.observer.segmentServed(index, now() - asked);
     },
     encoder: () =>
-      current
-        ? { startIndex: current.enc.startIndex, position: current.position, generation: current.generation }
+      s.current
+        ? {
+            startIndex: s.current.enc.startIndex,
+            position: s.current.position,
+            generation: s.current.generation,
+          }
         : null,
-    written: () => written.size,
-    async end(reason) {
-      if (endReason) return;
-      endReason = reason;
-      const enc = current;
-      current = null;
-      notify();
-      if (enc) await enc.enc.stop();
-      o.observer.ended(reason);
-    },
+    written: () => s.written.size,
+    end: (reason) => endSession(s, reason),
   };
   return session;
+}
+
+/** The encoder running for a session: its generation, and the highest segment it wrote. */
+interface EncoderRun {
+  enc: SessionEncoder;
+  generation: number;
+  position: number;
+}
+
+/** A session's mutable state, shared by the steps below. */
+interface SessionState {
+  readonly o: JitSessionOptions;
+  readonly now: () => number;
+  readonly written: Set<number>;
+  current: EncoderRun | null;
+  generation: number;
+  crashes: number;
+  lastFailure: string;
+  endReason: HlsSessionEndReason | null;
+  /** Requests waiting for the next change: a segment written, an encoder gone, the end. */
+  changed: (() => void)[];
+  // Decisions (start, move) run one at a time, so a burst of requests after a seek moves the encoder once.
+  decisions: Promise<void>;
+}
+
+/** Resolves once segment `index` is written; throws when the session ends or `deadline` passes first. */
+async function awaitSegment(s: SessionState, index: number, deadline: number): Promise<void> {
+  // The generation this request last decided on. A later request that moved the encoder wins: a player
+  // has one position, and the request left behind is usually one it already abandoned (hls.js aborts
+  // the download in flight when it seeks), so it must not drag the encoder back.
+  let decidedAt: number | null = null;
+  while (!s.written.has(index)) {
+    if (s.endReason) {
+      throw s.endReason === HLS_SESSION_END_REASONS.error
+        ? new SessionError('encoder_failed', `the encoder failed twice: ${s.lastFailure}`)
+        : new SessionError('session_ended', `session ${s.o.id} ended (${s.endReason})`);
+    }
+    if (decidedAt === null || decidedAt === s.generation) {
+      const decision = s.decisions.then(() => decide(s, index));
+      s.decisions = decision.catch(() => undefined);
+      await decision;
+      decidedAt = s.generation;
+    }
+    if (s.written.has(index) || s.endReason) continue;
+    if (!(await nextChange(s, deadline))) {
+      throw new SessionError(
+        'segment_timeout',
+        `segment ${index} was not ready within ${s.o.segmentTimeoutMs} ms`,
+      );
+    }
+  }
+}
+
+/** Starts the encoder at `index`, moves it there, or ends the session after a second crash; else nothing. */
+async function decide(s: SessionState, index: number): Promise<void> {
+  if (s.endReason || s.written.has(index)) return;
+  const { current } = s;
+  if (current && current.enc.startIndex <= index && index <= current.position + 1 + s.o.lookahead) return;
+  if (!current && s.crashes >= 2) {
+    await endSession(s, HLS_SESSION_END_REASONS.error);
+    return;
+  }
+  const from = current ? current.position : null;
+  if (current) {
+    s.current = null;
+    await current.enc.stop();
+  }
+  startEncoder(s, index, from);
+}
+
+function startEncoder(s: SessionState, index: number, from: number | null): void {
+  const gen = ++s.generation;
+  s.current = {
+    enc: s.o.startEncoder(index, gen, encoderEvents(s, gen)),
+    generation: gen,
+    position: index - 1,
+  };
+  s.o.observer.encoderStarted(index, gen, from);
+}
+
+/** What one encoder run reports; reports of a run the session has replaced are dropped. */
+function encoderEvents(s: SessionState, gen: number): EncoderEvents {
+  // Per run, not per session: a restart after a mid-stream crash that cannot start again is a startup failure.
+  let wroteAny = false;
+  return {
+    segment(i, ms) {
+      if (!s.current || s.current.generation !== gen) return;
+      wroteAny = true;
+      s.written.add(i);
+      s.current.position = Math.max(s.current.position, i);
+      s.o.observer.segmentWritten(i, ms);
+      notify(s);
+    },
+    firstProgress(ms) {
+      if (s.current?.generation === gen) s.o.observer.encoderFirstProgress(gen, ms);
+    },
+    exit(outcome) {
+      if (!s.current || s.current.generation !== gen) return;
+      s.current = null;
+      if (outcome.reason === 'failed') {
+        s.crashes++;
+        s.lastFailure = outcome.message;
+        s.o.observer.failed(outcome.message, wroteAny ? 'running' : 'startup');
+      }
+      notify(s);
+    },
+  };
+}
+
+async function endSession(s: SessionState, reason: HlsSessionEndReason): Promise<void> {
+  if (s.endReason) return;
+  s.endReason = reason;
+  const run = s.current;
+  s.current = null;
+  notify(s);
+  if (run) await run.enc.stop();
+  s.o.observer.ended(reason);
+}
+
+/** Wakes every request waiting for a change. */
+function notify(s: SessionState): void {
+  const waiting = s.changed;
+  s.changed = [];
+  for (const w of waiting) w();
+}
+
+/** Resolves true at the next change, false when `deadline` passes first. */
+function nextChange(s: SessionState, deadline: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), Math.max(0, deadline - s.now()));
+    s.changed.push(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
 }

@@ -1,7 +1,7 @@
-import { JOB_STATES, TRANSCODE_ERROR_TYPES, type JobState } from '@coursecast/semconv';
+import { JOB_STATES, type JobState } from '@coursecast/semconv';
 import type { CatalogStore, Job } from '../store/index.js';
+import { cancelQueuedJob, publishJob, runAttempt, type AttemptDeps, type RunningJob } from './job-attempt.js';
 import type { JobEventBus } from './job-events.js';
-import { classifyJobFailure } from './job-failure.js';
 import type { JobCountsSource } from './transcode-instruments.js';
 
 /** Live progress a running job reports; persisted at most once per `persistIntervalMs`. */
@@ -56,19 +56,19 @@ export interface JobQueue extends JobCountsSource {
   running(): string[];
 }
 
-interface RunningJob {
-  controller: AbortController;
-  done: Promise<void>;
-  /** Why the attempt was aborted: by an admin (cancel) or by shutdown (re-queue). */
-  abortReason: 'cancel' | 'shutdown' | null;
-  cancelMessage: string;
-}
-
 /** Creates the queue; call start() to begin. */
 export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const { store, logger } = deps;
-  const now = deps.now ?? (() => new Date());
-  const persistEvery = deps.persistIntervalMs ?? 1000;
+  const attempt: AttemptDeps = {
+    store,
+    run: deps.run,
+    events: deps.events,
+    logger,
+    retryBaseSeconds: deps.retryBaseSeconds,
+    persistEveryMs: deps.persistIntervalMs ?? 1000,
+    now: deps.now ?? (() => new Date()),
+  };
+  const { now } = attempt;
   const active = new Map<string, RunningJob>();
   let counts = Object.fromEntries(Object.values(JOB_STATES).map((s) => [s, 0])) as Record<JobState, number>;
   // Nothing is taken before start(): an instance may serve the API without running jobs (tests, tooling).
@@ -84,11 +84,6 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     } catch (err) {
       logger.warn({ err }, 'could not refresh job counts');
     }
-  }
-
-  async function publish(jobId: string, rungs?: JobProgress['rungs']): Promise<void> {
-    const job = await store.getJob(jobId);
-    if (job) deps.events.publish(rungs ? { job, rungs } : { job });
   }
 
   async function pump(): Promise<void> {
@@ -118,103 +113,14 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     const controller = new AbortController();
     const entry: RunningJob = { controller, done: Promise.resolve(), abortReason: null, cancelMessage: '' };
     active.set(job.id, entry);
-    entry.done = runAttempt(job, entry)
+    entry.done = runAttempt(attempt, job, entry)
       .catch((err: unknown) => logger.error({ err, jobId: job.id }, 'could not record the outcome of a job'))
       .finally(() => {
         active.delete(job.id);
         void refreshCounts().then(() => (stopping ? undefined : pump()));
       });
     void refreshCounts();
-    void publish(job.id);
-  }
-
-  async function runAttempt(job: Job, entry: RunningJob): Promise<void> {
-    logger.info({ jobId: job.id, itemId: job.itemId, attempt: job.attempts }, 'job started');
-    let lastPersist = 0;
-    let persisting = false;
-    const ctx: JobContext = {
-      job,
-      signal: entry.controller.signal,
-      progress(p) {
-        const t = Date.now();
-        deps.events.publish({
-          job: { ...job, progress: p.percent, speed: p.speed, etaSeconds: p.etaSeconds },
-          ...(p.rungs ? { rungs: p.rungs } : {}),
-        });
-        if (persisting || t - lastPersist < persistEvery) return;
-        lastPersist = t;
-        persisting = true;
-        store
-          .updateJob(job.id, { progress: p.percent, speed: p.speed, etaSeconds: p.etaSeconds })
-          .catch((err: unknown) => logger.warn({ err, jobId: job.id }, 'could not persist job progress'))
-          .finally(() => (persisting = false));
-      },
-    };
-    try {
-      await deps.run(ctx);
-      logger.info({ jobId: job.id }, 'job succeeded');
-    } catch (err) {
-      await settleFailure(job, entry, err);
-    }
-    await publish(job.id);
-  }
-
-  async function settleFailure(job: Job, entry: RunningJob, err: unknown): Promise<void> {
-    const failure = classifyJobFailure(err);
-    const finishedAt = now().toISOString();
-    if (entry.abortReason === 'shutdown') {
-      logger.warn({ jobId: job.id }, 'job interrupted by shutdown; re-queued');
-      await store.updateJob(job.id, { state: JOB_STATES.queued, runAfter: finishedAt, progress: 0 });
-      return;
-    }
-    if (entry.abortReason === 'cancel') {
-      await store.updateJob(job.id, {
-        state: JOB_STATES.cancelled,
-        error: entry.cancelMessage,
-        errorType: TRANSCODE_ERROR_TYPES.cancelled,
-        finishedAt,
-      });
-      await markItemFailed(job.itemId, entry.cancelMessage);
-      return;
-    }
-    if (failure.transient && job.attempts < job.maxAttempts) {
-      const delayMs = deps.retryBaseSeconds * 1000 * 2 ** (job.attempts - 1);
-      const runAfter = new Date(now().getTime() + delayMs).toISOString();
-      logger.warn(
-        { jobId: job.id, attempt: job.attempts, error: failure.message, runAfter },
-        'job will retry',
-      );
-      await store.updateJob(job.id, {
-        state: JOB_STATES.queued,
-        error: failure.message,
-        errorType: failure.type,
-        runAfter,
-        progress: 0,
-        speed: null,
-        etaSeconds: null,
-      });
-      return;
-    }
-    logger.error({ jobId: job.id, attempt: job.attempts, error: failure.message }, 'job failed');
-    // The item first: whoever sees the job failed (a poller, an SSE client) then finds the item failed too.
-    await markItemFailed(job.itemId, failure.message);
-    await store.updateJob(job.id, {
-      state: JOB_STATES.failed,
-      error: failure.message,
-      errorType: failure.type,
-      finishedAt,
-      etaSeconds: null,
-    });
-  }
-
-  /**
-   * A failed first transcode fails the item; a failed re-transcode keeps the published version playing
-   * and only records why the new one did not come.
-   */
-  async function markItemFailed(itemId: string, error: string | null): Promise<void> {
-    const item = await store.getItem(itemId);
-    if (item?.mediaVersion) await store.updateItem(itemId, { error });
-    else await store.updateItem(itemId, { status: 'failed', error });
+    void publishJob(attempt, job.id);
   }
 
   return {
@@ -243,38 +149,37 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       }
       const job = await store.getJob(jobId);
       if (!job || job.state !== JOB_STATES.queued) return job;
-      const updated = await store.updateJob(jobId, {
-        state: JOB_STATES.cancelled,
-        error: reason,
-        errorType: TRANSCODE_ERROR_TYPES.cancelled,
-        finishedAt: now().toISOString(),
-      });
-      await markItemFailed(job.itemId, reason);
+      const updated = await cancelQueuedJob(attempt, job, reason);
       await refreshCounts();
-      await publish(jobId);
+      await publishJob(attempt, jobId);
       return updated;
     },
     async shutdown(graceMs) {
       stopping = true;
       if (timer) clearInterval(timer);
-      const all = [...active.values()];
-      const drained = Promise.all(all.map((e) => e.done));
-      let graceTimer: NodeJS.Timeout | undefined;
-      const graceOver = new Promise<'timeout'>((resolve) => {
-        graceTimer = setTimeout(() => resolve('timeout'), graceMs);
-      });
-      const outcome = await Promise.race([drained.then(() => 'drained' as const), graceOver]);
-      clearTimeout(graceTimer);
-      if (outcome === 'timeout') {
-        for (const e of active.values()) {
-          e.abortReason = 'shutdown';
-          e.controller.abort();
-        }
-        await Promise.all([...active.values()].map((e) => e.done));
-      }
+      await drainOrInterrupt(active, graceMs);
     },
     running: () => [...active.keys()],
     counts: () => counts,
     queueDepth: () => counts.queued,
   };
+}
+
+/** Waits up to graceMs for the running attempts, then aborts the rest for re-queueing and waits for them. */
+async function drainOrInterrupt(active: Map<string, RunningJob>, graceMs: number): Promise<void> {
+  const all = [...active.values()];
+  const drained = Promise.all(all.map((e) => e.done));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<'timeout'>((resolve) => {
+    graceTimer = setTimeout(() => resolve('timeout'), graceMs);
+  });
+  const outcome = await Promise.race([drained.then(() => 'drained' as const), graceOver]);
+  clearTimeout(graceTimer);
+  if (outcome === 'timeout') {
+    for (const e of active.values()) {
+      e.abortReason = 'shutdown';
+      e.controller.abort();
+    }
+    await Promise.all([...active.values()].map((e) => e.done));
+  }
 }

@@ -21,21 +21,8 @@ const CMCD = {
 } as const;
 const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
 
-/**
- * SELECT of derived views over `events` filtered by `where` (a condition on events; `$1`... are the caller's
- * parameters). `$now_ms` is replaced by the derivation time and `$inactive_ms` by the inactivity limit.
- */
-export function viewsSelect(where: string, nowMs: number, inactiveMs: number): string {
-  return `
-WITH scoped AS MATERIALIZED (
-  -- One scan of the events in scope, shared by both kinds of view below.
-  SELECT
-    view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec,
-    container, plan, duration_ms, watch_ms, playing_ms, label, fatal, source
-  FROM events
-  WHERE view_id IS NOT NULL AND (${where})
-),
-sdk AS (
+/** The SDK's events, a re-sent beacon's copies once. */
+const SDK_EVENTS = `sdk AS (
   -- A re-sent beacon's copies count once (the ingest drops them too, but only within its memory).
   SELECT DISTINCT ON (view_id, seq)
     view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container,
@@ -43,8 +30,10 @@ sdk AS (
   FROM scoped
   WHERE source <> 'cmcd'
   ORDER BY view_id, seq, received_at
-),
--- CMCD v2 event mode (no SDK of ours): the view is the CMCD session, and its play states (sta) stand for the
+)`;
+
+/** CMCD play-state reports turned into the SDK's events (startup, rebuffer, seek, fatal error, end). */
+const CMCD_EVENTS = `-- CMCD v2 event mode (no SDK of ours): the view is the CMCD session, and its play states (sta) stand for the
 -- SDK's events: the first 'p' is the first frame (startup from the first 's', or the first report), an 'r'
 -- after it a rebuffer lasting until the next state, a 'k' a seek, an 'f' a fatal error, 'e'/'q' the end.
 cmcd_raw AS (
@@ -90,9 +79,10 @@ cmcd AS (
   FROM cmcd_states
   UNION ALL
   SELECT * FROM cmcd_raw WHERE name <> '${CMCD_PLAY_STATE}'
-),
-ev AS (SELECT * FROM sdk UNION ALL SELECT * FROM cmcd),
-agg AS (
+)`;
+
+/** One row per view: its dimensions (first seen), its timings and counts, how it ended. */
+const VIEW_AGGREGATES = `agg AS (
   SELECT
     view_id,
     arg_min(viewer_id, seq) FILTER (WHERE viewer_id IS NOT NULL) AS viewer_id,
@@ -125,7 +115,26 @@ agg AS (
     count(*) AS event_count
   FROM ev
   GROUP BY view_id
-)
+)`;
+
+/**
+ * SELECT of derived views over `events` filtered by `where` (a condition on events; `$1`... are the caller's
+ * parameters). `$now_ms` is replaced by the derivation time and `$inactive_ms` by the inactivity limit.
+ */
+export function viewsSelect(where: string, nowMs: number, inactiveMs: number): string {
+  return `
+WITH scoped AS MATERIALIZED (
+  -- One scan of the events in scope, shared by both kinds of view below.
+  SELECT
+    view_id, seq, time, received_at, name, viewer_id, session_id, course_id, item_id, browser, os, device, codec,
+    container, plan, duration_ms, watch_ms, playing_ms, label, fatal, source
+  FROM events
+  WHERE view_id IS NOT NULL AND (${where})
+),
+${SDK_EVENTS},
+${CMCD_EVENTS},
+ev AS (SELECT * FROM sdk UNION ALL SELECT * FROM cmcd),
+${VIEW_AGGREGATES}
 SELECT
   view_id, viewer_id, session_id, course_id, item_id, browser, os, device, codec, container, plan,
   started_at, last_event_at, startup_ms,

@@ -16,7 +16,7 @@ import { parseCacheControl } from '../http/cache-control.js';
 import type { CachedObject, EdgeCache } from './edge-cache.js';
 import { MEDIA_CORS_HEADERS } from '../http/cors-headers.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
-import { OriginFetchError, type OriginClient } from './origin-client.js';
+import { OriginFetchError, type OriginClient, type OriginResponse } from './origin-client.js';
 
 /** What one origin fetch produced, shared by every request that waited on it. */
 export type FetchOutcome =
@@ -126,6 +126,16 @@ async function* concat(prefix: Buffer[], rest: Readable): AsyncGenerator<Buffer>
   for await (const chunk of rest) yield chunk as Buffer;
 }
 
+/** What one origin fetch reads: the fetcher's parts and its purge generations. */
+interface FetchScope {
+  readonly cache: EdgeCache;
+  readonly origin: OriginClient;
+  readonly instruments: DeliveryInstruments;
+  readonly settings: EdgeFetchSettings;
+  /** Per item, how many purges there were: a fetch that saw a purge while it ran stores nothing. */
+  readonly generation: Map<string, number>;
+}
+
 /** Creates the fetcher: coalescing, revalidation and storing of origin answers. */
 export function createEdgeFetcher(
   cache: EdgeCache,
@@ -135,109 +145,7 @@ export function createEdgeFetcher(
 ): EdgeFetcher {
   const inflight = new Map<string, { itemId: string; promise: Promise<FetchOutcome> }>();
   const generation = new Map<string, number>();
-
-  function freshness(
-    object: Omit<CachedObject, 'storedAt' | 'freshUntil' | 'staleWhileRevalidateUntil' | 'staleIfErrorUntil'>,
-    headers: IncomingHttpHeaders,
-  ): CachedObject {
-    const cc = parseCacheControl(object.headers['cache-control']);
-    const age = Number(headers.age);
-    const storedAt = Date.now() - (Number.isFinite(age) && age > 0 ? age * 1000 : 0);
-    const freshUntil = storedAt + (cc.noCache ? 0 : (cc.maxAge ?? 0)) * 1000;
-    const swr = cc.mustRevalidate ? 0 : cc.staleWhileRevalidate;
-    const sie = cc.mustRevalidate ? 0 : (cc.staleIfError ?? settings.staleIfErrorSeconds);
-    return {
-      ...object,
-      storedAt,
-      freshUntil,
-      staleWhileRevalidateUntil: freshUntil + swr * 1000,
-      staleIfErrorUntil: freshUntil + sie * 1000,
-    };
-  }
-
-  async function run(
-    req: FetchRequest,
-    extraHeaders: Record<string, string>,
-    store: boolean,
-  ): Promise<FetchOutcome> {
-    const carrier: Record<string, string> = { ...extraHeaders, 'cdn-loop': settings.serverName };
-    const { span } = instruments.startOriginFetch(
-      req.parent,
-      {
-        [ATTR_CONTENT_PATH]: req.key,
-        [ATTR_URL_PATH]: req.originPath,
-        [ATTR_CDN_ORIGIN_REGION]: settings.originRegion,
-      },
-      carrier,
-    );
-    if (req.existing && store) carrier['if-none-match'] = req.existing.etag;
-    const gen = generation.get(req.itemId) ?? 0;
-    const started = performance.now();
-    const deadline = started + settings.originTimeoutMs;
-    let status: number | null = null;
-    let errorType: CdnOriginErrorType | null = null;
-    const elapsed = (): number => performance.now() - started;
-    try {
-      const res = await origin.get(req.originPath, carrier, settings.originTimeoutMs);
-      status = res.status;
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-      if (status >= 500) errorType = CDN_ORIGIN_ERROR_TYPES.serverError;
-      if (status === 304 && req.existing) {
-        res.body.resume();
-        const refreshed = freshness(req.existing, res.headers);
-        if (store && gen === (generation.get(req.itemId) ?? 0)) cache.set(refreshed);
-        return { kind: 'stored', object: refreshed, originStatus: 304, originMs: elapsed() };
-      }
-      const headers = pickHeaders(res.headers);
-      const cc = parseCacheControl(headers['cache-control']);
-      const storable = store && status === 200 && !cc.noStore && !cc.isPrivate;
-      const length = Number(res.headers['content-length']);
-      if (storable && length > settings.maxObjectBytes) {
-        const streamed = { ...headers, 'content-length': String(length) };
-        return { kind: 'stream', status, headers: streamed, body: res.body, originMs: elapsed() };
-      }
-      const read = await readBody(res.body, storable ? settings.maxObjectBytes : ERROR_BODY_MAX, deadline);
-      if (!Buffer.isBuffer(read)) {
-        const body = Readable.from(concat(read.prefix, res.body));
-        const streamed = Number.isFinite(length) ? { ...headers, 'content-length': String(length) } : headers;
-        return { kind: 'stream', status, headers: streamed, body, originMs: elapsed() };
-      }
-      if (!storable) return { kind: 'passed', status, headers, body: read, originMs: elapsed() };
-      const etag = headers.etag ?? `"${createHash('sha1').update(read).digest('base64url')}"`;
-      const lastModified = Date.parse(headers['last-modified'] ?? '');
-      const replayed = { ...MEDIA_CORS_HEADERS, ...headers, etag, 'accept-ranges': 'bytes' };
-      const object = freshness(
-        {
-          key: req.key,
-          itemId: req.itemId,
-          body: read,
-          headers: { ...headers, etag },
-          replay: Object.entries(replayed).flat(),
-          etag,
-          lastModifiedMs: Number.isNaN(lastModified) ? Math.floor(Date.now() / 1000) * 1000 : lastModified,
-        },
-        res.headers,
-      );
-      // A purge while this fetch ran means the answer may already be outdated: serve it once, don't keep it.
-      if (gen === (generation.get(req.itemId) ?? 0)) cache.set(object);
-      return { kind: 'stored', object, originStatus: status, originMs: elapsed() };
-    } catch (err) {
-      const failure =
-        err instanceof OriginFetchError
-          ? err
-          : new OriginFetchError(CDN_ORIGIN_ERROR_TYPES.badResponse, String(err), { cause: err });
-      errorType = failure.type;
-      instruments.fail(span, failure.type, failure.message);
-      return { kind: 'failed', type: failure.type, message: failure.message, originMs: elapsed() };
-    } finally {
-      const ms = elapsed();
-      span.setAttribute(ATTR_CDN_ORIGIN_LATENCY_MS, Math.round(ms * 1000) / 1000);
-      if (errorType === CDN_ORIGIN_ERROR_TYPES.serverError)
-        instruments.fail(span, errorType, `origin answered ${status}`);
-      instruments.originFetched(req.objectType, status, errorType, ms / 1000);
-      span.end();
-    }
-  }
+  const scope: FetchScope = { cache, origin, instruments, settings, generation };
 
   return {
     async fetch(req) {
@@ -246,7 +154,7 @@ export function createEdgeFetcher(
         instruments.coalesced();
         return { outcome: await running.promise, leader: false };
       }
-      const promise = run(req, {}, true);
+      const promise = run(scope, req, {}, true);
       const entry = { itemId: req.itemId, promise };
       inflight.set(req.key, entry);
       try {
@@ -255,7 +163,7 @@ export function createEdgeFetcher(
         if (inflight.get(req.key) === entry) inflight.delete(req.key);
       }
     },
-    fetchAlone: (req, extraHeaders) => run(req, extraHeaders, false),
+    fetchAlone: (req, extraHeaders) => run(scope, req, extraHeaders, false),
     inflight: () => inflight.size,
     purgeItem(itemId) {
       generation.set(itemId, (generation.get(itemId) ?? 0) + 1);
@@ -263,5 +171,143 @@ export function createEdgeFetcher(
       // Generations only matter while fetches run; forget them when the map would grow without bound.
       if (generation.size > 10_000 && inflight.size === 0) generation.clear();
     },
+  };
+}
+
+/** A stored object before its freshness windows are set. */
+type UndatedObject = Omit<
+  CachedObject,
+  'storedAt' | 'freshUntil' | 'staleWhileRevalidateUntil' | 'staleIfErrorUntil'
+>;
+
+/** A stored object's freshness windows, from its Cache-Control and the origin's Age. */
+function freshness(
+  object: UndatedObject,
+  headers: IncomingHttpHeaders,
+  staleIfErrorSeconds: number,
+): CachedObject {
+  const cc = parseCacheControl(object.headers['cache-control']);
+  const age = Number(headers.age);
+  const storedAt = Date.now() - (Number.isFinite(age) && age > 0 ? age * 1000 : 0);
+  const freshUntil = storedAt + (cc.noCache ? 0 : (cc.maxAge ?? 0)) * 1000;
+  const swr = cc.mustRevalidate ? 0 : cc.staleWhileRevalidate;
+  const sie = cc.mustRevalidate ? 0 : (cc.staleIfError ?? staleIfErrorSeconds);
+  return {
+    ...object,
+    storedAt,
+    freshUntil,
+    staleWhileRevalidateUntil: freshUntil + swr * 1000,
+    staleIfErrorUntil: freshUntil + sie * 1000,
+  };
+}
+
+/** One origin fetch, traced as `content.origin_fetch`; never rejects (failures are an outcome). */
+async function run(
+  scope: FetchScope,
+  req: FetchRequest,
+  extraHeaders: Record<string, string>,
+  store: boolean,
+): Promise<FetchOutcome> {
+  const { instruments, settings, generation } = scope;
+  const carrier: Record<string, string> = { ...extraHeaders, 'cdn-loop': settings.serverName };
+  const { span } = instruments.startOriginFetch(
+    req.parent,
+    {
+      [ATTR_CONTENT_PATH]: req.key,
+      [ATTR_URL_PATH]: req.originPath,
+      [ATTR_CDN_ORIGIN_REGION]: settings.originRegion,
+    },
+    carrier,
+  );
+  if (req.existing && store) carrier['if-none-match'] = req.existing.etag;
+  const gen = generation.get(req.itemId) ?? 0;
+  const started = performance.now();
+  let status: number | null = null;
+  let errorType: CdnOriginErrorType | null = null;
+  try {
+    const res = await scope.origin.get(req.originPath, carrier, settings.originTimeoutMs);
+    status = res.status;
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    if (status >= 500) errorType = CDN_ORIGIN_ERROR_TYPES.serverError;
+    return await outcomeOf(scope, req, res, store, gen, started);
+  } catch (err) {
+    const failure =
+      err instanceof OriginFetchError
+        ? err
+        : new OriginFetchError(CDN_ORIGIN_ERROR_TYPES.badResponse, String(err), { cause: err });
+    errorType = failure.type;
+    instruments.fail(span, failure.type, failure.message);
+    return {
+      kind: 'failed',
+      type: failure.type,
+      message: failure.message,
+      originMs: performance.now() - started,
+    };
+  } finally {
+    const ms = performance.now() - started;
+    span.setAttribute(ATTR_CDN_ORIGIN_LATENCY_MS, Math.round(ms * 1000) / 1000);
+    if (errorType === CDN_ORIGIN_ERROR_TYPES.serverError)
+      instruments.fail(span, errorType, `origin answered ${status}`);
+    instruments.originFetched(req.objectType, status, errorType, ms / 1000);
+    span.end();
+  }
+}
+
+/**
+ * What the origin's answer becomes: a refreshed or new stored object, a stream when too large to hold, or
+ * the answer passed on as it is. `gen` is the item's purge generation when the fetch began.
+ */
+async function outcomeOf(
+  scope: FetchScope,
+  req: FetchRequest,
+  res: OriginResponse,
+  store: boolean,
+  gen: number,
+  started: number,
+): Promise<FetchOutcome> {
+  const { cache, settings, generation } = scope;
+  const status = res.status;
+  const elapsed = (): number => performance.now() - started;
+  if (status === 304 && req.existing) {
+    res.body.resume();
+    const refreshed = freshness(req.existing, res.headers, settings.staleIfErrorSeconds);
+    if (store && gen === (generation.get(req.itemId) ?? 0)) cache.set(refreshed);
+    return { kind: 'stored', object: refreshed, originStatus: 304, originMs: elapsed() };
+  }
+  const headers = pickHeaders(res.headers);
+  const cc = parseCacheControl(headers['cache-control']);
+  const storable = store && status === 200 && !cc.noStore && !cc.isPrivate;
+  const length = Number(res.headers['content-length']);
+  if (storable && length > settings.maxObjectBytes) {
+    const streamed = { ...headers, 'content-length': String(length) };
+    return { kind: 'stream', status, headers: streamed, body: res.body, originMs: elapsed() };
+  }
+  const deadline = started + settings.originTimeoutMs;
+  const read = await readBody(res.body, storable ? settings.maxObjectBytes : ERROR_BODY_MAX, deadline);
+  if (!Buffer.isBuffer(read)) {
+    const body = Readable.from(concat(read.prefix, res.body));
+    const streamed = Number.isFinite(length) ? { ...headers, 'content-length': String(length) } : headers;
+    return { kind: 'stream', status, headers: streamed, body, originMs: elapsed() };
+  }
+  if (!storable) return { kind: 'passed', status, headers, body: read, originMs: elapsed() };
+  const object = freshness(storedObject(req, headers, read), res.headers, settings.staleIfErrorSeconds);
+  // A purge while this fetch ran means the answer may already be outdated: serve it once, don't keep it.
+  if (gen === (generation.get(req.itemId) ?? 0)) cache.set(object);
+  return { kind: 'stored', object, originStatus: status, originMs: elapsed() };
+}
+
+/** A complete 200 as the cache keeps it: a validator (the origin's ETag or one of the body), headers to replay. */
+function storedObject(req: FetchRequest, headers: Record<string, string>, body: Buffer): UndatedObject {
+  const etag = headers.etag ?? `"${createHash('sha1').update(body).digest('base64url')}"`;
+  const lastModified = Date.parse(headers['last-modified'] ?? '');
+  const replayed = { ...MEDIA_CORS_HEADERS, ...headers, etag, 'accept-ranges': 'bytes' };
+  return {
+    key: req.key,
+    itemId: req.itemId,
+    body,
+    headers: { ...headers, etag },
+    replay: Object.entries(replayed).flat(),
+    etag,
+    lastModifiedMs: Number.isNaN(lastModified) ? Math.floor(Date.now() / 1000) * 1000 : lastModified,
   };
 }

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { MEDIA_PREFIX } from '../../catalog/content-url.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { EDGE_ROUTE, type EdgeHandler } from './edge-handler.js';
+import type { EdgeHandler } from './edge-handler.js';
+import { EDGE_ROUTE } from './edge-scope.js';
 
 /** The edge as Fastify routes (what `inject` reaches); real sockets usually arrive via edgeServerFactory. */
 export const edgeRoutes: FastifyPluginAsync<{ handler: EdgeHandler }> = async (app, { handler }) => {

@@ -1,5 +1,4 @@
 import { CDN_CACHE_STATUSES, type CdnCacheStatus } from '@coursecast/semconv';
-import type { CachedObject } from '../edge/edge-cache.js';
 
 /** One answer's cache facts, as RFC 9211 `Cache-Status` and `cdn.cache_status` express them. */
 export interface CacheVerdict {
@@ -43,7 +42,11 @@ export function cacheStatusHeader(server: string, v: CacheVerdict): string {
 }
 
 /** The verdict of an object served stale (past its freshness) for `reason`. */
-export function staleVerdict(held: CachedObject, now: number, reason: string): CacheVerdict {
+export function staleVerdict(
+  held: { readonly freshUntil: number },
+  now: number,
+  reason: string,
+): CacheVerdict {
   return {
     status: CDN_CACHE_STATUSES.stale,
     ttl: Math.floor((held.freshUntil - now) / 1000),

@@ -3,9 +3,7 @@ import {
   ATTR_CDN_ORIGIN_REGION,
   ATTR_CDN_SERVED_FROM,
   ATTR_CONTENT_ITEM_ID,
-  ATTR_CONTENT_PATH,
   ATTR_CONTENT_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_BODY_SIZE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   CDN_SERVED_FROM,
@@ -18,7 +16,6 @@ import type { MediaPaths } from '../../catalog/media-paths.js';
 import { AppError, errorBody } from '../../errors.js';
 import type { CatalogStore, Item } from '../../store/index.js';
 import { cacheControlFor } from '../http/cache-policy.js';
-import { readRequestCmcd } from '../http/cmcd-request.js';
 import { cmsdStaticValue } from '../http/cmsd-response.js';
 import {
   jitSessionOf,
@@ -34,7 +31,8 @@ import type { DeliveryInstruments } from '../delivery-instruments.js';
 import { evaluateRequest, fileEtag } from '../http/http-conditional.js';
 import { openContentFile, type OpenedFile } from './origin-files.js';
 import { deliveryHeaders } from '../http/package-headers.js';
-import { adoptQueryTraceparent, serverTimingTraceEntry, traceResponseValue } from '../http/trace-response.js';
+import { createRequestPrelude, type RequestPrelude } from '../http/request-prelude.js';
+import { serverTimingTraceEntry, traceResponseValue } from '../http/trace-response.js';
 
 /** A just-in-time session's segments as the origin needs them (the JIT service, narrowed). */
 export interface JitSegmentSource {
@@ -60,6 +58,14 @@ export interface OriginRoutesDeps {
  * public prefix the answer names that span (`traceresponse`, Server-Timing `traceparent`).
  */
 export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, deps) => {
+  const prelude = createRequestPrelude({
+    instruments: deps.instruments,
+    fixedAttributes: {
+      [ATTR_CDN_SERVED_FROM]: CDN_SERVED_FROM.origin,
+      [ATTR_CDN_ORIGIN_REGION]: deps.region,
+    },
+    spanRatio: null,
+  });
   const prefixes = deps.servePublic ? [ORIGIN_PREFIX, MEDIA_PREFIX] : [ORIGIN_PREFIX];
   for (const prefix of prefixes) {
     const route = `${prefix}*`;
@@ -67,7 +73,7 @@ export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, de
       method: ['GET', 'HEAD'],
       url: route,
       exposeHeadRoute: false,
-      handler: (request, reply) => serve(deps, prefix, route, request, reply),
+      handler: (request, reply) => serve(deps, prelude, prefix, route, request, reply),
     });
     app.options(route, async (_request, reply) => reply.code(204).headers(MEDIA_PREFLIGHT_HEADERS).send());
   }
@@ -75,28 +81,14 @@ export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, de
 
 async function serve(
   deps: OriginRoutesDeps,
+  prelude: RequestPrelude,
   prefix: string,
   route: string,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
   const started = performance.now();
-  const url = request.url;
-  const q = url.indexOf('?');
-  const urlPath = q === -1 ? url : url.slice(0, q);
-  if (q !== -1) adoptQueryTraceparent(request.headers, url.slice(q + 1));
-  const cmcd = readRequestCmcd(q === -1 ? '' : url.slice(q + 1), request.headers);
-  const { span } = deps.instruments.startServe(request.headers, {
-    [ATTR_CONTENT_PATH]: urlPath,
-    [ATTR_HTTP_REQUEST_METHOD]: request.method,
-    [ATTR_CDN_SERVED_FROM]: CDN_SERVED_FROM.origin,
-    [ATTR_CDN_ORIGIN_REGION]: deps.region,
-    ...cmcd.attributes,
-  });
-  if (cmcd.error !== null && cmcd.source !== null) {
-    deps.instruments.cmcdError(cmcd.source);
-    span.addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
-  }
+  const { path: urlPath, span } = prelude.begin(request.raw, reply.raw, request.method, started);
   // The span's ids for the browser, only where the origin answers browsers itself (`/media/`, no edge in
   // this process). Answers on `/origin/` go to edges, and nginx or a CDN would cache these headers with the
   // body and replay one request's ids to every later player.

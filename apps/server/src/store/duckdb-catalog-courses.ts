@@ -1,0 +1,35 @@
+import type { CatalogStore, Course, NewCourse } from './catalog-store.js';
+import { COURSE_COLUMNS, courseFromRow } from './duckdb-catalog-rows.js';
+import { renamedConflict, type Stamp } from './duckdb-catalog-sql.js';
+import type { SqlSession } from './duckdb-database.js';
+
+/** The catalog store's course operations. */
+export type CourseOperations = Pick<CatalogStore, 'createCourse' | 'listCourses' | 'getCourse'>;
+
+/** The course operations of the embedded catalog store, on its database. */
+export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOperations {
+  return {
+    async createCourse(course: NewCourse): Promise<Course> {
+      try {
+        const rows = await db.all(
+          `INSERT INTO courses (id, title, description, created_at) VALUES ($1, $2, $3, $4) ` +
+            `RETURNING ${COURSE_COLUMNS}`,
+          [course.id, course.title, course.description, stamp()],
+        );
+        return courseFromRow(rows[0]!);
+      } catch (err) {
+        throw renamedConflict(err, `course ${course.id} already exists`);
+      }
+    },
+
+    async listCourses() {
+      const rows = await db.all(`SELECT ${COURSE_COLUMNS} FROM courses ORDER BY created_at DESC, seq DESC`);
+      return rows.map(courseFromRow);
+    },
+
+    async getCourse(id) {
+      const rows = await db.all(`SELECT ${COURSE_COLUMNS} FROM courses WHERE id = $1`, [id]);
+      return rows[0] ? courseFromRow(rows[0]) : null;
+    },
+  };
+}
