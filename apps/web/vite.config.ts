@@ -46,7 +46,8 @@ export default defineConfig({
   // (/dashboard/, /courses/:id, /watch/:id, /learn/:id) by apps/server/src/web/web.routes.ts, so every URL in them is
   // absolute.
   base: '/web/',
-  // Workspace packages (the player SDK, semconv) are built from their TypeScript source.
+  // Workspace packages (the player SDK, semconv) are built from their TypeScript source; @coursecast/api is
+  // imported for its types only, so no contract code reaches a bundle.
   resolve: { conditions: ['source', ...defaultClientConditions] },
   build: {
     outDir: 'dist',

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { PANELS } from '../../apps/server/src/dashboards/dashboard-panels.js';
+import { PANELS, type Panel } from '../../apps/server/src/dashboards/dashboard-panels.js';
 import { resolveQuery } from '../../apps/server/src/dashboards/dashboard-query.js';
 import { viewsSelect } from '../../apps/server/src/views/view-derivation.js';
 import { createViewRefresher } from '../../apps/server/src/views/view-refresher.js';
@@ -72,7 +72,7 @@ export async function main(_args: string[]): Promise<object> {
     if (typeof whole === 'string' || typeof filtered === 'string') throw new Error('bad query');
     const panels: Record<string, { p50_ms: number; p95_ms: number; filtered_p95_ms: number }> = {};
     const met: Record<string, boolean> = {};
-    for (const [id, panel] of Object.entries(PANELS)) {
+    for (const [id, panel] of Object.entries<Panel<unknown>>(PANELS)) {
       await panel.run(store.db, whole); // warm-up
       const all: number[] = [];
       const withFilter: number[] = [];
@@ -97,7 +97,7 @@ export async function main(_args: string[]): Promise<object> {
     const rawSummary = `SELECT count(*) AS views, quantile_cont(startup_ms, 0.5), sum(rebuffer_ms) / sum(watch_ms)
       FROM (${viewsSelect('TRUE', endMs, 3_600_000)}) WHERE outcome <> 'pending'`;
     for (let i = 0; i < Math.max(3, Math.floor(RUNS / 4)); i++) {
-      fromViews.push((await timed(() => PANELS['summary']!.run(store.db, whole))).ms);
+      fromViews.push((await timed(() => PANELS.summary.run(store.db, whole))).ms);
       fromRaw.push((await timed(() => store.db.all(rawSummary))).ms);
     }
     const summaryViews = quantile(fromViews, 0.5);

@@ -78,7 +78,7 @@ export async function addItem(
       title: path.basename(file),
       sourceFile: cc.paths.relative(link),
       sourceBytes: (await stat(file)).size,
-      sourceInfo: info as unknown as Record<string, unknown>,
+      sourceInfo: info,
       durationSeconds: info.durationSeconds,
     },
     { id: newId('job'), itemId: id, maxAttempts: 1 },

@@ -1,3 +1,4 @@
+import { HealthResponseSchema, type HealthResponse } from '@coursecast/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
@@ -13,6 +14,8 @@ import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import type { JitService } from './jit/jit-service.js';
 import { jitRoutes } from './jit/jit.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
+import { AppError } from './errors.js';
+import { replySchema } from './reply-schema.js';
 import type { CatalogStore } from './store/index.js';
 import { instrumentationRoutes } from './instrumentation/instrumentation.routes.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
@@ -55,11 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     // Uploads are multipart streams and bypass this; it bounds JSON bodies only.
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is not in our error format: the hook below answers `shutting_down`.
+    return503OnClosing: false,
     frameworkErrors,
     serverFactory: edgeServerFactory(deps.edge?.handler ?? null),
   });
   installErrorHandler(app);
+  refuseWhileClosing(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
   const common = {
     store: deps.store,
@@ -80,7 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         reply.elapsedTime / 1000,
       );
     });
-    api.get('/healthz', async () => ({ status: 'ok' }));
+    const health = { schema: replySchema(HealthResponseSchema) };
+    api.get('/healthz', health, async (): Promise<HealthResponse> => ({ status: 'ok' }));
     await api.register(instrumentationRoutes, { instrumentation: deps.instrumentation });
     await api.register(catalogRoutes, {
       ...common,
@@ -133,6 +139,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.pipeline)
     await app.register(ingestRoutes, { config: deps.config.ingest, pipeline: deps.pipeline });
   return app;
+}
+
+/**
+ * Requests that arrive while the app closes (on kept-alive connections) are answered 503 `shutting_down`
+ * and told to close the connection, instead of starting work the shutdown would cut short.
+ */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  // Callback style: on the origin's hot path a boolean check costs no promise.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    void reply.header('connection', 'close');
+    done(new AppError('shutting_down'));
+  });
 }
 
 /** The port the app listens on, once it does. */

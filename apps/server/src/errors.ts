@@ -1,6 +1,11 @@
+import type { ErrorCode } from '@coursecast/api';
+
+export type { ErrorCode } from '@coursecast/api';
+
 /**
  * Every error the HTTP API answers with, defined once: code, HTTP status and a default message.
- * Answered as `{ "error": { "code", "message", "details" } }`.
+ * Answered as `{ "error": { "code", "message", "details" } }`. The codes are @coursecast/api's ERROR_CODES:
+ * `satisfies` below refuses a code missing here and one the contract does not list.
  */
 export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is invalid' },
@@ -44,10 +49,10 @@ export const ERRORS = {
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
   store_unavailable: { status: 503, message: 'The telemetry store could not commit; retry later' },
   web_not_built: { status: 503, message: 'The web pages are not built: run `npm run build`' },
+  // Test-only (`testing.faults`): the edge answers it with the status the fault rule names (400..599).
+  test_fault: { status: 500, message: 'A test fault rule failed this request' },
   internal: { status: 500, message: 'Internal server error' },
-} as const satisfies Record<string, { status: number; message: string }>;
-
-export type ErrorCode = keyof typeof ERRORS;
+} as const satisfies Record<ErrorCode, { status: number; message: string }>;
 
 /** An error that maps to one HTTP answer. */
 export class AppError extends Error {
@@ -63,12 +68,15 @@ export class AppError extends Error {
   }
 }
 
-/** The JSON body of an error answer. */
+/** The JSON body of an error answer (@coursecast/api ErrorBodySchema, the code loosened to a string). */
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-/** Builds the JSON body for an error answer. */
+/**
+ * Builds the JSON body for an error answer. `code` should be an ErrorCode; it is a string only while the edge's
+ * own answers pass theirs as one (errors.test.ts checks every code the server writes is in ERRORS).
+ */
 export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { CatalogStore, NewItem, Rendition } from '../src/store/catalog-store.js';
 import { openDuckDbCatalogStore } from '../src/store/duckdb-catalog-store.js';
+import { probedSource } from './probed-source.js';
 
 /** The pinned clock's origin; tests advance `ctx.clock` from here. */
 export const T0 = Date.parse('2030-01-01T00:00:00.000Z');
@@ -39,7 +40,7 @@ export function newItem(id: string, courseId = 'crs_a'): NewItem {
     title: `Lecture ${id}`,
     sourceFile: `uploads/${id}.mp4`,
     sourceBytes: 5_000_000_000, // beyond 32 bits
-    sourceInfo: { format: { name: 'mp4', tags: ['a', 'b'] }, streams: [{ codec: 'h264', width: 1920 }] },
+    sourceInfo: probedSource({ container: 'mov', codec: 'h264' }),
     durationSeconds: 612.5,
   };
 }

@@ -3,6 +3,7 @@
 // the store, so whatever the parent finds afterwards came back through WAL replay.
 // Run: node --conditions=source --import tsx crash-writer.fixture.ts <database file> [count]
 import { openDuckDbCatalogStore } from '../src/store/duckdb-catalog-store.js';
+import { probedSource } from './probed-source.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: crash-writer.fixture.ts <database file> [count]');
@@ -17,7 +18,7 @@ const { item, job } = await store.createItemWithJob(
     title: 'Lecture',
     sourceFile: 'uploads/a.mp4',
     sourceBytes: 1234,
-    sourceInfo: { format: 'mp4' },
+    sourceInfo: probedSource({ container: 'mp4' }),
     durationSeconds: 10,
   },
   { id: 'job_base', itemId: 'itm_base', maxAttempts: 3 },

@@ -94,7 +94,7 @@ export async function registerSource(
       title: 'Fixture',
       sourceFile: `uploads/${itemId}/source.mkv`,
       sourceBytes: 1,
-      sourceInfo: sourceInfo as unknown as Record<string, unknown>,
+      sourceInfo,
       durationSeconds: sourceInfo.durationSeconds,
     },
     { id: jobId, itemId, maxAttempts: 1 },

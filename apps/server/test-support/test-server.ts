@@ -7,6 +7,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-tr
 import { loadConfig, type ConfigInput } from '../src/config.js';
 import { createCoursecast, type Coursecast, type CreateOptions } from '../src/main.js';
 import { FFMPEG, FFPROBE } from './media-fixtures.js';
+import { describeViolations, watchReplyContract, type ContractViolation } from './reply-contract.js';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789';
 
@@ -16,6 +17,8 @@ export interface TestServer {
   spans: InMemorySpanExporter;
   dataDir: string;
   auth: { authorization: string };
+  /** Answers whose reply schema changed them (reply-contract.ts); close() fails when there are any. */
+  contractViolations: ContractViolation[];
   close(): Promise<void>;
 }
 
@@ -47,14 +50,18 @@ export async function startTestServer(
     ...options,
     instrumentationExtras: { spanProcessors: [new SimpleSpanProcessor(spans)] },
   });
+  // Every route test is a contract test too: an answer its @coursecast/api schema does not describe fails it.
+  const contractViolations = watchReplyContract(cc.app);
   return {
     cc,
     spans,
     dataDir,
     auth: { authorization: `Bearer ${TEST_TOKEN}` },
+    contractViolations,
     async close() {
       await cc.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (contractViolations.length > 0) throw new Error(describeViolations(contractViolations));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../store/index.js';
+import { probedSource } from '../../test-support/probed-source.js';
 import { publishItem } from '../../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
@@ -67,7 +68,7 @@ describe('courses', () => {
         title: 'Fourier',
         sourceFile: `uploads/${itemId}/source.mkv`,
         sourceBytes: 123_456,
-        sourceInfo: { format: 'matroska', path: '/srv/secret/source.mkv' },
+        sourceInfo: probedSource({ container: 'matroska' }),
         durationSeconds: 61.5,
       },
       { id: newId('job'), itemId, maxAttempts: 1 },

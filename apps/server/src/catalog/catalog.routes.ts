@@ -1,12 +1,24 @@
 import { rm } from 'node:fs/promises';
+import {
+  CourseListResponseSchema,
+  CourseResponseSchema,
+  CourseWithItemsResponseSchema,
+  ItemResponseSchema,
+  JobResponseSchema,
+  type CourseListResponse,
+  type CourseResponse,
+  type CourseWithItemsResponse,
+  type JobResponse,
+} from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
+import { replySchema } from '../reply-schema.js';
 import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
 import { parseInput } from '../validation.js';
-import { itemContent, toItemResponse, type ItemContent } from './item-response.js';
+import { itemContent, toItemResponse } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
 
 /** What the catalog asks of the job runner: stop an item's job, and look for new work. */
@@ -35,22 +47,13 @@ const NewCourseBody = z.strictObject({
 });
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
-/** A course as learners see it: what a course page shows, nothing about files or failures. */
-export interface PublicCourseView {
-  course: Pick<Course, 'id' | 'title' | 'description' | 'createdAt'>;
-  items: (Pick<
-    Item,
-    'id' | 'courseId' | 'kind' | 'title' | 'status' | 'durationSeconds' | 'createdAt' | 'updatedAt'
-  > & { content: ItemContent | null })[];
-}
-
 /**
  * Builds the public course answer field by field: a field added to Course or Item later stays private
  * until it is named here. Left out on purpose: source paths, sizes and probe data, poster paths, media
  * versions, and `error` (FFmpeg's message, which can name server paths). `content` holds only public URLs
  * and a document's or module's type and size.
  */
-export function toPublicCourseView(course: Course, items: Item[], baseUrl: string): PublicCourseView {
+export function toPublicCourseView(course: Course, items: Item[], baseUrl: string): CourseWithItemsResponse {
   return {
     course: {
       id: course.id,
@@ -90,22 +93,30 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl());
   }
 
-  app.post('/api/courses', admin, async (request, reply) => {
-    const body = parseInput(NewCourseBody, request.body ?? {}, 'course');
-    const course = await store.createCourse({ id: newId('crs'), ...body });
-    return reply.status(201).send({ course });
-  });
+  app.post(
+    '/api/courses',
+    { ...admin, schema: replySchema(CourseResponseSchema, 201) },
+    async (request, reply) => {
+      const body = parseInput(NewCourseBody, request.body ?? {}, 'course');
+      const course = await store.createCourse({ id: newId('crs'), ...body });
+      return reply.status(201).send({ course } satisfies CourseResponse);
+    },
+  );
 
-  app.get('/api/courses', admin, async () => ({ courses: await store.listCourses() }));
+  app.get(
+    '/api/courses',
+    { ...admin, schema: replySchema(CourseListResponseSchema) },
+    async (): Promise<CourseListResponse> => ({ courses: await store.listCourses() }),
+  );
 
-  app.get('/api/courses/:id', async (request) => {
+  app.get('/api/courses/:id', { schema: replySchema(CourseWithItemsResponseSchema) }, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const course = await store.getCourse(id);
     if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
     return toPublicCourseView(course, await store.listItems(id), deps.baseUrl());
   });
 
-  app.get('/api/items/:id', async (request) => {
+  app.get('/api/items/:id', { schema: replySchema(ItemResponseSchema) }, async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     return itemView(id);
   });
@@ -129,7 +140,8 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
 
   // Re-transcode (new ladder settings, a failed item): the old version stays served until the new one
   // is published, then its files are removed and the edge purges them.
-  app.post('/api/items/:id/transcode', admin, async (request, reply) => {
+  const transcode = { ...admin, schema: replySchema(JobResponseSchema, 202) };
+  app.post('/api/items/:id/transcode', transcode, async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
@@ -142,6 +154,6 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     if (!item.sourceFile) throw new AppError('conflict', `item ${id} has no source to transcode`);
     const job = await store.createJob({ id: newId('job'), itemId: id, maxAttempts: deps.maxAttempts });
     jobs.notify();
-    return reply.status(202).send({ job });
+    return reply.status(202).send({ job } satisfies JobResponse);
   });
 };

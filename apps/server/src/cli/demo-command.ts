@@ -1,6 +1,14 @@
 import { openAsBlob } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type {
+  CourseListResponse,
+  CourseResponse,
+  CourseWithItemsResponse,
+  ItemResponse,
+  JobProgressEvent,
+  UploadResponse,
+} from '@coursecast/api';
 import { generateTestClip } from '@coursecast/media/samples';
 import type { Config } from '../config.js';
 import { createCoursecast, type Coursecast } from '../main.js';
@@ -79,7 +87,7 @@ async function ensureMaterial(
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
-  const body = (await res.json()) as { item: { id: string } };
+  const body = (await res.json()) as UploadResponse;
   if (!res.ok) throw new Error(`upload of ${name} answered ${res.status}: ${JSON.stringify(body)}`);
   return body.item.id;
 }
@@ -96,16 +104,8 @@ async function followJob(
   const bar = createProgressBar('transcoding');
   try {
     for await (const frame of readSse(res.body)) {
-      const data = JSON.parse(frame.data) as {
-        job: {
-          state: string;
-          progress: number;
-          speed: number | null;
-          etaSeconds: number | null;
-          error: string | null;
-        };
-        rungs?: { name: string; segments: number }[];
-      };
+      // A `done` event's data is a progress event's without `rungs`.
+      const data = JSON.parse(frame.data) as JobProgressEvent;
       const label = data.rungs?.map((r) => `${r.name}:${r.segments}`).join(' ') ?? data.job.state;
       bar.update(data.job.progress, data.job.speed, data.job.etaSeconds, label);
       if (frame.event === 'done') {
@@ -134,21 +134,17 @@ export async function demoCommand(
   const token = cc.admin.token;
   const api = apiClient(base, token);
 
-  const { courses } = (await api('GET', '/api/courses')) as { courses: { id: string; title: string }[] };
+  const { courses } = (await api('GET', '/api/courses')) as CourseListResponse;
   const course =
     courses.find((c) => c.title === COURSE_TITLE) ??
     (
       (await api('POST', '/api/courses', {
         title: COURSE_TITLE,
         description: 'Created by coursecast demo',
-      })) as {
-        course: { id: string; title: string };
-      }
+      })) as CourseResponse
     ).course;
-  const { items } = (await api('GET', `/api/courses/${course.id}`)) as {
-    items: { id: string; title: string; status: string }[];
-  };
-  let item = items.find((i) => i.title === LECTURE_TITLE && i.status === 'ready');
+  const { items } = (await api('GET', `/api/courses/${course.id}`)) as CourseWithItemsResponse;
+  let item: { id: string } | undefined = items.find((i) => i.title === LECTURE_TITLE && i.status === 'ready');
   if (!item) {
     const file = await sampleLecture(config, options);
     const form = new FormData();
@@ -160,11 +156,10 @@ export async function demoCommand(
       headers: { authorization: `Bearer ${token}` },
       body: form,
     });
-    const uploaded = (await res.json()) as {
-      item: { id: string; title: string; status: string };
-      job: { id: string };
-    };
+    const uploaded = (await res.json()) as UploadResponse;
     if (!res.ok) throw new Error(`upload answered ${res.status}: ${JSON.stringify(uploaded)}`);
+    // A video upload always queues its transcode.
+    if (!uploaded.job) throw new Error(`the upload of ${path.basename(file)} queued no transcode`);
     const outcome = await followJob(base, token, uploaded.job.id);
     if (outcome.state !== 'succeeded') {
       process.stderr.write(`transcode ${outcome.state}: ${outcome.error ?? 'unknown error'}\n`);
@@ -184,10 +179,7 @@ export async function demoCommand(
   const moduleId = await ensureMaterial(base, token, course.id, items, MODULE_TITLE, 'check.zip', () =>
     scormPackage('2004'),
   );
-  const view = (await api('GET', `/api/items/${item.id}`)) as {
-    renditions: { name: string; width: number; height: number; averageBitrate: number; mode: string }[];
-    playback: { hls: string; poster: string | null } | null;
-  };
+  const view = (await api('GET', `/api/items/${item.id}`)) as ItemResponse;
   const lines = [
     '',
     `coursecast is serving at ${base}`,

@@ -1,16 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { JitSession, JitSessionListResponse } from '@coursecast/api';
 import { publicBaseUrl, type Config } from '../config.js';
 
-interface SessionRow {
-  id: string;
-  itemId: string;
-  mode: string;
-  segments: { written: number; total: number };
-  encoder: { startIndex: number; position: number; generation: number } | null;
-  ageSeconds: number;
-  idleSeconds: number;
-}
+/** The fields of a session the table shows. */
+type SessionRow = Pick<
+  JitSession,
+  'id' | 'itemId' | 'mode' | 'segments' | 'encoder' | 'ageSeconds' | 'idleSeconds'
+>;
 
 async function adminToken(config: Config): Promise<string | null> {
   if (config.adminToken) return config.adminToken;
@@ -85,7 +82,7 @@ export async function sessionsCommand(config: Config, url: string | undefined): 
     process.stderr.write(`coursecast: ${base}/api/sessions answered ${res.status}: ${await res.text()}\n`);
     return 1;
   }
-  const { sessions } = (await res.json()) as { sessions: SessionRow[] };
+  const { sessions } = (await res.json()) as JitSessionListResponse;
   process.stdout.write(sessionsTable(sessions));
   return 0;
 }

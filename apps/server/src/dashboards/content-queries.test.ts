@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapEventRecords, type EventRecord, type RecordContext } from '../ingest/event-mapper.js';
 import type { UserAgentInfo } from '../ingest/user-agent.js';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.js';
-import { contentLoads, type ContentLoadsData } from './content-queries.js';
+import type { ContentLoadsData } from '@coursecast/api';
+import { contentLoads } from './content-queries.js';
 import { resolveQuery, type DashboardQuery } from './dashboard-query.js';
 
 const T = Date.UTC(2026, 10, 21, 12);

@@ -15,66 +15,20 @@ import {
   SCORM_COMPLETION_STATUSES,
   SCORM_SUCCESS_STATUSES,
 } from '@coursecast/semconv';
+import {
+  LOAD_KINDS,
+  type ContentLoadsData,
+  type LoadGroupRow,
+  type LoadKind,
+  type ScormVersionRow,
+  type SlowItemRow,
+} from '@coursecast/api';
 import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 
 // Course material panel: document and module loads, and SCORM attempts, read straight from the raw browser
 // events (no derived table: these events are few next to playback's, and each stands alone). The formulas are
 // in docs/metrics.md ("Documents and interactive modules"); the SQL below is their only implementation.
-
-/** What was loaded: an interactive module (`content.load_interactive`) or a document. */
-export const LOAD_KINDS = { module: 'module', document: 'document' } as const;
-export type LoadKind = (typeof LOAD_KINDS)[keyof typeof LOAD_KINDS];
-
-/** Loads of one kind and type (package type or document format) over the range. */
-export interface LoadGroupRow {
-  kind: LoadKind;
-  /** `scorm_12`, `scorm_2004`, `html5`, or `pdf`, `png`, ...; `unknown` when the event named none. */
-  type: string;
-  loads: number;
-  failed: number;
-  /** (loads − failed) / loads. */
-  success_rate: number | null;
-  /** Load time of successful loads: a failed one's duration is time to failure (up to a 60 s timeout). */
-  load_p50_ms: number | null;
-  load_p95_ms: number | null;
-  /** Median `content.total_size_kb` of successful loads (a failed document's size is what arrived). */
-  size_p50_kb: number | null;
-}
-
-/** SCORM attempts (launches) that called initialize in the range, by SCORM version. */
-export interface ScormVersionRow {
-  /** `1.2` or `2004`. */
-  version: string;
-  attempts: number;
-  /** Attempts with a finish call (LMSFinish / Terminate). */
-  finished: number;
-  /** Attempts whose latest reported completion status is `completed`. */
-  completed: number;
-  /** Attempts whose latest reported success status is `passed`. */
-  passed: number;
-  /** Mean of finished attempts' latest reported scaled score (-1..1). */
-  score_avg: number | null;
-  /** Median of the latest session time each attempt reported, s. */
-  session_time_p50_s: number | null;
-}
-
-/** One of the documents or modules slowest to load (p95 of successful loads). */
-export interface SlowItemRow {
-  item_id: string;
-  kind: LoadKind;
-  type: string;
-  loads: number;
-  failed: number;
-  load_p95_ms: number | null;
-}
-
-/** The `content-loads` panel's data. */
-export interface ContentLoadsData {
-  loads: LoadGroupRow[];
-  scorm: ScormVersionRow[];
-  slowest: SlowItemRow[];
-}
 
 /** How many items the slowest list shows. */
 export const SLOWEST_ITEMS = 5;

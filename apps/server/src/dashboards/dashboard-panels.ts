@@ -1,3 +1,4 @@
+import type { PanelData, PanelId, RatioPoint, SeriesPoint } from '@coursecast/api';
 import {
   CDN_CACHE_STATUSES,
   HLS_SESSION_END_REASONS,
@@ -18,12 +19,11 @@ import {
   gaugeOverTime,
   histogramPanel,
   sessionEndsOverTime,
-  type SeriesPoint,
 } from './metric-queries.js';
 import { playbackOverTime, playbackSuccessBy, playbackSummary, startupHistogram } from './view-queries.js';
 
-/** A dashboard panel: what it shows, which data it reads, and its query. */
-export interface Panel {
+/** A dashboard panel: what it shows, which data it reads, and its query, which answers data of type `T`. */
+export interface Panel<T> {
   title: string;
   description: string;
   /**
@@ -31,16 +31,13 @@ export interface Panel {
    * own metrics and spans, and the browser's load and SCORM events, which need no derived view).
    */
   source: 'views' | 'server';
-  run(db: SqlReader, q: DashboardQuery): Promise<unknown>;
+  run(db: SqlReader, q: DashboardQuery): Promise<T>;
 }
 
 const PLAN = 'hls.plan.mode';
 
 /** Per bucket: `part` groups / all groups (null where a bucket has nothing). */
-function ratioOverTime(
-  points: SeriesPoint[],
-  part: readonly string[],
-): { t: number; ratio: number | null; total: number }[] {
+function ratioOverTime(points: SeriesPoint[], part: readonly string[]): RatioPoint[] {
   const byT = new Map<number, { part: number; total: number }>();
   for (const p of points) {
     const b = byT.get(p.t) ?? { part: 0, total: 0 };
@@ -51,8 +48,8 @@ function ratioOverTime(
   return [...byT].map(([t, b]) => ({ t, ratio: b.total > 0 ? b.part / b.total : null, total: b.total }));
 }
 
-/** Every panel of the dashboard, by id (also the route's `:panel`). */
-export const PANELS: Record<string, Panel> = {
+/** Every panel of the dashboard, by id (also its route's last segment), its data as @coursecast/api types it. */
+export const PANELS: { readonly [K in PanelId]: Panel<PanelData[K]> } = {
   summary: {
     title: 'Playback at a glance',
     description: 'Views, playback success and failure, exits before start, startup p50/p95, rebuffer ratio',

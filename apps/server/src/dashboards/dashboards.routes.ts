@@ -1,7 +1,18 @@
+import {
+  PANEL_IDS,
+  PanelListResponseSchema,
+  panelResponseSchema,
+  RebuildViewsResponseSchema,
+  type PanelAnswer,
+  type PanelId,
+  type PanelListResponse,
+  type RebuildViewsResponse,
+} from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
+import { replySchema } from '../reply-schema.js';
 import type { SqlReader } from '../store/duckdb-database.js';
 import type { ViewRefresher } from '../views/view-refresher.js';
 import { parseInput } from '../validation.js';
@@ -19,27 +30,25 @@ export interface DashboardRoutesDeps {
 
 const PanelParams = z.object({ panel: z.string().min(1).max(64) });
 
-/** Dashboard data: the panel list, each panel's query, and a rebuild of views from raw events (admin only). */
+/**
+ * Dashboard data: the panel list, each panel's query, and a rebuild of views from raw events (admin only).
+ * Each panel has a route of its own, so its answer is serialized with its own data schema.
+ */
 export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (app, deps) => {
   const now = deps.now ?? Date.now;
   app.addHook('onRequest', requireAdmin(deps.adminToken));
 
-  app.get('/api/dashboard/panels', async () => ({
-    panels: Object.entries(PANELS).map(([id, p]) => ({
-      id,
-      title: p.title,
-      description: p.description,
-      source: p.source,
-    })),
+  const list = { schema: replySchema(PanelListResponseSchema) };
+  app.get('/api/dashboard/panels', list, async (): Promise<PanelListResponse> => ({
+    panels: PANEL_IDS.map((id) => {
+      const p = PANELS[id];
+      return { id, title: p.title, description: p.description, source: p.source };
+    }),
   }));
 
-  app.get('/api/dashboard/panels/:panel', async (request) => {
-    const { panel: id } = parseInput(PanelParams, request.params, 'path');
+  async function answer<K extends PanelId>(id: K, query: unknown): Promise<PanelAnswer<K>> {
     const panel = PANELS[id];
-    if (!panel || !Object.hasOwn(PANELS, id)) {
-      throw new AppError('not_found', `No dashboard panel ${id}; known: ${Object.keys(PANELS).join(', ')}`);
-    }
-    const q = resolveQuery(parseInput(DashboardQuerySchema, request.query ?? {}, 'query'), now());
+    const q = resolveQuery(parseInput(DashboardQuerySchema, query ?? {}, 'query'), now());
     if (typeof q === 'string') throw new AppError('invalid_request', `invalid query: ${q}`);
     // Views with new events are derived first, so a panel never lags its raw data by a refresh interval.
     if (panel.source === 'views') await deps.views.refresh();
@@ -52,7 +61,22 @@ export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesDeps> = async (a
       tookMs: Math.round((performance.now() - t0) * 10) / 10,
       data,
     };
+  }
+
+  for (const id of PANEL_IDS) {
+    app.get(`/api/dashboard/panels/${id}`, { schema: replySchema(panelResponseSchema(id)) }, (request) =>
+      answer(id, request.query),
+    );
+  }
+
+  // Every known panel matched its own route above: what reaches this one is not a panel.
+  app.get('/api/dashboard/panels/:panel', async (request) => {
+    const { panel: id } = parseInput(PanelParams, request.params, 'path');
+    throw new AppError('not_found', `No dashboard panel ${id}; known: ${PANEL_IDS.join(', ')}`);
   });
 
-  app.post('/api/dashboard/rebuild-views', async () => ({ views: await deps.views.rebuildAll() }));
+  const rebuild = { schema: replySchema(RebuildViewsResponseSchema) };
+  app.post('/api/dashboard/rebuild-views', rebuild, async (): Promise<RebuildViewsResponse> => ({
+    views: await deps.views.rebuildAll(),
+  }));
 };

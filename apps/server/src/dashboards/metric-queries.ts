@@ -1,3 +1,4 @@
+import type { GroupTotal, QuantileData, QuantileSummary, SeriesPoint } from '@coursecast/api';
 import { listValue } from '@duckdb/node-api';
 import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
@@ -31,13 +32,6 @@ function where(
 const bucket = (q: DashboardQuery, column = 'time'): string =>
   `(floor(epoch_ms(${column}) / ${q.bucketMs}) * ${q.bucketMs})::BIGINT`;
 
-/** One series point: the bucket start (epoch ms), the group, the value. */
-export interface SeriesPoint {
-  t: number;
-  group: string;
-  value: number;
-}
-
 /** A counter's increase per bucket, split by one attribute (or one series when `by` is null). */
 export async function counterOverTime(
   db: SqlReader,
@@ -67,7 +61,7 @@ export async function counterTotals(
   q: DashboardQuery,
   name: string,
   by: string,
-): Promise<{ group: string; value: number }[]> {
+): Promise<GroupTotal[]> {
   const w = where(q, name, [by]);
   const rows = await db.all(grouped('0', `${w.sql} AND kind = 'sum'`, by, 'sum'), w.params);
   return rows
@@ -131,28 +125,16 @@ function listNumbers(v: unknown): number[] {
   return items.map((x) => Number(x));
 }
 
-/** Range quantiles of a histogram metric. */
-export interface HistogramSummary {
-  count: number;
-  mean: number | null;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
 /** A histogram metric over the range (quantiles) and per bucket (p50/p95), from one pass over its points. */
 export async function histogramPanel(
   db: SqlReader,
   q: DashboardQuery,
   name: string,
   applicable: readonly string[] = [],
-): Promise<{
-  summary: HistogramSummary;
-  series: { t: number; count: number; p50: number | null; p95: number | null }[];
-}> {
+): Promise<QuantileData> {
   const rows = await histogramRows(db, q, name, applicable);
   const merged = mergeHistograms(rows);
-  const summary: HistogramSummary =
+  const summary: QuantileSummary =
     !merged || merged.count === 0
       ? { count: 0, mean: null, p50: null, p95: null, p99: null }
       : {

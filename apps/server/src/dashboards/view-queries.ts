@@ -1,3 +1,12 @@
+import {
+  PLAYBACK_BUCKET_FIELDS,
+  PLAYBACK_SUMMARY_FIELDS,
+  SUCCESS_BY_FIELDS,
+  type PlaybackBucket,
+  type PlaybackSummary,
+  type StartupHistogram,
+  type SuccessByRow,
+} from '@coursecast/api';
 import { VIEW_OUTCOMES } from '@coursecast/semconv';
 import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
@@ -50,11 +59,18 @@ const RATES = `
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** The named columns of a result row as numbers (null stays null): the SQL names them as the API does. */
+function numbers<K extends string>(
+  row: Record<string, unknown>,
+  keys: readonly K[],
+): Record<K, number | null> {
+  const out = {} as Record<K, number | null>;
+  for (const key of keys) out[key] = num(row[key]);
+  return out;
+}
+
 /** Headline figures over the range: outcomes, rates, startup percentiles, rebuffering, watch time. */
-export async function playbackSummary(
-  db: SqlReader,
-  q: DashboardQuery,
-): Promise<Record<string, number | null>> {
+export async function playbackSummary(db: SqlReader, q: DashboardQuery): Promise<PlaybackSummary> {
   const w = where(q);
   const rows = await db.all(
     `WITH a AS (
@@ -72,7 +88,7 @@ export async function playbackSummary(
      FROM a`,
     w.params,
   );
-  return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, num(v)]));
+  return numbers(rows[0] ?? {}, PLAYBACK_SUMMARY_FIELDS);
 }
 
 /** Playback success by one dimension (codec, container, browser, ...), most views first. */
@@ -80,7 +96,7 @@ export async function playbackSuccessBy(
   db: SqlReader,
   q: DashboardQuery,
   dimension: ViewDimension,
-): Promise<Record<string, unknown>[]> {
+): Promise<SuccessByRow[]> {
   const w = where(q);
   const rows = await db.all(
     `WITH a AS (SELECT coalesce(${dimension}, 'unknown') AS key, ${OUTCOME_COUNTS}
@@ -88,26 +104,14 @@ export async function playbackSuccessBy(
      SELECT *, ${RATES} FROM a ORDER BY views DESC, key LIMIT 50`,
     w.params,
   );
-  return rows.map((r) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'key' ? v : num(v)])),
-  );
+  return rows.map((r) => ({ key: String(r['key']), ...numbers(r, SUCCESS_BY_FIELDS) }));
 }
 
 /** Startup-time buckets (ms upper bounds; the last one open) for the time-to-playback histogram. */
 export const STARTUP_BUCKETS_MS = [250, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000, 10_000, 15_000, 30_000];
 
 /** Time-to-playback histogram with p50/p95/p99 (views that reached a first frame). */
-export async function startupHistogram(
-  db: SqlReader,
-  q: DashboardQuery,
-): Promise<{
-  bounds: number[];
-  counts: number[];
-  count: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}> {
+export async function startupHistogram(db: SqlReader, q: DashboardQuery): Promise<StartupHistogram> {
   const w = where(q);
   const bucketExpr = `CASE ${STARTUP_BUCKETS_MS.map((b, i) => `WHEN startup_ms <= ${b} THEN ${i}`).join(' ')} ELSE ${STARTUP_BUCKETS_MS.length} END`;
   const [rows, stats] = await Promise.all([
@@ -136,10 +140,7 @@ export async function startupHistogram(
 }
 
 /** Per time bucket (by view start): views, rebuffer ratio and frequency, startup p50/p95, failure rate. */
-export async function playbackOverTime(
-  db: SqlReader,
-  q: DashboardQuery,
-): Promise<Record<string, number | null>[]> {
+export async function playbackOverTime(db: SqlReader, q: DashboardQuery): Promise<PlaybackBucket[]> {
   const w = where(q);
   const rows = await db.all(
     `WITH a AS (
@@ -154,5 +155,5 @@ export async function playbackOverTime(
      FROM a ORDER BY t`,
     w.params,
   );
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)])));
+  return rows.map((r) => ({ t: Number(r['t']), ...numbers(r, PLAYBACK_BUCKET_FIELDS) }));
 }

@@ -1,4 +1,4 @@
-import { browserContainer, type MediaInfo } from '@coursecast/media';
+import { browserContainer } from '@coursecast/media';
 import type { CatalogStore } from '../store/index.js';
 
 /** What an event is enriched with from the catalog: the item's source codec and container. */
@@ -25,8 +25,9 @@ export function createItemFactsCache(
       if (hit && now() - hit.at < o.ttlMs) return hit.facts;
       const facts = store.getItem(itemId).then(
         (item) => {
-          const info = item?.sourceInfo as unknown as MediaInfo | null | undefined;
           if (!item) return null;
+          // Only a video has a codec and a container; documents and modules are enriched with neither.
+          const info = item.kind === 'video' ? item.sourceInfo : null;
           return {
             codec: info?.video?.codec ?? null,
             container: info ? browserContainer(info) : null,

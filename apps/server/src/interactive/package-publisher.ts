@@ -1,6 +1,7 @@
 import { open, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ITEM_KINDS, PACKAGE_TYPES, type PackageType } from '@coursecast/semconv';
+import type { ModuleManifest, PackageSource } from '@coursecast/api';
+import { ITEM_KINDS, PACKAGE_TYPES } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
@@ -47,20 +48,6 @@ function throttled(
     if (now - last < PROGRESS_EVERY_MS) return;
     last = now;
     report(p);
-  };
-}
-
-/** What a package item keeps in `sourceInfo` (the API's `source`); the full asset list is in its manifest file. */
-export interface PackageInfo {
-  package: {
-    type: PackageType;
-    title: string | null;
-    launch: string;
-    launchParameters: string | null;
-    assetCount: number;
-    totalBytes: number;
-    compressedBytes: number;
-    scorm: { resources: number; scos: number } | null;
   };
 }
 
@@ -134,7 +121,7 @@ export async function ingestPackage(
       report.type(manifest.type);
       const assets = await finalAssets(staging, manifest, deps.scormRuntimeFile);
       const totalBytes = assets.reduce((sum, a) => sum + a.size, 0);
-      const publicManifest = {
+      const publicManifest: ModuleManifest = {
         itemId: upload.itemId,
         version,
         type: manifest.type,
@@ -149,7 +136,8 @@ export async function ingestPackage(
       await mkdir(path.join(staging, SERVER_DIR), { recursive: true, mode: 0o755 });
       await writeFile(path.join(staging, ...MANIFEST_PATH.split('/')), JSON.stringify(publicManifest));
       await rename(staging, paths.versionDir(upload.itemId, version));
-      const info: PackageInfo = {
+      // What the item keeps as `sourceInfo` (the API's `source`); the full asset list is in the manifest file.
+      const info: PackageSource = {
         package: {
           type: manifest.type,
           title: manifest.title,
@@ -168,7 +156,7 @@ export async function ingestPackage(
         title: upload.title ?? manifest.title ?? upload.filenameTitle,
         sourceFile: paths.relative(source),
         sourceBytes: upload.size,
-        sourceInfo: info as unknown as Record<string, unknown>,
+        sourceInfo: info,
         durationSeconds: null,
         mediaVersion: version,
       });

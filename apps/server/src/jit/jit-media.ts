@@ -50,9 +50,12 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
   }
 
   return async (sessionId, item, plan) => {
-    if (!item.sourceFile || !item.sourceInfo) throw new Error(`item ${item.id} has no source`);
+    // Only a video's source is probed media; the playback route never opens a session for anything else.
+    if (item.kind !== 'video' || !item.sourceFile || !item.sourceInfo) {
+      throw new Error(`item ${item.id} has no source`);
+    }
     const source = paths.resolve(item.sourceFile);
-    const info = item.sourceInfo as unknown as MediaInfo;
+    const info = item.sourceInfo;
     const grid = await sessionGrid(plan, info, config.jit.segmentSeconds, () => keyframesOf(item, source));
     const dir = path.join(jitRoot(paths), sessionId);
     await mkdir(dir, { recursive: true });

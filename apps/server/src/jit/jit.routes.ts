@@ -1,11 +1,18 @@
 import path from 'node:path';
-import { decidePlayback, type MediaInfo, type PlanOptions } from '@coursecast/media';
+import {
+  JitSessionListResponseSchema,
+  PlaybackResponseSchema,
+  type JitSessionListResponse,
+  type PlaybackResponse,
+} from '@coursecast/api';
+import { decidePlayback, type PlanOptions } from '@coursecast/media';
 import { PLAYBACK_MODES } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { jitVersion, mediaUrlPath, SOURCE_VERSION } from '../catalog/content-url.js';
 import { AppError } from '../errors.js';
+import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import { CapabilitiesQuery } from './client-capabilities.js';
@@ -40,7 +47,8 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
   app.options('/api/sessions/:id', preflight);
   app.options('/api/sessions/:id/heartbeat', preflight);
 
-  app.get('/api/items/:id/playback', cors, async (request, reply) => {
+  const playback = { ...cors, schema: replySchema(PlaybackResponseSchema) };
+  app.get('/api/items/:id/playback', playback, async (request, reply): Promise<PlaybackResponse> => {
     // Start-up figures count from the request's arrival (Fastify's clock), the lookups and preparation included.
     const requestedAt = performance.now() - reply.elapsedTime;
     const { id } = parseInput(IdParams, request.params, 'path');
@@ -53,7 +61,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
       throw new AppError('conflict', `item ${id} has no playable source (it is a ${item.kind})`);
     }
     const ready = item.status === 'ready' && item.mediaVersion !== null;
-    const plan = decidePlayback(item.sourceInfo as unknown as MediaInfo, ready, client, deps.planOptions);
+    const plan = decidePlayback(item.sourceInfo, ready, client, deps.planOptions);
     const base = deps.baseUrl();
     if (plan.mode === PLAYBACK_MODES.vod) {
       return { plan, url: `${base}${mediaUrlPath(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
@@ -87,7 +95,11 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     return reply.status(204).send();
   });
 
-  app.get('/api/sessions', { onRequest: requireAdmin(deps.adminToken) }, async () => ({
+  const sessions = {
+    onRequest: requireAdmin(deps.adminToken),
+    schema: replySchema(JitSessionListResponseSchema),
+  };
+  app.get('/api/sessions', sessions, async (): Promise<JitSessionListResponse> => ({
     sessions: jit.list().map(({ session }) => {
       const encoder = session.encoder();
       return {

@@ -1,4 +1,6 @@
-import type { ItemKind, ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
+import type { DocumentSource, PackageSource } from '@coursecast/api';
+import type { MediaInfo } from '@coursecast/media';
+import type { ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
 
 // The catalog's repository contract. Plain data only (ISO-8601 strings, numbers, JSON objects) so the
 // embedded DuckDB store and a later PostgreSQL one are interchangeable behind it.
@@ -11,18 +13,24 @@ export interface Course {
   createdAt: string;
 }
 
-/** A lecture (video, document or interactive) in a course. */
-export interface Item {
+/**
+ * What an item knows of its source, by its kind: a video's probe, a document's format and file name, a
+ * package's summary (stored as JSON in these shapes; the API answers them as the item's `source`).
+ */
+export type ItemSourceInfo =
+  | { kind: 'video'; sourceInfo: MediaInfo | null }
+  | { kind: 'document'; sourceInfo: DocumentSource | null }
+  | { kind: 'interactive'; sourceInfo: PackageSource | null };
+
+/** What every item has, whatever its kind. */
+export interface ItemFields {
   id: string;
   courseId: string;
-  kind: ItemKind;
   title: string;
   status: ItemStatus;
   /** Path relative to the data dir, so the data dir can move. */
   sourceFile: string | null;
   sourceBytes: number | null;
-  /** The probe's JSON, as uploaded. */
-  sourceInfo: Record<string, unknown> | null;
   durationSeconds: number | null;
   posterFile: string | null;
   /** Directory name (under the item's media dir) of the published renditions; null until published. */
@@ -31,6 +39,9 @@ export interface Item {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A lecture (video, document or interactive) in a course: `kind` says what its `sourceInfo` is. */
+export type Item = ItemFields & ItemSourceInfo;
 
 /** One rung of an item's HLS ladder. */
 export interface Rendition {
@@ -73,14 +84,15 @@ export interface Job {
 export type NewCourse = Pick<Course, 'id' | 'title' | 'description'>;
 /** What a caller supplies to create an item; its status starts as 'processing'. */
 export type NewItem = Pick<
-  Item,
-  'id' | 'courseId' | 'kind' | 'title' | 'sourceFile' | 'sourceBytes' | 'sourceInfo' | 'durationSeconds'
->;
+  ItemFields,
+  'id' | 'courseId' | 'title' | 'sourceFile' | 'sourceBytes' | 'durationSeconds'
+> &
+  ItemSourceInfo;
 /** What a caller supplies to create a job; it starts 'queued', runnable now. */
 export type NewJob = Pick<Job, 'id' | 'itemId' | 'maxAttempts'>;
 /** The mutable fields of an item. */
 export type ItemPatch = Partial<
-  Pick<Item, 'status' | 'error' | 'posterFile' | 'mediaVersion' | 'title' | 'durationSeconds'>
+  Pick<ItemFields, 'status' | 'error' | 'posterFile' | 'mediaVersion' | 'title' | 'durationSeconds'>
 >;
 /** The mutable fields of a job. */
 export type JobPatch = Partial<

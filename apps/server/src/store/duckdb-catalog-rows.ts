@@ -8,7 +8,9 @@ import {
   type JobState,
   type TranscodeMode,
 } from '@coursecast/semconv';
-import type { Course, Item, Job, Rendition } from './catalog-store.js';
+import type { DocumentSource, PackageSource } from '@coursecast/api';
+import type { MediaInfo } from '@coursecast/media';
+import type { Course, Item, ItemSourceInfo, Job, Rendition } from './catalog-store.js';
 import type { SqlRow } from './duckdb-database.js';
 import {
   readJsonObject,
@@ -53,17 +55,31 @@ export function courseFromRow(row: SqlRow): Course {
   };
 }
 
+/**
+ * An item's kind with its stored source JSON, typed by the kind. The store is the JSON's only writer, and it
+ * writes what NewItem holds, where the kind already fixes the type; so it is read back as that type, unchecked.
+ */
+function itemSource(kind: ItemKind, json: Record<string, unknown> | null): ItemSourceInfo {
+  switch (kind) {
+    case ITEM_KINDS.video:
+      return { kind, sourceInfo: json as MediaInfo | null };
+    case ITEM_KINDS.document:
+      return { kind, sourceInfo: json as DocumentSource | null };
+    case ITEM_KINDS.interactive:
+      return { kind, sourceInfo: json as PackageSource | null };
+  }
+}
+
 /** An items row as an Item. */
 export function itemFromRow(row: SqlRow): Item {
   return {
     id: readString(row, 'id'),
     courseId: readString(row, 'course_id'),
-    kind: readOneOf(row, 'kind', KINDS),
+    ...itemSource(readOneOf(row, 'kind', KINDS), readJsonObject(row, 'source_info')),
     title: readString(row, 'title'),
     status: readOneOf(row, 'status', STATUSES),
     sourceFile: readNullableString(row, 'source_file'),
     sourceBytes: readNullableNumber(row, 'source_bytes'),
-    sourceInfo: readJsonObject(row, 'source_info'),
     durationSeconds: readNullableNumber(row, 'duration_seconds'),
     posterFile: readNullableString(row, 'poster_file'),
     mediaVersion: readNullableString(row, 'media_version'),

@@ -80,7 +80,14 @@ describe('items', () => {
   });
 
   it('creates a ready item with its published version and no job', async () => {
-    const doc = { ...newItem('itm_pdf'), kind: 'document' as const, durationSeconds: null };
+    const doc = {
+      ...newItem('itm_pdf'),
+      kind: 'document' as const,
+      sourceInfo: {
+        document: { format: 'pdf', contentType: 'application/pdf', bytes: 10, fileName: 'a.pdf' },
+      },
+      durationSeconds: null,
+    } as const;
     const item = await ctx.store.createReadyItem({ ...doc, mediaVersion: 'doc_1' });
     expect(item).toMatchObject({ id: 'itm_pdf', kind: 'document', status: 'ready', mediaVersion: 'doc_1' });
     expect(await ctx.store.getItem('itm_pdf')).toEqual(item);

@@ -114,7 +114,7 @@ describe('durability', () => {
         expect(await store.getCourse(id), id).not.toBeNull();
       }
       expect(await store.getItem('itm_base')).toMatchObject({
-        sourceInfo: { format: 'mp4' },
+        sourceInfo: { container: 'mp4' },
         sourceBytes: 1234,
       });
       expect(await store.getJob('job_base')).toMatchObject({ state: 'running', attempts: 1 });

@@ -22,7 +22,7 @@ export function nullableTimestampParam(
 }
 
 /** A JSON parameter (bind it as `$n::JSON`); StoreError 'invalid' if the value can't be serialised. */
-export function jsonParam(value: Record<string, unknown> | null, field = 'json'): string | null {
+export function jsonParam(value: object | null, field = 'json'): string | null {
   if (value === null) return null;
   try {
     return JSON.stringify(value);

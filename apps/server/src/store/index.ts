@@ -5,6 +5,8 @@ export {
   type CatalogStore,
   type Course,
   type Item,
+  type ItemFields,
+  type ItemSourceInfo,
   type ItemPatch,
   type Job,
   type JobFilter,

@@ -1,8 +1,20 @@
+import {
+  JOB_EVENT_NAMES,
+  JobCancelResponseSchema,
+  JobListResponseSchema,
+  JobResponseSchema,
+  type JobCancelResponse,
+  type JobDoneEvent,
+  type JobListResponse,
+  type JobProgressEvent,
+  type JobResponse,
+} from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { JOB_STATE_VALUES } from '@coursecast/semconv';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
+import { replySchema } from '../reply-schema.js';
 import type { CatalogStore, Job } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import type { JobEvent, JobEventBus } from './job-events.js';
@@ -26,6 +38,9 @@ const ListQuery = z.object({
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
+/** One Server-Sent Event, its data as @coursecast/api describes it for the event's name. */
+function sseFrame(event: typeof JOB_EVENT_NAMES.progress, data: JobProgressEvent): string;
+function sseFrame(event: typeof JOB_EVENT_NAMES.done, data: JobDoneEvent): string;
 function sseFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
@@ -41,17 +56,26 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesDeps> = async (app, deps) =>
     return job;
   }
 
-  app.get('/api/jobs', async (request) => {
-    const q = parseInput(ListQuery, request.query, 'query');
-    return { jobs: await store.listJobs({ ...q, state: q.state as Job['state'] | undefined }) };
-  });
+  app.get(
+    '/api/jobs',
+    { schema: replySchema(JobListResponseSchema) },
+    async (request): Promise<JobListResponse> => {
+      const q = parseInput(ListQuery, request.query, 'query');
+      return { jobs: await store.listJobs({ ...q, state: q.state as Job['state'] | undefined }) };
+    },
+  );
 
-  app.get('/api/jobs/:id', async (request) => {
-    const { id } = parseInput(Params, request.params, 'path');
-    return { job: await mustGet(id) };
-  });
+  app.get(
+    '/api/jobs/:id',
+    { schema: replySchema(JobResponseSchema) },
+    async (request): Promise<JobResponse> => {
+      const { id } = parseInput(Params, request.params, 'path');
+      return { job: await mustGet(id) };
+    },
+  );
 
-  app.post('/api/jobs/:id/cancel', async (request) => {
+  const cancel = { schema: replySchema(JobCancelResponseSchema) };
+  app.post('/api/jobs/:id/cancel', cancel, async (request): Promise<JobCancelResponse> => {
     const { id } = parseInput(Params, request.params, 'path');
     const job = await mustGet(id);
     if (TERMINAL.has(job.state)) {
@@ -81,9 +105,9 @@ export const jobRoutes: FastifyPluginAsync<JobRoutesDeps> = async (app, deps) =>
     };
     const send = (event: JobEvent): void => {
       if (closed) return;
-      res.write(sseFrame('progress', event));
+      res.write(sseFrame(JOB_EVENT_NAMES.progress, event));
       if (TERMINAL.has(event.job.state)) {
-        res.write(sseFrame('done', { job: event.job }));
+        res.write(sseFrame(JOB_EVENT_NAMES.done, { job: event.job }));
         finish();
       }
     };

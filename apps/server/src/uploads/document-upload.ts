@@ -1,5 +1,6 @@
 import { copyFile, link, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
+import type { DocumentSource } from '@coursecast/api';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
@@ -10,11 +11,6 @@ import { titleFromFilename, type ReceivedUpload } from './upload-receiver.js';
 export interface DocumentUploadDeps {
   store: CatalogStore;
   paths: MediaPaths;
-}
-
-/** What a document item keeps in `sourceInfo` (the API's `source`). */
-export interface DocumentInfo {
-  document: { format: DocumentType; contentType: string; bytes: number; fileName: string };
 }
 
 /**
@@ -58,7 +54,8 @@ export async function ingestDocument(
     copyFile(source, path.join(staging, fileName)),
   );
   await rename(staging, paths.versionDir(upload.itemId, version));
-  const info: DocumentInfo = { document: { format, contentType, bytes: upload.size, fileName } };
+  // What the item keeps as `sourceInfo` (the API's `source`).
+  const info: DocumentSource = { document: { format, contentType, bytes: upload.size, fileName } };
   return deps.store.createReadyItem({
     id: upload.itemId,
     courseId,
@@ -66,7 +63,7 @@ export async function ingestDocument(
     title: upload.title ?? titleFromFilename(upload.filename, 'Untitled document'),
     sourceFile: paths.relative(source),
     sourceBytes: upload.size,
-    sourceInfo: info as unknown as Record<string, unknown>,
+    sourceInfo: info,
     durationSeconds: null,
     mediaVersion: version,
   });

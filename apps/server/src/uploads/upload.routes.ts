@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import multipart from '@fastify/multipart';
+import { UploadResponseSchema, type UploadResponse } from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { ITEM_KINDS, PACKAGE_REJECTIONS, type ItemKind } from '@coursecast/semconv';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { AppError } from '../errors.js';
 import { sniffUpload, UPLOAD_TYPES, type UploadType } from './document-sniff.js';
 import { ingestPackage } from '../interactive/package-publisher.js';
 import type { PackageInstruments } from '../interactive/package-instruments.js';
+import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { parseInput } from '../validation.js';
@@ -57,7 +59,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
 
   app.post(
     '/api/courses/:id/uploads',
-    { onRequest: requireAdmin(deps.adminToken) },
+    { onRequest: requireAdmin(deps.adminToken), schema: replySchema(UploadResponseSchema, 201) },
     async (request, reply) => {
       const { id: courseId } = parseInput(Params, request.params, 'path');
       const course = await store.getCourse(courseId);
@@ -74,7 +76,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
             { declared: upload.kind, detected: kind },
           );
         }
-        let view;
+        let view: UploadResponse;
         if (type === UPLOAD_TYPES.other) {
           const { item, job } = await ingestVideo(upload, courseId, deps);
           view = toItemResponse(item, [], job, deps.baseUrl());

@@ -64,7 +64,7 @@ export async function ingestVideo(
       title: upload.title ?? titleFromFilename(upload.filename, 'Untitled lecture'),
       sourceFile: paths.relative(finalPath),
       sourceBytes: upload.size,
-      sourceInfo: info as unknown as Record<string, unknown>,
+      sourceInfo: info,
       durationSeconds: info.durationSeconds,
     },
     { id: newId('job'), itemId: upload.itemId, maxAttempts: config.transcode.maxAttempts },

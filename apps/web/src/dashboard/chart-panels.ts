@@ -1,5 +1,6 @@
 // Panels drawn as uPlot charts: time series (playback, quantiles, sessions), stacked counts with a rate line
 // (session ends, CDN requests) and the startup histogram.
+import type { PanelAnswer, PanelQuery, PlaybackBucket, RatioPoint, SeriesPoint } from '@coursecast/api';
 import uPlot from 'uplot';
 import { el } from '../shared/dom-builder.js';
 import {
@@ -16,17 +17,17 @@ import {
   histogramPosition,
   pivotGroups,
   stackValues,
-  type PanelResponse,
-  type QuantileData,
-  type SeriesPoint,
-  type StartupHistogram,
+  type QUANTILE_PANELS,
 } from './panel-data.js';
 import { statTiles } from './stat-tiles.js';
 import { colourFor, mountChart, type ChartSeries, type Dispose } from './uplot-chart.js';
 
 const INK = '#0f172a';
 
-function timeAxis(res: PanelResponse): { x: number[]; xRange: [number, number] } {
+/** What the time axis of a panel needs of its answer: the query as the server resolved it. */
+type Queried = { query: PanelQuery };
+
+function timeAxis(res: Queried): { x: number[]; xRange: [number, number] } {
   const q = res.query;
   return { x: bucketStarts(q.from, q.to, q.bucketSeconds * 1000), xRange: [q.from, q.to] };
 }
@@ -35,17 +36,17 @@ function chartBox(body: HTMLElement): HTMLElement {
   return body.appendChild(el('div'));
 }
 
-const bucketNote = (res: PanelResponse): string => `per ${formatSeconds(res.query.bucketSeconds)} bucket`;
+const bucketNote = (res: Queried): string => `per ${formatSeconds(res.query.bucketSeconds)} bucket`;
 
 /**
  * Rebuffer ratio (%) and startup p50/p95 (ms) per bucket of view starts. Failure rate and rebuffers per minute
  * start switched off (a click on the legend shows them): one failed view in a quiet bucket reads as 100 % and
  * would flatten the rebuffer line.
  */
-export function renderPlaybackOverTime(body: HTMLElement, res: PanelResponse): Dispose {
-  const rows = res.data as ({ t: number } & Record<string, number | null>)[];
+export function renderPlaybackOverTime(body: HTMLElement, res: PanelAnswer<'playback-over-time'>): Dispose {
+  const rows = res.data;
   const { x, xRange } = timeAxis(res);
-  const col = (key: string) => alignToBuckets(x, rows, (r) => r[key] ?? null);
+  const col = (key: Exclude<keyof PlaybackBucket, 't'>) => alignToBuckets(x, rows, (r) => r[key]);
   const pct = (v: number | null) => formatPercent(v);
   const ms = (v: number | null) => formatMs(v);
   const series: ChartSeries[] = [
@@ -92,8 +93,8 @@ export function renderPlaybackOverTime(body: HTMLElement, res: PanelResponse): D
 }
 
 /** Views per startup-time bucket, with p50 and p95 marked where they fall. */
-export function renderStartupHistogram(body: HTMLElement, res: PanelResponse): Dispose {
-  const h = res.data as StartupHistogram;
+export function renderStartupHistogram(body: HTMLElement, res: PanelAnswer<'startup-histogram'>): Dispose {
+  const h = res.data;
   body.append(
     statTiles(
       [
@@ -177,9 +178,9 @@ export interface StackLabels {
 /** Counts per bucket stacked by group (bars) with a rate line on a 0–100 % axis, and range totals. */
 export function renderStackedWithRate(
   body: HTMLElement,
-  res: PanelResponse,
+  res: Queried,
   points: SeriesPoint[],
-  ratio: { t: number; ratio: number | null; total: number }[],
+  ratio: RatioPoint[],
   labels: StackLabels,
 ): Dispose {
   const { x, xRange } = timeAxis(res);
@@ -233,8 +234,12 @@ export function renderStackedWithRate(
 }
 
 /** A histogram metric: the range's count, mean and quantiles, and p50/p95 lines over time. */
-export function renderQuantiles(body: HTMLElement, res: PanelResponse, unit: 's' | 'factor'): Dispose {
-  const d = res.data as QuantileData;
+export function renderQuantiles(
+  body: HTMLElement,
+  res: PanelAnswer<(typeof QUANTILE_PANELS)[number]>,
+  unit: 's' | 'factor',
+): Dispose {
+  const d = res.data;
   const fmt = unit === 's' ? formatSeconds : formatFactor;
   body.append(
     statTiles(
@@ -275,8 +280,12 @@ export function renderQuantiles(body: HTMLElement, res: PanelResponse, unit: 's'
 }
 
 /** One line per group (e.g. live sessions by plan), gaps where a bucket has no sample. */
-export function renderGroupLines(body: HTMLElement, res: PanelResponse, axisLabel: string): Dispose {
-  const points = res.data as SeriesPoint[];
+export function renderGroupLines(
+  body: HTMLElement,
+  res: PanelAnswer<'active-sessions'>,
+  axisLabel: string,
+): Dispose {
+  const points = res.data;
   const { x, xRange } = timeAxis(res);
   const { groups, values } = pivotGroups(points, x, null);
   return mountChart(chartBox(body), {

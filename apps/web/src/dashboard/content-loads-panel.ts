@@ -1,51 +1,11 @@
 // The course material panel (`content-loads`): document and module loads by type, SCORM attempts by version,
 // and the slowest items, as three bar tables. The rows are built by pure functions (tested without a DOM);
 // only renderContentLoads touches the page.
+import type { LoadGroupRow, PanelAnswer, ScormVersionRow, SlowItemRow } from '@coursecast/api';
 import { packageLabel } from '../player/display-text.js';
 import { el } from '../shared/dom-builder.js';
 import { barTable, successTone, type BarRow } from './bar-table.js';
 import { formatCount, formatKb, formatMs, formatPercent, formatSeconds } from './number-format.js';
-import type { PanelResponse } from './panel-data.js';
-
-/** Loads of one kind and type (the server's content-queries.ts LoadGroupRow). */
-export interface LoadGroup {
-  kind: string;
-  type: string;
-  loads: number;
-  failed: number;
-  success_rate: number | null;
-  load_p50_ms: number | null;
-  load_p95_ms: number | null;
-  size_p50_kb: number | null;
-}
-
-/** SCORM attempts of one version. */
-export interface ScormVersion {
-  version: string;
-  attempts: number;
-  finished: number;
-  completed: number;
-  passed: number;
-  score_avg: number | null;
-  session_time_p50_s: number | null;
-}
-
-/** One of the slowest items. */
-export interface SlowItem {
-  item_id: string;
-  kind: string;
-  type: string;
-  loads: number;
-  failed: number;
-  load_p95_ms: number | null;
-}
-
-/** The panel's data. */
-export interface ContentLoadsData {
-  loads: LoadGroup[];
-  scorm: ScormVersion[];
-  slowest: SlowItem[];
-}
 
 /** What a kind and type read as: `SCORM 2004 module`, `PDF document`. */
 export function materialLabel(kind: string, type: string): string {
@@ -58,7 +18,7 @@ export function materialLabel(kind: string, type: string): string {
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** Loads by type: the bar is the share that loaded, coloured as playback success is. */
-export function loadRows(rows: readonly LoadGroup[], locale?: string): BarRow[] {
+export function loadRows(rows: readonly LoadGroupRow[], locale?: string): BarRow[] {
   return rows.map((r) => ({
     key: `${r.kind}:${r.type}`,
     label: materialLabel(r.kind, r.type),
@@ -76,7 +36,7 @@ export function loadRows(rows: readonly LoadGroup[], locale?: string): BarRow[] 
 }
 
 /** SCORM attempts by version: the bar is the completed share (neutral: a low one is not a fault of ours). */
-export function scormRows(rows: readonly ScormVersion[], locale?: string): BarRow[] {
+export function scormRows(rows: readonly ScormVersionRow[], locale?: string): BarRow[] {
   return rows.map((r) => {
     const completed = ratio(r.completed, r.attempts);
     return {
@@ -98,7 +58,7 @@ export function scormRows(rows: readonly ScormVersion[], locale?: string): BarRo
 }
 
 /** The slowest items: bars relative to the slowest one. */
-export function slowestRows(rows: readonly SlowItem[], locale?: string): BarRow[] {
+export function slowestRows(rows: readonly SlowItemRow[], locale?: string): BarRow[] {
   const max = Math.max(0, ...rows.map((r) => r.load_p95_ms ?? 0));
   return rows.map((r) => ({
     key: r.item_id,
@@ -120,8 +80,8 @@ function section(id: string, title: string, table: HTMLElement | null, empty: st
 }
 
 /** Draws the panel: loads by type across the card, SCORM attempts and the slowest items below. */
-export function renderContentLoads(body: HTMLElement, res: PanelResponse): void {
-  const d = res.data as ContentLoadsData;
+export function renderContentLoads(body: HTMLElement, res: PanelAnswer<'content-loads'>): void {
+  const d = res.data;
   const loads = loadRows(d.loads);
   const scorm = scormRows(d.scorm);
   const slowest = slowestRows(d.slowest);

@@ -56,23 +56,35 @@ function field(label: string, control: HTMLElement, extra = ''): HTMLElement {
   return el('label', { class: `field ${extra}`.trim() }, el('span', { class: 'label' }, label), control);
 }
 
-/** Builds the controls for `initial`; `on.change` receives every new state. */
-export function createControls(initial: DashboardState, on: ControlsHandlers): Controls {
-  let state: DashboardState = structuredClone(initial);
+/** The time range picker: the relative ranges, and the From/To inputs of a custom one. */
+interface RangeControls {
+  range: HTMLSelectElement;
+  from: HTMLInputElement;
+  to: HTMLInputElement;
+  /** The From/To pair, hidden unless the range is custom. */
+  custom: HTMLElement;
+}
+
+function rangeControls(): RangeControls {
   const range = el('select', { id: 'range', name: 'range' });
   for (const [key, label] of Object.entries(RANGE_LABELS)) range.append(el('option', { value: key }, label));
   const from = el('input', { id: 'from', type: 'datetime-local', required: true });
   const to = el('input', { id: 'to', type: 'datetime-local', required: true });
   const custom = el('span', { class: 'custom-range' }, field('From', from), field('To', to));
-  const refreshSelect = el('select', { id: 'auto-refresh', name: 'refresh' });
-  for (const key of Object.keys(REFRESH_PERIODS) as RefreshKey[])
-    refreshSelect.append(el('option', { value: key }, REFRESH_LABELS[key]));
-  const refreshButton = el('button', { type: 'button', id: 'refresh', class: 'primary' }, 'Refresh');
-  const clearButton = el('button', { type: 'button', id: 'clear-filters' }, 'Clear filters');
+  return { range, from, to, custom };
+}
 
-  const suggestions = new Map<FilterKey, Set<string>>();
+function refreshSelect(): HTMLSelectElement {
+  const select = el('select', { id: 'auto-refresh', name: 'refresh' });
+  for (const key of Object.keys(REFRESH_PERIODS) as RefreshKey[])
+    select.append(el('option', { value: key }, REFRESH_LABELS[key]));
+  return select;
+}
+
+/** One text input per filter, each with its list of suggested values. */
+function filterControls(): { inputs: Map<FilterKey, HTMLInputElement>; fields: HTMLElement[] } {
   const inputs = new Map<FilterKey, HTMLInputElement>();
-  const filterFields = FILTER_KEYS.map((key) => {
+  const fields = FILTER_KEYS.map((key) => {
     const list = el('datalist', { id: `filter-${key}-values` });
     const input = el('input', {
       id: `filter-${key}`,
@@ -87,51 +99,30 @@ export function createControls(initial: DashboardState, on: ControlsHandlers): C
       list: list.id,
     });
     inputs.set(key, input);
-    suggestions.set(key, new Set());
     for (const v of KNOWN_VALUES[key] ?? []) list.append(el('option', { value: v }));
     return el('span', {}, field(FILTER_LABELS[key], input, 'filter'), list);
   });
+  return { inputs, fields };
+}
 
-  const form = el(
-    'form',
-    { class: 'controls', 'aria-label': 'Time range and filters' },
-    el(
-      'div',
-      { class: 'row' },
-      field('Time range', range),
-      custom,
-      field('Auto-refresh', refreshSelect),
-      refreshButton,
-    ),
-    el('div', { class: 'row filters' }, ...filterFields, clearButton),
-  );
+/** The state the controls show, and the way a change leaves them. */
+interface StateLink {
+  current(): DashboardState;
+  emit(next: DashboardState): void;
+}
 
-  function show(s: DashboardState): void {
-    range.value = s.range;
-    custom.hidden = s.range !== 'custom';
-    if (s.range === 'custom') {
-      const r = resolveRange(s, Date.now());
-      from.value = toLocalInputValue(r.from);
-      to.value = toLocalInputValue(r.to);
-    }
-    refreshSelect.value = s.refresh;
-    for (const key of FILTER_KEYS) inputs.get(key)!.value = s.filters[key] ?? '';
-  }
-
-  function emit(next: DashboardState): void {
-    state = next;
-    on.change(structuredClone(state));
-  }
-
+/** Range changes: a relative range at once; custom starts from the range shown and follows its inputs. */
+function wireRange({ range, from, to, custom }: RangeControls, link: StateLink): void {
   range.addEventListener('change', () => {
+    const state = link.current();
     const key = range.value as RangeKey;
-    if (key !== 'custom') return emit({ ...state, range: key, from: null, to: null });
+    if (key !== 'custom') return link.emit({ ...state, range: key, from: null, to: null });
     // Custom starts from the range shown until now, so the inputs are filled and valid at once.
     const r = resolveRange(state, Date.now());
     custom.hidden = false;
     from.value = toLocalInputValue(r.from);
     to.value = toLocalInputValue(r.to);
-    emit({
+    link.emit({
       ...state,
       range: 'custom',
       from: fromLocalInputValue(from.value),
@@ -143,16 +134,20 @@ export function createControls(initial: DashboardState, on: ControlsHandlers): C
     const t = fromLocalInputValue(to.value);
     const ok = f !== null && t !== null && f < t;
     to.setCustomValidity(ok ? '' : '“To” must be after “From”');
-    if (ok) emit({ ...state, range: 'custom', from: f, to: t });
+    if (ok) link.emit({ ...link.current(), range: 'custom', from: f, to: t });
     else to.reportValidity();
   };
   from.addEventListener('change', customChanged);
   to.addEventListener('change', customChanged);
-  refreshSelect.addEventListener('change', () =>
-    emit({ ...state, refresh: refreshSelect.value as RefreshKey }),
-  );
-  refreshButton.addEventListener('click', () => on.refresh());
+}
 
+/** Filter changes: applied when an input changes or the form is submitted, refused while one is invalid. */
+function wireFilters(
+  form: HTMLFormElement,
+  inputs: Map<FilterKey, HTMLInputElement>,
+  clearButton: HTMLButtonElement,
+  link: StateLink,
+): void {
   const applyFilters = (): void => {
     const filters: DashboardState['filters'] = {};
     for (const [key, input] of inputs) {
@@ -163,7 +158,7 @@ export function createControls(initial: DashboardState, on: ControlsHandlers): C
       }
       if (v) filters[key] = v;
     }
-    emit({ ...state, filters });
+    link.emit({ ...link.current(), filters });
   };
   for (const input of inputs.values()) input.addEventListener('change', applyFilters);
   form.addEventListener('submit', (e) => {
@@ -172,8 +167,67 @@ export function createControls(initial: DashboardState, on: ControlsHandlers): C
   });
   clearButton.addEventListener('click', () => {
     for (const input of inputs.values()) input.value = '';
-    emit({ ...state, filters: {} });
+    link.emit({ ...link.current(), filters: {} });
   });
+}
+
+/** Adds the values not seen yet (nor known, nor malformed) to a filter's suggestion list. */
+function addSuggestions(key: FilterKey, seen: Set<string>, values: readonly string[]): void {
+  const list = document.getElementById(`filter-${key}-values`);
+  for (const v of values) {
+    if (seen.has(v) || (KNOWN_VALUES[key] ?? []).includes(v) || !FILTER_PATTERN.test(v)) continue;
+    seen.add(v);
+    list?.append(el('option', { value: v }));
+  }
+}
+
+/** Builds the controls for `initial`; `on.change` receives every new state. */
+export function createControls(initial: DashboardState, on: ControlsHandlers): Controls {
+  let state: DashboardState = structuredClone(initial);
+  const rc = rangeControls();
+  const refresh = refreshSelect();
+  const refreshButton = el('button', { type: 'button', id: 'refresh', class: 'primary' }, 'Refresh');
+  const clearButton = el('button', { type: 'button', id: 'clear-filters' }, 'Clear filters');
+  const { inputs, fields } = filterControls();
+  const suggestions = new Map(FILTER_KEYS.map((key) => [key, new Set<string>()]));
+
+  const form = el(
+    'form',
+    { class: 'controls', 'aria-label': 'Time range and filters' },
+    el(
+      'div',
+      { class: 'row' },
+      field('Time range', rc.range),
+      rc.custom,
+      field('Auto-refresh', refresh),
+      refreshButton,
+    ),
+    el('div', { class: 'row filters' }, ...fields, clearButton),
+  );
+
+  function show(s: DashboardState): void {
+    rc.range.value = s.range;
+    rc.custom.hidden = s.range !== 'custom';
+    if (s.range === 'custom') {
+      const r = resolveRange(s, Date.now());
+      rc.from.value = toLocalInputValue(r.from);
+      rc.to.value = toLocalInputValue(r.to);
+    }
+    refresh.value = s.refresh;
+    for (const key of FILTER_KEYS) inputs.get(key)!.value = s.filters[key] ?? '';
+  }
+
+  const link: StateLink = {
+    current: () => state,
+    emit(next) {
+      state = next;
+      on.change(structuredClone(state));
+    },
+  };
+  wireRange(rc, link);
+  refresh.addEventListener('change', () => link.emit({ ...state, refresh: refresh.value as RefreshKey }));
+  refreshButton.addEventListener('click', () => on.refresh());
+  wireFilters(form, inputs, clearButton, link);
 
   show(state);
   return {
@@ -183,13 +237,7 @@ export function createControls(initial: DashboardState, on: ControlsHandlers): C
       show(state);
     },
     suggest(key, values) {
-      const seen = suggestions.get(key)!;
-      const list = document.getElementById(`filter-${key}-values`);
-      for (const v of values) {
-        if (seen.has(v) || (KNOWN_VALUES[key] ?? []).includes(v) || !FILTER_PATTERN.test(v)) continue;
-        seen.add(v);
-        list?.append(el('option', { value: v }));
-      }
+      addSuggestions(key, suggestions.get(key)!, values);
     },
   };
 }

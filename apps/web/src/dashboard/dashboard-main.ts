@@ -1,9 +1,9 @@
 // The dashboard page: token gate, controls, and a grid of panel cards loaded from the admin API, refreshed on
 // a timer. The view (range, filters, refresh) lives in the URL; the token in this tab's sessionStorage.
+import type { PanelInfo, PanelListResponse, PanelResponse, SuccessByRow } from '@coursecast/api';
 import { ApiError, getJson, tokenStore } from './api-client.js';
 import { createControls } from './controls-bar.js';
 import { el, withCode } from '../shared/dom-builder.js';
-import type { PanelInfo, PanelResponse } from './panel-data.js';
 import { createPanelCard, type PanelCard } from './panel-card.js';
 import { createTokenGate } from './token-gate.js';
 import {
@@ -90,7 +90,7 @@ async function start(): Promise<void> {
   statusLine.textContent = 'Loading panels…';
   let panels: PanelInfo[];
   try {
-    panels = (await getJson<{ panels: PanelInfo[] }>(API)).panels;
+    panels = (await getJson<PanelListResponse>(API)).panels;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signIn(REFUSED);
     showPageMessage('Could not load the panel list', `${messageOf(err)}. Press Refresh to try again.`);
@@ -131,7 +131,11 @@ async function refresh(): Promise<void> {
       card.loading();
       const t = performance.now();
       try {
-        const res = await getJson<PanelResponse>(`${API}/${encodeURIComponent(card.id)}?${query}`, ac.signal);
+        // The panel's data as it came: panels this build does not know, or of another shape, are drawn generically.
+        const res = await getJson<PanelResponse<unknown>>(
+          `${API}/${encodeURIComponent(card.id)}?${query}`,
+          ac.signal,
+        );
         if (ac.signal.aborted) return;
         card.show(res, performance.now() - t);
         suggestFilters(res);
@@ -166,13 +170,13 @@ async function refresh(): Promise<void> {
 }
 
 /** Offers the browsers, codecs and containers seen in the data as filter suggestions. */
-function suggestFilters(res: PanelResponse): void {
+function suggestFilters(res: PanelResponse<unknown>): void {
   const dim = /^success-by-(browser|codec|container)$/.exec(res.panel)?.[1] as
     'browser' | 'codec' | 'container' | undefined;
   if (!dim || !Array.isArray(res.data)) return;
   controls.suggest(
     dim,
-    (res.data as { key?: unknown }[]).map((r) => r.key).filter((k): k is string => typeof k === 'string'),
+    (res.data as Partial<SuccessByRow>[]).map((r) => r.key).filter((k): k is string => typeof k === 'string'),
   );
 }
 

@@ -1,8 +1,9 @@
 // One panel's card: title, description, load time, error line and body, and its `data-state` (data, empty or
 // error) once drawn. Each card draws and fails on its own, so one broken panel leaves the others alone.
+import type { PanelInfo, PanelResponse } from '@coursecast/api';
 import { el, withCode } from '../shared/dom-builder.js';
 import { formatNumber } from './number-format.js';
-import { isPanelEmpty, type PanelInfo, type PanelResponse } from './panel-data.js';
+import { isPanelEmpty } from './panel-data.js';
 import { emptyHint, renderPanel } from './panel-renderers.js';
 import type { Dispose } from './uplot-chart.js';
 
@@ -17,7 +18,7 @@ export interface PanelCard {
   state(): PanelState | null;
   loading(): void;
   /** Draws an answer: its data, or the empty state when it holds nothing. */
-  show(res: PanelResponse, roundTripMs: number): void;
+  show(res: PanelResponse<unknown>, roundTripMs: number): void;
   showError(message: string, roundTripMs: number | null): void;
   dispose(): void;
 }

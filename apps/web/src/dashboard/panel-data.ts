@@ -1,62 +1,14 @@
-// The panel API's shapes, and the pure transforms from them to what the charts draw: bucket-aligned arrays,
-// series pivoted by group, stacks, emptiness. No DOM here, so it is unit-tested in Node.
+// Pure transforms from the panel answers (typed by @coursecast/api) to what the charts draw: bucket-aligned
+// arrays, series pivoted by group, stacks, emptiness. No DOM here, so it is unit-tested in Node.
+import type { PanelId, SeriesPoint } from '@coursecast/api';
 
-/** One entry of `GET /api/dashboard/panels`. */
-export interface PanelInfo {
-  id: string;
-  title: string;
-  description: string;
-  source: string;
-}
-
-/** `GET /api/dashboard/panels/:id`. */
-export interface PanelResponse {
-  panel: string;
-  title: string;
-  query: { from: number; to: number; bucketSeconds: number; filters: Record<string, string> };
-  tookMs: number;
-  data: unknown;
-}
-
-/** A metric series point: bucket start (epoch ms), group, value. */
-export interface SeriesPoint {
-  t: number;
-  group: string;
-  value: number;
-}
-
-/** Range summary of a histogram metric (`summary` of the quantile panels). */
-export interface QuantileSummary {
-  count: number;
-  mean: number | null;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-/** The quantile panels' data: range summary plus p50/p95 per bucket. */
-export interface QuantileData {
-  summary: QuantileSummary;
-  series: { t: number; count: number; p50: number | null; p95: number | null }[];
-}
-
-/** The startup histogram: `counts[i]` views ≤ `bounds[i]` ms, the last count above every bound. */
-export interface StartupHistogram {
-  bounds: number[];
-  counts: number[];
-  count: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-/** Panels whose data is `{ summary, series }` of a histogram metric. */
+/** Panels whose data is `{ summary, series }` of a histogram metric (QuantileData). */
 export const QUANTILE_PANELS = [
   'jit-first-segment',
   'ffmpeg-segment-generation',
   'transcode-speed',
   'origin-latency',
-] as const;
+] as const satisfies readonly PanelId[];
 
 /** The most buckets the server answers (more would be refused), so a bad range never loops for long. */
 const MAX_BUCKETS = 2000;
@@ -140,7 +92,8 @@ export function isEmptyDeep(v: unknown): boolean {
   return false;
 }
 
-const EMPTY_CHECKS: Record<string, (data: unknown) => boolean> = {
+// Checked on data as it came: a server of another version may answer another shape (then it is drawn generically).
+const EMPTY_CHECKS: Partial<Record<PanelId, (data: unknown) => boolean>> = {
   summary: (d) => !positive(rec(d)['views']),
   'startup-histogram': (d) => !positive(rec(d)['count']),
   'session-timeouts': (d) => emptyArray(rec(d)['ends']),
@@ -154,7 +107,7 @@ const EMPTY_CHECKS: Record<string, (data: unknown) => boolean> = {
 
 /** Whether a panel's data means "nothing recorded in this range" (unknown panels: nothing but empties). */
 export function isPanelEmpty(id: string, data: unknown): boolean {
-  const check = EMPTY_CHECKS[id];
+  const check = Object.hasOwn(EMPTY_CHECKS, id) ? EMPTY_CHECKS[id as PanelId] : undefined;
   if (check) return check(data);
   return isEmptyDeep(data);
 }

@@ -1,5 +1,6 @@
 // Which drawing each panel gets, by its id, and what its empty state says. A panel id this page does not know
 // falls back to the generic table; a known panel whose data has an unexpected shape does too, with a note.
+import type { AnyPanelAnswer, PanelAnswer, PanelId, PanelResponse } from '@coursecast/api';
 import { barTable, successTone } from './bar-table.js';
 import {
   renderGroupLines,
@@ -12,12 +13,11 @@ import { renderContentLoads } from './content-loads-panel.js';
 import { el } from '../shared/dom-builder.js';
 import { renderGeneric } from './generic-panel.js';
 import { formatCount, formatMs, formatNumber, formatPercent } from './number-format.js';
-import type { PanelResponse, SeriesPoint } from './panel-data.js';
 import { statTiles } from './stat-tiles.js';
 import type { Dispose } from './uplot-chart.js';
 
-type Renderer = (body: HTMLElement, res: PanelResponse) => Dispose | void;
-type Row = Record<string, number | null>;
+/** Draws the answer of panel `K` (or of any of the panels `K` names). */
+type Renderer<K extends PanelId> = (body: HTMLElement, res: PanelAnswer<K>) => Dispose | void;
 
 /** The default empty-state hint: what makes playback data appear. */
 export const PLAY_HINT =
@@ -43,27 +43,27 @@ export function emptyHint(id: string): string {
   return EMPTY_HINTS[id] ?? PLAY_HINT;
 }
 
-const summary: Renderer = (body, res) => {
-  const d = res.data as Row;
-  const failed = (d['failed_before_start'] ?? 0) + (d['failed_during_play'] ?? 0);
+const summary: Renderer<'summary'> = (body, res) => {
+  const d = res.data;
+  const failed = (d.failed_before_start ?? 0) + (d.failed_during_play ?? 0);
   body.append(
     statTiles([
       {
         key: 'views',
         label: 'Views',
-        value: formatCount(d['views']),
-        note: `${formatCount(d['played'])} played · ${formatCount(failed)} failed`,
+        value: formatCount(d.views),
+        note: `${formatCount(d.played)} played · ${formatCount(failed)} failed`,
       },
-      { key: 'success-rate', label: 'Playback success', value: formatPercent(d['success_rate']) },
-      { key: 'failure-rate', label: 'Playback failures', value: formatPercent(d['playback_failure_rate']) },
-      { key: 'exits-rate', label: 'Exits before start', value: formatPercent(d['exits_before_start_rate']) },
-      { key: 'startup-p50', label: 'Startup p50', value: formatMs(d['startup_p50_ms']) },
-      { key: 'startup-p95', label: 'Startup p95', value: formatMs(d['startup_p95_ms']) },
-      { key: 'rebuffer-ratio', label: 'Rebuffer ratio', value: formatPercent(d['rebuffer_ratio']) },
+      { key: 'success-rate', label: 'Playback success', value: formatPercent(d.success_rate) },
+      { key: 'failure-rate', label: 'Playback failures', value: formatPercent(d.playback_failure_rate) },
+      { key: 'exits-rate', label: 'Exits before start', value: formatPercent(d.exits_before_start_rate) },
+      { key: 'startup-p50', label: 'Startup p50', value: formatMs(d.startup_p50_ms) },
+      { key: 'startup-p95', label: 'Startup p95', value: formatMs(d.startup_p95_ms) },
+      { key: 'rebuffer-ratio', label: 'Rebuffer ratio', value: formatPercent(d.rebuffer_ratio) },
       {
         key: 'rebuffers-per-minute',
         label: 'Rebuffers / min',
-        value: formatNumber(d['rebuffers_per_minute']),
+        value: formatNumber(d.rebuffers_per_minute),
       },
     ]),
   );
@@ -78,9 +78,12 @@ const DIMENSION_HEADERS: Record<string, string> = {
   plan: 'Plan',
 };
 
-const successBy: Renderer = (body, res) => {
+const successBy: Renderer<'success-by-codec' | 'success-by-container' | 'success-by-browser'> = (
+  body,
+  res,
+) => {
   const dim = res.panel.replace(/^success-by-/, '');
-  const rows = res.data as (Row & { key: string })[];
+  const rows = res.data;
   body.append(
     barTable(
       DIMENSION_HEADERS[dim] ?? dim,
@@ -88,20 +91,20 @@ const successBy: Renderer = (body, res) => {
       ['Views', 'Failed'],
       rows.map((r) => ({
         key: r.key,
-        fill: r['success_rate'] ?? null,
-        text: formatPercent(r['success_rate']),
-        tone: successTone(r['success_rate'] ?? null),
+        fill: r.success_rate,
+        text: formatPercent(r.success_rate),
+        tone: successTone(r.success_rate),
         cells: [
-          formatCount(r['views']),
-          formatCount((r['failed_before_start'] ?? 0) + (r['failed_during_play'] ?? 0)),
+          formatCount(r.views),
+          formatCount((r.failed_before_start ?? 0) + (r.failed_during_play ?? 0)),
         ],
       })),
     ),
   );
 };
 
-const transcodeErrors: Renderer = (body, res) => {
-  const rows = res.data as { group: string; value: number }[];
+const transcodeErrors: Renderer<'transcode-errors'> = (body, res) => {
+  const rows = res.data;
   const max = Math.max(1, ...rows.map((r) => r.value));
   body.append(
     barTable(
@@ -119,9 +122,7 @@ const transcodeErrors: Renderer = (body, res) => {
   );
 };
 
-type Stacked = { t: number; ratio: number | null; total: number }[];
-
-const RENDERERS: Record<string, Renderer> = {
+const RENDERERS: { readonly [K in PanelId]: Renderer<K> } = {
   summary,
   'success-by-codec': successBy,
   'success-by-container': successBy,
@@ -129,8 +130,7 @@ const RENDERERS: Record<string, Renderer> = {
   'startup-histogram': renderStartupHistogram,
   'playback-over-time': renderPlaybackOverTime,
   'session-timeouts': (body, res) => {
-    const d = res.data as { ends: SeriesPoint[]; rate: Stacked };
-    return renderStackedWithRate(body, res, d.ends, d.rate, {
+    return renderStackedWithRate(body, res, res.data.ends, res.data.rate, {
       countAxis: 'Sessions ended',
       totalLabel: 'Sessions ended',
       rateLabel: 'Timeout rate',
@@ -142,8 +142,7 @@ const RENDERERS: Record<string, Renderer> = {
   'origin-latency': (body, res) => renderQuantiles(body, res, 's'),
   'transcode-errors': transcodeErrors,
   'cdn-hit-ratio': (body, res) => {
-    const d = res.data as { byStatus: SeriesPoint[]; ratio: Stacked };
-    return renderStackedWithRate(body, res, d.byStatus, d.ratio, {
+    return renderStackedWithRate(body, res, res.data.byStatus, res.data.ratio, {
       countAxis: 'Requests',
       totalLabel: 'Requests',
       rateLabel: 'Hit ratio',
@@ -153,12 +152,19 @@ const RENDERERS: Record<string, Renderer> = {
   'content-loads': renderContentLoads,
 };
 
+/** Draws the answer of a panel this build knows with its renderer. */
+function renderKnown<K extends PanelId>(body: HTMLElement, res: PanelAnswer<K>): Dispose | void {
+  const renderer: Renderer<K> = RENDERERS[res.panel];
+  return renderer(body, res);
+}
+
 /** Draws a panel's data into `body`; returns what releases its charts. */
-export function renderPanel(body: HTMLElement, res: PanelResponse): Dispose | void {
-  const renderer = Object.hasOwn(RENDERERS, res.panel) ? RENDERERS[res.panel] : undefined;
-  if (!renderer) return renderGeneric(body, res.data);
+export function renderPanel(body: HTMLElement, res: PanelResponse<unknown>): Dispose | void {
+  if (!Object.hasOwn(RENDERERS, res.panel)) return renderGeneric(body, res.data);
   try {
-    return renderer(body, res);
+    // The server answers a known panel's id with that panel's data (@coursecast/api); the catch below
+    // covers a server of another version that does not.
+    return renderKnown(body, res as AnyPanelAnswer);
   } catch (err) {
     // The API changed under this page: show what came rather than nothing.
     body.replaceChildren(

@@ -1,10 +1,10 @@
 // A document on the learn page: fetched whole through the edge inside the load's trace (so the edge's span is
 // a child of the browser's), with progress, then shown from memory: PDFs in the browser's viewer, images as
 // they are. The download link goes to the delivered file itself.
+import type { ItemContent } from '@coursecast/api';
 import { traceDocumentLoad } from '@coursecast/player-sdk';
 import { ATTR_DOCUMENT_FORMAT, DOCUMENT_FORMATS_VALUES } from '@coursecast/semconv/browser';
 import { el } from '../shared/dom-builder.js';
-import type { ItemContent } from '../player/catalog-api.js';
 
 type DocumentContent = Extract<ItemContent, { kind: 'document' }>;
 

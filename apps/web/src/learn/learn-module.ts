@@ -2,11 +2,11 @@
 // package in a sandboxed frame, whose launch document joins the same trace. The frame gets no `allow-same-origin`, and the server sends every package file
 // with a CSP `sandbox` too: the package runs in an opaque origin and reaches nothing of this page. SCORM
 // packages talk to the runtime the server injected into them, which relays to the SCORM host here.
+import type { ItemContent, ModuleManifest } from '@coursecast/api';
 import { attachScormHost, traceInteractiveLoad } from '@coursecast/player-sdk';
 import { ATTR_PACKAGE_TYPE, PACKAGE_TYPES } from '@coursecast/semconv/browser';
 import { el } from '../shared/dom-builder.js';
 import { requestJson } from '../shared/http-json.js';
-import type { ItemContent, ModuleManifest } from '../player/catalog-api.js';
 
 /** What the module's frame may do: run scripts, submit forms, open sandboxed pop-ups, alerts, downloads. */
 export const MODULE_SANDBOX = 'allow-scripts allow-forms allow-popups allow-modals allow-downloads';

@@ -4,7 +4,8 @@
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import { el } from '../shared/dom-builder.js';
 import { ApiError } from '../shared/http-json.js';
-import { fetchCourse, fetchItem, idFromPath, pagePaths, type ItemAnswer } from '../player/catalog-api.js';
+import type { ItemResponse } from '@coursecast/api';
+import { fetchCourse, fetchItem, idFromPath, pagePaths } from '../player/catalog-api.js';
 import { formatBytes, packageLabel } from '../player/display-text.js';
 import { openDocument, type OpenedDocument } from './learn-document.js';
 import { launchModule, type LaunchedModule } from './learn-module.js';
@@ -14,7 +15,7 @@ import './learn.css';
 
 /** What the page exposes to tests and to a curious learner's console. */
 export interface LearnExposed {
-  item: ItemAnswer | null;
+  item: ItemResponse | null;
   module: LaunchedModule | null;
   document: OpenedDocument | null;
   error: string | null;
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names nothing to open.');
-  let view: ItemAnswer;
+  let view: ItemResponse;
   try {
     view = await fetchItem(itemId);
   } catch (err) {

@@ -1,7 +1,8 @@
 // One row per course item, drawn by its kind: a video links to its watch page, a document or an interactive
 // module to its learn page with its format and size. A kind the server adds later falls back to a plain row.
+import type { CourseItem } from '@coursecast/api';
 import { el } from '../shared/dom-builder.js';
-import { pagePaths, type CourseItem } from './catalog-api.js';
+import { pagePaths } from './catalog-api.js';
 import { describeStatus, formatBytes, formatClock, packageLabel } from './display-text.js';
 
 type ItemRenderer = (item: CourseItem, courseId: string) => HTMLElement;

@@ -1,7 +1,7 @@
 // Beside the video: how the server delivers it (the plan's mode, why, source and output) and a live line of
 // what plays (rendition, buffer, stalls) and what the SDK has sent.
 import { el } from '../shared/dom-builder.js';
-import type { PlaybackPlan } from './catalog-api.js';
+import type { PagePlan } from './catalog-api.js';
 import { describeMode, describeReason, formatBitrate } from './display-text.js';
 
 /** What the page measures while playing; null fields are shown as a dash. */
@@ -15,13 +15,13 @@ export interface LiveFigures {
 const join = (parts: (string | null | undefined | false)[]): string =>
   parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' · ');
 
-function sourceLine(plan: PlaybackPlan): string | null {
+function sourceLine(plan: PagePlan): string | null {
   const s = plan.source;
   if (!s) return null;
   return join([s.container, s.videoCodec, s.audioCodec, s.height ? `${s.height}p` : null]);
 }
 
-function outputLine(plan: PlaybackPlan): string | null {
+function outputLine(plan: PagePlan): string | null {
   const { video, audio } = plan;
   if (!video && !audio) return null;
   const side = (
@@ -44,7 +44,7 @@ function row(term: string, value: HTMLElement | string): HTMLElement[] {
 }
 
 /** The plan panel for `plan`; update() redraws the live line. */
-export function createPlanPanel(plan: PlaybackPlan): {
+export function createPlanPanel(plan: PagePlan): {
   element: HTMLElement;
   update(live: LiveFigures): void;
 } {

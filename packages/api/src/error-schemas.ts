@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * Every `error.code` the server answers with. apps/server/src/errors.ts gives each its HTTP status and default
+ * message, and is checked against this list in both directions, so a code cannot be answered without being here.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'invalid_multipart',
+  'missing_file',
+  'empty_file',
+  'unauthorized',
+  'course_not_found',
+  'item_not_found',
+  'job_not_found',
+  'not_found',
+  'object_not_found',
+  'invalid_path',
+  'forbidden_path',
+  'method_not_allowed',
+  'precondition_failed',
+  'range_not_satisfiable',
+  'conflict',
+  'file_too_large',
+  'unsupported_media_type',
+  'invalid_media',
+  'truncated_media',
+  'no_media_streams',
+  'invalid_document',
+  'invalid_package',
+  'kind_mismatch',
+  'insufficient_storage',
+  'origin_unreachable',
+  'origin_bad_response',
+  'origin_timeout',
+  'shutting_down',
+  'sessions_full',
+  'session_not_found',
+  'session_ended',
+  'segment_timeout',
+  'transcode_failed',
+  'payload_too_large',
+  'invalid_body',
+  'unsupported_encoding',
+  'rate_limited',
+  'ingest_overloaded',
+  'store_unavailable',
+  'web_not_built',
+  'test_fault',
+  'internal',
+] as const;
+/** One of ERROR_CODES. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The `code` of an error answer. */
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+/** Every error answer (4xx and 5xx): `{ "error": { "code", "message", "details" } }`, details only when there are some. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+/** The JSON body of an error answer. */
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,142 @@
+import {
+  DOCUMENT_FORMATS_VALUES,
+  ITEM_KINDS,
+  ITEM_STATUSES,
+  PACKAGE_TYPES,
+  TRANSCODE_MODES,
+} from '@coursecast/semconv/browser';
+import { z } from 'zod';
+import { JobSchema } from './job-schemas.js';
+import { MediaInfoSchema } from './media-schemas.js';
+
+/** What a document item keeps as its source (the stored JSON format: one `document` key). */
+export const DocumentSourceSchema = z.object({
+  document: z.object({
+    format: z.enum(DOCUMENT_FORMATS_VALUES),
+    contentType: z.string(),
+    bytes: z.number(),
+    /** The name learners' browsers save it under. */
+    fileName: z.string(),
+  }),
+});
+/** A document item's source. */
+export type DocumentSource = z.infer<typeof DocumentSourceSchema>;
+
+/** What an interactive item keeps as its source (one `package` key); the asset list is in its manifest. */
+export const PackageSourceSchema = z.object({
+  package: z.object({
+    type: z.enum(PACKAGE_TYPES),
+    title: z.string().nullable(),
+    /** Package-relative path of the launch document. */
+    launch: z.string(),
+    /** Query and/or fragment of the launch URL, starting with `?` or `#`; null when none. */
+    launchParameters: z.string().nullable(),
+    assetCount: z.number(),
+    totalBytes: z.number(),
+    /** Size of the uploaded zip. */
+    compressedBytes: z.number(),
+    scorm: z.object({ resources: z.number(), scos: z.number() }).nullable(),
+  }),
+});
+/** An interactive item's source. */
+export type PackageSource = z.infer<typeof PackageSourceSchema>;
+
+/** An item's `source`, by its kind: a video's probe, a document's facts, a package's summary. */
+export const ItemSourceSchema = z.union([MediaInfoSchema, DocumentSourceSchema, PackageSourceSchema]);
+/** Any item's source. */
+export type ItemSource = z.infer<typeof ItemSourceSchema>;
+
+/** Where a learner's browser gets a document or a module (null for videos and unpublished items). */
+export const ItemContentSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal(ITEM_KINDS.document),
+    url: z.string(),
+    format: z.enum(DOCUMENT_FORMATS_VALUES),
+    contentType: z.string(),
+    bytes: z.number(),
+    fileName: z.string(),
+  }),
+  z.object({
+    kind: z.literal(ITEM_KINDS.interactive),
+    /** The launch document, with the package's launch parameters. */
+    launchUrl: z.string(),
+    /** The module manifest (ModuleManifestSchema): every asset with its size and type. */
+    manifestUrl: z.string(),
+    packageType: z.enum(PACKAGE_TYPES),
+    title: z.string().nullable(),
+    assetCount: z.number(),
+    totalBytes: z.number(),
+  }),
+]);
+/** A document's or a module's delivery. */
+export type ItemContent = z.infer<typeof ItemContentSchema>;
+
+/** One rung of an item's HLS ladder. */
+export const RenditionSchema = z.object({
+  itemId: z.string(),
+  name: z.string(),
+  width: z.number(),
+  height: z.number(),
+  averageBitrate: z.number(),
+  peakBitrate: z.number(),
+  codecs: z.string(),
+  mode: z.enum(TRANSCODE_MODES),
+  /** Relative to the item's media folder. */
+  playlist: z.string(),
+  segmentCount: z.number(),
+  bytes: z.number(),
+});
+/** A rendition. */
+export type Rendition = z.infer<typeof RenditionSchema>;
+
+/** An item's catalog facts; the server path of its source stays private, its `source` facts do not. */
+export const ItemSchema = z.object({
+  id: z.string(),
+  courseId: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  title: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  sourceBytes: z.number().nullable(),
+  source: ItemSourceSchema.nullable(),
+  durationSeconds: z.number().nullable(),
+  posterFile: z.string().nullable(),
+  /** Folder name of the published version; null until published. */
+  mediaVersion: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** An item as the API gives it. */
+export type Item = z.infer<typeof ItemSchema>;
+
+/** `GET /api/items/:id`: catalog facts, renditions, the latest job, and playback links once ready. */
+export const ItemResponseSchema = z.object({
+  item: ItemSchema,
+  renditions: z.array(RenditionSchema),
+  job: JobSchema.nullable(),
+  playback: z.object({ hls: z.string(), poster: z.string().nullable() }).nullable(),
+  content: ItemContentSchema.nullable(),
+});
+/** One item. */
+export type ItemResponse = z.infer<typeof ItemResponseSchema>;
+
+/** `POST /api/courses/:id/uploads` (201): the new item, with its transcode job when it is a video. */
+export const UploadResponseSchema = ItemResponseSchema;
+/** An accepted upload. */
+export type UploadResponse = z.infer<typeof UploadResponseSchema>;
+
+/** A module's published manifest (`__coursecast/manifest.json`): every asset the package delivers. */
+export const ModuleManifestSchema = z.object({
+  itemId: z.string(),
+  version: z.string(),
+  type: z.enum(PACKAGE_TYPES),
+  title: z.string().nullable(),
+  launch: z.string(),
+  launchParameters: z.string().nullable(),
+  assetCount: z.number(),
+  totalBytes: z.number(),
+  totalSizeKb: z.number(),
+  assets: z.array(z.object({ path: z.string(), size: z.number(), contentType: z.string() })),
+});
+/** A module manifest. */
+export type ModuleManifest = z.infer<typeof ModuleManifestSchema>;

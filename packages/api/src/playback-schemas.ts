@@ -1,0 +1,32 @@
+import { PLAYBACK_MODES, PLAYBACK_REASONS } from '@coursecast/semconv/browser';
+import { z } from 'zod';
+import { PlaybackPlanSchema } from './media-schemas.js';
+
+/** `GET /api/items/:id/playback`: the plan, what to play, and the just-in-time session when one was opened. */
+export const PlaybackResponseSchema = z.object({
+  plan: PlaybackPlanSchema,
+  url: z.string(),
+  session: z.object({ id: z.string(), segmentCount: z.number(), heartbeat: z.string() }).nullable(),
+});
+/** A playback decision. */
+export type PlaybackResponse = z.infer<typeof PlaybackResponseSchema>;
+
+/** One live just-in-time session (admin). */
+export const JitSessionSchema = z.object({
+  id: z.string(),
+  itemId: z.string(),
+  mode: z.enum(PLAYBACK_MODES),
+  reasons: z.array(z.enum(PLAYBACK_REASONS)),
+  segments: z.object({ written: z.number(), total: z.number() }),
+  /** Where the encoder is; null when none runs. */
+  encoder: z.object({ startIndex: z.number(), position: z.number(), generation: z.number() }).nullable(),
+  ageSeconds: z.number(),
+  idleSeconds: z.number(),
+});
+/** A live session. */
+export type JitSession = z.infer<typeof JitSessionSchema>;
+
+/** `GET /api/sessions` (admin): the live just-in-time sessions. */
+export const JitSessionListResponseSchema = z.object({ sessions: z.array(JitSessionSchema) });
+/** The live sessions. */
+export type JitSessionListResponse = z.infer<typeof JitSessionListResponseSchema>;
