@@ -38,10 +38,11 @@ const SERVER_PANELS = [
 const CHROMIUM_CAPABILITIES = 'videoCodecs=h264,vp9,av1&audioCodecs=aac,mp3,opus&containers=mp4,webm';
 /**
  * The CLI's bin (apps/server/bin/coursecast.js) runs `runCli(process.argv)` from dist/; this is the same
- * call on the TypeScript source (cli.ts only exports runCli), so the test never runs a stale build.
+ * call through the package's entry on its TypeScript source (`--conditions=source`), so the test never runs a
+ * stale build.
  */
 const LAUNCHER =
-  "import { runCli } from './apps/server/src/cli.ts'; " +
+  "import { runCli } from '@coursecast/server'; " +
   "process.exitCode = await runCli(['node', 'coursecast', ...process.argv.slice(1)]);";
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;

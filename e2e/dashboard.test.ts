@@ -9,11 +9,11 @@ import type { MediaInfo } from '@coursecast/media';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventRecord } from '../apps/server/src/ingest/event-mapper.js';
+import { defaultWebDistDir, WEB_PAGES } from '@coursecast/server';
+import type { EventRecord } from '@coursecast/server/parts';
 import { probedSource } from '../apps/server/test-support/probed-source.js';
 import { publishItem, registerSource } from '../apps/server/test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
-import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 

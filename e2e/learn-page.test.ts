@@ -14,13 +14,11 @@ import {
 } from '@coursecast/semconv';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePdf } from '../apps/server/src/cli/sample-pdf.js';
-import { PANELS } from '../apps/server/src/dashboards/dashboard-panels.js';
-import { scormPackage } from '../apps/server/src/cli/sample-scorm.js';
+import { defaultWebDistDir, samplePdf, scormPackage, WEB_PAGES } from '@coursecast/server';
+import { PANELS } from '@coursecast/server/parts';
 import { createCourse, postUpload } from '../apps/server/test-support/api-calls.js';
 import { multipartBody } from '../apps/server/test-support/multipart.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
-import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 import { waitFor } from './support/watch-session.js';

@@ -25,7 +25,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, uploadLecture } from '../apps/server/test-support/api-calls.js';
 import { testClip } from '../apps/server/test-support/media-fixtures.js';
 import { waitForJob } from '../apps/server/test-support/wait.js';
-import { PANELS } from '../apps/server/src/dashboards/dashboard-panels.js';
+import { PANELS } from '@coursecast/server/parts';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn } from './support/dashboard-page.js';

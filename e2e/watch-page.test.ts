@@ -12,7 +12,7 @@ import { createCourse, uploadLecture } from '../apps/server/test-support/api-cal
 import { mkvClip, testClip } from '../apps/server/test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../apps/server/test-support/test-server.js';
 import { waitForJob } from '../apps/server/test-support/wait.js';
-import { defaultWebDistDir, WEB_PAGES } from '../apps/server/src/web/web.routes.js';
+import { defaultWebDistDir, WEB_PAGES } from '@coursecast/server';
 import { launchChromium } from './support/chromium.js';
 import type { Attributes } from './support/dashboard-page.js';
 

@@ -9,11 +9,14 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { PANELS, type Panel } from '../../apps/server/src/dashboards/dashboard-panels.js';
-import { resolveQuery } from '../../apps/server/src/dashboards/dashboard-query.js';
-import { viewsSelect } from '../../apps/server/src/views/view-derivation.js';
-import { createViewRefresher } from '../../apps/server/src/views/view-refresher.js';
-import { openTelemetryStore } from '../../apps/server/src/store/telemetry-store.js';
+import {
+  createViewRefresher,
+  openTelemetryStore,
+  type Panel,
+  PANELS,
+  resolveQuery,
+  viewsSelect,
+} from '@coursecast/server/parts';
 import { loadAverage, log, r3 } from '../edge/edge-bench-kit.js';
 import { generateEvents, generateServerTelemetry } from './dashboard-data.js';
 

@@ -1,7 +1,7 @@
 // Synthetic telemetry for bench/dashboard, generated inside DuckDB (seconds, not minutes, for 10M rows):
 // views of 100 events each over `days` days, and the server's metric points and session spans over the same
 // range at the real export interval. Distributions are plausible, not real: the bench measures query time.
-import type { DuckDbDatabase } from '../../apps/server/src/store/duckdb-database.js';
+import type { DuckDbDatabase } from '@coursecast/server/parts';
 
 export interface SyntheticSize {
   views: number;

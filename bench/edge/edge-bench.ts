@@ -16,8 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { loadConfig } from '../../apps/server/src/config.js';
-import { createCoursecast, type Coursecast } from '../../apps/server/src/main.js';
+import { type Coursecast, createCoursecast, loadConfig } from '@coursecast/server';
 import {
   assertNginxInstalled,
   freePort,

@@ -1,7 +1,6 @@
 // The peer's rows: the bench batch mapped once by the server's own mapper (outside the timed loop), so the
 // raw appender writes exactly what the pipeline would.
-import { mapEventRecord } from '../../apps/server/src/ingest/event-mapper.js';
-import type { EventRow } from '../../apps/server/src/store/telemetry-rows.js';
+import { type EventRow, mapEventRecord } from '@coursecast/server/parts';
 import type { TestEvent } from '../../apps/server/test-support/otlp-json.js';
 
 /** The batch's events as stored rows. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ffmpegExitError, parseSegmentList, runOwnedProcess, type JitRunPlan } from '@coursecast/media';
 import { generateTestClip } from '@coursecast/media/samples';
-import type { PrepareSession } from '../../apps/server/src/jit/jit-service.js';
+import type { PrepareSession } from '@coursecast/server/parts';
 import { log, own } from '../edge/edge-bench-kit.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -19,11 +19,14 @@ import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildJitArgs, probeKeyframeTimes, type MediaInfo, type PlaybackPlan } from '@coursecast/media';
-import { createMediaPaths } from '../../apps/server/src/catalog/media-paths.js';
-import { loadConfig, type Config } from '../../apps/server/src/config.js';
-import { createJitMedia, encoderStreams, sessionGrid } from '../../apps/server/src/jit/jit-media.js';
-import { createCoursecast, type Coursecast } from '../../apps/server/src/main.js';
-import { newId } from '../../apps/server/src/store/index.js';
+import { type Config, type Coursecast, createCoursecast, loadConfig } from '@coursecast/server';
+import {
+  createJitMedia,
+  createMediaPaths,
+  encoderStreams,
+  newId,
+  sessionGrid,
+} from '@coursecast/server/parts';
 import { freePort } from '../../apps/server/test-support/nginx-process.js';
 import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
 import { findProcesses } from '../../apps/server/test-support/processes.js';

@@ -10,8 +10,8 @@ import {
   type PlaybackPlan,
   type SegmentGrid,
 } from '@coursecast/media';
-import type { Coursecast } from '../../apps/server/src/main.js';
-import { newId } from '../../apps/server/src/store/index.js';
+import type { Coursecast } from '@coursecast/server';
+import { newId } from '@coursecast/server/parts';
 import { fetchBody, type EncoderMarks } from './jit-bench-kit.js';
 
 export const MODES = ['transcode', 'remux'] as const;

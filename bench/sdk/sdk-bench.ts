@@ -17,7 +17,7 @@ import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../apps/server/src/config.js';
+import { loadConfig } from '@coursecast/server';
 import { createCourse, uploadLecture } from '../../apps/server/test-support/api-calls.js';
 import { testClip } from '../../apps/server/test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../../apps/server/test-support/test-server.js';

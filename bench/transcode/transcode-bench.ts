@@ -17,12 +17,15 @@ import {
   type LadderPlan,
 } from '@coursecast/media';
 import { generateTestClip } from '@coursecast/media/samples';
-import { createMediaPaths } from '../../apps/server/src/catalog/media-paths.js';
-import { newId, openDuckDbCatalogStore } from '../../apps/server/src/store/index.js';
-import { createInstrumentation } from '../../apps/server/src/instrumentation/instrumentation.js';
-import { createTranscodeMetrics } from '../../apps/server/src/transcoding/transcode-instruments.js';
-import { createTranscodeRunner } from '../../apps/server/src/transcoding/transcode-runner.js';
-import { loadConfig } from '../../apps/server/src/config.js';
+import { loadConfig } from '@coursecast/server';
+import {
+  createInstrumentation,
+  createMediaPaths,
+  createTranscodeMetrics,
+  createTranscodeRunner,
+  newId,
+  openDuckDbCatalogStore,
+} from '@coursecast/server/parts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cacheDir = path.join(here, '..', '.cache');

@@ -10,7 +10,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import yazl from 'yazl';
-import { unpackZip } from '../../apps/server/src/interactive/zip/zip-unpacker.js';
+import { unpackZip } from '@coursecast/server/parts';
 import { cleanUpOnSignal, loadAverage, log, median, r3 } from '../edge/edge-bench-kit.js';
 
 const env = (name: string, fallback: number): number => {

@@ -68,15 +68,12 @@ export class AppError extends Error {
   }
 }
 
-/** The JSON body of an error answer (@coursecast/api ErrorBodySchema, the code loosened to a string). */
+/** The JSON body of an error answer (@coursecast/api ErrorBodySchema). */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }
 
-/**
- * Builds the JSON body for an error answer. `code` should be an ErrorCode; it is a string only while the edge's
- * own answers pass theirs as one (errors.test.ts checks every code the server writes is in ERRORS).
- */
-export function errorBody(code: string, message: string, details?: Record<string, unknown>): ErrorBody {
+/** Builds the JSON body for an error answer. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
 }

@@ -12,7 +12,7 @@ import {
 } from '@coursecast/semconv';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '../../errors.js';
+import { AppError, type ErrorCode } from '../../errors.js';
 import { staleVerdict } from '../http/cache-status.js';
 import { cmsdDynamicValue } from '../http/cmsd-response.js';
 import { MEDIA_PREFIX, ORIGIN_PREFIX, parseContentPath } from '../../catalog/content-url.js';
@@ -212,7 +212,7 @@ async function answerOutcome(
 }
 
 /** The error code of a failed origin fetch. */
-function originErrorCode(type: CdnOriginErrorType): string {
+function originErrorCode(type: CdnOriginErrorType): ErrorCode {
   if (type === CDN_ORIGIN_ERROR_TYPES.timeout) return 'origin_timeout';
   return type === CDN_ORIGIN_ERROR_TYPES.unreachable ? 'origin_unreachable' : 'origin_bad_response';
 }

@@ -9,7 +9,7 @@ import {
 } from '@coursecast/semconv';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { errorBody } from '../../errors.js';
+import { errorBody, type ErrorCode } from '../../errors.js';
 import { cacheStatusHeader, type CacheVerdict } from '../http/cache-status.js';
 import { CORS_PAIRS } from '../http/cors-headers.js';
 import { evaluateRequest } from '../http/http-conditional.js';
@@ -69,7 +69,7 @@ export function sendError(
   scope: EdgeScope,
   ex: ServeExchange,
   httpStatus: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   verdict: CacheVerdict | null,
   originMs: number | null = null,

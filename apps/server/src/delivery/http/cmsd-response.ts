@@ -3,10 +3,10 @@ import {
   CmsdStreamingFormat,
   encodeCmsdDynamic,
   encodeCmsdStatic,
-  type CmsdDynamic,
   type CmsdDynamicParams,
   type CmsdStatic,
 } from '@svta/cml-cmsd';
+import { SfItem } from '@svta/cml-structured-field-values';
 import { CONTENT_OBJECT_TYPES, type ContentObjectType } from '@coursecast/semconv';
 
 /** What a CMSD-Static value describes: one delivered object. */
@@ -101,9 +101,9 @@ function checkServer(server: string): void {
 }
 
 function encodeDynamic(server: string, params: CmsdDynamicParams): string {
-  // @svta/cml-cmsd 1.1 declares the second argument as CmsdDynamic ({ value, params }) but serializes it
-  // as the parameters themselves; passing the declared shape throws.
-  return encodeCmsdDynamic(server, params as unknown as CmsdDynamic);
+  // The list form: @svta/cml-cmsd 1.1's (server, cmsd) form declares CmsdDynamic ({ value, params }) but
+  // serializes its argument as the parameters themselves, so only a cast would compile there.
+  return encodeCmsdDynamic([new SfItem(server, params)]);
 }
 
 /** CMSD-Dynamic value from one server hop; `duress` true when that server is overloaded (e.g. its origin queue is long). */
