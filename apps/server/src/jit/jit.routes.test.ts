@@ -110,3 +110,28 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('a burst of playback requests', () => {
+  let burst: TestServer;
+  beforeAll(async () => {
+    burst = await startTestServer(
+      { jit: { maxSessions: 4 } },
+      { startQueue: false, prepareSession: fakeJitMedia(() => burst.dataDir) },
+    );
+  });
+  afterAll(() => burst.close());
+
+  it('opens no more sessions than the cap: 12 viewers at once get 4 sessions and 8 answers of 503', async () => {
+    const sourceInfo: MediaInfo = probedSource();
+    const { itemId } = await registerSource(burst.cc, sourceInfo, false);
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        burst.cc.app.inject({ url: `/api/items/${itemId}/playback?viewer=burst_${i}` }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(4).fill(200), ...Array(8).fill(503)]);
+    const sessions = await burst.cc.app.inject({ url: '/api/sessions', headers: burst.auth });
+    expect(sessions.statusCode).toBe(200);
+    expect(sessions.json<{ sessions: unknown[] }>().sessions).toHaveLength(4);
+  });
+});

@@ -91,3 +91,75 @@ describe('session registry', () => {
     expect(watched.endReason).toBe('shutdown');
   });
 });
+
+describe('session registry under concurrent opens', () => {
+  /** A registry whose factory waits until `release()`: every open is in flight at once, as under a burst. */
+  function gated(maxSessions: number, fail = false) {
+    const built: string[] = [];
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    registry = createSessionRegistry(
+      { maxSessions, idleTimeoutMs: 60_000, reapIntervalMs: 1000 },
+      async (id, item, plan) => {
+        built.push(id);
+        await gate;
+        if (fail) throw new Error('encoder failed to start');
+        return createJitSession({
+          id,
+          itemId: item.id,
+          plan,
+          segmentCount: 10,
+          observer: quiet,
+          lookahead: 3,
+          segmentTimeoutMs: 100,
+          startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
+        });
+      },
+    );
+    return { r: registry, built, release };
+  }
+
+  it('reserves the slot before building: 12 concurrent opens against a cap of 4 build 4 sessions', async () => {
+    const { r, built, release } = gated(4);
+    const opens = Array.from({ length: 12 }, (_, i) => r.open(item('itm_1'), remux, `view_${i}`));
+    release();
+    const results = await Promise.allSettled(opens);
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(4);
+    const refused = results.filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+    expect(refused).toHaveLength(8);
+    for (const x of refused) expect(x.reason).toMatchObject({ status: 503, code: 'sessions_full' });
+    expect(built).toHaveLength(4);
+    expect(r.list()).toHaveLength(4);
+  });
+
+  it('joins a viewer’s concurrent opens of the same item and plan into one session', async () => {
+    const { r, built, release } = gated(4);
+    const opens = [1, 2, 3].map(() => r.open(item('itm_1'), remux, 'view_1'));
+    release();
+    const sessions = await Promise.all(opens);
+    expect(new Set(sessions.map((s) => s.id)).size).toBe(1);
+    expect(built).toHaveLength(1);
+  });
+
+  it('frees the slot of a session that failed to build', async () => {
+    const { r, release } = gated(1, true);
+    const first = r.open(item('itm_1'), remux, 'view_1');
+    await expect(r.open(item('itm_2'), remux, 'view_2')).rejects.toMatchObject({ code: 'sessions_full' });
+    release();
+    await expect(first).rejects.toThrow('encoder failed to start');
+    expect(r.list()).toHaveLength(0);
+    // The failed build left no slot taken: the next open is refused by the factory, not by the cap.
+    await expect(r.open(item('itm_3'), remux, 'view_3')).rejects.toThrow('encoder failed to start');
+  });
+
+  it('ends a session that finished building after shutdown, and refuses new ones', async () => {
+    const { r, release } = gated(2);
+    const late = r.open(item('itm_1'), remux, 'view_1');
+    const stopping = r.shutdown();
+    release();
+    await expect(late).rejects.toMatchObject({ status: 503, code: 'shutting_down' });
+    await stopping;
+    expect(r.list()).toHaveLength(0);
+    await expect(r.open(item('itm_2'), remux, null)).rejects.toMatchObject({ code: 'shutting_down' });
+  });
+});

@@ -73,29 +73,66 @@ export function createSessionRegistry(
   }, limits.reapIntervalMs);
   reaper.unref();
 
+  // Slots taken by sessions still being built: the cap counts them, so concurrent opens can't overshoot it
+  // while a factory awaits (probe, playlist, encoder start).
+  let building = 0;
+  // A viewer's opens of one item and plan that are still being built: a second request joins the first.
+  const opening = new Map<string, Promise<JitSession>>();
+  let closed = false;
+
+  /** Takes a slot now (before any await), builds the session, and registers it; the slot is freed on failure. */
+  async function build(
+    item: Item,
+    plan: PlaybackPlan,
+    viewer: string | null,
+    key: string,
+    requestedAt: number,
+  ) {
+    if (closed) throw new AppError('shutting_down', 'the server is shutting down: no new sessions');
+    if (sessions.size + building >= limits.maxSessions) {
+      const retryAfter = Math.max(1, Math.ceil(limits.idleTimeoutMs / 1000 / 4));
+      throw new AppError('sessions_full', `all ${limits.maxSessions} just-in-time sessions are in use`, {
+        retryAfterSeconds: retryAfter,
+      });
+    }
+    building += 1;
+    let session: JitSession;
+    try {
+      session = await factory(newId('ses'), item, plan, requestedAt);
+    } finally {
+      building -= 1;
+    }
+    sessions.set(session.id, { session, viewer, key });
+    // Shut down while it was being built: it ends with the others rather than outliving the server.
+    if (closed) {
+      await end(session.id, HLS_SESSION_END_REASONS.shutdown);
+      throw new AppError('shutting_down', 'the server is shutting down: no new sessions');
+    }
+    return session;
+  }
+
   return {
     async open(item, plan, viewer, requestedAt = performance.now()) {
       const itemId = item.id;
       const key = `${itemId}|${planKey(plan)}`;
-      if (viewer !== null) {
-        for (const entry of [...sessions.values()]) {
-          if (entry.viewer !== viewer || entry.session.itemId !== itemId || entry.session.endReason) continue;
-          if (entry.key === key) {
-            entry.session.touch();
-            return entry.session;
-          }
-          await end(entry.session.id, HLS_SESSION_END_REASONS.replaced);
+      if (viewer === null) return build(item, plan, viewer, key, requestedAt);
+      const joining = opening.get(`${viewer}|${key}`);
+      if (joining) return joining;
+      for (const entry of [...sessions.values()]) {
+        if (entry.viewer !== viewer || entry.session.itemId !== itemId || entry.session.endReason) continue;
+        if (entry.key === key) {
+          entry.session.touch();
+          return entry.session;
         }
+        await end(entry.session.id, HLS_SESSION_END_REASONS.replaced);
       }
-      if (sessions.size >= limits.maxSessions) {
-        const retryAfter = Math.max(1, Math.ceil(limits.idleTimeoutMs / 1000 / 4));
-        throw new AppError('sessions_full', `all ${limits.maxSessions} just-in-time sessions are in use`, {
-          retryAfterSeconds: retryAfter,
-        });
-      }
-      const session = await factory(newId('ses'), item, plan, requestedAt);
-      sessions.set(session.id, { session, viewer, key });
-      return session;
+      const viewerKey = `${viewer}|${key}`;
+      // Checked again: another request of this viewer may have started building while we ended its old one.
+      const started = opening.get(viewerKey);
+      if (started) return started;
+      const pending = build(item, plan, viewer, key, requestedAt).finally(() => opening.delete(viewerKey));
+      opening.set(viewerKey, pending);
+      return pending;
     },
     get(id) {
       const entry = sessions.get(id);
@@ -105,6 +142,7 @@ export function createSessionRegistry(
     end,
     list: () => [...sessions.values()].map((e) => e.session),
     async shutdown() {
+      closed = true;
       clearInterval(reaper);
       await Promise.all([...sessions.keys()].map((id) => end(id, HLS_SESSION_END_REASONS.shutdown)));
     },
