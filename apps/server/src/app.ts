@@ -93,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       jobs: deps.queue,
       maxAttempts: deps.config.transcode.maxAttempts,
       onContentRemoved: deps.purge,
+      endSessions: async (itemId: string) => deps.jit?.endItem(itemId),
     });
     await api.register(uploadRoutes, {
       ...common,

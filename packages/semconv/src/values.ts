@@ -146,5 +146,7 @@ export const HLS_SESSION_END_REASONS = {
   error: 'error',
   /** The server stopped. */
   shutdown: 'shutdown',
+  /** Its item was deleted. */
+  itemDeleted: 'item_deleted',
 } as const;
 export type HlsSessionEndReason = (typeof HLS_SESSION_END_REASONS)[keyof typeof HLS_SESSION_END_REASONS];

@@ -39,6 +39,8 @@ export interface CatalogRoutesDeps {
   maxAttempts: number;
   /** Called once an item's files are gone (the edge purges what it cached). */
   onContentRemoved?: (itemId: string) => void;
+  /** Ends an item's just-in-time sessions, before its files go (none when this server runs no sessions). */
+  endSessions?: (itemId: string) => Promise<void>;
 }
 
 const NewCourseBody = z.strictObject({
@@ -129,6 +131,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     for (const job of await store.listJobs({ itemId: id })) {
       if (job.state === 'running' || job.state === 'queued') await jobs.cancel(job.id, 'item deleted');
     }
+    await deps.endSessions?.(id);
     await store.deleteItem(id);
     await Promise.all([
       rm(paths.uploadDir(id), { recursive: true, force: true }),

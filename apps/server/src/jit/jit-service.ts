@@ -52,6 +52,8 @@ export interface JitService {
   heartbeat(sessionId: string): void;
   close(sessionId: string): Promise<void>;
   list(): { session: JitSession; prepared: PreparedSession }[];
+  /** Ends every session of a deleted item (its encoders stop before its files go). */
+  endItem(itemId: string): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export function createJitService(o: JitServiceOptions): JitService {
         const media = prepared.get(session.id);
         return media ? [{ session, prepared: media }] : [];
       }),
+    endItem: (itemId) => registry.endItem(itemId),
     shutdown: () => registry.shutdown(),
   };
 }

@@ -134,4 +134,26 @@ describe('a burst of playback requests', () => {
     expect(sessions.statusCode).toBe(200);
     expect(sessions.json<{ sessions: unknown[] }>().sessions).toHaveLength(4);
   });
+
+  it('ends an item’s sessions when it is deleted, before its files go, and frees their slots', async () => {
+    const listed = async () =>
+      (await burst.cc.app.inject({ url: '/api/sessions', headers: burst.auth })).json<{
+        sessions: { id: string; itemId: string }[];
+      }>().sessions;
+    const [first] = await listed();
+    const itemId = first!.itemId;
+    const del = await burst.cc.app.inject({
+      method: 'DELETE',
+      url: `/api/items/${itemId}`,
+      headers: burst.auth,
+    });
+    expect(del.statusCode).toBe(204);
+    expect(await listed()).toEqual([]);
+    const gone = await burst.cc.app.inject({ url: `/media/${itemId}/jit-${first!.id}/index.m3u8` });
+    expect([404, 410]).toContain(gone.statusCode);
+    const { itemId: next } = await registerSource(burst.cc, probedSource(), false);
+    expect((await burst.cc.app.inject({ url: `/api/items/${next}/playback?viewer=after` })).statusCode).toBe(
+      200,
+    );
+  });
 });

@@ -163,3 +163,46 @@ describe('session registry under concurrent opens', () => {
     await expect(r.open(item('itm_2'), remux, null)).rejects.toMatchObject({ code: 'shutting_down' });
   });
 });
+
+describe('session registry when an item is deleted', () => {
+  it('ends the item’s sessions as item_deleted and leaves the others', async () => {
+    const ended: JitSession[] = [];
+    const r = make({ maxSessions: 3 }, ended);
+    const a = await r.open(item('itm_1'), remux, 'view_1');
+    const b = await r.open(item('itm_1'), transcode720, 'view_2');
+    const other = await r.open(item('itm_2'), remux, 'view_3');
+    await r.endItem('itm_1');
+    expect([a.endReason, b.endReason, other.endReason]).toEqual(['item_deleted', 'item_deleted', null]);
+    expect(r.list().map((s) => s.id)).toEqual([other.id]);
+    expect(ended.map((s) => s.id).sort()).toEqual([a.id, b.id].sort());
+  });
+
+  it('ends a session of the item that was still being built, and frees its slot', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    registry = createSessionRegistry(
+      { maxSessions: 1, idleTimeoutMs: 60_000, reapIntervalMs: 1000 },
+      async (id, it, plan) => {
+        await gate;
+        return createJitSession({
+          id,
+          itemId: it.id,
+          plan,
+          segmentCount: 10,
+          observer: quiet,
+          lookahead: 3,
+          segmentTimeoutMs: 100,
+          startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
+        });
+      },
+    );
+    const r = registry;
+    const opening = r.open(item('itm_1'), remux, 'view_1');
+    await r.endItem('itm_1');
+    release();
+    await expect(opening).rejects.toMatchObject({ status: 404, code: 'item_not_found' });
+    expect(r.list()).toHaveLength(0);
+    // The slot is free again, and the deletion does not follow a later item.
+    await expect(r.open(item('itm_2'), remux, 'view_2')).resolves.toMatchObject({ itemId: 'itm_2' });
+  });
+});

@@ -36,6 +36,8 @@ export interface SessionRegistry {
   peek(id: string): JitSession | undefined;
   /** Ends a session now and forgets it. */
   end(id: string, reason: Parameters<JitSession['end']>[0]): Promise<void>;
+  /** Ends every session of an item (it was deleted), those still being built included. */
+  endItem(itemId: string): Promise<void>;
   list(): JitSession[];
   /** Ends every session (server shutdown): their encoders are killed and files removed. */
   shutdown(): Promise<void>;
@@ -79,6 +81,9 @@ export function createSessionRegistry(
   // A viewer's opens of one item and plan that are still being built: a second request joins the first.
   const opening = new Map<string, Promise<JitSession>>();
   let closed = false;
+  // Builds in flight per item, and the items deleted while one was: such a session ends as soon as it is built.
+  const buildingFor = new Map<string, number>();
+  const deleted = new Set<string>();
 
   /** Takes a slot now (before any await), builds the session, and registers it; the slot is freed on failure. */
   async function build(
@@ -96,13 +101,26 @@ export function createSessionRegistry(
       });
     }
     building += 1;
+    buildingFor.set(item.id, (buildingFor.get(item.id) ?? 0) + 1);
     let session: JitSession;
+    let itemDeleted: boolean;
     try {
       session = await factory(newId('ses'), item, plan, requestedAt);
     } finally {
       building -= 1;
+      itemDeleted = deleted.has(item.id);
+      const left = (buildingFor.get(item.id) ?? 1) - 1;
+      if (left > 0) buildingFor.set(item.id, left);
+      else {
+        buildingFor.delete(item.id);
+        deleted.delete(item.id);
+      }
     }
     sessions.set(session.id, { session, viewer, key });
+    if (itemDeleted) {
+      await end(session.id, HLS_SESSION_END_REASONS.itemDeleted);
+      throw new AppError('item_not_found', `item ${item.id} was deleted`);
+    }
     // Shut down while it was being built: it ends with the others rather than outliving the server.
     if (closed) {
       await end(session.id, HLS_SESSION_END_REASONS.shutdown);
@@ -140,6 +158,11 @@ export function createSessionRegistry(
     },
     peek: (id) => sessions.get(id)?.session,
     end,
+    async endItem(itemId) {
+      if (buildingFor.has(itemId)) deleted.add(itemId);
+      const ids = [...sessions.values()].filter((e) => e.session.itemId === itemId).map((e) => e.session.id);
+      await Promise.all(ids.map((id) => end(id, HLS_SESSION_END_REASONS.itemDeleted)));
+    },
     list: () => [...sessions.values()].map((e) => e.session),
     async shutdown() {
       closed = true;
