@@ -127,7 +127,13 @@ describe('the whole ladder through the edge', () => {
     const newMaster = await playbackUrl();
     expect(newMaster).not.toBe(oldMaster);
     expect(newMaster).toContain(`/${job.id}/master.m3u8`);
-    const gone = await fetch(oldMaster);
+    // The job row says succeeded once the new version is committed; the old one's files go and the edge is
+    // purged right after, so a request in between may still be a hit. Poll for that moment (bounded).
+    let gone = await fetch(oldMaster);
+    for (let i = 0; i < 50 && gone.status === 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      gone = await fetch(oldMaster);
+    }
     expect(gone.status).toBe(404);
     expect(gone.headers.get('cache-status')).toBe('coursecast; fwd=miss; fwd-status=404');
     const fresh = await fetch(newMaster);
