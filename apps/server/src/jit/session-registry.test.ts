@@ -19,6 +19,20 @@ const quiet = {
   failed() {},
   ended() {},
 };
+/** A session whose encoder writes nothing: the registry's rules are under test, not the media. */
+function quietSession(id: string, it: Item, plan: PlaybackPlan): JitSession {
+  return createJitSession({
+    id,
+    itemId: it.id,
+    plan,
+    segmentCount: 10,
+    observer: quiet,
+    lookahead: 3,
+    segmentTimeoutMs: 100,
+    startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
+  });
+}
+
 let registry: SessionRegistry | null = null;
 const item = (id: string) => ({ id }) as Item;
 afterEach(async () => {
@@ -29,17 +43,7 @@ afterEach(async () => {
 function make(limits: Partial<Parameters<typeof createSessionRegistry>[0]> = {}, ended: JitSession[] = []) {
   registry = createSessionRegistry(
     { maxSessions: 2, idleTimeoutMs: 60_000, reapIntervalMs: 1000, ...limits },
-    async (id, item, plan) =>
-      createJitSession({
-        id,
-        itemId: item.id,
-        plan,
-        segmentCount: 10,
-        observer: quiet,
-        lookahead: 3,
-        segmentTimeoutMs: 100,
-        startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
-      }),
+    async (id, item, plan) => quietSession(id, item, plan),
     (s) => ended.push(s),
   );
   return registry;
@@ -104,16 +108,7 @@ describe('session registry under concurrent opens', () => {
         built.push(id);
         await gate;
         if (fail) throw new Error('encoder failed to start');
-        return createJitSession({
-          id,
-          itemId: item.id,
-          plan,
-          segmentCount: 10,
-          observer: quiet,
-          lookahead: 3,
-          segmentTimeoutMs: 100,
-          startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
-        });
+        return quietSession(id, item, plan);
       },
     );
     return { r: registry, built, release };
@@ -184,16 +179,7 @@ describe('session registry when an item is deleted', () => {
       { maxSessions: 1, idleTimeoutMs: 60_000, reapIntervalMs: 1000 },
       async (id, it, plan) => {
         await gate;
-        return createJitSession({
-          id,
-          itemId: it.id,
-          plan,
-          segmentCount: 10,
-          observer: quiet,
-          lookahead: 3,
-          segmentTimeoutMs: 100,
-          startEncoder: (startIndex) => ({ startIndex, stop: async () => {} }),
-        });
+        return quietSession(id, it, plan);
       },
     );
     const r = registry;
