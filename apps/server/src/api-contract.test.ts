@@ -103,8 +103,10 @@ describe('every route answers what its @coursecast/api schema says', () => {
     ]);
     await waitForJob(t.cc.store, video.job!.id);
 
+    // One item route, two answers: the public one to a stranger, the full one to the admin.
     for (const id of [video.item.id, doc.item.id, module.item.id]) {
-      expectExact(api.ItemResponseSchema, (await get(`/api/items/${id}`, false)).json(), `item ${id}`);
+      expectExact(api.PublicItemResponseSchema, (await get(`/api/items/${id}`, false)).json(), `item ${id}`);
+      expectExact(api.ItemResponseSchema, (await get(`/api/items/${id}`)).json(), `admin's item ${id}`);
     }
     const ready = (await get(`/api/items/${video.item.id}`)).json<api.ItemResponse>();
     expect(ready.renditions.length).toBeGreaterThan(0);

@@ -22,6 +22,20 @@ describe('the HTTP contract', () => {
     expect(api.HealthResponseSchema.parse(item)).toEqual({ status: 'ok' });
   });
 
+  it('tells the admin answer of an item from the public one, and keeps the public one free of server facts', () => {
+    const json = z.toJSONSchema(api.ItemOrPublicItemResponseSchema, { target: 'draft-7', io: 'output' });
+    const [full, open] = (json as { anyOf: { additionalProperties: unknown; required: string[] }[] }).anyOf;
+    // The serializer takes the first alternative an answer matches: each must refuse the other's answer.
+    expect([full?.additionalProperties, open?.additionalProperties]).toEqual([false, false]);
+    expect(full?.required).toEqual(expect.arrayContaining(['renditions', 'job']));
+    expect(Object.keys(api.PublicItemResponseSchema.shape)).toEqual(['item', 'playback', 'content']);
+    const publicFacts = Object.keys(api.PublicItemSchema.shape);
+    for (const secret of ['source', 'sourceBytes', 'posterFile', 'mediaVersion', 'error']) {
+      expect(publicFacts).not.toContain(secret);
+      expect(Object.keys(api.CourseItemSchema.shape)).not.toContain(secret);
+    }
+  });
+
   it('lists each error code once', () => {
     expect(new Set(api.ERROR_CODES).size).toBe(api.ERROR_CODES.length);
     expect(api.ErrorBodySchema.safeParse({ error: { code: 'no_such_code', message: 'x' } }).success).toBe(

@@ -1,6 +1,5 @@
-import { ITEM_KINDS, ITEM_STATUSES } from '@coursecast/semconv/browser';
 import { z } from 'zod';
-import { ItemContentSchema } from './item-schemas.js';
+import { ItemContentSchema, PublicItemSchema } from './item-schemas.js';
 
 /** A course: a titled, ordered collection of items. */
 export const CourseSchema = z.object({
@@ -22,16 +21,8 @@ export const CourseListResponseSchema = z.object({ courses: z.array(CourseSchema
 /** Every course. */
 export type CourseListResponse = z.infer<typeof CourseListResponseSchema>;
 
-/** An item as a course page lists it: nothing about files, probes or failures. */
-export const CourseItemSchema = z.object({
-  id: z.string(),
-  courseId: z.string(),
-  kind: z.enum(ITEM_KINDS),
-  title: z.string(),
-  status: z.enum(ITEM_STATUSES),
-  durationSeconds: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+/** An item as a course page lists it (for everyone, admins too): nothing about files, probes or failures. */
+export const CourseItemSchema = PublicItemSchema.extend({
   /** Documents and modules, once published; null for videos. */
   content: ItemContentSchema.nullable(),
 });

@@ -8,7 +8,17 @@ export {
   type ErrorCode,
   type ErrorBody,
 } from './error-schemas.js';
-export { HealthResponseSchema, type HealthResponse } from './health-schemas.js';
+export {
+  HealthResponseSchema,
+  EdgeHealthResponseSchema,
+  READINESS_CHECK_NAMES,
+  ReadinessCheckSchema,
+  ReadinessResponseSchema,
+  type HealthResponse,
+  type EdgeHealthResponse,
+  type ReadinessCheck,
+  type ReadinessResponse,
+} from './health-schemas.js';
 export {
   KeyframeIntervalSchema,
   VideoStreamSchema,
@@ -42,7 +52,11 @@ export {
   ItemContentSchema,
   RenditionSchema,
   ItemSchema,
+  PlaybackLinksSchema,
   ItemResponseSchema,
+  PublicItemSchema,
+  PublicItemResponseSchema,
+  ItemOrPublicItemResponseSchema,
   UploadResponseSchema,
   ModuleManifestSchema,
   type DocumentSource,
@@ -51,7 +65,11 @@ export {
   type ItemContent,
   type Rendition,
   type Item,
+  type PlaybackLinks,
   type ItemResponse,
+  type PublicItem,
+  type PublicItemResponse,
+  type ItemOrPublicItemResponse,
   type UploadResponse,
   type ModuleManifest,
 } from './item-schemas.js';

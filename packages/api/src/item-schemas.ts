@@ -109,16 +109,55 @@ export const ItemSchema = z.object({
 /** An item as the API gives it. */
 export type Item = z.infer<typeof ItemSchema>;
 
-/** `GET /api/items/:id`: catalog facts, renditions, the latest job, and playback links once ready. */
+/** A published video's public URLs: its HLS master playlist and its poster (null when none was made). */
+export const PlaybackLinksSchema = z.object({ hls: z.string(), poster: z.string().nullable() });
+/** A video's playback links. */
+export type PlaybackLinks = z.infer<typeof PlaybackLinksSchema>;
+
+/** `GET /api/items/:id` with the admin token: catalog facts, renditions, the latest job, playback links. */
 export const ItemResponseSchema = z.object({
   item: ItemSchema,
   renditions: z.array(RenditionSchema),
   job: JobSchema.nullable(),
-  playback: z.object({ hls: z.string(), poster: z.string().nullable() }).nullable(),
+  playback: PlaybackLinksSchema.nullable(),
   content: ItemContentSchema.nullable(),
 });
-/** One item. */
+/** One item, as an admin sees it. */
 export type ItemResponse = z.infer<typeof ItemResponseSchema>;
+
+/**
+ * An item as anyone may see it: what a player or a course page needs. Nothing about files, probes, jobs or
+ * failures: `status` says that an item failed, never why (FFmpeg's message names server paths).
+ */
+export const PublicItemSchema = z.object({
+  id: z.string(),
+  courseId: z.string(),
+  kind: z.enum(ITEM_KINDS),
+  title: z.string(),
+  status: z.enum(ITEM_STATUSES),
+  durationSeconds: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+/** An item's public facts. */
+export type PublicItem = z.infer<typeof PublicItemSchema>;
+
+/** `GET /api/items/:id` without the admin token: the public facts, playback links and delivery once ready. */
+export const PublicItemResponseSchema = z.object({
+  item: PublicItemSchema,
+  playback: PlaybackLinksSchema.nullable(),
+  content: ItemContentSchema.nullable(),
+});
+/** One item, as a learner's page sees it. */
+export type PublicItemResponse = z.infer<typeof PublicItemResponseSchema>;
+
+/**
+ * The reply schema of `GET /api/items/:id`, which answers by who asks. The two never match the same answer
+ * (each names properties the other lacks, and neither admits others), so the serializer picks the right one.
+ */
+export const ItemOrPublicItemResponseSchema = z.union([ItemResponseSchema, PublicItemResponseSchema]);
+/** Either answer of `GET /api/items/:id`. */
+export type ItemOrPublicItemResponse = z.infer<typeof ItemOrPublicItemResponseSchema>;
 
 /** `POST /api/courses/:id/uploads` (201): the new item, with its transcode job when it is a video. */
 export const UploadResponseSchema = ItemResponseSchema;

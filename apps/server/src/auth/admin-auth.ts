@@ -18,19 +18,39 @@ export function tokenMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
+/** Throws the 401 of a missing or wrong admin token, with its challenge. */
+function refuse(reply: FastifyReply, header: string): never {
+  void reply.header('www-authenticate', 'Bearer realm="coursecast"');
+  throw new AppError(
+    'unauthorized',
+    header ? 'The admin bearer token is wrong' : 'Missing Authorization: Bearer <admin token> header',
+  );
+}
+
+/** Whether an Authorization header is exactly `Bearer <admin token>`. */
+function hasAdminToken(header: string, expected: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] !== undefined && tokenMatches(match[1], expected);
+}
+
 /** A Fastify onRequest hook that admits only `Authorization: Bearer <admin token>`. */
 export function requireAdmin(expected: string) {
   return async function adminOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1] || !tokenMatches(match[1], expected)) {
-      void reply.header('www-authenticate', 'Bearer realm="coursecast"');
-      throw new AppError(
-        'unauthorized',
-        header ? 'The admin bearer token is wrong' : 'Missing Authorization: Bearer <admin token> header',
-      );
-    }
+    if (!hasAdminToken(header, expected)) refuse(reply, header);
   };
+}
+
+/**
+ * For a public route that tells an admin more: true with the admin token, false without bearer credentials
+ * (other schemes too: a site behind HTTP basic auth sends its own with every request). A wrong bearer token
+ * is refused (401) as on admin routes, so a mistyped token never passes silently for a stranger.
+ */
+export function isAdminRequest(request: FastifyRequest, reply: FastifyReply, expected: string): boolean {
+  const header = request.headers.authorization ?? '';
+  if (!/^Bearer(\s|$)/i.test(header)) return false;
+  if (!hasAdminToken(header, expected)) refuse(reply, header);
+  return true;
 }
 
 /** Where a generated admin token is, and whether it was generated just now. */

@@ -3,22 +3,23 @@ import {
   CourseListResponseSchema,
   CourseResponseSchema,
   CourseWithItemsResponseSchema,
-  ItemResponseSchema,
+  ItemOrPublicItemResponseSchema,
   JobResponseSchema,
   type CourseListResponse,
   type CourseResponse,
   type CourseWithItemsResponse,
+  type ItemOrPublicItemResponse,
   type JobResponse,
 } from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import { z } from 'zod';
-import { requireAdmin } from '../auth/admin-auth.js';
+import { isAdminRequest, requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
 import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
 import { parseInput } from '../validation.js';
-import { itemContent, toItemResponse } from './item-response.js';
+import { itemContent, publicItem, toItemResponse, toPublicItemResponse } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
 
 /** What the catalog asks of the job runner: stop an item's job, and look for new work. */
@@ -51,9 +52,8 @@ const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /**
  * Builds the public course answer field by field: a field added to Course or Item later stays private
- * until it is named here. Left out on purpose: source paths, sizes and probe data, poster paths, media
- * versions, and `error` (FFmpeg's message, which can name server paths). `content` holds only public URLs
- * and a document's or module's type and size.
+ * until it is named here (`publicItem` says what an item shows). `content` holds only public URLs and a
+ * document's or module's type and size.
  */
 export function toPublicCourseView(course: Course, items: Item[], baseUrl: string): CourseWithItemsResponse {
   return {
@@ -63,31 +63,25 @@ export function toPublicCourseView(course: Course, items: Item[], baseUrl: strin
       description: course.description,
       createdAt: course.createdAt,
     },
-    items: items.map((i) => ({
-      id: i.id,
-      courseId: i.courseId,
-      kind: i.kind,
-      title: i.title,
-      status: i.status,
-      durationSeconds: i.durationSeconds,
-      createdAt: i.createdAt,
-      updatedAt: i.updatedAt,
-      content: itemContent(i, baseUrl),
-    })),
+    items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl) })),
   };
 }
 
 /**
  * Courses and items: management routes and the list of every course need the admin token; reading one
- * course or one item is public (learners' course pages and players need them; ids are unguessable).
+ * course or one item is public (learners' course pages and players need them; ids are unguessable). One
+ * item answers in two shapes: its public facts and URLs to anyone, everything (probe, job, FFmpeg's
+ * error) to a request with the admin token.
  */
 export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, deps) => {
   const { store, jobs, paths } = deps;
   const admin = { onRequest: requireAdmin(deps.adminToken) };
 
-  async function itemView(id: string) {
+  /** An admin's answer carries the latest job; a stranger's needs the renditions only to know one is published. */
+  async function itemResponse(id: string, asAdmin: boolean): Promise<ItemOrPublicItemResponse> {
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    if (!asAdmin) return toPublicItemResponse(item, await store.listRenditions(id), deps.baseUrl());
     const [renditions, jobs] = await Promise.all([
       store.listRenditions(id),
       store.listJobs({ itemId: id, limit: 1 }),
@@ -118,9 +112,13 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     return toPublicCourseView(course, await store.listItems(id), deps.baseUrl());
   });
 
-  app.get('/api/items/:id', { schema: replySchema(ItemResponseSchema) }, async (request) => {
+  const oneItem = { schema: replySchema(ItemOrPublicItemResponseSchema) };
+  app.get('/api/items/:id', oneItem, async (request, reply) => {
+    // One URL, two answers: a cache on the way must not give an admin's answer to a stranger.
+    void reply.header('vary', 'authorization');
+    const asAdmin = isAdminRequest(request, reply, deps.adminToken);
     const { id } = parseInput(IdParams, request.params, 'path');
-    return itemView(id);
+    return itemResponse(id, asAdmin);
   });
 
   app.delete('/api/items/:id', admin, async (request, reply) => {

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import type { ItemContent, ItemResponse } from '@coursecast/api';
+import type {
+  ItemContent,
+  ItemResponse,
+  PlaybackLinks,
+  PublicItem,
+  PublicItemResponse,
+} from '@coursecast/api';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { Item, Job, Rendition } from '../store/index.js';
 import { mediaUrlPath } from './content-url.js';
@@ -42,7 +48,50 @@ export function itemContent(item: Item, baseUrl: string): ItemContent | null {
   return null;
 }
 
-/** Builds the API view (ItemResponseSchema); server paths of the source stay private. */
+/** The published ladder's URLs; null until the item is ready with renditions. */
+function playbackLinks(item: Item, renditions: Rendition[], baseUrl: string): PlaybackLinks | null {
+  const version = item.status === 'ready' && renditions.length > 0 ? item.mediaVersion : null;
+  if (!version) return null;
+  return {
+    hls: `${baseUrl}${mediaUrlPath(item.id, version, 'master.m3u8')}`,
+    poster: item.posterFile
+      ? `${baseUrl}${mediaUrlPath(item.id, version, path.posix.basename(item.posterFile))}`
+      : null,
+  };
+}
+
+/**
+ * An item's public facts, field by field: a field added to Item later stays private until it is named here.
+ * Left out on purpose: the source's path, size and probe, the poster's path, the media version, and `error`
+ * (FFmpeg's message, which names server paths).
+ */
+export function publicItem(item: Item): PublicItem {
+  return {
+    id: item.id,
+    courseId: item.courseId,
+    kind: item.kind,
+    title: item.title,
+    status: item.status,
+    durationSeconds: item.durationSeconds,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** Builds the answer anyone gets (PublicItemResponseSchema): public facts and public URLs only. */
+export function toPublicItemResponse(
+  item: Item,
+  renditions: Rendition[],
+  baseUrl: string,
+): PublicItemResponse {
+  return {
+    item: publicItem(item),
+    playback: playbackLinks(item, renditions, baseUrl),
+    content: itemContent(item, baseUrl),
+  };
+}
+
+/** Builds the admin's answer (ItemResponseSchema); the server path of the source stays private even here. */
 export function toItemResponse(
   item: Item,
   renditions: Rendition[],
@@ -50,19 +99,11 @@ export function toItemResponse(
   baseUrl: string,
 ): ItemResponse {
   const { sourceFile: _sourceFile, sourceInfo, ...rest } = item;
-  const version = item.status === 'ready' && renditions.length > 0 ? item.mediaVersion : null;
   return {
     item: { ...rest, source: sourceInfo },
     renditions,
     job,
-    playback: version
-      ? {
-          hls: `${baseUrl}${mediaUrlPath(item.id, version, 'master.m3u8')}`,
-          poster: item.posterFile
-            ? `${baseUrl}${mediaUrlPath(item.id, version, path.posix.basename(item.posterFile))}`
-            : null,
-        }
-      : null,
+    playback: playbackLinks(item, renditions, baseUrl),
     content: itemContent(item, baseUrl),
   };
 }

@@ -46,7 +46,8 @@ describe('upload → transcode → playback', () => {
   });
 
   it('makes the item ready with measured renditions and a playback URL', async () => {
-    const res = await t.cc.app.inject({ url: `/api/items/${itemId}` });
+    // Renditions and the job are in the admin's answer only.
+    const res = await t.cc.app.inject({ url: `/api/items/${itemId}`, headers: t.auth });
     const view = res.json() as {
       item: { status: string; posterFile: string | null };
       renditions: {

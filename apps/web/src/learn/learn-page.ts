@@ -4,7 +4,7 @@
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import { el } from '../shared/dom-builder.js';
 import { ApiError } from '../shared/http-json.js';
-import type { ItemResponse } from '@coursecast/api';
+import type { PublicItemResponse } from '@coursecast/api';
 import { fetchCourse, fetchItem, idFromPath, pagePaths } from '../player/catalog-api.js';
 import { formatBytes, packageLabel } from '../player/display-text.js';
 import { openDocument, type OpenedDocument } from './learn-document.js';
@@ -15,7 +15,7 @@ import './learn.css';
 
 /** What the page exposes to tests and to a curious learner's console. */
 export interface LearnExposed {
-  item: ItemResponse | null;
+  item: PublicItemResponse | null;
   module: LaunchedModule | null;
   document: OpenedDocument | null;
   error: string | null;
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names nothing to open.');
-  let view: ItemResponse;
+  let view: PublicItemResponse;
   try {
     view = await fetchItem(itemId);
   } catch (err) {

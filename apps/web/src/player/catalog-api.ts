@@ -1,6 +1,11 @@
 // The public API calls of the learner pages (never with a token: a learner has none); what they answer is
 // typed by @coursecast/api, the contract the server's routes serialize with.
-import type { CourseWithItemsResponse, ItemResponse, PlaybackPlan, PlaybackResponse } from '@coursecast/api';
+import type {
+  CourseWithItemsResponse,
+  PlaybackPlan,
+  PlaybackResponse,
+  PublicItemResponse,
+} from '@coursecast/api';
 import { requestJson } from '../shared/http-json.js';
 
 /**
@@ -20,9 +25,9 @@ export function fetchCourse(courseId: string): Promise<CourseWithItemsResponse> 
   return requestJson<CourseWithItemsResponse>(`/api/courses/${enc(courseId)}`);
 }
 
-/** One item, with its renditions and (once ready) its published stream. */
-export function fetchItem(itemId: string): Promise<ItemResponse> {
-  return requestJson<ItemResponse>(`/api/items/${enc(itemId)}`);
+/** One item's public answer: its facts and, once ready, its published stream or delivery. */
+export function fetchItem(itemId: string): Promise<PublicItemResponse> {
+  return requestJson<PublicItemResponse>(`/api/items/${enc(itemId)}`);
 }
 
 /** The playback plan for this browser; `query` is capabilityQuery()'s. Opens a JIT session when needed. */

@@ -3,7 +3,7 @@
 // player SDK. For tests: `window.coursecastWatch` ({ video, hls, handle, plan, ... }) and, on <body>,
 // `data-plan-mode` and `data-state` (loading | ready | playing | error); `window.coursecastHlsConfig`, set
 // before the page runs, is merged over its hls.js settings.
-import type { ItemResponse } from '@coursecast/api';
+import type { PublicItemResponse } from '@coursecast/api';
 import { viewerIdentity, type MonitorHandle } from '@coursecast/player-sdk';
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import type Hls from 'hls.js';
@@ -110,7 +110,7 @@ async function showCourse(courseId: string): Promise<void> {
  * The plan for this browser. A server without just-in-time playback has no playback route (404 `not_found`):
  * the published ladder is then the only way, if there is one.
  */
-async function planFor(itemId: string, view: ItemResponse, query: string): Promise<PlaybackAnswer> {
+async function planFor(itemId: string, view: PublicItemResponse, query: string): Promise<PlaybackAnswer> {
   try {
     return await fetchPlayback(itemId, query);
   } catch (err) {
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names no lecture.');
 
-  let view: ItemResponse;
+  let view: PublicItemResponse;
   try {
     view = await fetchItem(itemId);
   } catch (err) {
