@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   catalog: ['auth', 'store'],
   views: ['store'],
   dashboards: ['auth', 'store', 'views'],
-  ingest: ['store', 'instrumentation', 'views'],
+  ingest: ['auth', 'store', 'instrumentation', 'views'],
   interactive: ['catalog', 'store', 'instrumentation'],
   transcoding: ['auth', 'catalog', 'store', 'instrumentation'],
   uploads: ['auth', 'catalog', 'store', 'interactive', 'transcoding'],

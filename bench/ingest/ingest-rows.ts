@@ -16,6 +16,9 @@ export function rawRows(events: readonly TestEvent[]): EventRow[] {
     maxAttributeLength: 4096,
     maxFutureMs: 300_000,
     maxPastMs: 86_400_000,
+    maxSpanEvents: 128,
+    maxNameLength: 256,
+    storeUnknownEvents: false,
   };
   return events.map((e) => {
     const m = mapEventRecord(

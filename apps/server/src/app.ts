@@ -1,4 +1,3 @@
-import { HealthResponseSchema, type HealthResponse } from '@coursecast/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
@@ -12,10 +11,12 @@ import { originRoutes } from './delivery/origin/origin.routes.js';
 import { ingestRoutes } from './ingest/ingest.routes.js';
 import type { TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import type { JitService } from './jit/jit-service.js';
+import { createRateLimiter } from './auth/rate-limiter.js';
 import { jitRoutes } from './jit/jit.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { AppError } from './errors.js';
-import { replySchema } from './reply-schema.js';
+import { healthRoutes } from './health.routes.js';
+import type { ReadinessCheck } from './readiness-check.js';
 import type { CatalogStore } from './store/index.js';
 import { instrumentationRoutes } from './instrumentation/instrumentation.routes.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   scormRuntimeFile?: string;
   /** Overrides the volume free-space probe (tests simulate a full disk with it). */
   freeBytes?: (dir: string) => Promise<number>;
+  /** What `GET /healthz/ready` answers: whether the stores can write. */
+  readiness: ReadinessCheck;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -62,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     frameworkErrors,
     serverFactory: edgeServerFactory(deps.edge?.handler ?? null),
+    // `request.ip` follows X-Forwarded-For through these hops only: a stranger cannot name their own address.
+    trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
   });
   installErrorHandler(app);
   refuseWhileClosing(app);
@@ -85,8 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         reply.elapsedTime / 1000,
       );
     });
-    const health = { schema: replySchema(HealthResponseSchema) };
-    api.get('/healthz', health, async (): Promise<HealthResponse> => ({ status: 'ok' }));
+    await api.register(healthRoutes, { readiness: deps.readiness });
     await api.register(instrumentationRoutes, { instrumentation: deps.instrumentation });
     await api.register(catalogRoutes, {
       ...common,
@@ -118,6 +122,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(jitRoutes, {
         ...common,
         jit: deps.jit,
+        planLimiter: createRateLimiter({
+          perSecond: deps.config.jit.planRatePerSecond,
+          burst: deps.config.jit.planBurst,
+          maxClients: 100_000,
+        }),
         planOptions: {
           maxTranscodeHeight: deps.config.jit.maxHeight,
           audioBitrate: deps.config.transcode.audioBitrate,

@@ -2,9 +2,19 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MediaError } from '@coursecast/media';
 import { demoCommand } from './cli/demo-command.js';
 import { sessionsCommand } from './cli/sessions-command.js';
+import { serveUntilSignal } from './cli/serve-until-signal.js';
 import { transcodeCommand } from './cli/transcode-command.js';
-import { asBytes, ConfigError, describeConfig, loadConfig, type Config, type ConfigInput } from './config.js';
+import { asBytes } from './config-env.js';
+import {
+  ConfigError,
+  describeConfig,
+  loadConfig,
+  shutdownDeadlineMs,
+  type Config,
+  type ConfigInput,
+} from './config.js';
 import { createEdgeServer } from './delivery/edge/edge-server.js';
+import { createLogDestination, type LogDestination } from './instrumentation/log-destination.js';
 import { createCoursecast, serverVersion } from './main.js';
 
 function parsePort(value: string): number {
@@ -52,22 +62,46 @@ function configFrom(program: Command, extra: ConfigInput = {}): Config {
   return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides });
 }
 
-/** Keeps a server up until SIGINT/SIGTERM, then shuts down gracefully. */
-function serveUntilSignal(server: { close(): Promise<void> }, note: string): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.stderr.write(`\n${signal}: shutting down${note}...\n`);
-      server.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          process.stderr.write(`shutdown failed: ${String(err)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+/**
+ * The server's log destination on stdout (bounded, never blocking, drops counted) and Fastify's logger over
+ * it. A serving process also stops stdout and stderr from crashing it: written to a full disk, a stdio stream
+ * emits 'error', which nothing else listens for. Opening process.stdout first also matters: on a pipe, libuv
+ * makes fd 1 non-blocking, so a reader that stops reading costs the destination EAGAIN retries, never a
+ * thread-pool thread stuck in write(2) (which would also hold up the process's exit).
+ */
+function serverLogging(config: Config): {
+  destination: LogDestination;
+  logger: { level: Config['logLevel']; stream: LogDestination };
+} {
+  for (const stdio of [process.stdout, process.stderr]) stdio.on('error', () => {});
+  const destination = createLogDestination({ fd: 1, maxBufferedBytes: config.logBufferBytes });
+  return { destination, logger: { level: config.logLevel, stream: destination } };
+}
+
+/** A notice on stderr that never throws (the volume it is on may be full). */
+function notice(text: string): void {
+  try {
+    process.stderr.write(text);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
+
+/** Serves until SIGINT/SIGTERM, shuts down within the deadline, writes the last log lines; the exit code. */
+async function serveAndStop(
+  server: { close(): Promise<void> },
+  config: Config,
+  note: string,
+  log: LogDestination | null,
+): Promise<number> {
+  const code = await serveUntilSignal(server, {
+    note,
+    deadlineMs: shutdownDeadlineMs(config),
+    process,
+    notice,
   });
+  await log?.drain(1000);
+  return code;
 }
 
 function running(config: Config): string {
@@ -98,13 +132,17 @@ export async function runCli(argv: string[]): Promise<number> {
     .description('run the server')
     .action(async () => {
       const config = configFrom(program);
-      const cc = await createCoursecast(config, { logger: { level: config.logLevel } });
+      const log = serverLogging(config);
+      const cc = await createCoursecast(config, {
+        logger: log.logger,
+        logDrops: () => log.destination.dropped(),
+      });
       const url = await cc.listen();
       process.stderr.write(`coursecast listening on ${url}\n`);
       if (cc.admin.source === 'generated') {
         process.stderr.write(`admin token (generated, kept in ${cc.admin.file}): ${cc.admin.token}\n`);
       }
-      code = await serveUntilSignal(cc, running(cc.config));
+      code = await serveAndStop(cc, config, running(config), log.destination);
     });
 
   program
@@ -120,7 +158,7 @@ export async function runCli(argv: string[]): Promise<number> {
         code = demoCode;
         return;
       }
-      code = await serveUntilSignal(cc, running(cc.config));
+      code = await serveAndStop(cc, cc.config, running(cc.config), null);
     });
 
   program
@@ -155,14 +193,16 @@ export async function runCli(argv: string[]): Promise<number> {
           ...(opts.name ? { serverName: opts.name } : {}),
         },
       });
+      const log = serverLogging(config);
       const edge = await createEdgeServer(config, await serverVersion(), {
-        logger: { level: config.logLevel },
+        logger: log.logger,
+        logDrops: () => log.destination.dropped(),
       });
       const url = await edge.listen();
       process.stderr.write(
         `coursecast edge listening on ${url}, origin ${opts.origin}, cache ${config.delivery.cacheBytes} bytes\n`,
       );
-      code = await serveUntilSignal(edge, '');
+      code = await serveAndStop(edge, config, '', log.destination);
     });
 
   program

@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { IngestConfigSchema, ingestEnvVars } from './config-ingest.js';
+import { ENV_VARS } from './config-env.js';
+import { IngestConfigSchema } from './config-ingest.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
+
+/** `10.0.0.1`, `10.0.0.0/8`, `2001:db8::/32`: what a trusted-proxy entry may be. */
+function isAddressOrCidr(v: string): boolean {
+  const [ip, bits, extra] = v.split('/');
+  if (extra !== undefined || !ip || isIP(ip) === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (isIP(ip) === 4 ? 32 : 128);
+}
 
 const heights = z
   .array(z.number().int().min(64).max(4320))
@@ -17,10 +28,35 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   /** Public base URL used in links we print or return; defaults to http://host:port. */
   publicUrl: z.url().optional(),
+  /**
+   * Addresses or CIDR ranges of the reverse proxies and CDNs in front of the server: `X-Forwarded-For` is
+   * believed from these only, so per-client limits key on the learner, not on the proxy. Empty: nobody's.
+   */
+  trustedProxies: z.array(z.string().refine(isAddressOrCidr, 'an IP address or CIDR range')).default([]),
   dataDir: z.string().min(1).default('./data'),
   /** Admin bearer token; when absent one is generated on first start and kept in the data dir. */
   adminToken: z.string().min(16, 'admin token must be at least 16 characters').optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Log lines waiting for stdout, bytes; beyond it lines are dropped and counted (`coursecast.log.dropped`), so a
+   * stuck or full log destination never blocks or grows the server.
+   */
+  logBufferBytes: z
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(4 * MiB),
+  /**
+   * After SIGTERM/SIGINT the process exits by this deadline even when the graceful shutdown hangs; default
+   * `transcode.shutdownGraceSeconds` + 15. Keep it under the orchestrator's kill timeout (Kubernetes: 30 s).
+   */
+  shutdownTimeoutSeconds: z.number().positive().optional(),
+  /** `GET /healthz/ready` answers 503 when the data volume has less free space than this. */
+  readyMinFreeBytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(64 * MiB),
   ffmpegPath: z.string().min(1).default('ffmpeg'),
   ffprobePath: z.string().min(1).default('ffprobe'),
   upload: z
@@ -122,6 +158,11 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       /** Concurrent just-in-time sessions; more get 503 with Retry-After. */
       maxSessions: z.number().int().min(1).max(256).default(4),
+      /** Sessions one client (an IPv4 address, an IPv6 /64) may hold at once; more get 429. */
+      maxSessionsPerClient: z.number().int().min(1).max(256).default(2),
+      /** Playback (plan) requests per second per client, and the burst above it; more get 429. */
+      planRatePerSecond: z.number().positive().default(1),
+      planBurst: z.number().int().min(1).default(20),
       /** A session with no segment request and no heartbeat for this long is stopped and removed. */
       idleTimeoutSeconds: z.number().positive().default(60),
       /** Segment length of sessions (seconds); keyframes are forced on this grid. */
@@ -184,98 +225,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
-
-type Parse = (raw: string) => unknown;
-const asNumber: Parse = (raw) => (raw.trim() === '' || Number.isNaN(Number(raw)) ? raw : Number(raw));
-const asBoolean: Parse = (raw) => {
-  const v = raw.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
-  if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  return raw;
-};
-const asString: Parse = (raw) => raw;
-const asList: Parse = (raw) =>
-  raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: MiB, g: GiB };
-/** `268435456`, `256M`, `256MiB`, `1g`: binary units, as cache sizes are usually written. */
-export const asBytes: Parse = (raw) => {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?\s*$/i.exec(raw);
-  if (!m) return raw;
-  return Math.round(Number(m[1]) * (BYTE_UNITS[m[2]!.toLowerCase()] ?? 1));
-};
-const asNumberList: Parse = (raw) => raw.split(',').map((s) => asNumber(s.trim().replace(/p$/i, '')));
-/** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values percent-encoded (OTel spec). */
-const asHeaders: Parse = (raw) =>
-  Object.fromEntries(
-    raw
-      .split(',')
-      .filter((p) => p.includes('='))
-      .map((p) => {
-        const i = p.indexOf('=');
-        return [p.slice(0, i).trim(), decodeURIComponent(p.slice(i + 1).trim())];
-      }),
-  );
-
-/** Environment variable → config path. The `OTEL_*` ones are OpenTelemetry's standard names. */
-export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: boolean }> = {
-  COURSECAST_HOST: { path: ['host'], parse: asString },
-  COURSECAST_PORT: { path: ['port'], parse: asNumber },
-  COURSECAST_PUBLIC_URL: { path: ['publicUrl'], parse: asString },
-  COURSECAST_DATA_DIR: { path: ['dataDir'], parse: asString },
-  COURSECAST_ADMIN_TOKEN: { path: ['adminToken'], parse: asString, secret: true },
-  COURSECAST_LOG_LEVEL: { path: ['logLevel'], parse: asString },
-  FFMPEG_PATH: { path: ['ffmpegPath'], parse: asString },
-  FFPROBE_PATH: { path: ['ffprobePath'], parse: asString },
-  COURSECAST_FFMPEG_PATH: { path: ['ffmpegPath'], parse: asString },
-  COURSECAST_FFPROBE_PATH: { path: ['ffprobePath'], parse: asString },
-  COURSECAST_UPLOAD_MAX_BYTES: { path: ['upload', 'maxBytes'], parse: asNumber },
-  COURSECAST_UPLOAD_MIN_FREE_BYTES: { path: ['upload', 'minFreeBytes'], parse: asNumber },
-  COURSECAST_PACKAGE_MAX_ENTRIES: { path: ['upload', 'packageMaxEntries'], parse: asNumber },
-  COURSECAST_PACKAGE_MAX_BYTES: { path: ['upload', 'packageMaxBytes'], parse: asBytes },
-  COURSECAST_PACKAGE_MAX_RATIO: { path: ['upload', 'packageMaxRatio'], parse: asNumber },
-  COURSECAST_TRANSCODE_CONCURRENCY: { path: ['transcode', 'concurrency'], parse: asNumber },
-  COURSECAST_TRANSCODE_MAX_ATTEMPTS: { path: ['transcode', 'maxAttempts'], parse: asNumber },
-  COURSECAST_TRANSCODE_RETRY_BASE_SECONDS: { path: ['transcode', 'retryBaseSeconds'], parse: asNumber },
-  COURSECAST_TRANSCODE_TIMEOUT_SECONDS: { path: ['transcode', 'timeoutSeconds'], parse: asNumber },
-  COURSECAST_SHUTDOWN_GRACE_SECONDS: { path: ['transcode', 'shutdownGraceSeconds'], parse: asNumber },
-  COURSECAST_LADDER: { path: ['transcode', 'ladder'], parse: asNumberList },
-  COURSECAST_SEGMENT_SECONDS: { path: ['transcode', 'segmentSeconds'], parse: asNumber },
-  COURSECAST_AUDIO_BITRATE: { path: ['transcode', 'audioBitrate'], parse: asNumber },
-  COURSECAST_ALLOW_COPY: { path: ['transcode', 'allowCopy'], parse: asBoolean },
-  COURSECAST_X264_PRESET: { path: ['transcode', 'preset'], parse: asString },
-  COURSECAST_EDGE: { path: ['delivery', 'edge'], parse: asBoolean },
-  COURSECAST_EDGE_CACHE_BYTES: { path: ['delivery', 'cacheBytes'], parse: asBytes },
-  COURSECAST_EDGE_MAX_OBJECT_BYTES: { path: ['delivery', 'maxObjectBytes'], parse: asBytes },
-  COURSECAST_ORIGIN_TIMEOUT_MS: { path: ['delivery', 'originTimeoutMs'], parse: asNumber },
-  COURSECAST_STALE_IF_ERROR_SECONDS: { path: ['delivery', 'staleIfErrorSeconds'], parse: asNumber },
-  COURSECAST_ORIGIN_REGION: { path: ['delivery', 'originRegion'], parse: asString },
-  COURSECAST_SERVER_NAME: { path: ['delivery', 'serverName'], parse: asString },
-  COURSECAST_EDGE_HIT_SPAN_RATIO: { path: ['delivery', 'hitSpanRatio'], parse: asNumber },
-  COURSECAST_PURGE_EDGES: { path: ['delivery', 'purgeEdges'], parse: asList },
-  COURSECAST_EDGE_ORIGIN: { path: ['delivery', 'origin'], parse: asString },
-  COURSECAST_JIT_MAX_SESSIONS: { path: ['jit', 'maxSessions'], parse: asNumber },
-  COURSECAST_JIT_IDLE_TIMEOUT_SECONDS: { path: ['jit', 'idleTimeoutSeconds'], parse: asNumber },
-  COURSECAST_JIT_SEGMENT_SECONDS: { path: ['jit', 'segmentSeconds'], parse: asNumber },
-  COURSECAST_JIT_LOOKAHEAD_SEGMENTS: { path: ['jit', 'lookaheadSegments'], parse: asNumber },
-  COURSECAST_JIT_SEGMENT_TIMEOUT_SECONDS: { path: ['jit', 'segmentTimeoutSeconds'], parse: asNumber },
-  COURSECAST_JIT_MAX_HEIGHT: { path: ['jit', 'maxHeight'], parse: asNumber },
-  COURSECAST_JIT_PRESET: { path: ['jit', 'preset'], parse: asString },
-  OTEL_SERVICE_NAME: { path: ['instrumentation', 'serviceName'], parse: asString },
-  OTEL_SDK_DISABLED: { path: ['instrumentation', 'disabled'], parse: asBoolean },
-  COURSECAST_PROMETHEUS: { path: ['instrumentation', 'prometheus'], parse: asBoolean },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { path: ['instrumentation', 'otlpEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { path: ['instrumentation', 'otlpTracesEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: { path: ['instrumentation', 'otlpMetricsEndpoint'], parse: asString },
-  OTEL_EXPORTER_OTLP_HEADERS: { path: ['instrumentation', 'otlpHeaders'], parse: asHeaders, secret: true },
-  OTEL_TRACES_SAMPLER: { path: ['instrumentation', 'sampler'], parse: asString },
-  OTEL_TRACES_SAMPLER_ARG: { path: ['instrumentation', 'samplerRatio'], parse: asNumber },
-  OTEL_METRIC_EXPORT_INTERVAL: { path: ['instrumentation', 'metricExportIntervalMs'], parse: asNumber },
-  COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
-  ...ingestEnvVars(asNumber, asBoolean),
-};
 
 /** Where the configuration may come from; the CLI passes `process.env`, tests pass their own. */
 export interface ConfigSources {
@@ -359,6 +308,11 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   const config = result.data;
   const base = file ? path.dirname(path.resolve(file)) : process.cwd();
   return { ...config, dataDir: path.resolve(base, config.dataDir) };
+}
+
+/** How long after SIGTERM/SIGINT the process exits whatever its shutdown is doing. */
+export function shutdownDeadlineMs(config: Config): number {
+  return (config.shutdownTimeoutSeconds ?? config.transcode.shutdownGraceSeconds + 15) * 1000;
 }
 
 /** The base URL clients should use. */

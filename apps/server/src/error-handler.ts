@@ -33,6 +33,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof StoreError && (err.code === 'not_found' || err.code === 'conflict')) {
       return reply.status(ERRORS[err.code].status).send(body(err.code, err.message));
     }
+    // A store reopening after a fatal error (a full disk): the caller may retry once it is back.
+    if (err instanceof StoreError && err.code === 'unavailable') {
+      void reply.header('retry-after', '1');
+      return reply.status(ERRORS.store_unavailable.status).send(body('store_unavailable', err.message));
+    }
     const fe = err as FastifyError;
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (mapped) return reply.status(ERRORS[mapped].status).send(body(mapped, fe.message));

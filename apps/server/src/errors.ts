@@ -46,6 +46,7 @@ export const ERRORS = {
   invalid_body: { status: 400, message: 'The request body could not be decoded' },
   unsupported_encoding: { status: 415, message: 'Unsupported content encoding' },
   rate_limited: { status: 429, message: 'Too many requests from this client; retry later' },
+  body_timeout: { status: 408, message: 'The request body did not arrive in time' },
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
   store_unavailable: { status: 503, message: 'The telemetry store could not commit; retry later' },
   web_not_built: { status: 503, message: 'The web pages are not built: run `npm run build`' },

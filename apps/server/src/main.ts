@@ -1,6 +1,8 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { READINESS_CHECK_NAMES } from '@coursecast/api';
 import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
+import { STORE_NAMES } from '@coursecast/semconv';
 import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
@@ -14,7 +16,10 @@ import { createJitService, type JitService, type PrepareSession } from './jit/ji
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
 import { createJitInstruments } from './jit/jit-instruments.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './ingest/telemetry-pipeline.js';
-import { openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
+import { isStoreError, openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
+import type { StoreHealthSource } from './store/store-health.js';
+import type { LogDrops } from './instrumentation/log-destination.js';
+import { createRuntimeInstruments } from './instrumentation/runtime-instruments.js';
 import { createStoreExporters } from './instrumentation/store-exporters.js';
 import {
   createInstrumentation,
@@ -25,6 +30,8 @@ import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js
 import { createJobQueue, type JobQueue, type JobRunner, type QueueLogger } from './transcoding/job-queue.js';
 import { createTranscodeMetrics } from './transcoding/transcode-instruments.js';
 import { createTranscodeRunner } from './transcoding/transcode-runner.js';
+import { createReadinessCheck, type ReadinessCheck } from './readiness-check.js';
+import { volumeFreeBytes } from './uploads/upload-receiver.js';
 
 /** A running coursecast: every part, so the CLI and tests can reach in, and one way to stop it. */
 export interface Coursecast {
@@ -57,6 +64,8 @@ export interface CreateOptions {
   startQueue?: boolean;
   /** Builds the media side of a just-in-time session (tests pass a fake); default: FFmpeg. */
   prepareSession?: PrepareSession;
+  /** The log destination's drop counts (`coursecast.log.dropped`), when `logger` writes through one. */
+  logDrops?: () => LogDrops;
 }
 
 /** The version in the server's package.json (reported as service.version). */
@@ -81,7 +90,11 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const exporters = serverExporters(config, slot);
   const extras = options.instrumentationExtras ?? {};
   const instrumentation = createInstrumentation(config.instrumentation, await serverVersion(), {
-    spanProcessors: [...(extras.spanProcessors ?? []), ...(exporters ? [exporters.spanProcessor] : [])],
+    spanProcessors: extras.spanProcessors ?? [],
+    batchedSpanExporters: [
+      ...(extras.batchedSpanExporters ?? []),
+      ...(exporters ? [exporters.spanExporter] : []),
+    ],
     metricReaders: [...(extras.metricReaders ?? []), ...(exporters ? [exporters.metricReader] : [])],
   });
   const store = await openDuckDbCatalogStore({ path: `${config.dataDir}/coursecast.duckdb` });
@@ -92,7 +105,25 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     catalog: store,
     meter: instrumentation.meter,
     exporters,
-    onError: (err, what) => slot.app?.log.error({ err }, `${what} failed`),
+    freeBytes: options.freeBytes ?? volumeFreeBytes,
+    onError: (err, what) => {
+      // A store that is reopening fails every pass of the views and retention timers: its outage is logged
+      // once when it starts and once when it ends (watchStoreHealth), not every two seconds.
+      if (isStoreError(err, 'unavailable')) return;
+      slot.app?.log.error({ err }, `${what} failed`);
+    },
+  });
+  const stores = [
+    { name: STORE_NAMES.catalog, check: READINESS_CHECK_NAMES.catalogStore, store },
+    { name: STORE_NAMES.telemetry, check: READINESS_CHECK_NAMES.telemetryStore, store: pipeline.store },
+  ];
+  for (const s of stores) watchStoreHealth(s.name, s.store, slot);
+  createRuntimeInstruments(instrumentation.meter, { logDrops: options.logDrops ?? null, stores });
+  const readiness = createReadinessCheck({
+    stores: stores.map((s) => ({ name: s.check, store: s.store })),
+    dataDir: config.dataDir,
+    freeBytes: options.freeBytes ?? volumeFreeBytes,
+    minFreeBytes: config.readyMinFreeBytes,
   });
   const delivery: DeliveryInstruments = createDeliveryInstruments(
     instrumentation.tracer,
@@ -109,7 +140,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const jit = jitService(config, paths, instrumentation, options.prepareSession);
   const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge });
   const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
-  const app = await buildAppOrRelease(parts, delivery, purge, options);
+  const app = await buildAppOrRelease(parts, { delivery, purge, readiness }, options);
   slot.app = app;
   if (edge?.faults) {
     app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
@@ -138,6 +169,20 @@ function serverExporters(config: Config, slot: AppSlot): ReturnType<typeof creat
       lastExportWarning = Date.now();
       slot.app?.log.warn({ err }, `the server's ${what} could not be stored in the telemetry store`);
     },
+  });
+}
+
+/** Logs when a store fails fatally and starts reopening, and when it is back (through the app's logger). */
+function watchStoreHealth(name: string, store: StoreHealthSource, slot: AppSlot): void {
+  store.onHealthChange((h) => {
+    if (h.state === 'reopening') {
+      slot.app?.log.error(
+        { store: name, error: h.error },
+        `the ${name} store failed and is reopening; writes answer 503 until it is back`,
+      );
+    } else if (h.state === 'open') {
+      slot.app?.log.warn({ store: name, reopens: h.reopens }, `the ${name} store reopened and writes again`);
+    }
   });
 }
 
@@ -178,6 +223,7 @@ function jitService(
     prepare: prepareSession ?? createJitMedia(paths, config),
     instruments: createJitInstruments(instrumentation.tracer, instrumentation.meter),
     maxSessions: config.jit.maxSessions,
+    maxSessionsPerClient: config.jit.maxSessionsPerClient,
     idleTimeoutMs: config.jit.idleTimeoutSeconds * 1000,
     reapIntervalMs: Math.min(5000, (config.jit.idleTimeoutSeconds * 1000) / 4),
     lookahead: config.jit.lookaheadSegments,
@@ -231,10 +277,10 @@ function transcodeQueue(
 /** Builds the Fastify app; if that fails, releases what was opened for it (stores, instrumentation). */
 async function buildAppOrRelease(
   parts: CoursecastParts,
-  delivery: DeliveryInstruments,
-  purge: (itemId: string) => void,
+  wiring: { delivery: DeliveryInstruments; purge: (itemId: string) => void; readiness: ReadinessCheck },
   options: CreateOptions,
 ): Promise<FastifyInstance> {
+  const { delivery, purge, readiness } = wiring;
   const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
     return await buildApp({
@@ -250,6 +296,7 @@ async function buildAppOrRelease(
       purge,
       jit,
       pipeline,
+      readiness,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });

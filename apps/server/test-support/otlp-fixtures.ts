@@ -37,6 +37,13 @@ export function protobufRequest(signal: OtlpSignal, request: Record<string, unkn
   return Buffer.from(type.encode(type.fromObject(request)).finish());
 }
 
+/** A google.rpc.Status body (a failed protobuf OTLP request's answer), decoded. */
+export function rpcStatus(bytes: Uint8Array): { code: number; message: string } {
+  const type = createOtlpRoot().lookupType('google.rpc.Status');
+  const status = type.toObject(type.decode(bytes), { defaults: true }) as { code: number; message: string };
+  return { code: status.code, message: status.message };
+}
+
 /** SDK-recorded data. */
 export async function sdkLogRecords() {
   const exporter = new InMemoryLogRecordExporter();

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'invalid_body',
   'unsupported_encoding',
   'rate_limited',
+  'body_timeout',
   'ingest_overloaded',
   'store_unavailable',
   'web_not_built',

@@ -6,7 +6,10 @@ import { PlaybackPlanSchema } from './media-schemas.js';
 export const PlaybackResponseSchema = z.object({
   plan: PlaybackPlanSchema,
   url: z.string(),
-  session: z.object({ id: z.string(), segmentCount: z.number(), heartbeat: z.string() }).nullable(),
+  /** A just-in-time session: `heartbeat` (POST) and `end` (DELETE) carry its capability token. */
+  session: z
+    .object({ id: z.string(), segmentCount: z.number(), heartbeat: z.string(), end: z.string() })
+    .nullable(),
 });
 /** A playback decision. */
 export type PlaybackResponse = z.infer<typeof PlaybackResponseSchema>;

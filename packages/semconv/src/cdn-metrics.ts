@@ -2,6 +2,7 @@ import {
   ATTR_CDN_CACHE_STATUS,
   ATTR_CDN_CMCD_SOURCE,
   ATTR_CDN_EVICTION_REASON,
+  ATTR_CMCD_OBJECT_TYPE,
   ATTR_CONTENT_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -103,6 +104,39 @@ export const METRIC_CDN_CMCD_ERRORS = {
   attributes: [ATTR_CDN_CMCD_SOURCE],
 } as const satisfies MetricDefinition;
 
+/**
+ * What players say in CMCD on every request they send, traced or not: the spans of sampled requests carry the
+ * details, these carry the whole population (bounded attributes: the object type token only).
+ */
+export const METRIC_CDN_CMCD_BUFFER_LENGTH = {
+  name: 'cdn.cmcd.buffer_length',
+  instrument: INSTRUMENTS.histogram,
+  unit: 's',
+  description: 'Player buffer length (CMCD bl) at each request that carried it, by object type',
+  attributes: [ATTR_CMCD_OBJECT_TYPE],
+  buckets: [0.5, 1, 2, 4, 6, 8, 10, 15, 20, 30, 45, 60],
+} as const satisfies MetricDefinition;
+
+/** The bitrate of the object a player requested (CMCD br). */
+export const METRIC_CDN_CMCD_BITRATE = {
+  name: 'cdn.cmcd.bitrate',
+  instrument: INSTRUMENTS.histogram,
+  unit: 'kbit/s',
+  description: 'Encoded bitrate of the requested object (CMCD br), by object type',
+  attributes: [ATTR_CMCD_OBJECT_TYPE],
+  buckets: [100, 250, 500, 800, 1200, 1800, 2500, 3500, 5000, 8000, 12000, 20000],
+} as const satisfies MetricDefinition;
+
+/** Requests on which the player said its buffer ran dry since the last one (CMCD bs). */
+export const METRIC_CDN_CMCD_STARVATIONS = {
+  name: 'cdn.cmcd.buffer_starvations',
+  instrument: INSTRUMENTS.counter,
+  unit: '{request}',
+  description:
+    'Requests whose CMCD said the buffer was starved since the previous request (bs), by object type',
+  attributes: [ATTR_CMCD_OBJECT_TYPE],
+} as const satisfies MetricDefinition;
+
 /** OTel's standard HTTP server duration, for every route (delivery and API). */
 export const METRIC_HTTP_SERVER_REQUEST_DURATION = {
   name: 'http.server.request.duration',
@@ -131,5 +165,8 @@ export const CDN_METRICS: readonly MetricDefinition[] = [
   METRIC_CDN_CACHE_OBJECTS,
   METRIC_CDN_CACHE_EVICTIONS,
   METRIC_CDN_CMCD_ERRORS,
+  METRIC_CDN_CMCD_BUFFER_LENGTH,
+  METRIC_CDN_CMCD_BITRATE,
+  METRIC_CDN_CMCD_STARVATIONS,
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 ];

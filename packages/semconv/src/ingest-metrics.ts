@@ -15,6 +15,8 @@ export const ATTR_INGEST_TABLE = 'ingest.table';
 export const ATTR_INGEST_OUTCOME = 'ingest.outcome';
 /** Why a record or request was refused (INGEST_REJECT_REASONS). */
 export const ATTR_INGEST_REASON = 'ingest.reason';
+/** The error code of a refused request (the bounded ERROR_CODES of @coursecast/api). */
+export const ATTR_ERROR_CODE = 'coursecast.error.code';
 /** Browser family (bounded: chrome, firefox, safari, ...; see ingest/user-agent.ts). */
 export const ATTR_BROWSER_FAMILY = 'browser.family';
 /** OS family (bounded). */
@@ -68,6 +70,15 @@ export const DEVICE_CLASSES = {
 } as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[keyof typeof DEVICE_CLASSES];
 
+/**
+ * Who produced a stored span or metric point, set by the server when it stores it (never by the sender): the
+ * server's own instrumentation, or a sender outside it. Also the resource attribute that forwarded data carries.
+ */
+export const ATTR_TELEMETRY_ORIGIN = 'coursecast.telemetry.origin';
+/** Values of ATTR_TELEMETRY_ORIGIN (the `origin` column of `spans` and `metric_points`). */
+export const TELEMETRY_ORIGINS = { server: 'server', received: 'received' } as const;
+export type TelemetryOrigin = (typeof TELEMETRY_ORIGINS)[keyof typeof TELEMETRY_ORIGINS];
+
 export const INGEST_SIGNALS = { logs: 'logs', traces: 'traces', metrics: 'metrics', cmcd: 'cmcd' } as const;
 export const INGEST_OUTCOMES = {
   stored: 'stored',
@@ -83,6 +94,20 @@ export const INGEST_REJECT_REASONS = {
   timestampOutOfRange: 'timestamp_out_of_range',
   missingName: 'missing_name',
   undecodable: 'undecodable',
+  /** A span with more events or links than the limit. */
+  tooManyEvents: 'too_many_events',
+  /** A span or metric name, or a service name, longer than the limit. */
+  nameTooLong: 'name_too_long',
+  /** A received metric point whose kind, unit or histogram bounds differ from its instrument's first point. */
+  instrumentMismatch: 'instrument_mismatch',
+  /** A received metric name beyond the number of instruments the node keeps. */
+  tooManyInstruments: 'too_many_instruments',
+  /** A record beyond the per-request limit (the rest of the request is still stored). */
+  tooManyRecords: 'too_many_records',
+  /** An event whose name the server does not know (dropped unless `ingest.storeUnknownEvents`). */
+  unknownEvent: 'unknown_event',
+  /** A metric point the store has no form for (its type, or a value it cannot hold). */
+  unsupportedPoint: 'unsupported_point',
 } as const;
 
 const MS_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -104,8 +129,10 @@ export const METRIC_INGEST_REFUSED = {
   name: 'ingest.requests.refused',
   instrument: INSTRUMENTS.counter,
   unit: '{request}',
-  description: 'Ingest requests refused whole, by signal and HTTP status',
-  attributes: [ATTR_INGEST_SIGNAL, 'http.response.status_code'],
+  description:
+    'Ingest requests refused whole, by signal, HTTP status and error code (rate_limited: the client; ' +
+    'ingest_overloaded: the node budget or the commit queue; payload_too_large, invalid_body, ...)',
+  attributes: [ATTR_INGEST_SIGNAL, 'http.response.status_code', ATTR_ERROR_CODE],
 } as const satisfies MetricDefinition;
 
 /** One group commit into the store. */
@@ -182,10 +209,31 @@ export const METRIC_CONTENT_PLAYBACK_ERRORS = {
 } as const satisfies MetricDefinition;
 
 /** The ingest's metrics and the playback metrics derived from browser events. */
+/** Rows the telemetry store's quota deleted (oldest received first), by table. */
+export const METRIC_INGEST_STORE_PRUNED = {
+  name: 'ingest.store.pruned',
+  instrument: INSTRUMENTS.counter,
+  unit: '{row}',
+  description:
+    'Rows deleted to keep the telemetry store under its quota (oldest by receive time first), by table',
+  attributes: [ATTR_INGEST_TABLE],
+} as const satisfies MetricDefinition;
+
+/** Bytes the telemetry store holds (live blocks and write-ahead log), against ingest.storeQuotaBytes. */
+export const METRIC_INGEST_STORE_USED = {
+  name: 'ingest.store.used',
+  instrument: INSTRUMENTS.observableGauge,
+  unit: 'By',
+  description: 'Bytes the telemetry store holds (live blocks and write-ahead log), read at each quota check',
+  attributes: [],
+} as const satisfies MetricDefinition;
+
 export const INGEST_METRICS: readonly MetricDefinition[] = [
   METRIC_INGEST_RECORDS,
   METRIC_INGEST_REFUSED,
   METRIC_INGEST_COMMIT_DURATION,
+  METRIC_INGEST_STORE_PRUNED,
+  METRIC_INGEST_STORE_USED,
   METRIC_CONTENT_VIEWS,
   METRIC_CONTENT_VIDEO_STARTUP,
   METRIC_CONTENT_REBUFFER_DURATION,

@@ -21,3 +21,14 @@ it('forgets the least recently seen client beyond maxClients', () => {
   // 'a' was forgotten, so it starts again with a full bucket.
   expect(rl.take('a')).toBeNull();
 });
+
+it('takes costs above one; a cost above the burst empties a full bucket into debt', () => {
+  let now = 0;
+  const rl = createRateLimiter({ perSecond: 100, burst: 200, maxClients: 10, now: () => now });
+  expect(rl.take('node', 150)).toBeNull();
+  expect(rl.take('node', 100)).toBe(1);
+  now = 2000;
+  expect(rl.take('node', 1000)).toBeNull();
+  // 200 - 1000 = -800 tokens: 10 s until a cost of 200 fits again.
+  expect(rl.take('node', 200)).toBe(10);
+});

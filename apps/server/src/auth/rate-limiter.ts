@@ -11,8 +11,11 @@ export interface RateLimitOptions {
 
 /** A token bucket per client key. */
 export interface RateLimiter {
-  /** Takes a token; null when allowed, else the seconds until the next token. */
-  take(client: string): number | null;
+  /**
+   * Takes `cost` tokens (default 1); null when allowed, else the seconds until there are enough. A cost above
+   * the burst is allowed from a full bucket and leaves it in debt, so one large request is never refused forever.
+   */
+  take(client: string, cost?: number): number | null;
 }
 
 /** Creates a limiter. A forgotten client starts again with a full bucket, so `maxClients` should be generous. */
@@ -21,7 +24,7 @@ export function createRateLimiter(o: RateLimitOptions): RateLimiter {
   // Map order is insertion order: re-inserting on use keeps the least recently seen client first.
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
-    take(client) {
+    take(client, cost = 1) {
       const t = now();
       const b = buckets.get(client) ?? { tokens: o.burst, at: t };
       buckets.delete(client);
@@ -29,11 +32,12 @@ export function createRateLimiter(o: RateLimitOptions): RateLimiter {
       b.at = t;
       buckets.set(client, b);
       if (buckets.size > o.maxClients) buckets.delete(buckets.keys().next().value as string);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
+      const need = Math.min(cost, o.burst);
+      if (b.tokens >= need) {
+        b.tokens -= cost;
         return null;
       }
-      return Math.max(1, Math.ceil((1 - b.tokens) / o.perSecond));
+      return Math.max(1, Math.ceil((need - b.tokens) / o.perSecond));
     },
   };
 }

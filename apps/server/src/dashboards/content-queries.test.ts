@@ -28,7 +28,15 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const FIREFOX: UserAgentInfo = { browser: 'firefox', browserMajor: '140', os: 'linux', device: 'desktop' };
 const CHROME: UserAgentInfo = { browser: 'chrome', browserMajor: '156', os: 'linux', device: 'desktop' };
-const LIMITS = { maxAttributes: 64, maxAttributeLength: 1024, maxFutureMs: 300_000, maxPastMs: 86_400_000 };
+const LIMITS = {
+  maxAttributes: 64,
+  maxAttributeLength: 1024,
+  maxFutureMs: 300_000,
+  maxPastMs: 86_400_000,
+  maxSpanEvents: 128,
+  maxNameLength: 256,
+  storeUnknownEvents: false,
+};
 
 let store: TelemetryStore;
 
@@ -89,7 +97,7 @@ function scorm(t: number, attempt: string | null, call: string, s: Status = {}, 
 async function ingest(records: EventRecord[], ua: UserAgentInfo): Promise<void> {
   const ctx: RecordContext = { receivedAt: T + 3 * HOUR, source: 'otlp', service: 'learn', ua };
   const mapped = mapEventRecords(records, ctx, LIMITS);
-  expect(mapped.firstRejection).toBeNull();
+  expect(mapped.rejectedBy).toEqual({});
   await store.events.commit(mapped.rows);
 }
 

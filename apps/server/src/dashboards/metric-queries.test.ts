@@ -27,6 +27,8 @@ const point = (time: number, buckets: number[]): MetricPointRow => ({
   // A first bound of 0: stored and queried as doubles, not guessed as integers from the first item.
   bounds: [0, 0.05, 0.1],
   buckets,
+  origin: 'server',
+  receivedAt: time,
 });
 
 it('stores and merges histograms whose bounds start at a whole number', async () => {

@@ -1,10 +1,14 @@
 import type { GroupTotal, QuantileData, QuantileSummary, SeriesPoint } from '@coursecast/api';
+import { SPAN_HLS_SESSION, TELEMETRY_ORIGINS } from '@coursecast/semconv';
 import { listValue } from '@duckdb/node-api';
 import type { SqlParam, SqlReader } from '../store/duckdb-database.js';
 import type { DashboardQuery } from './dashboard-query.js';
 import { histogramQuantile, mergeHistograms, type BucketHistogram } from './histogram-math.js';
 
-// Server panels, from the server's own metric points (deltas per export interval) and spans in the store.
+// Server panels, from the server's own metric points (deltas per export interval) and spans in the store. Only
+// rows the server stored from its own instrumentation count: what senders post to /v1/traces and /v1/metrics
+// is kept apart (origin `received`) however its names, services or attributes look.
+const SERVER_ONLY = `origin = '${TELEMETRY_ORIGINS.server}'`;
 
 /** Metric attribute filters a query may apply: dashboard filter → attribute key. */
 const METRIC_FILTERS = { plan: 'hls.plan.mode', cache: 'cdn.cache_status' } as const;
@@ -17,7 +21,7 @@ function where(
   applicable: readonly string[],
 ): { sql: string; params: SqlParam[] } {
   const params: SqlParam[] = [name, q.fromMs, q.toMs];
-  const parts = ['name = $1', 'epoch_ms(time) >= $2', 'epoch_ms(time) < $3'];
+  const parts = ['name = $1', SERVER_ONLY, 'epoch_ms(time) >= $2', 'epoch_ms(time) < $3'];
   for (const [filter, key] of Object.entries(METRIC_FILTERS)) {
     const v = q.filters[filter as keyof typeof METRIC_FILTERS];
     if (v === undefined || !applicable.includes(key)) continue;
@@ -164,7 +168,8 @@ export async function sessionEndsOverTime(db: SqlReader, q: DashboardQuery): Pro
   const rows = await db.all(
     `SELECT ${bucket(q, 'end_time')} AS t, coalesce(${jsonAttr('hls.session.end_reason')}, 'unknown') AS g,
             count(*)::DOUBLE AS v
-     FROM spans WHERE name = 'hls.session' AND epoch_ms(end_time) >= $1 AND epoch_ms(end_time) < $2 ${plan}
+     FROM spans WHERE name = '${SPAN_HLS_SESSION}' AND ${SERVER_ONLY}
+       AND epoch_ms(end_time) >= $1 AND epoch_ms(end_time) < $2 ${plan}
      GROUP BY 1, 2 ORDER BY 1, 2`,
     params,
   );

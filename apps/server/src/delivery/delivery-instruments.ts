@@ -17,6 +17,10 @@ import {
   ATTR_CDN_CACHE_STATUS,
   ATTR_CDN_CMCD_SOURCE,
   ATTR_CDN_EVICTION_REASON,
+  ATTR_CMCD_BITRATE_KBPS,
+  ATTR_CMCD_BUFFER_LENGTH_MS,
+  ATTR_CMCD_BUFFER_STARVATION,
+  ATTR_CMCD_OBJECT_TYPE,
   ATTR_CONTENT_TYPE,
   ATTR_ERROR_TYPE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -24,7 +28,10 @@ import {
   METRIC_CDN_CACHE_EVICTIONS,
   METRIC_CDN_CACHE_OBJECTS,
   METRIC_CDN_CACHE_SIZE,
+  METRIC_CDN_CMCD_BITRATE,
+  METRIC_CDN_CMCD_BUFFER_LENGTH,
   METRIC_CDN_CMCD_ERRORS,
+  METRIC_CDN_CMCD_STARVATIONS,
   METRIC_CDN_COALESCED,
   METRIC_CDN_ORIGIN_ERRORS,
   METRIC_CDN_ORIGIN_FETCH_DURATION,
@@ -60,8 +67,6 @@ export interface DeliveryInstruments {
     attributes: Attributes,
     startTime?: number,
   ): { span: Span; ctx: Context };
-  /** True when the caller sent a `traceparent` with the sampled flag: its trace wants every span. */
-  sampledParent(headers: IncomingHttpHeaders): boolean;
   /** Starts the CLIENT span of an origin fetch and fills `carrier` with its `traceparent`. */
   startOriginFetch(
     parent: Context,
@@ -81,6 +86,8 @@ export interface DeliveryInstruments {
   coalesced(): void;
   evicted(reason: CdnEvictionReason, count: number): void;
   cmcdError(source: CmcdSource): void;
+  /** A request's valid CMCD (its span attributes): buffer length, bitrate and starvation, traced or not. */
+  cmcdReported(attributes: Attributes): void;
   observeCache(source: CacheGaugeSource): void;
 }
 
@@ -95,6 +102,11 @@ export function createDeliveryInstruments(tracer: Tracer, meter: Meter): Deliver
   const coalesced = createCounter(meter, METRIC_CDN_COALESCED);
   const evictions = createCounter(meter, METRIC_CDN_CACHE_EVICTIONS);
   const cmcdErrors = createCounter(meter, METRIC_CDN_CMCD_ERRORS);
+  const cmcdBuffer = createHistogram(meter, METRIC_CDN_CMCD_BUFFER_LENGTH);
+  const cmcdBitrate = createHistogram(meter, METRIC_CDN_CMCD_BITRATE);
+  const cmcdStarved = createCounter(meter, METRIC_CDN_CMCD_STARVATIONS);
+  // One attribute object per object type token (a closed set, checked by the CMCD reader), reused per request.
+  const byObjectType = new Map<string, Attributes>();
   const http = createHttpDurationRecorder(meter);
   const requestAttrs = new Map<string, Attributes>();
   const bytesAttrs = new Map<string, Attributes>();
@@ -111,11 +123,6 @@ export function createDeliveryInstruments(tracer: Tracer, meter: Meter): Deliver
         parent,
       );
       return { span, ctx: trace.setSpan(parent, span) };
-    },
-    sampledParent(headers) {
-      const tp = headers.traceparent;
-      if (typeof tp !== 'string' || tp.length !== 55) return false;
-      return (Number.parseInt(tp.slice(53), 16) & 1) === 1;
     },
     startOriginFetch(parent, attributes, carrier) {
       const span = tracer.startSpan(SPAN_CONTENT_ORIGIN_FETCH, { kind: SpanKind.CLIENT, attributes }, parent);
@@ -160,6 +167,19 @@ export function createDeliveryInstruments(tracer: Tracer, meter: Meter): Deliver
     },
     cmcdError(source) {
       cmcdErrors.add(1, { [ATTR_CDN_CMCD_SOURCE]: source });
+    },
+    cmcdReported(a) {
+      const ot = typeof a[ATTR_CMCD_OBJECT_TYPE] === 'string' ? a[ATTR_CMCD_OBJECT_TYPE] : 'none';
+      let attrs = byObjectType.get(ot);
+      if (!attrs) {
+        attrs = { [ATTR_CMCD_OBJECT_TYPE]: ot };
+        byObjectType.set(ot, attrs);
+      }
+      const bl = a[ATTR_CMCD_BUFFER_LENGTH_MS];
+      if (typeof bl === 'number') cmcdBuffer.record(bl / 1000, attrs);
+      const br = a[ATTR_CMCD_BITRATE_KBPS];
+      if (typeof br === 'number') cmcdBitrate.record(br, attrs);
+      if (a[ATTR_CMCD_BUFFER_STARVATION] === true) cmcdStarved.add(1, attrs);
     },
     observeCache(source) {
       createObservableGauge(meter, METRIC_CDN_CACHE_SIZE).addCallback((r) => r.observe(source.bytes()));

@@ -15,6 +15,15 @@ import {
 } from '@coursecast/semconv';
 import type { EventRow } from '../store/telemetry-rows.js';
 import { eventColumns } from './event-columns.js';
+import {
+  addRejection,
+  attributeViolation,
+  noRejections,
+  timeViolation,
+  type RecordLimits,
+  type Rejections,
+  type Violation,
+} from './record-limits.js';
 import type { UserAgentInfo } from './user-agent.js';
 
 /** A log record's parts the mapping reads (the normalized OTLP shape, or a CMCD record turned into one). */
@@ -27,14 +36,6 @@ export interface EventRecord {
   spanId: string | null;
 }
 
-/** Limits a record must keep (from config). */
-export interface RecordLimits {
-  maxAttributes: number;
-  maxAttributeLength: number;
-  maxFutureMs: number;
-  maxPastMs: number;
-}
-
 /** What the receiving request adds to every record. */
 export interface RecordContext {
   receivedAt: number;
@@ -43,11 +44,8 @@ export interface RecordContext {
   ua: UserAgentInfo;
 }
 
-export type RejectReason = (typeof INGEST_REJECT_REASONS)[keyof typeof INGEST_REJECT_REASONS];
-
 /** A stored row (`unknown` when its name was not a known event), or why the record was refused. */
-export type MapResult =
-  { ok: true; row: EventRow; unknown: boolean } | { ok: false; reason: RejectReason; message: string };
+export type MapResult = { ok: true; row: EventRow; unknown: boolean } | ({ ok: false } & Violation);
 
 const KNOWN: Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: Issue[] } } }> =
   PLAYBACK_EVENT_SCHEMAS;
@@ -57,33 +55,6 @@ interface Issue {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-
-function checkLimits(attrs: Record<string, unknown>, limits: RecordLimits): MapResult | null {
-  let count = 0;
-  // for..in without Object.keys: this runs once per attribute of every record on the ingest's hot path.
-  for (const k in attrs) {
-    count++;
-    const v = attrs[k];
-    const long =
-      (typeof v === 'string' && v.length > limits.maxAttributeLength) ||
-      (typeof v === 'object' && v !== null && JSON.stringify(v).length > limits.maxAttributeLength);
-    if (long || k.length > 256) {
-      return {
-        ok: false,
-        reason: INGEST_REJECT_REASONS.attributeTooLong,
-        message: `attribute ${k.slice(0, 64)} is longer than ${limits.maxAttributeLength} characters`,
-      };
-    }
-  }
-  if (count > limits.maxAttributes) {
-    return {
-      ok: false,
-      reason: INGEST_REJECT_REASONS.tooManyAttributes,
-      message: `${count} attributes (limit ${limits.maxAttributes})`,
-    };
-  }
-  return null;
-}
 
 /** The attributes to store: the record's own object, copied without `event.name` only when it has one. */
 function storedAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
@@ -96,16 +67,9 @@ function storedAttributes(attributes: Record<string, unknown>): Record<string, u
 
 /** Maps one record to an events row: limits, timestamp range, the event's schema, then the row. */
 export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: RecordLimits): MapResult {
-  const tooBig = checkLimits(rec.attributes, limits);
-  if (tooBig) return tooBig;
   const time = rec.timeMs ?? ctx.receivedAt;
-  if (time > ctx.receivedAt + limits.maxFutureMs || time < ctx.receivedAt - limits.maxPastMs) {
-    return {
-      ok: false,
-      reason: INGEST_REJECT_REASONS.timestampOutOfRange,
-      message: `timestamp ${new Date(time).toISOString()} is outside the accepted range around the server's clock`,
-    };
-  }
+  const violation = attributeViolation(rec.attributes, limits) ?? timeViolation(time, ctx.receivedAt, limits);
+  if (violation) return { ok: false, ...violation };
   const given = rec.eventName ?? str(rec.attributes[ATTR_EVENT_NAME]);
   const schema = given !== null ? KNOWN[given] : undefined;
   // CMCD's keys are checked by its decoder, so its events are known without a schema of ours.
@@ -122,6 +86,14 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
         message: `${given}: ${where}: ${issue?.message ?? 'invalid'}`,
       };
     }
+  } else if (!cmcd && !limits.storeUnknownEvents) {
+    // A name the server does not know feeds no view and no panel: storing it would only let a stranger fill
+    // the disk with names of their choosing.
+    return {
+      ok: false,
+      reason: INGEST_REJECT_REASONS.unknownEvent,
+      message: `event ${JSON.stringify((given ?? '').slice(0, 64))} is not one the server knows`,
+    };
   } else if (!cmcd) {
     // Kept, under one name, so a typo'd or future event is visible without widening the set of names.
     attrs = { ...attrs, [ATTR_EVENT_ORIGINAL_NAME]: given ?? '' };
@@ -159,11 +131,8 @@ export function mapEventRecord(rec: EventRecord, ctx: RecordContext, limits: Rec
 }
 
 /** A batch of records mapped: the rows to store, and what was refused and why. */
-export interface MappedBatch {
+export interface MappedBatch extends Rejections {
   rows: EventRow[];
-  rejected: number;
-  rejectedBy: Record<string, number>;
-  firstRejection: string | null;
 }
 
 /** Maps every record of a batch (pure: runs on the event loop or in a decode worker alike). */
@@ -172,16 +141,11 @@ export function mapEventRecords(
   ctx: RecordContext,
   limits: RecordLimits,
 ): MappedBatch {
-  const out: MappedBatch = { rows: [], rejected: 0, rejectedBy: {}, firstRejection: null };
+  const out: MappedBatch = { rows: [], ...noRejections() };
   for (const rec of records) {
     const m = mapEventRecord(rec, ctx, limits);
-    if (m.ok) {
-      out.rows.push(m.row);
-      continue;
-    }
-    out.rejected++;
-    out.firstRejection ??= m.message;
-    out.rejectedBy[m.reason] = (out.rejectedBy[m.reason] ?? 0) + 1;
+    if (m.ok) out.rows.push(m.row);
+    else addRejection(out, m);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import {
   ATTR_ERROR_FATAL,
   ATTR_ERROR_TYPE,
   ATTR_HLS_PLAN_MODE,
+  ATTR_ERROR_CODE,
   ATTR_INGEST_FORWARD_REASON,
   ATTR_INGEST_OUTCOME,
   ATTR_INGEST_REASON,
@@ -28,6 +29,8 @@ import {
   METRIC_INGEST_FORWARD_DROPPED,
   METRIC_INGEST_RECORDS,
   METRIC_INGEST_REFUSED,
+  METRIC_INGEST_STORE_PRUNED,
+  METRIC_INGEST_STORE_USED,
   PLAYBACK_EVENTS,
   ATTR_DOCUMENT_FORMAT,
   ATTR_LOAD_DURATION_MS,
@@ -43,12 +46,13 @@ import {
 } from '@coursecast/semconv';
 import type { EndedView } from '../views/view-refresher.js';
 import type { EventRow } from '../store/telemetry-rows.js';
-import { createCounter, createHistogram } from '../instrumentation/instruments.js';
+import { createCounter, createHistogram, createObservableGauge } from '../instrumentation/instruments.js';
 
 /** The ingest's own metrics, and the playback metrics derived from stored browser events. */
 export interface IngestInstruments {
   records(signal: string, outcome: string, count: number, reason?: string): void;
-  refused(signal: string, status: number): void;
+  /** A request refused whole, with its error code. */
+  refused(signal: string, status: number, code: string): void;
   /** One group commit into `table`. */
   commit(table: string, ms: number): void;
   /** Stored events → startup, rebuffer, watch time, error and module/document load metrics (bounded attributes only). */
@@ -56,6 +60,10 @@ export interface IngestInstruments {
   viewsEnded(views: readonly EndedView[]): void;
   /** A relay to the OTLP endpoint that did not happen. */
   forwardDropped(reason: string): void;
+  /** Rows the store's quota deleted, per table. */
+  pruned(byTable: Readonly<Record<string, number>>): void;
+  /** Reports the store's used bytes at each collection. */
+  observeStoreUsed(read: () => number): void;
 }
 
 // Players send these as free text; metric attributes must stay bounded, so anything else is `other`.
@@ -81,6 +89,7 @@ export function createIngestInstruments(meter: Meter): IngestInstruments {
   const watch = createCounter(meter, METRIC_CONTENT_WATCH_DURATION);
   const errors = createCounter(meter, METRIC_CONTENT_PLAYBACK_ERRORS);
   const forwardDropped = createCounter(meter, METRIC_INGEST_FORWARD_DROPPED);
+  const pruned = createCounter(meter, METRIC_INGEST_STORE_PRUNED);
   const moduleLoads = createCounter(meter, METRIC_CONTENT_INTERACTIVE_LOADS);
   const moduleLoadTime = createHistogram(meter, METRIC_CONTENT_INTERACTIVE_LOAD_DURATION);
   const documentLoads = createCounter(meter, METRIC_CONTENT_DOCUMENT_LOADS);
@@ -97,8 +106,12 @@ export function createIngestInstruments(meter: Meter): IngestInstruments {
         ...(reason ? { [ATTR_INGEST_REASON]: reason } : {}),
       });
     },
-    refused(signal, status) {
-      refused.add(1, { [ATTR_INGEST_SIGNAL]: signal, 'http.response.status_code': status });
+    refused(signal, status, code) {
+      refused.add(1, {
+        [ATTR_INGEST_SIGNAL]: signal,
+        'http.response.status_code': status,
+        [ATTR_ERROR_CODE]: code,
+      });
     },
     commit(table, ms) {
       commit.record(ms / 1000, { [ATTR_INGEST_TABLE]: table });
@@ -163,6 +176,13 @@ export function createIngestInstruments(meter: Meter): IngestInstruments {
           }
         }
       }
+    },
+    pruned(byTable) {
+      for (const [table, n] of Object.entries(byTable))
+        if (n > 0) pruned.add(n, { [ATTR_INGEST_TABLE]: table });
+    },
+    observeStoreUsed(read) {
+      createObservableGauge(meter, METRIC_INGEST_STORE_USED).addCallback((r) => r.observe(read()));
     },
     forwardDropped(reason) {
       forwardDropped.add(1, { [ATTR_INGEST_FORWARD_REASON]: reason });

@@ -4,8 +4,9 @@ import { loadConfig } from '../config.js';
 import { createViewRefresher } from '../views/view-refresher.js';
 import { openTelemetryStore, type TelemetryStore } from '../store/telemetry-store.js';
 import { createInstrumentation } from '../instrumentation/instrumentation.js';
-import type { EventRecord } from './event-mapper.js';
-import { createIngestService, type IngestService } from './ingest-service.js';
+import { mapEventRecords, type EventRecord } from './event-mapper.js';
+import { createIngestService, recordLimits, type IngestService } from './ingest-service.js';
+import { firstRejection } from './record-limits.js';
 import { createIngestInstruments } from './ingest-instruments.js';
 import { createUserAgentParser } from './user-agent.js';
 
@@ -19,7 +20,11 @@ const from = { signal: 'logs', source: 'otlp', service: 'player', userAgent: CHR
 
 beforeAll(async () => {
   store = await openTelemetryStore(':memory:');
-  const config = loadConfig({ env: {}, overrides: { ingest: { commitIntervalMs: 10 } } });
+  // Unknown names kept here (an operator's choice); the default, refusing them, has a test below.
+  const config = loadConfig({
+    env: {},
+    overrides: { ingest: { commitIntervalMs: 10, storeUnknownEvents: true } },
+  });
   const views = createViewRefresher({ db: store.db, inactiveMs: 3_600_000, now: () => NOW });
   ingest = createIngestService({
     config: config.ingest,
@@ -68,7 +73,7 @@ it('stores valid events enriched, drops re-sent ones, keeps unknown names, and r
   ];
   const first = await ingest.events(batch, from);
   expect(first).toMatchObject({ stored: 3, unknown: 1, duplicates: 0, rejected: 3 });
-  expect(first.firstRejection).toContain('content.startup.duration_ms');
+  expect(firstRejection(first)).toContain('content.startup.duration_ms');
   // The same beacon again: nothing new is stored.
   const again = await ingest.events(batch.slice(0, 3), from);
   expect(again).toMatchObject({ stored: 0, duplicates: 3 });
@@ -121,5 +126,15 @@ it('rejects timestamps far in the past and in the future', async () => {
     from,
   );
   expect(r).toMatchObject({ stored: 0, rejected: 2 });
-  expect(r.firstRejection).toMatch(/outside the accepted range/);
+  expect(firstRejection(r)).toMatch(/outside the accepted range/);
+});
+
+it('by default refuses events with names it does not know, counted under their own reason', () => {
+  const limits = recordLimits(loadConfig({ env: {} }).ingest);
+  const ua = createUserAgentParser({ cacheSize: 1 }).parse(CHROME);
+  const ctx = { receivedAt: NOW, source: 'otlp', service: 'player', ua };
+  const mapped = mapEventRecords([rec('content.future_thing', 0), rec(E.viewStart, 1)], ctx, limits);
+  expect(mapped.rows.map((r) => r.name)).toEqual([E.viewStart]);
+  expect(mapped.rejectedBy).toEqual({ unknown_event: 1 });
+  expect(firstRejection(mapped)).toContain('content.future_thing');
 });

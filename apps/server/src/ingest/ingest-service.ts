@@ -1,12 +1,19 @@
-import { INGEST_OUTCOMES, UNKNOWN_EVENT_NAME } from '@coursecast/semconv';
+import { INGEST_OUTCOMES, UNKNOWN_EVENT_NAME, type TelemetryOrigin } from '@coursecast/semconv';
 import type { Config } from '../config.js';
 import type { ViewRefresher } from '../views/view-refresher.js';
-import type { EventRow, MetricPointRow, SpanRow } from '../store/telemetry-rows.js';
+import type {
+  EventRow,
+  MetricPointRecord,
+  MetricPointRow,
+  SpanRecord,
+  SpanRow,
+} from '../store/telemetry-rows.js';
 import type { TelemetryStore } from '../store/telemetry-store.js';
-import { mapEventRecords, type EventRecord, type MappedBatch, type RecordLimits } from './event-mapper.js';
+import { mapEventRecords, type EventRecord, type MappedBatch } from './event-mapper.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import type { IngestInstruments } from './ingest-instruments.js';
 import type { ItemFactsCache } from './item-facts.js';
+import type { RecordLimits, Rejections } from './record-limits.js';
 import type { UserAgentParser } from './user-agent.js';
 import { createViewDedupe, type ViewDedupe } from './view-dedupe.js';
 
@@ -21,13 +28,10 @@ export interface BatchSource {
 }
 
 /** What became of a request's records; the answer is sent only after `stored` are durable. */
-export interface IngestResult {
+export interface IngestResult extends Rejections {
   stored: number;
   duplicates: number;
   unknown: number;
-  rejected: number;
-  /** The first rejection, for the partial-success message. */
-  firstRejection: string | null;
 }
 
 /** Validates, enriches, de-duplicates and durably stores telemetry. */
@@ -35,9 +39,12 @@ export interface IngestService {
   events(records: readonly EventRecord[], from: BatchSource): Promise<IngestResult>;
   /** Stores a batch mapped elsewhere (a decode worker): de-duplication, enrichment, commit, telemetry. */
   storeMapped(batch: MappedBatch, signal: string): Promise<IngestResult>;
-  /** Spans and metric points, already mapped (the server's own exporters and the OTLP receivers). */
-  spans(rows: readonly SpanRow[]): Promise<void>;
-  points(rows: readonly MetricPointRow[]): Promise<void>;
+  /**
+   * Spans and metric points, already mapped and bounded, stored with who produced them: the server's own
+   * exporters pass `server`, the OTLP receivers `received` (the sender has no say in it).
+   */
+  spans(rows: readonly SpanRecord[], origin: TelemetryOrigin): Promise<void>;
+  points(rows: readonly MetricPointRecord[], origin: TelemetryOrigin): Promise<void>;
   /** Commits what is queued and refuses more. */
   close(): Promise<void>;
 }
@@ -52,16 +59,24 @@ export interface IngestServiceDeps {
   now?: () => number;
 }
 
-/** Creates the service with one group commit per table. */
-export function createIngestService(d: IngestServiceDeps): IngestService {
-  const c = d.config;
-  const now = d.now ?? Date.now;
-  const limits: RecordLimits = {
+/** The per-record limits of the ingest section, in the shape the mappers take. */
+export function recordLimits(c: Config['ingest']): RecordLimits {
+  return {
     maxAttributes: c.maxAttributes,
     maxAttributeLength: c.maxAttributeLength,
     maxFutureMs: c.maxFutureSeconds * 1000,
     maxPastMs: c.maxPastSeconds * 1000,
+    maxSpanEvents: c.maxSpanEvents,
+    maxNameLength: c.maxNameLength,
+    storeUnknownEvents: c.storeUnknownEvents,
   };
+}
+
+/** Creates the service with one group commit per table. */
+export function createIngestService(d: IngestServiceDeps): IngestService {
+  const c = d.config;
+  const now = d.now ?? Date.now;
+  const limits: RecordLimits = recordLimits(c);
   const dedupe: ViewDedupe = createViewDedupe({ maxViews: 200_000 });
   function committer<Row>(
     table: string,
@@ -130,7 +145,8 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
       duplicates,
       unknown,
       rejected: batch.rejected,
-      firstRejection: batch.firstRejection,
+      rejectedBy: batch.rejectedBy,
+      firstBy: batch.firstBy,
     };
   }
 
@@ -141,8 +157,14 @@ export function createIngestService(d: IngestServiceDeps): IngestService {
       return storeMapped(mapEventRecords(records, ctx, limits), from.signal);
     },
     storeMapped,
-    spans: (rows) => spans.submit(rows),
-    points: (rows) => points.submit(rows),
+    spans: (rows, origin) => {
+      const receivedAt = now();
+      return spans.submit(rows.map((r) => ({ ...r, origin, receivedAt })));
+    },
+    points: (rows, origin) => {
+      const receivedAt = now();
+      return points.submit(rows.map((r) => ({ ...r, origin, receivedAt })));
+    },
     async close() {
       await Promise.all([events.close(), spans.close(), points.close()]);
     },

@@ -2,6 +2,7 @@ import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonBody, otlpLogs, type TestEvent } from '../../test-support/otlp-json.js';
+import { rpcStatus } from '../../test-support/otlp-fixtures.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
@@ -70,9 +71,10 @@ describe('OTLP/HTTP logs', () => {
     expect(await stored('v-ok')).toHaveLength(2);
   });
 
-  it('keeps unknown event names as `unknown`, and answers a partial success for invalid records', async () => {
+  it('answers a partial success naming every reason, and refuses unknown event names by default', async () => {
     const body = otlpLogs([
       ev('v-mix', 0, 'content.teleport'),
+      ev('v-mix', 6, E.viewStart),
       ev('v-mix', 1, E.videoStartup, { 'content.startup.duration_ms': 'soon' }),
       { ...ev('v-mix', 2, E.viewStart), timeMs: now() + 86_400_000 },
       { ...ev('v-mix', 3, E.viewStart), timeMs: now() - 60 * 86_400_000 },
@@ -82,9 +84,19 @@ describe('OTLP/HTTP logs', () => {
     const res = await post('/v1/logs', jsonBody(body));
     expect(res.statusCode, res.body).toBe(200);
     const partial = res.json<Partial>().partialSuccess;
-    expect(partial.rejectedLogRecords).toBe('5');
+    expect(partial.rejectedLogRecords).toBe('6');
+    // Every reason is named with its count, not only the first problem.
+    for (const reason of [
+      '1 unknown_event',
+      '1 invalid_attributes',
+      '2 timestamp_out_of_range',
+      '1 too_many_attributes',
+      '1 attribute_too_long',
+    ]) {
+      expect(partial.errorMessage).toContain(reason);
+    }
     expect(partial.errorMessage).toContain('content.startup.duration_ms');
-    expect(await stored('v-mix')).toEqual([{ name: 'unknown', seq: 0, browser: 'chrome' }]);
+    expect(await stored('v-mix')).toEqual([{ name: E.viewStart, seq: 6, browser: 'chrome' }]);
   });
 
   it('answers 400 naming the problem when every record is invalid, and for malformed JSON or protobuf', async () => {
@@ -103,11 +115,15 @@ describe('OTLP/HTTP logs', () => {
     const proto = await post('/v1/logs', Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2]), {
       'content-type': 'application/x-protobuf',
     });
+    // OTLP/HTTP: a failed protobuf request is answered with a protobuf google.rpc.Status.
     expect(proto.statusCode).toBe(400);
-    expect(errorOf(proto).code).toBe('invalid_body');
+    expect(proto.headers['content-type']).toBe('application/x-protobuf');
+    const status = rpcStatus(proto.rawPayload);
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/protobuf body is malformed/);
   });
 
-  it('refuses a wrong content type (415), an oversized body and a gzip bomb (413), too many records (413)', async () => {
+  it('refuses a wrong content type (415), an oversized body and a gzip bomb (413); stores the first records of too many', async () => {
     const type = await post('/v1/logs', 'hello', { 'content-type': 'text/plain' });
     expect(type.statusCode).toBe(415);
     expect(errorOf(type).message).toContain('text/plain');
@@ -121,9 +137,11 @@ describe('OTLP/HTTP logs', () => {
     expect(errorOf(exploded).message).toContain('expands beyond');
     const many = otlpLogs(Array.from({ length: 101 }, (_, i) => ev('v-many', i, E.viewStart)));
     const tooMany = await post('/v1/logs', jsonBody(many, true), { 'content-encoding': 'gzip' });
-    expect(tooMany.statusCode).toBe(413);
-    expect(errorOf(tooMany).message).toContain('101 records');
-    expect(await stored('v-many')).toEqual([]);
+    expect(tooMany.statusCode).toBe(200);
+    const partial = tooMany.json<Partial>().partialSuccess;
+    expect(partial.rejectedLogRecords).toBe('1');
+    expect(partial.errorMessage).toContain('1 too_many_records');
+    expect(await stored('v-many')).toHaveLength(100);
   });
 
   it('limits each client with 429 and Retry-After, without touching other clients', async () => {
@@ -140,7 +158,7 @@ describe('OTLP/HTTP logs', () => {
 });
 
 describe('OTLP traces and metrics, CMCD', () => {
-  it('stores spans and delta metric points, and rejects cumulative ones with a reason', async () => {
+  it('stores spans and metric points marked as received; a cumulative series counts from its second point', async () => {
     const traceId = 'ab'.repeat(16);
     const spans = {
       resourceSpans: [
@@ -167,27 +185,46 @@ describe('OTLP traces and metrics, CMCD', () => {
     const res = await post('/v1/traces', jsonBody(spans));
     expect(res.statusCode, res.body).toBe(200);
     const rows = await t.cc.pipeline.store.db.all(
-      'SELECT name, service, kind FROM spans WHERE trace_id = $1',
+      'SELECT name, service, kind, origin FROM spans WHERE trace_id = $1',
       [traceId],
     );
-    expect(rows).toEqual([{ name: 'GET segment', service: 'player', kind: 'client' }]);
+    expect(rows).toEqual([{ name: 'GET segment', service: 'player', kind: 'client', origin: 'received' }]);
 
-    const point = (temporality: number) => ({
-      name: 'player.frames.dropped',
+    // A series that started before the server did: its first cumulative point is the reference, the second
+    // is stored as the increase since (7 - 3).
+    const started = String(BigInt(now() - 3_600_000) * 1_000_000n);
+    const point = (name: string, temporality: number, value: number) => ({
+      name,
       unit: '{frame}',
       sum: {
         aggregationTemporality: temporality,
         isMonotonic: true,
-        dataPoints: [{ asInt: '3', timeUnixNano: String(BigInt(now()) * 1_000_000n) }],
+        dataPoints: [
+          {
+            asInt: String(value),
+            startTimeUnixNano: started,
+            timeUnixNano: String(BigInt(now()) * 1_000_000n),
+          },
+        ],
       },
     });
-    const metrics = {
-      resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: [point(1), point(2)] }] }],
-    };
-    const m = await post('/v1/metrics', jsonBody(metrics));
+    const metrics = (...m: object[]) => ({
+      resourceMetrics: [{ resource: {}, scopeMetrics: [{ metrics: m }] }],
+    });
+    const m = await post(
+      '/v1/metrics',
+      jsonBody(metrics(point('player.frames.dropped', 1, 3), point('player.frames.decoded', 2, 3))),
+    );
     expect(m.statusCode, m.body).toBe(200);
-    expect(m.json<Partial>().partialSuccess.rejectedDataPoints).toBe('1');
-    expect(m.json<Partial>().partialSuccess.errorMessage).toContain('cumulative');
+    expect(m.json()).toEqual({});
+    await post('/v1/metrics', jsonBody(metrics(point('player.frames.decoded', 2, 7))));
+    const points = await t.cc.pipeline.store.db.all(
+      `SELECT name, kind, value, origin FROM metric_points WHERE name LIKE 'player.frames.%' ORDER BY name`,
+    );
+    expect(points).toEqual([
+      { name: 'player.frames.decoded', kind: 'sum', value: 4, origin: 'received' },
+      { name: 'player.frames.dropped', kind: 'sum', value: 3, origin: 'received' },
+    ]);
   });
 
   it('takes CMCD v2 event-mode bodies, keeps good lines, reports bad ones, and stores a re-send once', async () => {

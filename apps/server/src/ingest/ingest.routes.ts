@@ -1,16 +1,16 @@
+import { ERROR_CODES, type ErrorCode } from '@coursecast/api';
 import { INGEST_OUTCOMES, INGEST_SIGNALS } from '@coursecast/semconv';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { clientKey } from '../auth/client-key.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { decodeCmcdEvents } from './cmcd/cmcd-events.js';
-import { cmcdEventRecords } from './cmcd/cmcd-mapping.js';
-import type { RecordLimits } from './event-mapper.js';
-import type { IngestResult } from './ingest-service.js';
-import type { DecodePool } from './otlp/decode-pool.js';
-import { decodeOtlp, encodeOtlpResponse } from './otlp/otlp-decode.js';
-import { logBatches, pointRows, spanRows } from './otlp/otlp-mapping.js';
-import type { OtlpSignal } from './otlp/otlp-types.js';
-import { readBody, type BodyLimits } from './otlp/request-body.js';
+import { createBodyGuard, type BodyTicket } from './body-guard.js';
+import { recordLimits } from './ingest-service.js';
+import { decodeRequestFactory } from './otlp/decode-request.js';
+import { otlpFormat } from './otlp/otlp-decode.js';
+import { encodeRpcStatus } from './otlp/otlp-protobuf.js';
+import { decodeCharged, receiveOtlp, type OtlpScope } from './otlp-receiver.js';
+import { firstRejection } from './record-limits.js';
 import type { TelemetryPipeline } from './telemetry-pipeline.js';
 
 export interface IngestRoutesDeps {
@@ -26,13 +26,8 @@ const SIGNAL_OF: Record<string, string> = {
   '/v1/cmcd': INGEST_SIGNALS.cmcd,
 };
 
-/** What every receiver reads: the pipeline, the ingest limits, and the limits in the shapes decoders take. */
-interface IngestScope {
-  readonly pipeline: TelemetryPipeline;
-  readonly c: Config['ingest'];
-  readonly limits: BodyLimits;
-  readonly recordLimits: RecordLimits;
-}
+// OTLP/HTTP's failure body for protobuf requests is a google.rpc.Status with a gRPC code (the spec's table).
+const GRPC_CODE_OF_STATUS: Record<number, number> = { 400: 3, 413: 3, 415: 3, 429: 8, 503: 14 };
 
 /**
  * OTLP/HTTP receivers (`/v1/logs`, `/v1/traces`, `/v1/metrics`; JSON or protobuf, gzip) and CMCD v2 event mode
@@ -41,207 +36,140 @@ interface IngestScope {
  */
 export const ingestRoutes: FastifyPluginAsync<IngestRoutesDeps> = async (app, deps) => {
   const { config: c } = deps;
-  const scope: IngestScope = {
+  const scope: OtlpScope = {
     pipeline: deps.pipeline,
     c,
-    limits: { maxBodyBytes: c.maxBodyBytes, maxDecodedBytes: c.maxDecodedBytes },
-    recordLimits: {
-      maxAttributes: c.maxAttributes,
-      maxAttributeLength: c.maxAttributeLength,
-      maxFutureMs: c.maxFutureSeconds * 1000,
-      maxPastMs: c.maxPastSeconds * 1000,
-    },
+    bodyLimits: { maxBodyBytes: c.maxBodyBytes, maxDecodedBytes: c.maxDecodedBytes },
+    recordLimits: recordLimits(c),
+    decodeInline: decodeRequestFactory(),
+    chargeNode: (what, n) => chargeNode(deps.pipeline, c, what, n),
   };
   guardIngest(app, scope);
-  app.post('/v1/logs', (request, reply) => receiveLogs(scope, request, reply));
-  app.post('/v1/traces', (request, reply) => receiveTraces(scope, request, reply));
-  app.post('/v1/metrics', (request, reply) => receiveMetrics(scope, request, reply));
+  app.post('/v1/logs', (request, reply) => receiveOtlp(scope, 'logs', request, reply));
+  app.post('/v1/traces', (request, reply) => receiveOtlp(scope, 'traces', request, reply));
+  app.post('/v1/metrics', (request, reply) => receiveOtlp(scope, 'metrics', request, reply));
   app.post('/v1/cmcd', (request, reply) => receiveCmcd(scope, request, reply));
 };
 
 /** Raw bodies, the per-client rate limit, CORS and the count of refusals, for every receiver. */
-function guardIngest(app: FastifyInstance, { pipeline, c }: IngestScope): void {
+function guardIngest(app: FastifyInstance, { pipeline, c }: OtlpScope): void {
   // Bodies arrive as bytes whatever their type: they may be gzip, protobuf or CMCD text, decoded below.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: c.maxBodyBytes }, (_req, body, done) =>
     done(null, body),
   );
   // Refused before the body is read, so a flood costs a map lookup per request.
-  app.addHook('onRequest', async (request) => {
-    const retry = pipeline.rateLimiter.take(request.ip);
+  const bodies = createBodyGuard({
+    maxInFlightPerClient: c.maxInFlightPerClient,
+    maxBodyMemoryBytes: c.maxBodyMemoryBytes,
+    bodyTimeoutMs: c.bodyTimeoutSeconds * 1000,
+    maxBodyBytes: c.maxBodyBytes,
+  });
+  const tickets = new WeakMap<FastifyRequest, BodyTicket>();
+  app.addHook('onRequest', async (request, reply) => {
+    const client = clientKey(request.ip);
+    const retry = pipeline.rateLimiter.take(client);
     if (retry !== null) {
+      throw new AppError('rate_limited', `more than ${c.ratePerSecond} requests per second from ${client}`, {
+        retryAfterSeconds: retry,
+      });
+    }
+    // Telemetry gives way to media: under the volume's floor it takes nothing (uploads still can).
+    if (pipeline.guard.volumeLow()) {
       throw new AppError(
-        'rate_limited',
-        `more than ${c.ratePerSecond} requests per second from ${request.ip}`,
+        'insufficient_storage',
+        'the data volume is nearly full: telemetry is not taken now',
         {
-          retryAfterSeconds: retry,
+          retryAfterSeconds: 60,
         },
       );
+    }
+    // The node's byte budget, charged before the body is read when its length is declared.
+    const length = Number(request.headers['content-length'] ?? NaN);
+    if (Number.isFinite(length)) chargeNode(pipeline, c, 'bytes', length);
+    // Last: a request refused above holds no place. A body too slow to arrive loses its connection.
+    const ticket = bodies.admit(client, Number.isFinite(length) ? length : null, () => {
+      pipeline.instruments.refused(
+        SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown',
+        408,
+        'body_timeout',
+      );
+      request.raw.destroy();
+    });
+    reply.raw.once('close', () => ticket.release());
+    tickets.set(request, ticket);
+  });
+  app.addHook('preValidation', async (request) => tickets.get(request)?.received());
+  // A body without a declared length (chunked) is charged once read.
+  app.addHook('preHandler', async (request) => {
+    if (request.headers['content-length'] === undefined && Buffer.isBuffer(request.body)) {
+      chargeNode(pipeline, c, 'bytes', request.body.length);
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {
     void reply.header('access-control-allow-origin', '*');
-    if (reply.statusCode >= 400) {
-      pipeline.instruments.refused(SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown', reply.statusCode);
-    }
-    return payload;
+    if (reply.statusCode < 400) return payload;
+    const signal = SIGNAL_OF[request.routeOptions.url ?? ''] ?? 'unknown';
+    const error = errorOfBody(payload);
+    pipeline.instruments.refused(signal, reply.statusCode, error.code);
+    return signal !== INGEST_SIGNALS.cmcd ? otlpFailure(request, reply, payload, error.message) : payload;
   });
   for (const url of Object.keys(SIGNAL_OF)) app.options(url, preflight);
 }
 
-/** The request's body, decompressed within the limits. */
-async function body(scope: IngestScope, request: FastifyRequest): Promise<Buffer> {
-  const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  return readBody(raw, request.headers['content-encoding'], scope.limits);
-}
-
-function answer(
-  reply: FastifyReply,
-  signal: OtlpSignal,
-  contentType: string | undefined,
-  accepted: number,
-  rejected: number,
-  message: string | null,
-): FastifyReply {
-  // Nothing usable at all is a bad request (OTLP/HTTP); some rejected is a partial success.
-  if (accepted === 0 && rejected > 0) {
-    throw new AppError('invalid_body', `every record was rejected: ${message ?? 'invalid'}`, { rejected });
-  }
-  const res = encodeOtlpResponse(
-    signal,
-    contentType,
-    rejected > 0 ? { rejected, errorMessage: message ?? '' } : null,
+/** Takes `n` from the node's budget, or refuses the request (503, Retry-After) when it is spent. */
+export function chargeNode(
+  pipeline: TelemetryPipeline,
+  c: Config['ingest'],
+  what: 'records' | 'bytes',
+  n: number,
+): void {
+  const retry = pipeline.nodeBudget.take(what, n);
+  if (retry === null) return;
+  const rate = what === 'records' ? `${c.nodeRecordsPerSecond} records` : `${c.nodeBytesPerSecond} bytes`;
+  throw new AppError(
+    'ingest_overloaded',
+    `the node's telemetry budget (${rate} per second) is spent; retry later`,
+    {
+      retryAfterSeconds: retry,
+    },
   );
-  return reply.status(200).header('content-type', res.contentType).send(res.body);
-}
-
-function checkRecordCount(c: Config['ingest'], n: number): void {
-  if (n > c.maxRecords) {
-    throw new AppError('payload_too_large', `${n} records in one request (limit ${c.maxRecords})`, {
-      limit: c.maxRecords,
-    });
-  }
-}
-
-async function receiveLogs(
-  scope: IngestScope,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const { pipeline } = scope;
-  const type = request.headers['content-type'];
-  const total: IngestResult = { stored: 0, duplicates: 0, unknown: 0, rejected: 0, firstRejection: null };
-  const add = (r: IngestResult): void => {
-    total.stored += r.stored;
-    total.duplicates += r.duplicates;
-    total.rejected += r.rejected;
-    total.firstRejection ??= r.firstRejection;
-  };
-  const decoded = pipeline.decoders
-    ? await logsInWorker(scope, pipeline.decoders, request, add)
-    : await logsInline(scope, request, add);
-  if (total.stored > 0) pipeline.forwarder?.forward('logs', type ?? 'application/json', Buffer.from(decoded));
-  return answer(reply, 'logs', type, total.stored + total.duplicates, total.rejected, total.firstRejection);
 }
 
 /**
- * Decompression, parsing, validation and mapping happen in a worker; this loop stores the rows. Resolves to
- * the decoded request (for the forwarder), empty when there is none to forward.
+ * A failed OTLP request answered in its own encoding: protobuf senders get a google.rpc.Status (what the
+ * OpenTelemetry exporters parse), JSON senders the server's JSON error body.
  */
-async function logsInWorker(
-  scope: IngestScope,
-  decoders: DecodePool,
+function otlpFailure(
   request: FastifyRequest,
-  add: (r: IngestResult) => void,
-): Promise<Buffer | Uint8Array> {
-  const { pipeline, c } = scope;
-  const result = await decoders.decode({
-    body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-    contentType: request.headers['content-type'],
-    contentEncoding: request.headers['content-encoding'],
-    userAgent: request.headers['user-agent'],
-    receivedAt: Date.now(),
-    bodyLimits: scope.limits,
-    recordLimits: scope.recordLimits,
-    maxRecords: c.maxRecords,
-    wantDecoded: pipeline.forwarder !== null,
-  });
-  for (const b of result.batches) add(await pipeline.ingest.storeMapped(b, INGEST_SIGNALS.logs));
-  return result.decoded ?? new Uint8Array();
+  reply: FastifyReply,
+  payload: unknown,
+  message: string,
+): unknown {
+  if (otlpFormat(request.headers['content-type']) !== 'protobuf') return payload;
+  void reply.header('content-type', 'application/x-protobuf');
+  return encodeRpcStatus(GRPC_CODE_OF_STATUS[reply.statusCode] ?? 13, message);
 }
 
-/** Decodes and stores the logs on the event loop (no decode workers); resolves to the decoded request. */
-async function logsInline(
-  scope: IngestScope,
-  request: FastifyRequest,
-  add: (r: IngestResult) => void,
-): Promise<Buffer> {
-  const bytes = await body(scope, request);
-  const batches = logBatches(decodeOtlp('logs', request.headers['content-type'], bytes));
-  checkRecordCount(
-    scope.c,
-    batches.reduce((n, b) => n + b.records.length, 0),
-  );
-  for (const b of batches) {
-    add(
-      await scope.pipeline.ingest.events(b.records, {
-        signal: INGEST_SIGNALS.logs,
-        source: 'otlp',
-        service: b.service,
-        userAgent: b.userAgent ?? request.headers['user-agent'],
-      }),
-    );
+/** The code and message of an error answer's JSON body (`internal` when it is not one of ours). */
+function errorOfBody(payload: unknown): { code: string; message: string } {
+  try {
+    const e = (JSON.parse(String(payload)) as { error?: { code?: unknown; message?: unknown } }).error;
+    if (typeof e?.code === 'string' && ERROR_CODES.includes(e.code as ErrorCode)) {
+      return { code: e.code, message: typeof e.message === 'string' ? e.message : e.code };
+    }
+  } catch {
+    // Not JSON: not one of our error bodies.
   }
-  return bytes;
-}
-
-async function receiveTraces(
-  scope: IngestScope,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const { pipeline } = scope;
-  const type = request.headers['content-type'];
-  const bytes = await body(scope, request);
-  const { rows, rejected } = spanRows(decodeOtlp('traces', type, bytes));
-  checkRecordCount(scope.c, rows.length + rejected);
-  await pipeline.ingest.spans(rows);
-  if (rows.length > 0) pipeline.forwarder?.forward('traces', type ?? 'application/json', bytes);
-  pipeline.instruments.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.stored, rows.length);
-  pipeline.instruments.records(INGEST_SIGNALS.traces, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
-  return answer(
-    reply,
-    'traces',
-    type,
-    rows.length,
-    rejected,
-    rejected > 0 ? 'spans without ids or times' : null,
-  );
-}
-
-async function receiveMetrics(
-  scope: IngestScope,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const { pipeline } = scope;
-  const type = request.headers['content-type'];
-  const bytes = await body(scope, request);
-  const { rows, rejected, reason } = pointRows(decodeOtlp('metrics', type, bytes));
-  checkRecordCount(scope.c, rows.length + rejected);
-  await pipeline.ingest.points(rows);
-  if (rows.length > 0) pipeline.forwarder?.forward('metrics', type ?? 'application/json', bytes);
-  pipeline.instruments.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.stored, rows.length);
-  pipeline.instruments.records(INGEST_SIGNALS.metrics, INGEST_OUTCOMES.rejected, rejected, 'undecodable');
-  return answer(reply, 'metrics', type, rows.length, rejected, reason);
+  return { code: 'internal', message: String(payload) };
 }
 
 async function receiveCmcd(
-  scope: IngestScope,
+  scope: OtlpScope,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const { pipeline, c } = scope;
+  const { pipeline } = scope;
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== CMCD_TYPE) {
     throw new AppError(
@@ -249,19 +177,14 @@ async function receiveCmcd(
       `CMCD events must be sent as ${CMCD_TYPE}, not "${type || 'none'}"`,
     );
   }
-  const text = (await body(scope, request)).toString('utf8');
-  const decoded = decodeCmcdEvents(text, { maxRecords: c.maxRecords, maxLineBytes: c.maxAttributeLength });
-  const r = await pipeline.ingest.events(cmcdEventRecords(decoded.records), {
-    signal: INGEST_SIGNALS.cmcd,
-    source: 'cmcd',
-    service: null,
-    userAgent: request.headers['user-agent'],
-  });
-  const rejected = r.rejected + decoded.rejected.length;
+  const decoded = await decodeCharged(scope, 'cmcd', request);
+  if (decoded.signal !== 'cmcd') throw new Error('the CMCD receiver got another signal back');
+  const r = await pipeline.ingest.storeMapped(decoded.batch, INGEST_SIGNALS.cmcd);
+  const rejected = r.rejected + decoded.undecodable.length;
   pipeline.instruments.records(
     INGEST_SIGNALS.cmcd,
     INGEST_OUTCOMES.rejected,
-    decoded.rejected.length,
+    decoded.undecodable.length,
     'undecodable',
   );
   // CMCD has no response body of its own: 204 when all was taken, else a JSON account of what was not.
@@ -269,8 +192,8 @@ async function receiveCmcd(
   return reply.status(200).send({
     accepted: r.stored + r.duplicates,
     rejected,
-    errors: decoded.rejected.slice(0, 10).map((x) => ({ line: x.line, reason: x.reason })),
-    firstRejection: r.firstRejection,
+    errors: decoded.undecodable.slice(0, 10).map((x) => ({ line: x.line, reason: x.reason })),
+    firstRejection: firstRejection(r),
   });
 }
 

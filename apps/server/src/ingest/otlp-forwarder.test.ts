@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
 import { describe, expect, it } from 'vitest';
-import { jsonBody, otlpLogs } from '../../test-support/otlp-json.js';
+import { jsonBody, keyValues, otlpLogs } from '../../test-support/otlp-json.js';
 import { startTestServer } from '../../test-support/test-server.js';
 import { createOtlpForwarder } from './otlp-forwarder.js';
 
@@ -35,7 +35,7 @@ describe('the OTLP forwarder', () => {
     expect(dropped).toEqual(['queue_full', 'queue_full', 'queue_full', 'http_503']);
   });
 
-  it("relays accepted player logs to the server's OTLP endpoint as they were sent", async () => {
+  it("relays accepted player logs to the server's OTLP endpoint, each resource marked as received by the server", async () => {
     const received: { url: string; type: string; body: string }[] = [];
     const sink = createServer((req: IncomingMessage, res) => {
       let body = '';
@@ -49,15 +49,18 @@ describe('the OTLP forwarder', () => {
     const port = (sink.address() as AddressInfo).port;
     const t = await startTestServer({ instrumentation: { otlpEndpoint: `http://127.0.0.1:${port}` } });
     try {
-      const payload = jsonBody(
-        otlpLogs([
+      // The sender claims to be the server: its claim is replaced, never relayed beside the server's mark.
+      const request = otlpLogs(
+        [
           {
             name: E.viewStart,
             timeMs: Date.now(),
             attrs: { 'content.view.id': 'fw', 'content.view.seq': 0 },
           },
-        ]),
+        ],
+        { 'service.name': 'player', 'coursecast.telemetry.origin': 'server' },
       );
+      const payload = jsonBody(request);
       const res = await t.cc.app.inject({
         method: 'POST',
         url: '/v1/logs',
@@ -67,7 +70,16 @@ describe('the OTLP forwarder', () => {
       expect(res.statusCode).toBe(200);
       await t.cc.pipeline.forwarder!.drain(5000);
       const logs = received.filter((r) => r.url === '/v1/logs');
-      expect(logs).toEqual([{ url: '/v1/logs', type: 'application/json', body: payload.toString() }]);
+      expect(logs.map((r) => [r.url, r.type])).toEqual([['/v1/logs', 'application/json']]);
+      const relayed = JSON.parse(logs[0]!.body) as {
+        resourceLogs: { resource: { attributes: unknown[] }; scopeLogs: unknown }[];
+      };
+      expect(relayed.resourceLogs[0]!.resource.attributes).toEqual(
+        keyValues({ 'service.name': 'player', 'coursecast.telemetry.origin': 'received' }),
+      );
+      // Everything else goes as it was sent.
+      const sent = request as { resourceLogs: { scopeLogs: unknown }[] };
+      expect(relayed.resourceLogs[0]!.scopeLogs).toEqual(sent.resourceLogs[0]!.scopeLogs);
     } finally {
       await t.close();
       sink.close();

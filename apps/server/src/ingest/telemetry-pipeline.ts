@@ -9,7 +9,9 @@ import { createIngestInstruments, type IngestInstruments } from './ingest-instru
 import { createItemFactsCache } from './item-facts.js';
 import { createDecodePool, type DecodePool } from './otlp/decode-pool.js';
 import { createOtlpForwarder, type OtlpForwarder } from './otlp-forwarder.js';
-import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createRateLimiter, type RateLimiter } from '../auth/rate-limiter.js';
+import { createReceivedMetrics, type ReceivedMetrics } from './received-metrics.js';
+import { createStoreGuard, type StoreGuard } from './store-guard.js';
 import { createUserAgentParser } from './user-agent.js';
 
 /** The telemetry store and everything that feeds and maintains it. */
@@ -18,13 +20,40 @@ export interface TelemetryPipeline {
   ingest: IngestService;
   views: ViewRefresher;
   rateLimiter: RateLimiter;
+  /** The node's budget: `take('records', n)` and `take('bytes', n)` (ingest.nodeRecordsPerSecond, …BytesPerSecond). */
+  nodeBudget: NodeBudget;
   instruments: IngestInstruments;
+  /** Received metric points: instrument checks and cumulative-to-delta, before the store. */
+  receivedMetrics: ReceivedMetrics;
   /** Relays accepted player telemetry to the OTLP endpoint; null when none is configured. */
   forwarder: OtlpForwarder | null;
-  /** Decodes logs requests off the event loop; null when `ingest.decodeWorkers` is 0. */
+  /** Keeps the store under its quota and the volume above the media's floor. */
+  guard: StoreGuard;
+  /** Decodes OTLP requests off the event loop; null when `ingest.decodeWorkers` is 0. */
   decoders: DecodePool | null;
   /** Commits what is queued, stops the timers, closes the store. */
   close(): Promise<void>;
+}
+
+/** The whole node's ingest budget, records and bytes per second. */
+export interface NodeBudget {
+  /** Null when allowed, else the seconds until there is room. */
+  take(what: 'records' | 'bytes', n: number): number | null;
+}
+
+/** Two token buckets for the node: records and request bytes per second, two seconds of burst each. */
+function createNodeBudget(c: Config['ingest']): NodeBudget {
+  const records = createRateLimiter({
+    perSecond: c.nodeRecordsPerSecond,
+    burst: 2 * c.nodeRecordsPerSecond,
+    maxClients: 1,
+  });
+  const bytes = createRateLimiter({
+    perSecond: c.nodeBytesPerSecond,
+    burst: 2 * c.nodeBytesPerSecond,
+    maxClients: 1,
+  });
+  return { take: (what, n) => (what === 'records' ? records : bytes).take('node', n) };
 }
 
 /** A feed of the server's own spans and metrics into the ingest, attached and detached by the pipeline. */
@@ -41,6 +70,8 @@ export interface TelemetryPipelineDeps {
   exporters: ServerSignalFeed | null;
   /** Where maintenance failures are reported (they never stop the server). */
   onError(err: unknown, what: string): void;
+  /** Free bytes of the volume holding a directory (statfs; tests simulate a full disk). */
+  freeBytes(dir: string): Promise<number>;
 }
 
 /** Opens the telemetry store, builds the ingest service, and runs the views refresh and retention timers. */
@@ -64,6 +95,13 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     instruments,
   });
   d.exporters?.attach(ingest);
+  const receivedMetrics = createReceivedMetrics({
+    db: store.db,
+    maxInstruments: c.maxReceivedInstruments,
+    maxStreams: 100_000,
+    startedAt: Date.now(),
+  });
+  await receivedMetrics.load();
   const t = d.config.instrumentation;
   const decoders = c.decodeWorkers > 0 ? createDecodePool(c.decodeWorkers) : null;
   const forwarder =
@@ -79,13 +117,31 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
         })
       : null;
 
+  const dbFile = telemetryDbPath(d.config.dataDir);
+  const guard = createStoreGuard({
+    db: store.db,
+    file: dbFile,
+    dataDir: d.config.dataDir,
+    quotaBytes: c.storeQuotaBytes,
+    minFreeBytes: c.minFreeBytes,
+    checkMs: c.storeCheckSeconds * 1000,
+    freeBytes: (dir) => d.freeBytes(dir),
+    onPruned: (r) => {
+      instruments.pruned(r.pruned);
+      void receivedMetrics.load().catch((err: unknown) => d.onError(err, 'received instruments'));
+    },
+    onError: (err) => d.onError(err, 'telemetry quota'),
+  });
+  instruments.observeStoreUsed(() => guard.usedBytes());
+  await guard.check();
+
   const refresh = setInterval(() => {
     views.refresh().catch((err: unknown) => d.onError(err, 'views refresh'));
   }, c.viewRefreshMs);
   const retain = (): void => {
-    enforceRetention(store.db, c.retentionDays * 86_400_000, Date.now()).catch((err: unknown) =>
-      d.onError(err, 'telemetry retention'),
-    );
+    enforceRetention(store.db, c.retentionDays * 86_400_000, Date.now())
+      .then(() => receivedMetrics.load())
+      .catch((err: unknown) => d.onError(err, 'telemetry retention'));
   };
   const retention = setInterval(retain, c.retentionIntervalMinutes * 60_000);
   refresh.unref();
@@ -97,10 +153,14 @@ export async function createTelemetryPipeline(d: TelemetryPipelineDeps): Promise
     ingest,
     views,
     rateLimiter: createRateLimiter({ perSecond: c.ratePerSecond, burst: c.rateBurst, maxClients: 100_000 }),
+    nodeBudget: createNodeBudget(c),
     instruments,
+    receivedMetrics,
     forwarder,
     decoders,
+    guard,
     async close() {
+      guard.stop();
       await decoders?.close();
       clearInterval(refresh);
       await forwarder?.drain(2000);

@@ -1,8 +1,8 @@
 // docs/grafana/coursecast-server.json against a real Prometheus scraping a real coursecast: every query of
 // every panel must return data, so a misspelt metric, label or value fails here rather than on an
-// operator's screen. The server sees a little of everything (edge misses and hits, just-in-time sessions
-// that play, time out and fail, a real transcode and a broken one) in two rounds with a scrape between
-// them, so rates and quantiles have something to differ from.
+// operator's screen. The server sees a little of everything (edge misses and hits, players' CMCD, valid and
+// malformed, just-in-time sessions that play, time out and fail, a real transcode and a broken one) in two
+// rounds with a scrape between them, so rates and quantiles have something to differ from.
 import { probedSource } from '../../test-support/probed-source.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -90,7 +90,18 @@ async function expectStatus(url: string, status: number, init: RequestInit = {})
 
 const admin = { authorization: `Bearer ${TEST_TOKEN}` };
 
-/** Edge traffic: misses, hits, a coalesced burst, malformed CMCD, then a purge (the item is deleted). */
+/**
+ * The CMCD (CTA-5004, query mode) a player like hls.js sends with each object: the object type on every request,
+ * buffer length and bitrate on segments, `bs` on the first request after the buffer ran dry. The poster is the
+ * page's, not the player's: it carries none.
+ */
+const PLAYER_CMCD: Readonly<Record<string, string>> = {
+  'master.m3u8': 'ot=m,sf=h,sid="grafana-view"',
+  'v0/index.m3u8': 'ot=m,sf=h,sid="grafana-view"',
+  'v0/seg_00000.m4s': 'bl=3200,br=800,bs,d=4000,ot=v,sf=h,sid="grafana-view"',
+};
+
+/** Edge traffic: misses, hits, a coalesced burst, players' CMCD and malformed CMCD, then a purge. */
 async function edgeRound(): Promise<void> {
   const item = await publishItem(t.cc, {
     'master.m3u8': '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360\nv0/index.m3u8\n',
@@ -104,7 +115,8 @@ async function edgeRound(): Promise<void> {
   for (const pass of [1, 2]) {
     for (const file of ['master.m3u8', 'v0/index.m3u8', 'v0/seg_00000.m4s', 'poster.jpg']) {
       // The second pass hits the cache; its CMCD is malformed (counted, and the object still served).
-      const cmcd = pass === 2 ? `?CMCD=${encodeURIComponent('br="x",sid=5')}` : '';
+      const sent = pass === 2 ? 'br="x",sid=5' : PLAYER_CMCD[file];
+      const cmcd = sent === undefined ? '' : `?CMCD=${encodeURIComponent(sent)}`;
       await expectStatus(`${item.mediaPath(file)}${cmcd}`, 200);
     }
   }
@@ -112,17 +124,25 @@ async function edgeRound(): Promise<void> {
 }
 
 /** Opens a just-in-time session for a new HEVC item and loads its playlist through the edge. */
-async function openSession(viewer: string, failing = false): Promise<{ id: string; playlist: string }> {
+async function openSession(
+  viewer: string,
+  failing = false,
+): Promise<{ id: string; playlist: string; end: string }> {
   // Only the probed facts exist, no file: the item's queued transcode fails in the background, unseen here.
   const { itemId } = await registerSource(t.cc, HEVC_MKV);
   if (failing) failingSources.add(itemId);
   const res = await fetch(`${base}/api/items/${itemId}/playback?viewer=${viewer}`);
-  const body = (await res.json()) as { plan: { mode: string }; url: string; session: { id: string } };
+  const body = (await res.json()) as {
+    plan: { mode: string };
+    url: string;
+    session: { id: string; end: string };
+  };
   if (res.status !== 200 || body.plan.mode !== 'transcode')
     throw new Error(`playback answered ${res.status}: ${JSON.stringify(body)}`);
   const playlist = new URL(body.url).pathname;
   await expectStatus(playlist, 200);
-  return { id: body.session.id, playlist };
+  const end = new URL(body.session.end);
+  return { id: body.session.id, playlist, end: end.pathname + end.search };
 }
 
 /** Sessions that end each way the panels show: closed by the player, timed out, failed. */
@@ -130,7 +150,7 @@ async function jitRound(round: number): Promise<void> {
   const played = await openSession(`played-${round}`);
   for (const seg of [0, 1, 2, 1])
     await expectStatus(played.playlist.replace('index.m3u8', `seg_0000${seg}.ts`), 200);
-  await expectStatus(`/api/sessions/${played.id}`, 204, { method: 'DELETE' });
+  await expectStatus(played.end, 204, { method: 'DELETE' });
   // A viewer who loaded the playlist and left: the session idles out before its segments exist.
   const idle = await openSession(`idle-${round}`);
   // The encoder fails twice, the session ends with `error`, and the edge passes the 502 on.
@@ -221,6 +241,20 @@ describe('the Grafana dashboard', () => {
   it('answers every panel query with data from a real Prometheus', async () => {
     const empty = await emptyQueries(dashboard, prom);
     expect(empty, `queries without data:\n${empty.join('\n')}`).toEqual([]);
+  });
+
+  it('counts what players report in CMCD by object type, and only valid CMCD', async () => {
+    // The panels group by cmcd_object_type: a misspelt label would still draw, as one unlabelled line.
+    const byType = async (metric: string): Promise<string[]> =>
+      (
+        await prom.query(
+          substitute(`sum by (cmcd_object_type) (${metric}{job=~"$job", instance=~"$instance"})`, prom),
+        )
+      ).map((s) => `${s.metric['cmcd_object_type']} ${s.value[1]}`);
+    // One segment request with bl, br and bs in each round; the malformed CMCD of the second pass is not counted.
+    expect(await byType('cdn_cmcd_buffer_length_seconds_count')).toEqual(['v 2']);
+    expect(await byType('cdn_cmcd_bitrate_kbit_per_second_count')).toEqual(['v 2']);
+    expect(await byType('cdn_cmcd_buffer_starvations_total')).toEqual(['v 2']);
   });
 
   it('tells an encoder that never started from one that crashed mid-stream', async () => {

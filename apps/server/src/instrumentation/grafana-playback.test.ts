@@ -2,9 +2,10 @@
 // grafana-dashboard.test.ts: every query of every panel must return a number. Players' events go straight into
 // the ingest service (what the OTLP receiver calls), in two rounds with a scrape between them: views that play
 // (startup, rebuffers, heartbeats, a recovered error), fail before start, or are left before start, from two
-// browsers, on two sources; records rejected, stored as unknown and re-sent; a request refused whole. And
-// course material: module and document loads (both browsers, several types and formats, a failure of each),
-// and package uploads through the API, one published and one refused.
+// browsers, on two sources; records rejected (invalid, or of unknown names) and re-sent; a request refused whole; a
+// telemetry store over its quota, pruned. And course material: module and document loads (both browsers, several
+// types and formats, a failure of each), and package uploads through the API, one published and one refused.
+import { randomBytes } from 'node:crypto';
 import { probedSource } from '../../test-support/probed-source.js';
 import type { MediaInfo } from '@coursecast/media';
 import {
@@ -24,6 +25,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord } from '../ingest/event-mapper.js';
 import type { BatchSource } from '../ingest/ingest-service.js';
+import type { EventRow } from '../store/telemetry-rows.js';
 import { scormPackage } from '../cli/sample-scorm.js';
 import { refusedPackage } from '../../test-support/zip-fixtures.js';
 import { createCourse, postUpload } from '../../test-support/api-calls.js';
@@ -47,6 +49,9 @@ const DASHBOARD_FILE = new URL('../../../../docs/grafana/coursecast-playback.jso
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 const CHROME =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const MiB = 1024 * 1024;
+// The smallest quota the config allows, so a few thousand rows put the store over it.
+const STORE_QUOTA_BYTES = 4 * MiB;
 
 let dashboard: GrafanaDashboard;
 let t: TestServer;
@@ -183,7 +188,8 @@ async function playbackRound(round: number): Promise<void> {
     },
   ];
   const ff = await t.cc.pipeline.ingest.events([...ffEvents, ...odd], from(FIREFOX));
-  expect(ff).toMatchObject({ stored: ffEvents.length + 1, rejected: 1, unknown: 1 });
+  // An unknown event name is refused by default (counted under its own reason), like an invalid record.
+  expect(ff).toMatchObject({ stored: ffEvents.length, rejected: 2, rejectedBy: { unknown_event: 1 } });
   const ch = await t.cc.pipeline.ingest.events(chEvents, from(CHROME));
   expect(ch.stored).toBe(chEvents.length);
   // A beacon re-sent whole (its answer was lost): every record a duplicate.
@@ -265,9 +271,57 @@ async function materialRound(round: number): Promise<void> {
   expect(refused.statusCode, refused.body).toBe(422);
 }
 
+/** An event of a flood of beacons, with 1 KiB of random attributes: 8000 of them pass the quota. */
+function floodRow(viewId: string, receivedAt: number): EventRow {
+  return {
+    time: receivedAt,
+    receivedAt,
+    name: E.request,
+    source: 'otlp',
+    viewId,
+    seq: 0,
+    viewerId: null,
+    sessionId: null,
+    courseId: null,
+    itemId: null,
+    traceId: null,
+    spanId: null,
+    browser: null,
+    browserMajor: null,
+    os: null,
+    device: null,
+    codec: null,
+    container: null,
+    plan: null,
+    service: null,
+    durationMs: null,
+    watchMs: null,
+    playingMs: null,
+    label: null,
+    fatal: null,
+    attrs: { note: randomBytes(512).toString('hex') },
+  };
+}
+
+/**
+ * A flood that puts the telemetry store over its quota, then one quota check, which deletes the oldest received
+ * rows (the flood's, an hour old) until the store is back under it. The flood goes straight into the store: through
+ * the ingest it would take seconds. DuckDB frees space by whole row groups, so the check may take more than the
+ * flood, this round's views and loads too; it runs last in the round, when they are counted already.
+ */
+async function storeRound(round: number): Promise<void> {
+  const receivedAt = Date.now() - 3_600_000;
+  await t.cc.pipeline.store.events.commit(
+    Array.from({ length: 8000 }, (_, i) => floodRow(`r${round}-flood-${i}`, receivedAt + i)),
+  );
+  await t.cc.pipeline.guard.check();
+}
+
 beforeAll(async () => {
   dashboard = await loadDashboard(DASHBOARD_FILE);
-  t = await startTestServer();
+  // Quota checks only when storeRound asks: check() joins a pass already running, and one the timer started
+  // before the flood was committed would prune nothing.
+  t = await startTestServer({ ingest: { storeQuotaBytes: STORE_QUOTA_BYTES, storeCheckSeconds: 3600 } });
   base = await t.cc.listen();
   // Published (ready), so no transcode job of theirs runs in the background.
   h264 = (await registerSource(t.cc, source('h264', 'mov', 'mov,mp4,m4a,3gp,3g2,mj2'), true)).itemId;
@@ -278,6 +332,7 @@ beforeAll(async () => {
   prom = await scrapeTwoRounds(new URL(base).host, async (round) => {
     await playbackRound(round);
     await materialRound(round);
+    await storeRound(round);
   });
 }, 60_000);
 
@@ -335,6 +390,23 @@ describe('the Grafana playback dashboard', () => {
       'played chrome hevc/mkv 2',
       'played firefox h264/mp4 2',
     ]);
+  });
+
+  it('counts refused requests by the error code they were answered with', async () => {
+    // A label the panel groups by but no series has would still draw (one unlabelled line): pinned here.
+    const refused = await prom.query(
+      substitute(
+        'sum by (ingest_signal, coursecast_error_code, http_response_status_code) ' +
+          '(ingest_requests_refused_total{job=~"$job", instance=~"$instance"})',
+        prom,
+      ),
+    );
+    const got = refused.map(
+      ({ metric: m, value }) =>
+        `${m['ingest_signal']} ${m['coursecast_error_code']} ${m['http_response_status_code']} ${value[1]}`,
+    );
+    // The CMCD receiver's 415 of each round.
+    expect(got).toEqual(['cmcd unsupported_media_type 415 2']);
   });
 
   it('counts loads by type or format, outcome and browser, and uploads by outcome and refusal reason', async () => {

@@ -60,4 +60,18 @@ describe('createInstrumentation', () => {
     off.tracer.startSpan('still.works').end();
     await off.shutdown();
   });
+
+  it('counts the spans a full batch queue drops, on /metrics, rather than drop them silently', async () => {
+    const config = loadConfig({ env: {} });
+    // An exporter that never finishes: a batch of 4 goes out and never returns, 4 more wait in the queue, and
+    // the last 2 of 10 are dropped.
+    const stuck = { export: () => undefined, shutdown: async () => {} };
+    const telemetry = createInstrumentation(config.instrumentation, '0.0.0-test', {
+      batchedSpanExporters: [{ exporter: stuck, maxQueueSize: 4, scheduledDelayMillis: 60_000 }],
+    });
+    for (let i = 0; i < 10; i++) telemetry.tracer.startSpan(`s${i}`).end();
+    const text = await telemetry.renderPrometheus!();
+    expect(text).toMatch(/otel_sdk_processor_span_processed_total\{[^}]*error_type="queue_full"[^}]*\} 2/);
+    expect(text).toMatch(/otel_sdk_processor_span_queue_capacity(_total)?\{[^}]*\} 4/);
+  });
 });

@@ -7,12 +7,13 @@ import {
   AlwaysOffSampler,
   AlwaysOnSampler,
   BasicTracerProvider,
-  BatchSpanProcessor,
   ParentBasedSampler,
   TraceIdRatioBasedSampler,
   type Sampler,
+  type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Config } from '../config.js';
 import { createPrometheusEndpoint, type PrometheusEndpoint } from './prometheus-endpoint.js';
@@ -27,10 +28,19 @@ export interface Instrumentation {
   shutdown(): Promise<void>;
 }
 
+/** A span exporter batched by the instrumentation (bounded queue, drops counted on /metrics). */
+export interface BatchedSpanExporter {
+  exporter: SpanExporter;
+  maxQueueSize: number;
+  scheduledDelayMillis: number;
+}
+
 /** Extra processors/readers, e.g. an in-memory exporter in tests or the store exporter. */
 export interface InstrumentationExtras {
   spanProcessors?: SpanProcessor[];
   metricReaders?: MetricReader[];
+  /** Exporters to batch here, so their dropped spans are counted like the OTLP exporter's. */
+  batchedSpanExporters?: BatchedSpanExporter[];
 }
 
 const INSTRUMENTATION_SCOPE = '@coursecast/server';
@@ -59,37 +69,52 @@ export function createInstrumentation(
     [ATTR_SERVICE_NAME]: config.serviceName,
     [ATTR_SERVICE_VERSION]: version,
   });
-  const spanProcessors: SpanProcessor[] = [...(extras.spanProcessors ?? [])];
   const readers: MetricReader[] = [...(extras.metricReaders ?? [])];
   let prometheus: PrometheusEndpoint | null = null;
-
-  if (!config.disabled) {
-    const tracesUrl = otlpSignalUrl(config.otlpEndpoint, config.otlpTracesEndpoint, 'traces');
-    if (tracesUrl) {
-      spanProcessors.push(
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl, headers: config.otlpHeaders }), {
-          maxQueueSize: 4096,
-        }),
-      );
-    }
-    const metricsUrl = otlpSignalUrl(config.otlpEndpoint, config.otlpMetricsEndpoint, 'metrics');
-    if (metricsUrl) {
-      readers.push(
-        new PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: metricsUrl, headers: config.otlpHeaders }),
-          exportIntervalMillis: config.metricExportIntervalMs,
-        }),
-      );
-    }
-    if (config.prometheus) {
-      prometheus = createPrometheusEndpoint();
-      readers.push(prometheus.reader);
-    }
+  const tracesUrl = config.disabled
+    ? null
+    : otlpSignalUrl(config.otlpEndpoint, config.otlpTracesEndpoint, 'traces');
+  const metricsUrl = config.disabled
+    ? null
+    : otlpSignalUrl(config.otlpEndpoint, config.otlpMetricsEndpoint, 'metrics');
+  if (metricsUrl) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: metricsUrl, headers: config.otlpHeaders }),
+        exportIntervalMillis: config.metricExportIntervalMs,
+      }),
+    );
   }
-
-  if (config.disabled && spanProcessors.length === 0 && readers.length === 0) return noopInstrumentation();
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, sampler: sampler(config) });
+  if (!config.disabled && config.prometheus) {
+    prometheus = createPrometheusEndpoint();
+    readers.push(prometheus.reader);
+  }
+  const batched = extras.batchedSpanExporters ?? [];
+  const nothing = (extras.spanProcessors ?? []).length === 0 && batched.length === 0 && readers.length === 0;
+  if (config.disabled && nothing) return noopInstrumentation();
   const meterProvider = new MeterProvider({ resource, readers });
+  // Every bounded queue of spans counts what it drops: `otel_sdk_processor_span_processed_total{error_type}`
+  // for the batch processors, `otel_sdk_exporter_span_exported_total{error_type}` for the OTLP exporter.
+  const batch = (exporter: SpanExporter, maxQueueSize: number, scheduledDelayMillis = 5000): SpanProcessor =>
+    new BatchSpanProcessor({
+      exporter,
+      maxQueueSize,
+      scheduledDelayMillis,
+      selfObsMeterProvider: meterProvider,
+    });
+  const spanProcessors: SpanProcessor[] = [
+    ...(extras.spanProcessors ?? []),
+    ...batched.map((b) => batch(b.exporter, b.maxQueueSize, b.scheduledDelayMillis)),
+  ];
+  if (tracesUrl) {
+    const exporter = new OTLPTraceExporter({
+      url: tracesUrl,
+      headers: config.otlpHeaders,
+      selfObsMeterProvider: meterProvider,
+    });
+    spanProcessors.push(batch(exporter, 4096));
+  }
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, sampler: sampler(config) });
 
   return {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_SCOPE, version),

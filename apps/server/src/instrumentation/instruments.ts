@@ -1,4 +1,11 @@
-import type { Attributes, Counter, Histogram, Meter, ObservableGauge } from '@opentelemetry/api';
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  ObservableCounter,
+  ObservableGauge,
+} from '@opentelemetry/api';
 import { INSTRUMENTS, type MetricDefinition } from '@coursecast/semconv';
 
 /** Creates a histogram from its semconv definition, with the definition's bucket boundaries. */
@@ -21,6 +28,15 @@ export function createCounter(meter: Meter, def: MetricDefinition): Counter {
 export function createObservableGauge(meter: Meter, def: MetricDefinition): ObservableGauge {
   assertKind(def, INSTRUMENTS.observableGauge);
   return meter.createObservableGauge(def.name, { unit: def.unit, description: def.description });
+}
+
+/**
+ * Creates an observable counter from a counter definition: for totals kept elsewhere (a log destination's
+ * drops), read at collection time; the exported values are the same monotonic sums.
+ */
+export function createObservableCounter(meter: Meter, def: MetricDefinition): ObservableCounter {
+  assertKind(def, INSTRUMENTS.counter);
+  return meter.createObservableCounter(def.name, { unit: def.unit, description: def.description });
 }
 
 function assertKind(def: MetricDefinition, kind: string): void {

@@ -1,3 +1,4 @@
+import { TELEMETRY_ORIGINS, type TelemetryOrigin } from '@coursecast/semconv';
 import { SpanKind, type HrTime } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import {
@@ -7,18 +8,20 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { POINT_KINDS, type MetricPointRow, type SpanRow } from '../store/telemetry-rows.js';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { BatchedSpanExporter } from './instrumentation.js';
+import { POINT_KINDS, type MetricPointRecord, type SpanRecord } from '../store/telemetry-rows.js';
 
 /** Where exported telemetry goes once the store is open (attached after the SDK is built). */
 export interface StoreSink {
-  spans(rows: readonly SpanRow[]): Promise<void>;
-  points(rows: readonly MetricPointRow[]): Promise<void>;
+  spans(rows: readonly SpanRecord[], origin: TelemetryOrigin): Promise<void>;
+  points(rows: readonly MetricPointRecord[], origin: TelemetryOrigin): Promise<void>;
 }
 
 /** The server's own spans and metrics into the telemetry store, through the SDK's bounded batching. */
 export interface StoreExporters {
-  spanProcessor: BatchSpanProcessor;
+  /** Batched by the instrumentation (createInstrumentation's `batchedSpanExporters`), drops counted. */
+  spanExporter: BatchedSpanExporter;
   metricReader: PeriodicExportingMetricReader;
   /** Starts delivering to the store; until then exports are dropped (and say so with a failed result). */
   attach(sink: StoreSink): void;
@@ -36,7 +39,7 @@ const KINDS: Record<number, string> = {
 const STATUS = ['unset', 'ok', 'error'];
 
 /** A finished SDK span as a `spans` row. */
-export function spanRow(span: ReadableSpan): SpanRow {
+export function spanRow(span: ReadableSpan): SpanRecord {
   const ctx = span.spanContext();
   const start = ms(span.startTime);
   const end = ms(span.endTime);
@@ -58,9 +61,9 @@ export function spanRow(span: ReadableSpan): SpanRow {
 }
 
 /** Delta metric data as `metric_points` rows; intervals where a sum or histogram did not move are skipped. */
-export function pointRows(metrics: ResourceMetrics): MetricPointRow[] {
+export function pointRows(metrics: ResourceMetrics): MetricPointRecord[] {
   const service = String(metrics.resource.attributes['service.name'] ?? 'unknown');
-  const rows: MetricPointRow[] = [];
+  const rows: MetricPointRecord[] = [];
   for (const scope of metrics.scopeMetrics) {
     for (const m of scope.metrics) {
       const base = { service, name: m.descriptor.name, unit: m.descriptor.unit || null };
@@ -139,19 +142,21 @@ export function createStoreExporters(o: {
     );
   };
   const spanExporter: SpanExporter = {
-    export: (spans, done) => deliver('spans', (s) => s.spans(spans.map(spanRow)), done),
+    export: (spans, done) =>
+      deliver('spans', (s) => s.spans(spans.map(spanRow), TELEMETRY_ORIGINS.server), done),
     shutdown: async () => {},
   };
   const metricExporter: PushMetricExporter = {
-    export: (metrics, done) => deliver('metrics', (s) => s.points(pointRows(metrics)), done),
+    export: (metrics, done) =>
+      deliver('metrics', (s) => s.points(pointRows(metrics), TELEMETRY_ORIGINS.server), done),
     forceFlush: async () => {},
     shutdown: async () => {},
     // Deltas: each row is what happened in its interval, so any bucket sums its rows.
     selectAggregationTemporality: () => AggregationTemporality.DELTA,
   };
   return {
-    // Bounded: spans beyond the queue are dropped by the SDK, never buffered without limit.
-    spanProcessor: new BatchSpanProcessor(spanExporter, { maxQueueSize: 8192, scheduledDelayMillis: 1000 }),
+    // Bounded: spans beyond the queue are dropped by the SDK (and counted), never buffered without limit.
+    spanExporter: { exporter: spanExporter, maxQueueSize: 8192, scheduledDelayMillis: 1000 },
     metricReader: new PeriodicExportingMetricReader({
       exporter: metricExporter,
       exportIntervalMillis: o.metricIntervalMs,

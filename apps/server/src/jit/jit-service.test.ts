@@ -57,12 +57,13 @@ it('counts start-up from the playback request, the preparation (keyframe probe, 
     lookahead: 3,
     segmentTimeoutMs: 2000,
     maxSessions: 2,
+    maxSessionsPerClient: 2,
     idleTimeoutMs: 60_000,
     reapIntervalMs: 60_000,
   });
   const item = { id: 'itm_1' } as Item;
   const requestedAt = performance.now();
-  const session = await jit.open(item, plan, null, requestedAt);
+  const session = await jit.open(item, plan, { client: '127.0.0.1', viewer: null }, requestedAt);
   await jit.resolve('itm_1', session.id, JIT_PLAYLIST);
   await jit.resolve('itm_1', session.id, JIT_PLAYLIST);
   await jit.resolve('itm_1', session.id, 'seg_00000.ts');

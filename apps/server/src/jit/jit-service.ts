@@ -4,7 +4,12 @@ import { AppError } from '../errors.js';
 import type { Item } from '../store/index.js';
 import { createJitSession, SessionError, type JitSession, type StartEncoder } from './jit-session.js';
 import type { JitInstruments } from './jit-instruments.js';
-import { createSessionRegistry, type SessionLimits, type SessionRegistry } from './session-registry.js';
+import {
+  createSessionRegistry,
+  type SessionLimits,
+  type SessionOwner,
+  type SessionRegistry,
+} from './session-registry.js';
 
 /** A session's playlist file name. */
 export const JIT_PLAYLIST = 'index.m3u8';
@@ -46,11 +51,15 @@ export interface JitService {
    * The viewer's session for this plan (reused or new); 503 at the cap. `requestedAt` (performance.now())
    * is when the playback request arrived: start-up durations count from it, the preparation included.
    */
-  open(item: Item, plan: PlaybackPlan, viewer: string | null, requestedAt?: number): Promise<JitSession>;
+  open(item: Item, plan: PlaybackPlan, owner: SessionOwner, requestedAt?: number): Promise<JitSession>;
+  /** The session's capability token (in its heartbeat and end URLs). */
+  token(sessionId: string): string | undefined;
   /** Resolves a session path for the origin, waiting for the encoder when needed; AppError otherwise. */
   resolve(itemId: string, sessionId: string, file: string): Promise<SessionObject>;
-  heartbeat(sessionId: string): void;
-  close(sessionId: string): Promise<void>;
+  /** Keeps the session alive; 404 unless `token` is the session's. */
+  heartbeat(sessionId: string, token: string): void;
+  /** Ends the session; 404 unless `token` is the session's. */
+  close(sessionId: string, token: string): Promise<void>;
   list(): { session: JitSession; prepared: PreparedSession }[];
   /** Ends every session of a deleted item (its encoders stop before its files go). */
   endItem(itemId: string): Promise<void>;
@@ -108,7 +117,8 @@ export function createJitService(o: JitServiceOptions): JitService {
   }
 
   return {
-    open: (item, plan, viewer, requestedAt) => registry.open(item, plan, viewer, requestedAt),
+    open: (item, plan, owner, requestedAt) => registry.open(item, plan, owner, requestedAt),
+    token: (sessionId) => registry.token(sessionId),
     async resolve(itemId, sessionId, file) {
       const { session, media } = live(sessionId, itemId);
       if (file === JIT_PLAYLIST) {
@@ -131,11 +141,13 @@ export function createJitService(o: JitServiceOptions): JitService {
       }
       return { dir: media.dir, file: media.segmentFile(index) };
     },
-    heartbeat(sessionId) {
-      live(sessionId, null).session.touch();
-    },
-    async close(sessionId) {
+    heartbeat(sessionId, token) {
       live(sessionId, null);
+      registry.authorize(sessionId, token).touch();
+    },
+    async close(sessionId, token) {
+      live(sessionId, null);
+      registry.authorize(sessionId, token);
       await registry.end(sessionId, HLS_SESSION_END_REASONS.clientClosed);
     },
     list: () =>

@@ -25,6 +25,8 @@ beforeAll(async () => {
         maxHeight: 360,
         lookaheadSegments: 2,
       },
+      // The abuse test below comes from many clients through this (local) proxy.
+      trustedProxies: ['127.0.0.1', '::1'],
     },
     { startQueue: false },
   );
@@ -34,12 +36,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function openSession(itemId: string): Promise<{ url: string; id: string }> {
+async function openSession(itemId: string): Promise<{ url: string; id: string; end: string }> {
   const res = await fetch(`${base}/api/items/${itemId}/playback`);
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { plan: { mode: string }; url: string; session: { id: string } };
+  const body = (await res.json()) as {
+    plan: { mode: string };
+    url: string;
+    session: { id: string; end: string };
+  };
   expect(body.plan.mode).toBe('transcode');
-  return { url: body.url, id: body.session.id };
+  return { url: body.url, id: body.session.id, end: body.session.end };
 }
 
 const segment = (playlist: string, i: number) =>
@@ -88,7 +94,7 @@ describe('just-in-time sessions with FFmpeg', () => {
     ]) {
       expect(metrics).toContain(m);
     }
-    const closed = await fetch(`${base}/api/sessions/${s.id}`, { method: 'DELETE' });
+    const closed = await fetch(s.end, { method: 'DELETE' });
     expect(closed.status).toBe(204);
     await vi.waitFor(() => expect(encoders(s.id)).toBe(0));
   });
@@ -136,5 +142,70 @@ describe('just-in-time sessions with FFmpeg', () => {
         /hls_sessions_ended_total\{[^}]*hls_session_end_reason="error"/,
       ),
     );
+  });
+});
+
+describe('just-in-time sessions under a flood of plan requests', () => {
+  it('50 concurrent plan requests forcing a transcode, from 50 clients, open at most the cap of FFmpegs', async () => {
+    const { item } = await uploadLecture(t, courseId, hevc);
+    const jitDir = path.join(t.dataDir, 'jit');
+    // The earlier tests' sessions are gone (reaped or ended), so every slot is free.
+    await vi.waitFor(
+      async () => {
+        const res = await fetch(`${base}/api/sessions`, { headers: t.auth });
+        expect(((await res.json()) as { sessions: unknown[] }).sessions).toEqual([]);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    let most = 0;
+    const sample = setInterval(() => (most = Math.max(most, findProcesses(jitDir).length)), 20);
+    try {
+      // Each player that gets a session asks for its first segment at once, as a player does.
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const res = await fetch(`${base}/api/items/${item.id}/playback?viewer=flood_${i}`, {
+            headers: { 'x-forwarded-for': `198.18.${i >> 8}.${(i & 255) + 1}` },
+          });
+          if (res.status !== 200) return { status: res.status, opened: null, first: null };
+          const opened = (await res.json()) as { url: string; session: { id: string; end: string } };
+          const first = await fetch(segment(opened.url, 0));
+          await first.arrayBuffer();
+          return { status: res.status, opened, first: first.status };
+        }),
+      );
+      const cap = t.cc.config.jit.maxSessions;
+      expect(answers.filter((a) => a.status === 200)).toHaveLength(cap);
+      expect(answers.filter((a) => a.status === 503)).toHaveLength(50 - cap);
+      const opened = answers.flatMap((a) => (a.opened ? [a.opened] : []));
+      // Every session's encoder was asked for a segment; with this file's 2 s idle timeout a session whose
+      // first segment takes longer under the flood is reaped (410) rather than served, which is not the point
+      // here: FFmpeg processes stayed within the cap, and there were some.
+      for (const a of answers.filter((x) => x.opened)) expect([200, 410]).toContain(a.first);
+      const listed = await fetch(`${base}/api/sessions`, { headers: t.auth });
+      expect(((await listed.json()) as { sessions: unknown[] }).sessions.length).toBeLessThanOrEqual(cap);
+      expect(most).toBeGreaterThan(0);
+      expect(most).toBeLessThanOrEqual(cap);
+      // Ended by its player, or already reaped (idleTimeoutSeconds is 2 here).
+      for (const o of opened)
+        expect([204, 410]).toContain((await fetch(o.session.end, { method: 'DELETE' })).status);
+    } finally {
+      clearInterval(sample);
+    }
+    await vi.waitFor(() => expect(findProcesses(jitDir)).toHaveLength(0));
+
+    // One client asking for many sessions gets its own limit (429), not the node's slots.
+    const mine = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        fetch(`${base}/api/items/${item.id}/playback?viewer=greedy_${i}`, {
+          headers: { 'x-forwarded-for': '198.19.0.1' },
+        }),
+      ),
+    );
+    const greedy = mine.map((a) => a.status).sort();
+    expect(greedy).toEqual([200, 200, 429, 429, 429, 429]);
+    for (const a of mine.filter((x) => x.status === 200)) {
+      const body = (await a.json()) as { session: { end: string } };
+      await fetch(body.session.end, { method: 'DELETE' });
+    }
   });
 });

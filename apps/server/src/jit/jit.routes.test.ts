@@ -30,7 +30,7 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     const body = res.json<{
       plan: { mode: string; reasons: string[] };
       url: string;
-      session: { id: string };
+      session: { id: string; heartbeat: string; end: string };
     }>();
     expect(body.plan.mode).toBe('transcode');
     expect(body.plan.reasons).toContain('video_codec_not_supported');
@@ -53,19 +53,36 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     expect(listed.json<{ sessions: { id: string; mode: string }[] }>().sessions).toContainEqual(
       expect.objectContaining({ id: body.session.id, mode: 'transcode' }),
     );
-    const hb = await t.cc.app.inject({ method: 'POST', url: `/api/sessions/${body.session.id}/heartbeat` });
+    const { heartbeat, end } = body.session;
+    expect(new URL(heartbeat).searchParams.get('token')).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    // Without the session's token, or with another, a stranger can neither keep it alive nor end it.
+    const plain = `/api/sessions/${body.session.id}`;
+    expect((await t.cc.app.inject({ method: 'POST', url: `${plain}/heartbeat` })).statusCode).toBe(400);
+    const forged = await t.cc.app.inject({ method: 'DELETE', url: `${plain}?token=${'A'.repeat(24)}` });
+    expect(forged.statusCode).toBe(404);
+    expect(forged.json()).toMatchObject({ error: { code: 'session_not_found' } });
+    const hb = await t.cc.app.inject({
+      method: 'POST',
+      url: new URL(heartbeat).pathname + new URL(heartbeat).search,
+    });
     expect(hb.statusCode).toBe(204);
     expect(hb.headers['access-control-allow-origin']).toBe('*');
     expect(res.headers['access-control-allow-origin']).toBe('*');
     const pre = await t.cc.app.inject({ method: 'OPTIONS', url: `/api/sessions/${body.session.id}` });
     expect(pre.statusCode).toBe(204);
     expect(pre.headers['access-control-allow-methods']).toContain('DELETE');
-    const closed = await t.cc.app.inject({ method: 'DELETE', url: `/api/sessions/${body.session.id}` });
+    const closed = await t.cc.app.inject({
+      method: 'DELETE',
+      url: new URL(end).pathname + new URL(end).search,
+    });
     expect(closed.statusCode).toBe(204);
     const after = await get(playlistPath.replace('index.m3u8', 'seg_00004.ts'));
     expect(after.statusCode).toBe(410);
     expect(after.json()).toMatchObject({ error: { code: 'session_ended' } });
-    const unknown = await t.cc.app.inject({ method: 'POST', url: '/api/sessions/ses_nope/heartbeat' });
+    const unknown = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/sessions/ses_nope/heartbeat?token=abc',
+    });
     expect(unknown.statusCode).toBe(404);
   });
 
@@ -73,9 +90,11 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     const a = await itemWith({});
     const b = await itemWith({});
     const c = await itemWith({});
-    expect((await get(`/api/items/${a}/playback`)).statusCode).toBe(200);
-    expect((await get(`/api/items/${b}/playback`)).statusCode).toBe(200);
-    const full = await get(`/api/items/${c}/playback`);
+    // Three clients (one session each is within their own limit): the server's cap is what refuses the third.
+    const from = (url: string, n: number) => t.cc.app.inject({ url, remoteAddress: `10.4.0.${n}` });
+    expect((await from(`/api/items/${a}/playback`, 1)).statusCode).toBe(200);
+    expect((await from(`/api/items/${b}/playback`, 2)).statusCode).toBe(200);
+    const full = await from(`/api/items/${c}/playback`, 3);
     expect(full.statusCode).toBe(503);
     expect(full.headers['retry-after']).toBe('15');
     expect(full.json()).toMatchObject({ error: { code: 'sessions_full' } });
@@ -126,7 +145,10 @@ describe('a burst of playback requests', () => {
     const { itemId } = await registerSource(burst.cc, sourceInfo, false);
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        burst.cc.app.inject({ url: `/api/items/${itemId}/playback?viewer=burst_${i}` }),
+        burst.cc.app.inject({
+          url: `/api/items/${itemId}/playback?viewer=burst_${i}`,
+          remoteAddress: `10.3.0.${i + 1}`,
+        }),
       ),
     );
     expect(answers.map((a) => a.statusCode).sort()).toEqual([...Array(4).fill(200), ...Array(8).fill(503)]);

@@ -10,6 +10,8 @@ import { PLAYBACK_MODES } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
+import { clientKey } from '../auth/client-key.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
 import { jitVersion, mediaUrlPath, SOURCE_VERSION } from '../catalog/content-url.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
@@ -21,12 +23,20 @@ import { JIT_PLAYLIST, type JitService } from './jit-service.js';
 export interface JitRoutesDeps {
   store: CatalogStore;
   jit: JitService;
+  /** Playback (plan) requests per client: each may open FFmpeg work, so strangers get a budget. */
+  planLimiter: RateLimiter;
   planOptions: PlanOptions;
   adminToken: string;
   baseUrl: () => string;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
+/** The session's capability token, from the heartbeat and end URLs the playback answer gave. */
+const TokenQuery = z.object({
+  token: z
+    .string({ error: 'the session token of the playback answer is required' })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/),
+});
 const ViewerQuery = z.object({
   viewer: z
     .string()
@@ -51,9 +61,16 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
   app.get('/api/items/:id/playback', playback, async (request, reply): Promise<PlaybackResponse> => {
     // Start-up figures count from the request's arrival (Fastify's clock), the lookups and preparation included.
     const requestedAt = performance.now() - reply.elapsedTime;
+    const client = clientKey(request.ip);
+    const retry = deps.planLimiter.take(client);
+    if (retry !== null) {
+      throw new AppError('rate_limited', `too many playback requests from ${client}`, {
+        retryAfterSeconds: retry,
+      });
+    }
     const { id } = parseInput(IdParams, request.params, 'path');
     const { viewer, ...caps } = (request.query ?? {}) as Record<string, string>;
-    const client = parseInput(CapabilitiesQuery, caps, 'query');
+    const caps_ = parseInput(CapabilitiesQuery, caps, 'query');
     const view = parseInput(ViewerQuery, { viewer }, 'query');
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
@@ -61,7 +78,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
       throw new AppError('conflict', `item ${id} has no playable source (it is a ${item.kind})`);
     }
     const ready = item.status === 'ready' && item.mediaVersion !== null;
-    const plan = decidePlayback(item.sourceInfo, ready, client, deps.planOptions);
+    const plan = decidePlayback(item.sourceInfo, ready, caps_, deps.planOptions);
     const base = deps.baseUrl();
     if (plan.mode === PLAYBACK_MODES.vod) {
       return { plan, url: `${base}${mediaUrlPath(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
@@ -70,28 +87,33 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
       const file = path.posix.basename(item.sourceFile);
       return { plan, url: `${base}${mediaUrlPath(id, SOURCE_VERSION, file)}`, session: null };
     }
-    const session = await jit.open(item, plan, view.viewer ?? null, requestedAt);
+    const session = await jit.open(item, plan, { client, viewer: view.viewer ?? null }, requestedAt);
+    const token = encodeURIComponent(jit.token(session.id) ?? '');
     return {
       plan,
       url: `${base}${mediaUrlPath(id, jitVersion(session.id), JIT_PLAYLIST)}`,
       session: {
         id: session.id,
         segmentCount: session.segmentCount,
-        heartbeat: `${base}/api/sessions/${session.id}/heartbeat`,
+        heartbeat: `${base}/api/sessions/${session.id}/heartbeat?token=${token}`,
+        end: `${base}/api/sessions/${session.id}?token=${token}`,
       },
     };
   });
 
   // A paused player keeps its session (and the segments written so far) alive with this.
+  // Only the session's opener holds its token: a stranger can neither keep it alive nor end it.
   app.post('/api/sessions/:id/heartbeat', cors, async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
-    jit.heartbeat(id);
+    const { token } = parseInput(TokenQuery, request.query, 'query');
+    jit.heartbeat(id, token);
     return reply.status(204).send();
   });
 
   app.delete('/api/sessions/:id', cors, async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
-    await jit.close(id);
+    const { token } = parseInput(TokenQuery, request.query, 'query');
+    await jit.close(id, token);
     return reply.status(204).send();
   });
 

@@ -1,6 +1,7 @@
 import type { DocumentSource, PackageSource } from '@coursecast/api';
 import type { MediaInfo } from '@coursecast/media';
 import type { ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
+import type { StoreHealthSource } from './store-health.js';
 
 // The catalog's repository contract. Plain data only (ISO-8601 strings, numbers, JSON objects) so the
 // embedded DuckDB store and a later PostgreSQL one are interchangeable behind it.
@@ -117,8 +118,11 @@ export interface JobFilter {
   limit?: number;
 }
 
-/** Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. */
-export interface CatalogStore {
+/**
+ * Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. Its health
+ * says whether it can write (readiness); after a fatal database error it reopens by itself.
+ */
+export interface CatalogStore extends StoreHealthSource {
   /** Rejects with StoreError 'conflict' when the id exists. */
   createCourse(course: NewCourse): Promise<Course>;
   /** Newest first. */
@@ -179,6 +183,8 @@ export const STORE_ERROR_CODES = {
   /** Another process (or another store in this one) has the database open. */
   locked: 'locked',
   migrationFailed: 'migration_failed',
+  /** The database failed fatally (a full disk) and is reopening by itself: retry later. */
+  unavailable: 'unavailable',
   internal: 'internal',
 } as const;
 /** One of STORE_ERROR_CODES. */

@@ -2,8 +2,12 @@ import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from './catalog-store.js';
-import { toStoreError } from './duckdb-errors.js';
+import { isFatalDuckDbError, toStoreError } from './duckdb-errors.js';
+import { createReopener, type ReopenPolicy } from './duckdb-reopen.js';
 import { createSerialQueue } from './serial-queue.js';
+import type { StoreHealth, StoreHealthSource } from './store-health.js';
+
+export { DEFAULT_REOPEN_POLICY, type ReopenPolicy } from './duckdb-reopen.js';
 
 /** A value bound to a `$n` placeholder. */
 export type SqlParam = DuckDBValue;
@@ -36,8 +40,24 @@ export function createSqlReader(connection: DuckDBConnection): SqlReader {
   };
 }
 
-/** One DuckDB database on one connection, every statement and transaction run one at a time. */
-export interface DuckDbDatabase extends SqlSession {
+/**
+ * What is built on connections of `connect()` (appenders, a reader): a reopen releases it before the old
+ * instance closes and restores it on the new one, so its holders keep the same objects.
+ */
+export interface ReopenHook {
+  /** Stop using the old connections: wait for work in flight on them, then close what was built on them. */
+  release(): Promise<void>;
+  /** Build again on connections of the reopened instance; a throw fails this attempt (the next one retries). */
+  restore(connect: () => Promise<DuckDBConnection>): Promise<void>;
+}
+
+/**
+ * One DuckDB database on one connection, every statement and transaction run one at a time. After a fatal
+ * error (a checkpoint on a full disk invalidates the instance) it closes and reopens the same file by itself,
+ * with backoff, until it succeeds: DuckDB replays the WAL, so every committed write is still there. Meanwhile
+ * every call rejects with StoreError 'unavailable'.
+ */
+export interface DuckDbDatabase extends SqlSession, StoreHealthSource {
   /** The path it was opened with (':memory:' for a private in-memory database). */
   readonly path: string;
   /**
@@ -47,11 +67,26 @@ export interface DuckDbDatabase extends SqlSession {
   transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T>;
   /**
    * Another connection to the same database, outside the queue (appenders, concurrent readers); closed
-   * with the database.
+   * with the database, and by a reopen: whoever keeps one registers a ReopenHook.
    */
   connect(): Promise<DuckDBConnection>;
+  /** Registers what must be released and rebuilt around a reopen. */
+  addReopenHook(hook: ReopenHook): void;
+  /** Throws StoreError 'unavailable' while reopening, 'closed' once closed. */
+  assertOpen(): void;
+  /**
+   * The StoreError for a failure on a connection of `connect()`; a fatal one starts the reopen (statements
+   * of the database itself are checked without this).
+   */
+  failure(err: unknown): StoreError;
   /** Lets queued work finish, then checkpoints and closes; later calls reject with StoreError 'closed'. */
   close(): Promise<void>;
+}
+
+/** Options of openDuckDbDatabase. */
+export interface DuckDbDatabaseOptions {
+  /** How reopen attempts after a fatal error are spaced (default DEFAULT_REOPEN_POLICY). */
+  reopen?: Partial<ReopenPolicy>;
 }
 
 /** The in-memory database path. */
@@ -61,27 +96,61 @@ export const MEMORY_PATH = ':memory:';
 // instance in this one, and two instances writing one file corrupt it. This set closes that gap.
 const openFiles = new Set<string>();
 
+/** An open instance and the connection the queue runs on. */
+interface Handle {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** Connections handed out by connect(). */
+  extra: DuckDBConnection[];
+}
+
 /**
  * Opens (creating if needed, along with its directory) the DuckDB database at `file`.
  * A non-DuckDB or damaged file rejects with StoreError 'corrupt'; a file in use, with 'locked'.
  */
-export async function openDuckDbDatabase(file: string): Promise<DuckDbDatabase> {
+export async function openDuckDbDatabase(
+  file: string,
+  options: DuckDbDatabaseOptions = {},
+): Promise<DuckDbDatabase> {
   const key = file === MEMORY_PATH ? null : await canonicalPath(file);
   if (key !== null && openFiles.has(key)) {
     throw new StoreError('locked', `cannot open ${file}: it is already open in this process`);
   }
   // Reserved before the first await so two concurrent opens of one file can't both get through.
   if (key !== null) openFiles.add(key);
+  try {
+    return createDatabase(file, key, await openHandle(file), options);
+  } catch (err) {
+    if (key !== null) openFiles.delete(key);
+    throw openError(file, err);
+  }
+}
+
+async function openHandle(file: string): Promise<Handle> {
   let instance: DuckDBInstance | undefined;
   try {
     // No surprise downloads from a self-hosted server: the extensions we use (json) are built in.
     instance = await DuckDBInstance.create(file, { autoinstall_known_extensions: 'false' });
-    const connection = await instance.connect();
-    return createDatabase(file, key, instance, connection);
+    return { instance, connection: await instance.connect(), extra: [] };
   } catch (err) {
     instance?.closeSync();
-    if (key !== null) openFiles.delete(key);
-    throw openError(file, err);
+    throw err;
+  }
+}
+
+/** Closes the connections, then the instance (which checkpoints unless it was invalidated); never throws. */
+function closeHandle(handle: Handle): void {
+  for (const c of [...handle.extra, handle.connection]) {
+    try {
+      c.closeSync();
+    } catch {
+      // An invalidated instance may refuse; closing the instance below releases it anyway.
+    }
+  }
+  try {
+    handle.instance.closeSync();
+  } catch {
+    // Same: nothing more can be released.
   }
 }
 
@@ -116,42 +185,152 @@ function openError(file: string, err: unknown): StoreError {
   return new StoreError(cause.code, `cannot open ${file}: ${cause.message}`, { cause: err });
 }
 
+/** Statements on the current instance's queue connection, failures classified by `failure`. */
+function statementsOn(current: () => Handle, failure: (err: unknown) => StoreError): SqlSession {
+  return {
+    async all(sql, params = []) {
+      const { connection } = current();
+      try {
+        return (await connection.runAndReadAll(sql, [...params])).getRowObjects();
+      } catch (err) {
+        throw failure(err);
+      }
+    },
+    async exec(sql) {
+      const { connection } = current();
+      try {
+        await connection.run(sql);
+      } catch (err) {
+        throw failure(err);
+      }
+    },
+  };
+}
+
+async function connectOn(h: Handle): Promise<DuckDBConnection> {
+  const c = await h.instance.connect();
+  h.extra.push(c);
+  return c;
+}
+
+/**
+ * Closes a failed instance and opens its file again, releasing and restoring what the hooks built on it;
+ * throws (with nothing left open) when this attempt failed.
+ */
+async function reopenHandle(
+  file: string,
+  failed: Handle | null,
+  hooks: readonly ReopenHook[],
+): Promise<Handle> {
+  for (const h of hooks) await h.release();
+  if (failed) closeHandle(failed);
+  const next = await openHandle(file);
+  try {
+    // On a disk that is still full the open succeeds (the WAL replays into memory) and the next write
+    // fails again. A checkpoint proves the file can be written, and folds the replayed WAL into it.
+    await next.connection.run('CHECKPOINT');
+    for (const h of hooks) await h.restore(() => connectOn(next));
+    return next;
+  } catch (err) {
+    for (const h of hooks) await h.release();
+    closeHandle(next);
+    throw err;
+  }
+}
+
+/** BEGIN, `work`, COMMIT on `session`; `rollback` when anything throws (rethrown). */
+async function runTransaction<T>(
+  session: SqlSession,
+  work: (tx: SqlSession) => Promise<T>,
+  rollback: () => Promise<void>,
+): Promise<T> {
+  let active = true;
+  const ensureActive = (): void => {
+    if (!active) throw new StoreError('internal', 'statement issued after its transaction ended');
+  };
+  const tx: SqlSession = {
+    async all(sql, params) {
+      ensureActive();
+      return session.all(sql, params);
+    },
+    async exec(sql) {
+      ensureActive();
+      return session.exec(sql);
+    },
+  };
+  await session.exec('BEGIN TRANSACTION');
+  try {
+    const result = await work(tx);
+    // COMMIT returns only after DuckDB has written and fsync'ed the WAL: acked means durable.
+    await session.exec('COMMIT');
+    return result;
+  } catch (err) {
+    await rollback();
+    throw err;
+  } finally {
+    active = false;
+  }
+}
+
 function createDatabase(
   file: string,
   key: string | null,
-  instance: DuckDBInstance,
-  connection: DuckDBConnection,
+  first: Handle,
+  options: DuckDbDatabaseOptions,
 ): DuckDbDatabase {
   // One connection and one queue: DuckDB has a single writer anyway, and BEGIN..COMMIT on a shared
   // connection is only a transaction if nothing else interleaves statements into it.
   const queue = createSerialQueue();
-  const extra: DuckDBConnection[] = [];
+  const hooks: ReopenHook[] = [];
+  let handle: Handle | null = first;
   let closed = false;
 
+  // The swap runs on the queue, so no statement of the database overlaps it; hooks drain their own work.
+  const reopener = createReopener({
+    // An in-memory database would come back empty: it stays unavailable instead.
+    canReopen: file !== MEMORY_PATH,
+    policy: options.reopen,
+    reopen: () =>
+      queue.run(async () => {
+        if (closed) return;
+        const failed = handle;
+        handle = null;
+        handle = await reopenHandle(file, failed, hooks);
+      }),
+  });
+
+  // Named by its file alone: this message reaches public answers (ingest's 503); the error itself is in
+  // health() (readiness, the log).
+  const name = path.basename(file);
+  function unavailable(): StoreError {
+    if (closed) return new StoreError('closed', `the store at ${file} is closed`);
+    return new StoreError('unavailable', `the database ${name} failed fatally and is reopening; retry later`);
+  }
+
   function assertOpen(): void {
-    if (closed) throw new StoreError('closed', `the store at ${file} is closed`);
+    if (closed || reopener.failed() || !handle) throw unavailable();
   }
 
-  async function all(sql: string, params: readonly SqlParam[] = []): Promise<SqlRow[]> {
-    try {
-      const reader = await connection.runAndReadAll(sql, [...params]);
-      return reader.getRowObjects();
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  // Inside the queue: work queued before close() still runs; work queued before a fatal error fails fast.
+  function current(): Handle {
+    if (reopener.failed() || !handle) throw unavailable();
+    return handle;
   }
 
-  async function exec(sql: string): Promise<void> {
-    try {
-      await connection.run(sql);
-    } catch (err) {
-      throw toStoreError(err);
-    }
+  function failure(err: unknown): StoreError {
+    const e = toStoreError(err);
+    // An 'unavailable' stands for a fatal error already seen: it is no new failure.
+    if (closed || e.code === 'unavailable' || !isFatalDuckDbError(e.message)) return e;
+    reopener.fail(e.message);
+    const u = unavailable();
+    return new StoreError(u.code, u.message, { cause: err });
   }
+
+  const statements = statementsOn(current, failure);
 
   async function rollbackQuietly(): Promise<void> {
     try {
-      await connection.run('ROLLBACK');
+      await handle?.connection.run('ROLLBACK');
     } catch {
       // A failed COMMIT has already ended the transaction; nothing is left to roll back.
     }
@@ -161,58 +340,46 @@ function createDatabase(
     path: file,
     async all(sql, params) {
       assertOpen();
-      return queue.run(() => all(sql, params));
+      return queue.run(() => statements.all(sql, params));
     },
     async exec(sql) {
       assertOpen();
-      return queue.run(() => exec(sql));
+      return queue.run(() => statements.exec(sql));
     },
     async transaction<T>(work: (tx: SqlSession) => Promise<T>): Promise<T> {
       assertOpen();
       return queue.run(async () => {
-        let active = true;
-        const ensureActive = (): void => {
-          if (!active) throw new StoreError('internal', 'statement issued after its transaction ended');
-        };
-        const tx: SqlSession = {
-          async all(sql, params) {
-            ensureActive();
-            return all(sql, params);
-          },
-          async exec(sql) {
-            ensureActive();
-            return exec(sql);
-          },
-        };
-        await exec('BEGIN TRANSACTION');
         try {
-          const result = await work(tx);
-          // COMMIT returns only after DuckDB has written and fsync'ed the WAL: acked means durable.
-          await exec('COMMIT');
-          return result;
+          return await runTransaction(statements, work, async () => {
+            if (!reopener.failed()) await rollbackQuietly();
+          });
         } catch (err) {
-          await rollbackQuietly();
-          throw toStoreError(err);
-        } finally {
-          active = false;
+          throw failure(err);
         }
       });
     },
     async connect() {
       assertOpen();
-      const c = await instance.connect();
-      extra.push(c);
-      return c;
+      return connectOn(current());
     },
+    addReopenHook(hook) {
+      hooks.push(hook);
+    },
+    assertOpen,
+    failure,
+    health(): StoreHealth {
+      return closed ? { ...reopener.health(), state: 'closed' } : reopener.health();
+    },
+    onHealthChange: (listener) => reopener.onHealthChange(listener),
     async close() {
       if (closed) return;
       closed = true;
+      reopener.stop();
       await queue.run(() => {
         try {
-          for (const c of extra) c.closeSync();
-          connection.closeSync();
           // Closing the instance checkpoints the WAL into the main file.
-          instance.closeSync();
+          if (handle) closeHandle(handle);
+          handle = null;
         } finally {
           if (key !== null) openFiles.delete(key);
         }

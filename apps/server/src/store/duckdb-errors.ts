@@ -19,6 +19,16 @@ export function classifyDuckDbError(message: string): StoreErrorCode {
   return 'internal';
 }
 
+// A checkpoint that cannot write (ENOSPC) is FATAL in DuckDB: the instance is invalidated and every later statement
+// on any of its connections fails with "database has been invalidated" until the instance is closed and opened
+// again. INTERNAL errors invalidate it the same way.
+const FATAL = /database has been invalidated|\bFATAL Error: |\bINTERNAL Error: /;
+
+/** True when a DuckDB failure has invalidated its database instance (only a reopen brings it back). */
+export function isFatalDuckDbError(message: string): boolean {
+  return FATAL.test(message);
+}
+
 /** Wraps any thrown value as a StoreError (a StoreError passes through unchanged). */
 export function toStoreError(err: unknown, prefix?: string): StoreError {
   if (err instanceof StoreError) return err;

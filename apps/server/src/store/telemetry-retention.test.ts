@@ -45,8 +45,12 @@ it('deletes telemetry older than the retention age by receive time, and keeps th
     event(NOW - DAY, NOW - 40 * DAY, 1),
     event(NOW, NOW, 2),
   ]);
-  const point = (time: number) => ({
+  // Sender times say nothing: a point claiming ten years ahead that arrived 31 days ago goes, one claiming ten
+  // years back that arrived yesterday stays.
+  const point = (time: number, receivedAt: number) => ({
     time,
+    origin: 'received' as const,
+    receivedAt,
     startTime: null,
     service: 's',
     name: 'm',
@@ -61,9 +65,31 @@ it('deletes telemetry older than the retention age by receive time, and keeps th
     bounds: null,
     buckets: null,
   });
-  await store.points.commit([point(NOW - 31 * DAY), point(NOW - 29 * DAY)]);
+  await store.points.commit([point(NOW + 3650 * DAY, NOW - 31 * DAY), point(NOW - 3650 * DAY, NOW - DAY)]);
+  const span = (id: string, start: number, receivedAt: number) => ({
+    traceId: 't'.repeat(32),
+    spanId: id,
+    parentSpanId: null,
+    name: 'x',
+    kind: 'client',
+    service: 's',
+    startTime: start,
+    endTime: start + 1,
+    durationMs: 1,
+    status: 'unset',
+    statusMessage: null,
+    attrs: {},
+    events: [],
+    origin: 'received' as const,
+    receivedAt,
+  });
+  await store.spans.commit([span('a', NOW + 3650 * DAY, NOW - 31 * DAY), span('b', NOW - 3650 * DAY, NOW)]);
   const result = await enforceRetention(store.db, 30 * DAY, NOW);
-  expect(result).toEqual({ events: 1, spans: 0, metric_points: 1, views: 0 });
+  expect(result).toEqual({ events: 1, spans: 1, metric_points: 1, views: 0 });
   const left = await store.db.all('SELECT seq FROM events ORDER BY seq');
   expect(left.map((r) => r['seq'])).toEqual([1, 2]);
+  const spans = await store.db.all('SELECT span_id FROM spans');
+  expect(spans.map((r) => r['span_id'])).toEqual(['b']);
+  const points = await store.db.all('SELECT year(time) AS y FROM metric_points');
+  expect(points.map((r) => Number(r['y']))).toEqual([new Date(NOW).getUTCFullYear() - 10]);
 });

@@ -4,8 +4,9 @@ import type { DuckDbDatabase } from './duckdb-database.js';
 export type RetentionResult = Record<'events' | 'spans' | 'metric_points' | 'views', number>;
 
 /**
- * Deletes telemetry older than `maxAgeMs` (by the server's receive time for events, so a client with a
- * wrong clock cannot keep rows forever or lose them early), then checkpoints so the space is reused.
+ * Deletes telemetry received longer than `maxAgeMs` ago, then checkpoints so the space is reused. Every table
+ * runs on the server's receive time, never a sender's timestamp: a sender with a wrong (or hostile) clock can
+ * neither keep rows forever nor have them deleted early. A view goes with the first event the server got of it.
  */
 export async function enforceRetention(
   db: DuckDbDatabase,
@@ -20,10 +21,15 @@ export async function enforceRetention(
   };
   const result: RetentionResult = {
     events: await del('events', 'received_at'),
-    spans: await del('spans', 'start_time'),
-    metric_points: await del('metric_points', 'time'),
-    views: await del('views', 'last_event_at'),
+    spans: await del('spans', 'received_at'),
+    metric_points: await del('metric_points', 'received_at'),
+    views: await del('views', 'first_received_at'),
   };
+  // A received instrument with no points left is forgotten, so its name (and its slot) can be used again.
+  if (result.metric_points > 0) {
+    await db.exec(`DELETE FROM metric_instruments i WHERE NOT EXISTS (
+      SELECT 1 FROM metric_points p WHERE p.origin = 'received' AND p.service = i.service AND p.name = i.name)`);
+  }
   if (Object.values(result).some((n) => n > 0)) await db.exec('CHECKPOINT');
   return result;
 }

@@ -1,3 +1,4 @@
+import type { TelemetryOrigin } from '@coursecast/semconv';
 import type { Column } from './table-appender.js';
 
 /** Attribute values as stored (JSON). */
@@ -35,8 +36,16 @@ export interface EventRow {
   attrs: StoredAttributes;
 }
 
-/** One finished span (the server's own, or a player's); a row of `spans`. */
-export interface SpanRow {
+/** What the store adds to every span and metric point it takes: who produced it, and when it arrived. */
+export interface Provenance {
+  /** Set by the ingest, never by the sender: the server panels read `server` rows only. */
+  origin: TelemetryOrigin;
+  /** The server's clock when it was stored (epoch ms); retention runs on it. */
+  receivedAt: number;
+}
+
+/** One finished span as mapped from its source (the server's SDK, or an OTLP request). */
+export interface SpanRecord {
   traceId: string;
   spanId: string;
   parentSpanId: string | null;
@@ -52,11 +61,22 @@ export interface SpanRow {
   events: { name: string; time: number; attrs: StoredAttributes }[];
 }
 
-/** Metric point kinds as stored. Sums are stored as deltas per export interval. */
-export const POINT_KINDS = { sum: 'sum', gauge: 'gauge', histogram: 'histogram' } as const;
+/** One finished span (the server's own, or a sender's); a row of `spans`. */
+export type SpanRow = SpanRecord & Provenance;
 
-/** One metric data point; a row of `metric_points`. */
-export interface MetricPointRow {
+/**
+ * Metric point kinds as stored. Sums and histograms are deltas per interval; an exponential histogram is kept
+ * with its populated buckets as explicit bounds (its layout changes point to point, so panels never merge it).
+ */
+export const POINT_KINDS = {
+  sum: 'sum',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  exponentialHistogram: 'exponential_histogram',
+} as const;
+
+/** One metric data point as mapped from its source. */
+export interface MetricPointRecord {
   time: number;
   startTime: number | null;
   service: string;
@@ -73,6 +93,9 @@ export interface MetricPointRow {
   bounds: number[] | null;
   buckets: number[] | null;
 }
+
+/** One metric data point; a row of `metric_points`. */
+export type MetricPointRow = MetricPointRecord & Provenance;
 
 const col = <Row>(kind: Column<Row>['kind'], get: (r: Row) => unknown): Column<Row> => ({ kind, get });
 
@@ -121,6 +144,8 @@ export const SPAN_COLUMNS: readonly Column<SpanRow>[] = [
   col('varchar', (r) => r.statusMessage),
   col('varchar', (r) => r.attrs),
   col('varchar', (r) => r.events),
+  col('varchar', (r) => r.origin),
+  col('timestamp_ms', (r) => r.receivedAt),
 ];
 
 /** `metric_points` columns, in table order. */
@@ -139,4 +164,6 @@ export const POINT_COLUMNS: readonly Column<MetricPointRow>[] = [
   col('double', (r) => r.max),
   col('doubles', (r) => r.bounds),
   col('bigints', (r) => r.buckets),
+  col('varchar', (r) => r.origin),
+  col('timestamp_ms', (r) => r.receivedAt),
 ];

@@ -56,6 +56,8 @@ it('commits events, spans and metric points, and keeps them across a reopen', as
       statusMessage: null,
       attrs: { 'hls.plan.mode': 'remux' },
       events: [{ name: 'hls.first_segment', time: 1200, attrs: { 'hls.segment.index': 0 } }],
+      origin: 'server',
+      receivedAt: 3600,
     },
   ]);
   await store.points.commit([
@@ -73,6 +75,8 @@ it('commits events, spans and metric points, and keeps them across a reopen', as
       min: 0.1,
       max: 1,
       bounds: [0.1, 1],
+      origin: 'server',
+      receivedAt: 10_050,
       buckets: [1, 2, 0],
     },
   ]);

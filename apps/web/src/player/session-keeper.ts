@@ -4,8 +4,10 @@
 
 export interface KeptSession {
   id: string;
-  /** The heartbeat URL the playback answer gave (`.../api/sessions/<id>/heartbeat`). */
+  /** The heartbeat URL the playback answer gave (POST; it carries the session's token). */
   heartbeat: string;
+  /** The session's own URL the playback answer gave (DELETE ends it; it carries the token too). */
+  end: string;
 }
 
 export interface SessionKeeperOptions {
@@ -18,11 +20,6 @@ export interface SessionKeeperOptions {
   target?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
   /** Called when a page restored from the back/forward cache needs a new session (default: reload). */
   onRestored?: () => void;
-}
-
-/** The session's own URL (DELETE ends it), derived from its heartbeat URL so both use the same base. */
-export function sessionUrl(session: KeptSession): string {
-  return session.heartbeat.replace(/\/heartbeat$/, '');
 }
 
 /** Heartbeats the session until the page hides (then DELETEs it, keepalive) or stop() is called. */
@@ -54,7 +51,7 @@ export function keepSessionAlive(session: KeptSession, options: SessionKeeperOpt
   const onPageHide = () => {
     stop();
     closedByPage = true;
-    void fetchFn(sessionUrl(session), { method: 'DELETE', keepalive: true }).catch(() => undefined);
+    void fetchFn(session.end, { method: 'DELETE', keepalive: true }).catch(() => undefined);
   };
   // A page restored from the back/forward cache has ended its session: it starts over with a new one.
   const onPageShow = (event: Event) => {

@@ -1,3 +1,4 @@
+import { EdgeHealthResponseSchema } from '@coursecast/api';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -163,27 +164,38 @@ describe('coursecast edge: a CDN node in front of an HTTP origin', () => {
     expect(edge.edge.cache.objects()).toBe(0);
   });
 
-  it('traces every miss but only sampled hits, and counts every request', async () => {
+  it('traces every miss, hits only by its own ratio whatever the client sends, and counts every request', async () => {
     const edge = await startEdge({ origin: originUrl, hitSpanRatio: 0 });
     const base = await edge.listen();
     const path = p.mediaPath('360p/seg_00002.m4s');
     edgeSpans.reset();
     for (let i = 0; i < 3; i++) await (await fetch(`${base}${path}`)).arrayBuffer();
     const traceId = '5bf92f3577b34da6a3ce929d0e0e4736';
-    await (
-      await fetch(`${base}${path}`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } })
-    ).arrayBuffer();
+    const sampled = { traceparent: `00-${traceId}-00f067aa0ba902b7-01` };
+    // A sampled traceparent (and a malformed CMCD) on 20 hits: no stored span is forced by a stranger.
+    for (let i = 0; i < 20; i++) {
+      await (await fetch(`${base}${path}?CMCD=br%3Dnope`, { headers: sampled })).arrayBuffer();
+    }
+    // The browser↔edge join holds where the server traces: a sampled player's miss is a child of its span.
+    await (await fetch(`${base}${p.mediaPath('360p/seg_00001.m4s')}`, { headers: sampled })).arrayBuffer();
     await edge.instrumentation.forceFlush();
     const serve = edgeSpans.getFinishedSpans().filter((s) => s.name === 'content.serve_request');
-    expect(serve.map((s) => s.attributes['cdn.cache_status'])).toEqual(['MISS', 'HIT']);
+    expect(serve.map((s) => s.attributes['cdn.cache_status'])).toEqual(['MISS', 'MISS']);
     expect(serve[1]!.spanContext().traceId).toBe(traceId);
+    expect(serve[1]!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/cdn_requests_total\{[^}]*cdn_cache_status="HIT"[^}]*\} 3/);
+    expect(metrics).toMatch(/cdn_requests_total\{[^}]*cdn_cache_status="HIT"[^}]*\} 22/);
+    expect(metrics).toMatch(/cdn_cmcd_errors_total\{[^}]*\} 20/);
   });
 
   it('says CMSD duress while its origin fetches pile up, and reads CMCD from a player', async () => {
     const hole = await blackHole();
-    const edge = await startEdge({ origin: hole.url, originTimeoutMs: 1500, duressInflight: 1 });
+    const edge = await startEdge({
+      origin: hole.url,
+      originTimeoutMs: 1500,
+      duressInflight: 1,
+      hitSpanRatio: 1,
+    });
     const base = await edge.listen();
     const body = Buffer.from('#EXTM3U\n');
     const far = Date.now() + 3_600_000;
@@ -228,6 +240,18 @@ describe('coursecast edge: a CDN node in front of an HTTP origin', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/cdn_cmcd_errors_total\{[^}]*cdn_cmcd_source="query"[^}]*\} 1/);
+  });
+
+  it('answers liveness with its cache and readiness like a server, both in their schemas', async () => {
+    const edge = await startEdge({ origin: originUrl });
+    const live = await edge.app.inject({ url: '/healthz' });
+    expect(EdgeHealthResponseSchema.parse(live.json())).toEqual({
+      status: 'ok',
+      origin: originUrl,
+      cache: { bytes: 0, objects: 0, capacity: expect.any(Number) as unknown },
+    });
+    const ready = await edge.app.inject({ url: '/healthz/ready' });
+    expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready', notReady: [], checks: [] }]);
   });
 
   it('refuses to start without an origin', async () => {

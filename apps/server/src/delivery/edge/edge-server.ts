@@ -1,8 +1,13 @@
+import { EdgeHealthResponseSchema, type EdgeHealthResponse } from '@coursecast/api';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
 import { requireAdmin } from '../../auth/admin-auth.js';
 import { ConfigError, publicBaseUrl, type Config } from '../../config.js';
 import { frameworkErrors, installErrorHandler } from '../../error-handler.js';
+import { healthRoutes } from '../../health.routes.js';
+import type { LogDrops } from '../../instrumentation/log-destination.js';
+import { createRuntimeInstruments } from '../../instrumentation/runtime-instruments.js';
+import { alwaysReady } from '../../readiness-check.js';
 import {
   createInstrumentation,
   type Instrumentation,
@@ -28,14 +33,23 @@ export interface EdgeServer {
 
 const PurgeBody = z.strictObject({ itemId: z.string().min(1).max(64) });
 
+/** Options of createEdgeServer. */
+export interface EdgeServerOptions {
+  logger?: FastifyServerOptions['logger'];
+  instrumentationExtras?: InstrumentationExtras;
+  /** The log destination's drop counts (`coursecast.log.dropped`), when `logger` writes through one. */
+  logDrops?: () => LogDrops;
+}
+
 /**
- * Builds `coursecast edge`: /media/ through the cache, /metrics, /healthz and, when an admin token is
- * configured, `POST /edge/purge` for the origin to call when an item is deleted or re-transcoded.
+ * Builds `coursecast edge`: /media/ through the cache, /metrics, /healthz (liveness, with the cache's size),
+ * /healthz/ready (an edge writes nothing: ready while it runs) and, when an admin token is configured,
+ * `POST /edge/purge` for the origin to call when an item is deleted or re-transcoded.
  */
 export async function createEdgeServer(
   config: Config,
   version: string,
-  options: { logger?: FastifyServerOptions['logger']; instrumentationExtras?: InstrumentationExtras } = {},
+  options: EdgeServerOptions = {},
 ): Promise<EdgeServer> {
   const originUrl = config.delivery.origin;
   if (!originUrl) {
@@ -54,6 +68,7 @@ export async function createEdgeServer(
     options.instrumentationExtras,
   );
   const delivery = createDeliveryInstruments(instrumentation.tracer, instrumentation.meter);
+  createRuntimeInstruments(instrumentation.meter, { logDrops: options.logDrops ?? null, stores: [] });
   let app: FastifyInstance | null = null;
   const edge = createEdgeNode(
     config.delivery,
@@ -70,11 +85,15 @@ export async function createEdgeServer(
     serverFactory: edgeServerFactory(edge.handler),
   });
   installErrorHandler(app);
-  app.get('/healthz', async () => ({
+  const liveness = (): EdgeHealthResponse => ({
     status: 'ok',
     origin: originUrl,
     cache: { bytes: edge.cache.bytes(), objects: edge.cache.objects(), capacity: edge.cache.capacity() },
-  }));
+  });
+  await app.register(healthRoutes, {
+    readiness: alwaysReady(),
+    liveness: { schema: EdgeHealthResponseSchema, answer: liveness },
+  });
   await app.register(instrumentationRoutes, { instrumentation });
   await app.register(edgeRoutes, { handler: edge.handler });
   if (config.adminToken) {

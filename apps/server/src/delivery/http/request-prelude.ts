@@ -37,8 +37,8 @@ export interface RequestPreludeOptions {
   /** Attributes every span of this server carries after path and method (the origin's); null for none. */
   fixedAttributes: Attributes | null;
   /**
-   * Null: every request's span opens at once (the origin). A ratio: only requests whose parent is sampled,
-   * or this share of the rest, open theirs now; the others when something worth tracing happens (the edge).
+   * Null: every request's span opens at once (the origin). A ratio: this share of requests, drawn by the
+   * server, open theirs now; the others when something worth tracing happens (the edge).
    */
   spanRatio: number | null;
 }
@@ -102,14 +102,18 @@ export function createRequestPrelude(options: RequestPreludeOptions): RequestPre
             },
       objectType: null,
     };
-    // At the edge every miss, revalidation and error is traced (it opens the span then); plain hits only when
-    // the player's trace is sampled or by the ratio, so a CDN-rate stream of hits does not pay for a span
-    // each (metrics count all).
+    // At the edge every miss, revalidation and error is traced (it opens the span then); plain hits by the
+    // server's own ratio only, so a CDN-rate stream of hits does not pay for a span each (metrics count all).
+    // Nothing a client sends decides it: a sampled traceparent or a malformed CMCD on every request would
+    // otherwise make any stranger an amplifier of stored spans. A traced hit still joins the player's trace.
     if (spanRatio === null) openNow(ex);
-    else if (instruments.sampledParent(req.headers) || Math.random() < spanRatio) openSpan(ex);
+    else if (Math.random() < spanRatio) openSpan(ex);
     if (cmcd.error !== null && cmcd.source !== null) {
       instruments.cmcdError(cmcd.source);
-      openSpan(ex).addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+      if (ex.traced) ex.span.addEvent('cmcd.invalid', { 'exception.message': cmcd.error });
+    } else if (cmcd.source !== null) {
+      // Metrics hear every player, traced or not: a span is kept for a sample of hits only.
+      instruments.cmcdReported(cmcd.attributes);
     }
     return ex;
   }

@@ -137,6 +137,8 @@ describe('decodeCmcdEvents: well-formed bodies', () => {
       `e=ps,ts="${T0}"`,
       'e=ps,ts=-5',
       'e=ps,sid=42',
+      'e="ps",ts=5',
+      'e=ps,sid=abc',
       'e=ps,cid=?1',
       'e=t;x=1',
       'e=t',
@@ -147,8 +149,11 @@ describe('decodeCmcdEvents: well-formed bodies', () => {
       { line: 2, reason: 'invalid_ts' },
       { line: 3, reason: 'invalid_ts' },
       { line: 4, reason: 'invalid_sid' },
-      { line: 5, reason: 'invalid_cid' },
-      { line: 6, reason: 'invalid_event' },
+      // CTA-5004: `e` is a token, `sid` a string; the other forms are refused, not guessed at.
+      { line: 5, reason: 'invalid_event' },
+      { line: 6, reason: 'invalid_sid' },
+      { line: 7, reason: 'invalid_cid' },
+      { line: 8, reason: 'invalid_event' },
     ]);
     // ts is required by the spec but optional here: the record is kept with a null time.
     expect(records).toEqual([

@@ -144,13 +144,16 @@ function attrValue(value: unknown): CmcdAttrValue {
 function decodeLine(text: string): CmcdEventRecord | CmcdRejectReason {
   let data: Record<string, unknown>;
   try {
-    data = decodeCmcd(text);
+    // useSymbol keeps tokens apart from strings: CTA-5004 types `e` as a token and `sid`, `cid` as strings,
+    // so `e="ps"` and `sid=abc` are the wrong types, not spellings to guess at.
+    data = decodeCmcd(text, { useSymbol: true });
   } catch {
     return CMCD_REJECT_REASONS.undecodable;
   }
-  const { e, ts, sid, cid } = data;
-  if (e === undefined) return CMCD_REJECT_REASONS.missing_event;
-  if (typeof e !== 'string') return CMCD_REJECT_REASONS.invalid_event;
+  const { ts, sid, cid } = data;
+  if (data['e'] === undefined) return CMCD_REJECT_REASONS.missing_event;
+  if (typeof data['e'] !== 'symbol') return CMCD_REJECT_REASONS.invalid_event;
+  const e = data['e'].description ?? '';
   if (ts !== undefined && !(typeof ts === 'number' && Number.isFinite(ts) && ts >= 0)) {
     return CMCD_REJECT_REASONS.invalid_ts;
   }

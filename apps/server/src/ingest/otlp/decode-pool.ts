@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../errors.js';
-import type { DecodeAnswer, DecodeJob } from './decode-worker.js';
+import type { DecodeJob, DecodedRequest } from './decode-request.js';
+import type { WorkerAnswer } from './decode-worker.js';
 
-/** Decode workers for logs requests; the event loop keeps only what needs the store. */
+/** Decode workers for OTLP requests of every signal; the event loop keeps only what needs the store. */
 export interface DecodePool {
-  decode(job: Omit<DecodeJob, 'id'>): Promise<Extract<DecodeAnswer, { ok: true }>>;
+  decode(job: DecodeJob): Promise<DecodedRequest>;
   close(): Promise<void>;
 }
 
@@ -20,7 +21,7 @@ function startWorker(): Worker {
 }
 
 interface Pending {
-  resolve(answer: Extract<DecodeAnswer, { ok: true }>): void;
+  resolve(decoded: DecodedRequest): void;
   reject(err: unknown): void;
 }
 
@@ -34,13 +35,13 @@ export function createDecodePool(size: number): DecodePool {
     const worker = startWorker();
     const pending = new Map<number, Pending>();
     lanes[index] = { worker, pending };
-    worker.on('message', (answer: DecodeAnswer) => {
+    worker.on('message', (answer: WorkerAnswer) => {
       const p = pending.get(answer.id);
       pending.delete(answer.id);
       // An idle worker must not keep the process alive; a busy one must (its caller is waiting).
       if (pending.size === 0) worker.unref();
       if (!p) return;
-      if (answer.ok) p.resolve(answer);
+      if (answer.ok) p.resolve(answer.decoded);
       else p.reject(new AppError(answer.error.code as ErrorCode, answer.error.message, answer.error.details));
     });
     const fail = (err: unknown): void => {

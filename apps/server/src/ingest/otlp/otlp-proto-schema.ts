@@ -351,6 +351,21 @@ message ExportMetricsPartialSuccess {
   int64 rejected_data_points = 1;
   string error_message = 2;
 }`,
+
+  // OTLP/HTTP answers a failed protobuf request with this message (google/rpc/status.proto); details are
+  // never sent, so Any is declared here rather than imported.
+  `syntax = "proto3";
+package google.rpc;
+
+message Status {
+  int32 code = 1;
+  string message = 2;
+  repeated Any details = 3;
+}
+message Any {
+  string type_url = 1;
+  bytes value = 2;
+}`,
 ];
 
 /** A new protobufjs Root holding the OTLP messages above, every reference resolved. */

@@ -1,6 +1,6 @@
 import type protobuf from 'protobufjs';
 import { createOtlpRoot } from './otlp-proto-schema.js';
-import type { OtlpSignal } from './otlp-types.js';
+import { RESOURCE_FIELDS, type OtlpSignal } from './otlp-types.js';
 import type { WireRequestBySignal } from './otlp-wire.js';
 
 /*
@@ -65,6 +65,36 @@ export function decodeProtobufRequest<S extends OtlpSignal>(
 export function encodeProtobufResponse(signal: OtlpSignal, response: Record<string, unknown>): Buffer {
   const type = load().responses[signal];
   const bytes = type.encode(type.fromObject(response)).finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A protobuf request re-encoded with `mark` as a resource attribute of every resource (any attribute of the
+ * same key the sender set is removed first, so only the server's value can be read downstream).
+ */
+export function markProtobufResources(
+  signal: OtlpSignal,
+  bytes: Uint8Array,
+  mark: { key: string; value: string },
+): Uint8Array {
+  const type = load().requests[signal];
+  const message = type.toObject(type.decode(bytes), { longs: String, bytes: Array }) as Record<
+    string,
+    { resource?: { attributes?: { key: string }[] } }[] | undefined
+  >;
+  const field = RESOURCE_FIELDS[signal];
+  for (const r of message[field] ?? []) {
+    const resource = (r.resource ??= {});
+    resource.attributes = (resource.attributes ?? []).filter((a) => a.key !== mark.key);
+    resource.attributes.push({ key: mark.key, value: { stringValue: mark.value } } as { key: string });
+  }
+  return type.encode(type.fromObject(message)).finish();
+}
+
+/** A google.rpc.Status, the body OTLP/HTTP requires for a failed protobuf request. */
+export function encodeRpcStatus(code: number, message: string): Buffer {
+  const type = load().root.lookupType('google.rpc.Status');
+  const bytes = type.encode(type.fromObject({ code, message })).finish();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

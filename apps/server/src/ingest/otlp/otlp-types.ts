@@ -10,6 +10,13 @@ export type OtlpSignal = 'logs' | 'traces' | 'metrics';
 /** Every signal, in a stable order. */
 export const OTLP_SIGNALS = ['logs', 'traces', 'metrics'] as const satisfies readonly OtlpSignal[];
 
+/** The top-level field of each signal's export request: its list of resources. */
+export const RESOURCE_FIELDS = {
+  logs: 'resourceLogs',
+  traces: 'resourceSpans',
+  metrics: 'resourceMetrics',
+} as const satisfies Record<OtlpSignal, string>;
+
 /**
  * An attribute or log body value. Bytes become base64 strings; int64 becomes a number when it is a safe
  * integer, otherwise its decimal string; an AnyValue with nothing set becomes null.

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mountTmpfs } from '../test-support/tmpfs.js';
+
+// `coursecast serve` as an operator runs it (its own signal handling, logger and exit code), with its log
+// (stdout) where it cannot be written: a file on a full volume, a pipe nobody reads.
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.join(here, '../test-support/serve-cli.fixture.ts');
+const cleanups: (() => void)[] = [];
+afterAll(() => {
+  for (const c of cleanups.reverse()) c();
+});
+
+interface Serving {
+  child: ChildProcess;
+  base: string;
+  stderr(): string;
+  /** SIGTERM, then the exit code and how long it took. */
+  terminate(): Promise<{ code: number | null; ms: number }>;
+}
+
+async function serve(stdout: number | 'pipe', env: Record<string, string> = {}): Promise<Serving> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-serve-'));
+  const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('COURSECAST_'));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'serve'], {
+    stdio: ['ignore', stdout, 'pipe'],
+    env: {
+      ...Object.fromEntries(inherited),
+      COURSECAST_DATA_DIR: dataDir,
+      COURSECAST_PORT: '0',
+      COURSECAST_ADMIN_TOKEN: 'serve-test-admin-token-0123456789',
+      COURSECAST_LOG_LEVEL: 'info',
+      COURSECAST_SHUTDOWN_TIMEOUT_SECONDS: '5',
+      ...env,
+    },
+  });
+  cleanups.push(() => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  let stderr = '';
+  let t0 = 0;
+  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, ms: performance.now() - t0 })),
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stderr);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then(({ code }) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  return {
+    child,
+    base,
+    stderr: () => stderr,
+    terminate() {
+      t0 = performance.now();
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+async function droppedLines(base: string, reason: string): Promise<number> {
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  const line = new RegExp(
+    `coursecast_log_dropped_total\\{coursecast_log_drop_reason="${reason}"[^}]*\\} (\\d+)`,
+  );
+  return Number(line.exec(metrics)?.[1]);
+}
+
+describe('coursecast serve with its log on a full disk', () => {
+  it('keeps answering, counts the lines it drops, logs again when space returns, exits 0 on SIGTERM', async () => {
+    const volume = mountTmpfs(512 * 1024);
+    cleanups.push(() => volume.unmount());
+    const log = path.join(volume.dir, 'server.log');
+    const logFd = openSync(log, 'a');
+    cleanups.push(() => closeSync(logFd));
+    const filler = path.join(volume.dir, 'filler');
+    // Fills the volume to its last byte (the write fails with ENOSPC, what it wrote stays).
+    expect(() => writeFileSync(filler, Buffer.alloc(64 * 1024 * 1024))).toThrow(/ENOSPC/);
+    const s = await serve(logFd);
+
+    // Fastify logs two lines per request: every one of them hits ENOSPC.
+    for (let i = 0; i < 40; i++) expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${s.base}/healthz/ready`)).status).toBe(200);
+    expect(await droppedLines(s.base, 'write_error')).toBeGreaterThanOrEqual(80);
+
+    rmSync(filler);
+    expect((await fetch(`${s.base}/healthz?after=space`)).status).toBe(200);
+    // The destination writes in the background: wait for the request's lines to reach the file.
+    const logged = (): string => readFileSync(log, 'utf8');
+    for (let i = 0; i < 100 && !logged().includes('after=space'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(logged()).toContain('/healthz?after=space');
+
+    const { code, ms } = await s.terminate();
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
+    expect(s.stderr()).toMatch(/SIGTERM: shutting down/);
+    expect(s.stderr()).not.toMatch(/ENOSPC|Unhandled/);
+  }, 20_000);
+});
+
+describe('coursecast serve with its log on a pipe nobody reads', () => {
+  it('keeps answering within a bounded buffer, counts what it drops, and still exits 0 on SIGTERM', async () => {
+    const s = await serve('pipe', { COURSECAST_LOG_BUFFER_BYTES: '65536' });
+    // A stuck reader: the 64 KiB pipe fills, then the 64 KiB buffer (each request logs its 4 KiB URL twice).
+    s.child.stdout!.pause();
+    const url = `${s.base}/healthz?pad=${'x'.repeat(4096)}`;
+    for (let i = 0; i < 60; i++) expect((await fetch(url)).status).toBe(200);
+    expect(await droppedLines(s.base, 'buffer_full')).toBeGreaterThan(0);
+    const { code, ms } = await s.terminate();
+    expect(code).toBe(0);
+    // The last lines get a second to drain, then the process goes.
+    expect(ms).toBeLessThan(4000);
+  }, 20_000);
+});
