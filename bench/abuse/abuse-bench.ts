@@ -39,6 +39,9 @@ const env = (name: string, fallback: number): number => {
 const SECONDS = env('ABUSE_BENCH_SECONDS', 10);
 const CONNECTIONS = env('ABUSE_BENCH_CONNECTIONS', 32);
 const REQUESTS = env('ABUSE_BENCH_REQUESTS', 300);
+// For finding what costs the player: 0 leaves out the 16 MiB requests, or the plan requests, of the flood.
+const BIG = process.env.ABUSE_BENCH_BIG !== '0';
+const PLANS = process.env.ABUSE_BENCH_PLANS !== '0';
 const QUOTA_BYTES = 64 * 1024 * 1024;
 const TOKEN = 'bench-admin-token-0123456789';
 const TARGET = 1.2;
@@ -168,7 +171,7 @@ request = function()
   local k = counter % 10
   if k < 6 then
     return wrk.format("POST", "/v1/traces", { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip }, traces)
-  elseif k < 9 then
+  elseif k < ${PLANS ? 9 : 10} then
     return wrk.format("POST", "/v1/metrics", { ["Content-Type"] = "application/json", ["X-Forwarded-For"] = ip }, metrics)
   end
   return wrk.format("GET", "/api/items/${hevcItem}/playback?viewer=v" .. counter, { ["X-Forwarded-For"] = ip }, nil)
@@ -312,7 +315,7 @@ export async function main(_args: string[]): Promise<object> {
     const bigLoop = (async () => {
       const end = Date.now() + SECONDS * 1000;
       let i = 0;
-      while (Date.now() < end) {
+      while (BIG && Date.now() < end) {
         const res = await fetch(`${base}/v1/traces`, {
           method: 'POST',
           headers: {

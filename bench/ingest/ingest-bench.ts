@@ -169,10 +169,14 @@ export async function main(_args: string[]): Promise<object> {
         port: await freePort(),
         adminToken: 'bench-admin-token-0123456789',
         logLevel: 'silent',
-        // One client address: the per-client limit would measure itself, not the pipe.
+        // One client address: the per-client limits would measure themselves, not the pipe; and the node's
+        // budget is what this measures, so it is lifted too.
         ingest: {
           ratePerSecond: 1_000_000,
           rateBurst: 1_000_000,
+          maxInFlightPerClient: 1_000_000,
+          nodeRecordsPerSecond: 100_000_000,
+          nodeBytesPerSecond: 1024 * 1024 * 1024,
           serverTelemetry: false,
           decodeWorkers: Number(process.env.INGEST_BENCH_WORKERS ?? 1),
         },

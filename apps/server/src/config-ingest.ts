@@ -65,15 +65,16 @@ export const IngestConfigSchema = z
     ratePerSecond: z.number().positive().default(20),
     rateBurst: z.number().int().min(1).default(200),
     /**
-     * The whole node's ingest budget, whatever the number of clients: records stored per second and request
-     * bytes per second (as sent), each with two seconds of burst. Beyond it requests get 503 and Retry-After.
+     * The whole node's ingest budget, whatever the number of clients: records stored per second, and request
+     * bytes per second once decompressed, each with two seconds of burst (so one request of the largest decoded
+     * size fits). About what two cores commit (bench/ingest: ~22k events/s); beyond it 503 and Retry-After.
      */
     nodeRecordsPerSecond: z.number().int().min(100).default(20_000),
     nodeBytesPerSecond: z
       .number()
       .int()
       .min(64 * KiB)
-      .default(32 * MiB),
+      .default(8 * MiB),
     /** A batch commits after this long or at `commitBatch` records, whichever comes first. */
     commitIntervalMs: z.number().int().min(1).max(5000).default(150),
     commitBatch: z.number().int().min(1).default(20_000),

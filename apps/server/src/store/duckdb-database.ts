@@ -87,7 +87,15 @@ export interface DuckDbDatabase extends SqlSession, StoreHealthSource {
 export interface DuckDbDatabaseOptions {
   /** How reopen attempts after a fatal error are spaced (default DEFAULT_REOPEN_POLICY). */
   reopen?: Partial<ReopenPolicy>;
+  /**
+   * DuckDB's memory budget (its buffer pool; larger work spills to `<file>.tmp`). DuckDB's own default is 80 %
+   * of the machine's memory, which a stream of large inserts fills with cached blocks.
+   */
+  memoryLimitBytes?: number;
 }
+
+/** The memory a database may use unless told otherwise. */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
 
 /** The in-memory database path. */
 export const MEMORY_PATH = ':memory:';
@@ -119,18 +127,24 @@ export async function openDuckDbDatabase(
   // Reserved before the first await so two concurrent opens of one file can't both get through.
   if (key !== null) openFiles.add(key);
   try {
-    return createDatabase(file, key, await openHandle(file), options);
+    return createDatabase(file, key, await openHandle(file, memoryLimit(options)), options);
   } catch (err) {
     if (key !== null) openFiles.delete(key);
     throw openError(file, err);
   }
 }
 
-async function openHandle(file: string): Promise<Handle> {
+const memoryLimit = (o: DuckDbDatabaseOptions): string =>
+  `${Math.max(64 * 1024 * 1024, Math.round(o.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES))}B`;
+
+async function openHandle(file: string, memory: string): Promise<Handle> {
   let instance: DuckDBInstance | undefined;
   try {
     // No surprise downloads from a self-hosted server: the extensions we use (json) are built in.
-    instance = await DuckDBInstance.create(file, { autoinstall_known_extensions: 'false' });
+    instance = await DuckDBInstance.create(file, {
+      autoinstall_known_extensions: 'false',
+      memory_limit: memory,
+    });
     return { instance, connection: await instance.connect(), extra: [] };
   } catch (err) {
     instance?.closeSync();
@@ -219,12 +233,13 @@ async function connectOn(h: Handle): Promise<DuckDBConnection> {
  */
 async function reopenHandle(
   file: string,
+  memory: string,
   failed: Handle | null,
   hooks: readonly ReopenHook[],
 ): Promise<Handle> {
   for (const h of hooks) await h.release();
   if (failed) closeHandle(failed);
-  const next = await openHandle(file);
+  const next = await openHandle(file, memory);
   try {
     // On a disk that is still full the open succeeds (the WAL replays into memory) and the next write
     // fails again. A checkpoint proves the file can be written, and folds the replayed WAL into it.
@@ -295,7 +310,7 @@ function createDatabase(
         if (closed) return;
         const failed = handle;
         handle = null;
-        handle = await reopenHandle(file, failed, hooks);
+        handle = await reopenHandle(file, memoryLimit(options), failed, hooks);
       }),
   });
 

@@ -11,6 +11,9 @@ export interface StagedAppender<Row> {
   close(): void;
 }
 
+/** Rows staged per turn of the event loop. */
+const STAGE_SLICE_ROWS = 500;
+
 interface Lane<Row> {
   connection: DuckDBConnection;
   stage: TableAppender<Row>;
@@ -49,8 +52,17 @@ export async function createStagedAppender<Row>(
       throw toStoreError(err);
     } finally {
       // The stage is emptied whatever happened: a failed batch is the caller's to retry, not the next one's.
-      await lane.connection.run(`DELETE FROM temp.${stageName}`).catch(() => {});
+      // Dropped and made again, not DELETEd: DuckDB keeps a temp table's deleted rows in memory until the table
+      // goes, so a stage that was only emptied grew by every batch it ever held.
+      await renew(lane).catch(() => {});
     }
+  }
+
+  async function renew(lane: Lane<Row>): Promise<void> {
+    lane.stage.close();
+    await lane.connection.run(`DROP TABLE IF EXISTS temp.${stageName}`);
+    await lane.connection.run(`CREATE TEMP TABLE ${stageName} AS SELECT * FROM ${table} LIMIT 0`);
+    lane.stage = await createTableAppender(lane.connection, stageName, columns);
   }
 
   return {
@@ -60,7 +72,12 @@ export async function createStagedAppender<Row>(
       const lane = all[next]!;
       next = (next + 1) % all.length;
       const run = lane.busy.then(async () => {
-        lane.stage.commit(rows);
+        // Staged in slices with a turn of the event loop between them: a batch of thousands of rows (a
+        // collector's, or a 16 MiB request's) never holds the loop for more than one slice.
+        for (let i = 0; i < rows.length; i += STAGE_SLICE_ROWS) {
+          if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          lane.stage.commit(rows.length <= STAGE_SLICE_ROWS ? rows : rows.slice(i, i + STAGE_SLICE_ROWS));
+        }
         await move(lane);
       });
       lane.busy = run.catch(() => {});

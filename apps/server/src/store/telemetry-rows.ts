@@ -4,6 +4,12 @@ import type { Column } from './table-appender.js';
 /** Attribute values as stored (JSON). */
 export type StoredAttributes = Record<string, unknown>;
 
+/**
+ * Attributes (or span events) already encoded as the JSON text the column stores: decode workers encode them
+ * off the event loop, so a large request costs the loop a copy, not a serialization.
+ */
+export type EncodedJson = string;
+
 /** One browser (or CMCD) event, enriched; a row of `events`. Times are epoch ms. */
 export interface EventRow {
   time: number;
@@ -57,8 +63,8 @@ export interface SpanRecord {
   durationMs: number;
   status: string;
   statusMessage: string | null;
-  attrs: StoredAttributes;
-  events: { name: string; time: number; attrs: StoredAttributes }[];
+  attrs: StoredAttributes | EncodedJson;
+  events: { name: string; time: number; attrs: StoredAttributes }[] | EncodedJson;
 }
 
 /** One finished span (the server's own, or a sender's); a row of `spans`. */

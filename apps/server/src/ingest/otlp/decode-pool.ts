@@ -9,14 +9,21 @@ export interface DecodePool {
   close(): Promise<void>;
 }
 
+/**
+ * A worker's heap is bounded: the largest request (16 MiB decoded) needs well under this, and a worker that
+ * would grow past it is stopped (its request answered 503) and replaced rather than hold the memory.
+ */
+const WORKER_HEAP_MB = 384;
+
 // From sources (tsx, vitest) the worker is TypeScript: it registers tsx first. From dist it is plain JS.
 function startWorker(): Worker {
   const here = import.meta.url;
-  if (here.endsWith('.js')) return new Worker(new URL('./decode-worker.js', here));
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  if (here.endsWith('.js')) return new Worker(new URL('./decode-worker.js', here), { resourceLimits });
   const entry = new URL('./decode-worker.ts', here).href;
   return new Worker(
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,
-    { eval: true },
+    { eval: true, resourceLimits },
   );
 }
 

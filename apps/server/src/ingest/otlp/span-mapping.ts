@@ -98,12 +98,15 @@ export function spanRecords(req: OtlpTracesRequest, ctx: ReceiveContext): Mapped
           durationMs: end - start,
           status: STATUS_NAMES[s.status.code] ?? 'unset',
           statusMessage: s.status.message ? s.status.message.slice(0, ctx.limits.maxAttributeLength) : null,
-          attrs: s.attributes,
-          events: s.events.map((e) => ({
-            name: e.name,
-            time: msFromNanos(e.timeUnixNano) ?? start,
-            attrs: e.attributes,
-          })),
+          // Encoded here, in the decode worker: the event loop only copies the text into the store.
+          attrs: JSON.stringify(s.attributes),
+          events: JSON.stringify(
+            s.events.map((e) => ({
+              name: e.name,
+              time: msFromNanos(e.timeUnixNano) ?? start,
+              attrs: e.attributes,
+            })),
+          ),
         });
       }
     }
