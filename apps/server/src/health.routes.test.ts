@@ -5,6 +5,7 @@ import { jsonBody, otlpLogs } from '../test-support/otlp-json.js';
 import { startTestServer, type TestServer } from '../test-support/test-server.js';
 import { mountTmpfs, type Tmpfs } from '../test-support/tmpfs.js';
 import type { EventRow } from './store/telemetry-rows.js';
+import { eventRow } from '../test-support/event-row.fixture.js';
 
 const MiB = 1024 * 1024;
 
@@ -51,34 +52,14 @@ describe('liveness and readiness', () => {
   });
 });
 
-const event = (seq: number): EventRow => ({
-  time: Date.now(),
-  receivedAt: Date.now(),
-  name: E.videoStartup,
-  source: 'otlp',
-  viewId: `filler-${seq}`,
-  seq,
-  viewerId: null,
-  sessionId: null,
-  courseId: null,
-  itemId: null,
-  traceId: null,
-  spanId: null,
-  browser: 'chrome',
-  browserMajor: '156',
-  os: 'linux',
-  device: 'desktop',
-  codec: null,
-  container: null,
-  plan: null,
-  service: null,
-  durationMs: seq,
-  watchMs: null,
-  playingMs: null,
-  label: null,
-  fatal: null,
-  attrs: { pad: `${seq}-${Math.random().toString(36).repeat(12)}` },
-});
+const event = (seq: number): EventRow =>
+  eventRow({
+    name: E.videoStartup,
+    viewId: `filler-${seq}`,
+    seq,
+    durationMs: seq,
+    attrs: { pad: `${seq}-${Math.random().toString(36).repeat(12)}` },
+  });
 
 // A whole server on a data volume that fills up: what an operator and a load balancer see.
 describe('a server whose data volume fills up', () => {

@@ -46,6 +46,7 @@ export function createInstrumentRegistry(d: {
 }): InstrumentRegistry {
   let known = new Map<string, Instrument>();
   const fresh: { service: string; name: string; at: number; i: Instrument }[] = [];
+  let writing: Promise<void> = Promise.resolve();
   return {
     async load() {
       const rows = await d.db.all('SELECT service, name, kind, unit, bounds FROM metric_instruments');
@@ -87,25 +88,34 @@ export function createInstrumentRegistry(d: {
       }
       return null;
     },
-    async persist() {
-      const batch = fresh.splice(0);
-      for (const f of batch) {
-        // As text, cast in SQL: a number list would take its element type from its first item.
-        await d.db.all(
-          `INSERT INTO metric_instruments
-           VALUES ($1, $2, $3, $4, $5::VARCHAR[]::DOUBLE[], make_timestamp($6::BIGINT * 1000))
-           ON CONFLICT DO NOTHING`,
-          [
-            f.service,
-            f.name,
-            f.i.kind,
-            f.i.unit,
-            f.i.bounds ? listValue(f.i.bounds.map(String)) : null,
-            Math.round(f.at),
-          ],
-        );
-      }
+    persist() {
+      // One writer at a time: two batches persisting at once must not take the same entry off twice.
+      const run = writing.then(write, write);
+      writing = run.catch(() => undefined);
+      return run;
     },
     size: () => known.size,
   };
+
+  async function write(): Promise<void> {
+    while (fresh.length > 0) {
+      const f = fresh[0]!;
+      // As text, cast in SQL: a number list would take its element type from its first item.
+      await d.db.all(
+        `INSERT INTO metric_instruments
+           VALUES ($1, $2, $3, $4, $5::VARCHAR[]::DOUBLE[], make_timestamp($6::BIGINT * 1000))
+           ON CONFLICT DO NOTHING`,
+        [
+          f.service,
+          f.name,
+          f.i.kind,
+          f.i.unit,
+          f.i.bounds ? listValue(f.i.bounds.map(String)) : null,
+          Math.round(f.at),
+        ],
+      );
+      // Taken off only once written: a store that fails keeps it for the next batch to write.
+      fresh.shift();
+    }
+  }
 }

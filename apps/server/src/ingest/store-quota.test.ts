@@ -15,40 +15,20 @@ import { waitForJob } from '../../test-support/wait.js';
 import { enforceQuota, telemetryUsedBytes } from '../store/telemetry-quota.js';
 import type { EventRow } from '../store/telemetry-rows.js';
 import { openTelemetryStore, telemetryDbPath, type TelemetryStore } from '../store/telemetry-store.js';
+import { eventRow } from '../../test-support/event-row.fixture.js';
 
 const MiB = 1024 * 1024;
 const dir = mkdtempSync(path.join(tmpdir(), 'cc-quota-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const row = (seq: number, receivedAt: number): EventRow => ({
-  time: receivedAt,
-  receivedAt,
-  name: E.request,
-  source: 'otlp',
-  viewId: `view-${seq}`,
-  seq: 0,
-  viewerId: null,
-  sessionId: null,
-  courseId: null,
-  itemId: null,
-  traceId: null,
-  spanId: null,
-  browser: null,
-  browserMajor: null,
-  os: null,
-  device: null,
-  codec: null,
-  container: null,
-  plan: null,
-  service: null,
-  durationMs: null,
-  watchMs: null,
-  playingMs: null,
-  label: null,
-  fatal: null,
-  // Incompressible, so the store's size follows the row count.
-  attrs: { note: randomBytes(24).toString('hex') },
-});
+// Incompressible attributes, so the store's size follows the row count.
+const row = (seq: number, receivedAt: number): EventRow =>
+  eventRow({
+    viewId: `view-${seq}`,
+    time: receivedAt,
+    receivedAt,
+    attrs: { note: randomBytes(24).toString('hex') },
+  });
 
 /**
  * `n` events received 1 ms apart from `t0`, checkpointed. DuckDB frees the space of deleted rows when it can

@@ -44,6 +44,7 @@ import { multipartBody } from '../../test-support/multipart.js';
 import type { PrometheusProcess } from '../../test-support/prometheus-process.js';
 import { registerSource } from '../../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { eventRow } from '../../test-support/event-row.fixture.js';
 
 const DASHBOARD_FILE = new URL('../../../../docs/grafana/coursecast-playback.json', import.meta.url);
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
@@ -273,34 +274,12 @@ async function materialRound(round: number): Promise<void> {
 
 /** An event of a flood of beacons, with 1 KiB of random attributes: 8000 of them pass the quota. */
 function floodRow(viewId: string, receivedAt: number): EventRow {
-  return {
+  return eventRow({
+    viewId,
     time: receivedAt,
     receivedAt,
-    name: E.request,
-    source: 'otlp',
-    viewId,
-    seq: 0,
-    viewerId: null,
-    sessionId: null,
-    courseId: null,
-    itemId: null,
-    traceId: null,
-    spanId: null,
-    browser: null,
-    browserMajor: null,
-    os: null,
-    device: null,
-    codec: null,
-    container: null,
-    plan: null,
-    service: null,
-    durationMs: null,
-    watchMs: null,
-    playingMs: null,
-    label: null,
-    fatal: null,
     attrs: { note: randomBytes(512).toString('hex') },
-  };
+  });
 }
 
 /**

@@ -5,38 +5,22 @@ import { createReadinessCheck } from '../readiness-check.js';
 import { openDuckDbDatabase } from './duckdb-database.js';
 import { openTelemetryStore, telemetryDbPath, type TelemetryStore } from './telemetry-store.js';
 import type { EventRow } from './telemetry-rows.js';
+import { eventRow } from '../../test-support/event-row.fixture.js';
 
 const MiB = 1024 * 1024;
 
-const event = (seq: number): EventRow => ({
-  time: Date.UTC(2026, 10, 21, 12, 0, 0) + seq,
-  receivedAt: Date.UTC(2026, 10, 21, 12, 0, 1),
-  name: 'content.video_startup',
-  source: 'otlp',
-  viewId: `view-${seq}`,
-  seq,
-  viewerId: null,
-  sessionId: `session-${seq}`,
-  courseId: 'crs_1',
-  itemId: 'itm_1',
-  traceId: null,
-  spanId: null,
-  browser: 'chrome',
-  browserMajor: '156',
-  os: 'linux',
-  device: 'desktop',
-  codec: 'h264',
-  container: 'mov',
-  plan: 'vod',
-  service: null,
-  durationMs: seq,
-  watchMs: null,
-  playingMs: null,
-  label: null,
-  fatal: null,
-  // Incompressible enough that a few MB of WAL fill the volume in a few hundred commits.
-  attrs: { note: `${seq}-${Math.random().toString(36).repeat(12)}` },
-});
+const event = (seq: number): EventRow =>
+  eventRow({
+    time: Date.UTC(2026, 10, 21, 12, 0, 0) + seq,
+    receivedAt: Date.UTC(2026, 10, 21, 12, 0, 1),
+    name: 'content.video_startup',
+    viewId: `view-${seq}`,
+    seq,
+    sessionId: `session-${seq}`,
+    durationMs: seq,
+    // Incompressible enough that a few MB of WAL fill the volume in a few hundred commits.
+    attrs: { note: `${seq}-${Math.random().toString(36).repeat(12)}` },
+  });
 
 async function waitFor(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
