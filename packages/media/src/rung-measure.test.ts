@@ -18,7 +18,7 @@ describe('measureVariant', () => {
     expect(m.peakBitrate).toBe(2_000_000);
   });
 
-  it('leaves a short final segment out of the peak but not out of the average', () => {
+  it('measures a short final segment with the one before it (RFC 8216: runs of 0.5 to 1.5 target durations)', () => {
     const m = measureVariant(
       [
         { duration: 4, bytes: 500_000 },
@@ -26,8 +26,24 @@ describe('measureVariant', () => {
       ],
       4,
     );
-    expect(m.peakBitrate).toBe(1_000_000);
+    // Alone the tail would be 8 Mb/s; in its run with the segment before it, every bit counts once.
+    expect(m.peakBitrate).toBeCloseTo((540_000 * 8) / 4.04, 6);
+    expect(m.peakBitrate).toBeGreaterThan(1_000_000);
     expect(m.averageBitrate).toBeCloseTo((540_000 * 8) / 4.04, 6);
+  });
+
+  it('takes the fullest run, whichever segments it spans', () => {
+    const m = measureVariant(
+      [
+        { duration: 4, bytes: 400_000 },
+        { duration: 1, bytes: 600_000 },
+        { duration: 1, bytes: 600_000 },
+        { duration: 4, bytes: 400_000 },
+      ],
+      4,
+    );
+    // The two short, full segments form a run of 2 s (half the target): 4.8 Mb/s.
+    expect(m.peakBitrate).toBe(4_800_000);
   });
 
   it('uses a lone short segment when it is all there is', () => {
