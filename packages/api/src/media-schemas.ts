@@ -64,6 +64,8 @@ export const PlaybackPlanSchema = z.object({
     codec: z.string().nullable(),
     height: z.number().nullable(),
     bitrate: z.number().nullable(),
+    /** The most the encoded video may reach over any second (a client's `maxBitrate`), or null: no cap. */
+    maxrate: z.number().nullable(),
   }),
   audio: z.object({
     action: StreamActionSchema,

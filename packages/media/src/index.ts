@@ -30,3 +30,4 @@ export {
 } from './jit/jit-args.js';
 export { parseSegmentList } from './jit/segment-publisher.js';
 export { startJitEncoder } from './jit/jit-encoder.js';
+export { measureVariant } from './rung-measure.js';

@@ -68,7 +68,13 @@ describe('decidePlayback', () => {
     expect(plan.mode).toBe('transcode');
     expect(plan.reasons).toEqual(['ladder_not_ready', 'resolution_too_high']);
     expect(plan.video).toMatchObject({ action: 'encode', height: 480 });
-    expect(plan.video.bitrate).toBeLessThanOrEqual(1_000_000 - 128_000);
+    // The cap is a peak, not an average: the encoder's VBV peak leaves room for the audio, the container and
+    // the half second of buffer, so no segment goes over the connection.
+    const videoBudget = 1_000_000 - 128_000;
+    expect(plan.video.maxrate).toBeLessThanOrEqual(videoBudget * 0.93 * 0.8 + 1);
+    expect(plan.video.maxrate! * (1 + 0.5 / 2) + 128_000).toBeLessThanOrEqual(1_000_000);
+    expect(plan.video.bitrate).toBeCloseTo(plan.video.maxrate! / 1.1, -1);
+    expect(decidePlayback(media(video()), false, chrome).video.maxrate).toBeNull();
     const rich = decidePlayback({ ...media(video()), bitrate: 8_000_000 }, false, {
       ...chrome,
       maxBitrate: 2_000_000,

@@ -40,7 +40,14 @@ export interface PlaybackPlan {
     height: number | null;
     bitrate: number | null;
   };
-  video: { action: StreamAction; codec: string | null; height: number | null; bitrate: number | null };
+  video: {
+    action: StreamAction;
+    codec: string | null;
+    height: number | null;
+    bitrate: number | null;
+    /** The encoder's VBV peak when the client capped the bitrate (null: the usual 1.1x of `bitrate`). */
+    maxrate: number | null;
+  };
   audio: { action: StreamAction; codec: string | null; bitrate: number | null };
 }
 
@@ -73,6 +80,17 @@ function even(n: number): number {
   return Math.max(2, Math.round(n / 2) * 2);
 }
 
+/**
+ * Video that stays under a client's cap (`budget`: its maxBitrate less the audio) in every segment, as HLS
+ * measures it: the encoder's VBV (maxrate, and a buffer of half a second of it) bounds any window of T seconds
+ * to maxrate × (1 + 0.5/T) bits per second, 1.25x for 2 s segments, so maxrate is 80 % of what is left once the
+ * container's overhead (~7 % of MPEG-TS at these rates) is paid. The average target is kept when lower.
+ */
+function cappedVideo(budget: number, target: number): { bitrate: number; maxrate: number } {
+  const maxrate = Math.min(target * 1.1, Math.max(0, budget) * 0.93 * 0.8);
+  return { bitrate: Math.min(target, maxrate / 1.1), maxrate };
+}
+
 /** Decides how `info` is played by `client`: vod, direct, remux or transcode, with the reasons. */
 export function decidePlayback(
   info: MediaInfo,
@@ -93,13 +111,14 @@ export function decidePlayback(
     codec: source.videoCodec,
     height: source.height,
     bitrate: video?.bitrate ?? null,
+    maxrate: null,
   };
   const copyAudio = {
     action: STREAM_ACTIONS.copy,
     codec: source.audioCodec,
     bitrate: audio?.bitrate ?? null,
   };
-  const noVideo = { action: STREAM_ACTIONS.none, codec: null, height: null, bitrate: null };
+  const noVideo = { action: STREAM_ACTIONS.none, codec: null, height: null, bitrate: null, maxrate: null };
   const noAudio = { action: STREAM_ACTIONS.none, codec: null, bitrate: null };
 
   if (ladderReady) {
@@ -150,13 +169,15 @@ export function decidePlayback(
   else if (video) {
     const height = even(Math.min(video.height, client.maxHeight ?? Infinity, options.maxTranscodeHeight));
     const width = even((video.width * height) / video.height);
-    let bitrate = targetVideoBitrate(width, height, video.frameRate || 30);
-    if (client.maxBitrate !== null) bitrate = Math.min(bitrate, client.maxBitrate - options.audioBitrate);
+    const target = targetVideoBitrate(width, height, video.frameRate || 30);
+    const cap =
+      client.maxBitrate === null ? null : cappedVideo(client.maxBitrate - options.audioBitrate, target);
     videoPlan = {
       action: STREAM_ACTIONS.encode,
       codec: 'h264',
       height,
-      bitrate: Math.max(100_000, Math.round(bitrate)),
+      bitrate: Math.max(100_000, Math.round(cap?.bitrate ?? target)),
+      maxrate: cap ? Math.max(110_000, Math.round(cap.maxrate)) : null,
     };
   }
   const audioPlan: PlaybackPlan['audio'] = !audio

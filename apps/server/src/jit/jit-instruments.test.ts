@@ -10,7 +10,7 @@ const plan: PlaybackPlan = {
   mode: 'transcode',
   reasons: ['ladder_not_ready', 'container_not_supported', 'video_codec_not_supported'],
   source: { container: 'mkv', videoCodec: 'hevc', audioCodec: 'aac', height: 1080, bitrate: null },
-  video: { action: 'encode', codec: 'h264', height: 720, bitrate: 2_500_000 },
+  video: { action: 'encode', codec: 'h264', height: 720, bitrate: 2_500_000, maxrate: null },
   audio: { action: 'copy', codec: 'aac', bitrate: null },
 };
 

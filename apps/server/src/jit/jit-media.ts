@@ -121,6 +121,7 @@ export function encoderStreams(plan: PlaybackPlan, preset: string): { video: Jit
           mode: 'encode',
           height: plan.video.height ?? 720,
           bitrate: plan.video.bitrate ?? 2_500_000,
+          maxrate: plan.video.maxrate,
           preset,
           codec: 'h264',
         }

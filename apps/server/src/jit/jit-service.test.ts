@@ -13,7 +13,7 @@ const plan: PlaybackPlan = {
   mode: 'remux',
   reasons: ['ladder_not_ready', 'container_not_supported'],
   source: { container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', height: 1080, bitrate: null },
-  video: { action: 'copy', codec: 'h264', height: null, bitrate: null },
+  video: { action: 'copy', codec: 'h264', height: null, bitrate: null, maxrate: null },
   audio: { action: 'copy', codec: 'aac', bitrate: null },
 };
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-jit-service-'));

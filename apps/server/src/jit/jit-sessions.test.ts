@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
+import { measureVariant } from '@coursecast/media';
 import { FFMPEG, FFPROBE, mkvClip } from '../../test-support/media-fixtures.js';
 import { findProcesses } from '../../test-support/processes.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
@@ -207,5 +208,39 @@ describe('just-in-time sessions under a flood of plan requests', () => {
       const body = (await a.json()) as { session: { end: string } };
       await fetch(body.session.end, { method: 'DELETE' });
     }
+  });
+});
+
+describe('a client that caps its bitrate', () => {
+  it('gets no segment over the cap: every run of segments HLS measures stays under maxBitrate', async () => {
+    // Noise is what a camera's grain is to an encoder: it takes every bit offered, so the cap is what holds it.
+    const noisy = path.join(t.dataDir, 'noisy.mkv');
+    await run(FFMPEG, [
+      '-v', 'error', '-y',
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30,noise=alls=50:allf=t+u',
+      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-t', '10', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error',
+      '-c:a', 'aac', '-b:a', '64k', noisy,
+    ]); // prettier-ignore
+    const { item } = await uploadLecture(t, courseId, noisy);
+    const cap = 600_000;
+    const res = await fetch(`${base}/api/items/${item.id}/playback?maxBitrate=${cap}`, {
+      headers: { 'x-forwarded-for': '198.20.0.1' },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { url: string; plan: { mode: string }; session: { end: string } };
+    expect(body.plan.mode).toBe('transcode');
+    const playlist = await (await fetch(body.url)).text();
+    const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+    const segments = [];
+    for (let i = 0; i < durations.length; i++) {
+      const seg = await fetch(segment(body.url, i));
+      expect(seg.status).toBe(200);
+      segments.push({ duration: durations[i]!, bytes: (await seg.arrayBuffer()).byteLength });
+    }
+    const { peakBitrate, averageBitrate } = measureVariant(segments, 2);
+    expect(averageBitrate).toBeGreaterThan(cap * 0.4);
+    expect(peakBitrate).toBeLessThanOrEqual(cap);
+    await fetch(body.session.end, { method: 'DELETE' });
   });
 });

@@ -9,6 +9,8 @@ export type JitVideo =
       height: number;
       /** bits per second; maxrate 1.1x and bufsize 2x, as the ladder's rungs */
       bitrate: number;
+      /** A client's cap (PlaybackPlan video.maxrate): the VBV peak, with half a second of it as the buffer. */
+      maxrate?: number | null;
       /** x264 preset: ultrafast, veryfast... */
       preset: string;
       codec: 'h264';
@@ -116,8 +118,8 @@ function videoArgs(input: JitArgsInput, cuts: number[], durationLimit: number): 
     '-c:v', 'libx264',
     '-preset', video.preset,
     '-b:v', String(Math.round(video.bitrate)),
-    '-maxrate', String(Math.round(video.bitrate * MAXRATE_RATIO)),
-    '-bufsize', String(Math.round(video.bitrate * BUFSIZE_RATIO)),
+    '-maxrate', String(Math.round(video.maxrate ?? video.bitrate * MAXRATE_RATIO)),
+    '-bufsize', String(Math.round(video.maxrate ? video.maxrate / 2 : video.bitrate * BUFSIZE_RATIO)),
     // Source timestamps through to the muxer untouched (no CFR re-timing to the first frame's
     // rounding): a restarted run then stamps a frame exactly as the first run did.
     '-fps_mode', 'vfr',
