@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eventRow } from '../../test-support/event-row.fixture.js';
 import { enforceRetention } from './telemetry-retention.js';
 import { openTelemetryStore, type TelemetryStore } from './telemetry-store.js';
 
@@ -11,34 +12,8 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 it('deletes telemetry older than the retention age by receive time, and keeps the rest', async () => {
-  const event = (receivedAt: number, time: number, seq: number) => ({
-    time,
-    receivedAt,
-    name: 'content.view_start',
-    source: 'otlp',
-    viewId: 'v',
-    seq,
-    viewerId: null,
-    sessionId: null,
-    courseId: null,
-    itemId: null,
-    traceId: null,
-    spanId: null,
-    browser: null,
-    browserMajor: null,
-    os: null,
-    device: null,
-    codec: null,
-    container: null,
-    plan: null,
-    service: null,
-    durationMs: null,
-    watchMs: null,
-    playingMs: null,
-    label: null,
-    fatal: null,
-    attrs: {},
-  });
+  const event = (receivedAt: number, time: number, seq: number) =>
+    eventRow({ time, receivedAt, name: 'content.view_start', viewId: 'v', seq });
   // The second event claims an old time but arrived recently: a client's clock does not decide.
   await store.events.commit([
     event(NOW - 40 * DAY, NOW - 40 * DAY, 0),
