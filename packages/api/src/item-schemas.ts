@@ -129,15 +129,15 @@ export type ItemResponse = z.infer<typeof ItemResponseSchema>;
  * An item as anyone may see it: what a player or a course page needs. Nothing about files, probes, jobs or
  * failures: `status` says that an item failed, never why (FFmpeg's message names server paths).
  */
-export const PublicItemSchema = z.object({
-  id: z.string(),
-  courseId: z.string(),
-  kind: z.enum(ITEM_KINDS),
-  title: z.string(),
-  status: z.enum(ITEM_STATUSES),
-  durationSeconds: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+export const PublicItemSchema = ItemSchema.pick({
+  id: true,
+  courseId: true,
+  kind: true,
+  title: true,
+  status: true,
+  durationSeconds: true,
+  createdAt: true,
+  updatedAt: true,
 });
 /** An item's public facts. */
 export type PublicItem = z.infer<typeof PublicItemSchema>;

@@ -1,9 +1,17 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { StoreError } from './catalog-store.js';
 import { isFatalDuckDbError, toStoreError } from './duckdb-errors.js';
 import { createReopener, type ReopenPolicy } from './duckdb-reopen.js';
+import {
+  closeHandle,
+  connectOn,
+  memoryLimit,
+  openHandle,
+  reopenHandle,
+  type Handle,
+} from './duckdb-handle.js';
 import { createSerialQueue } from './serial-queue.js';
 import type { StoreHealth, StoreHealthSource } from './store-health.js';
 
@@ -94,23 +102,12 @@ export interface DuckDbDatabaseOptions {
   memoryLimitBytes?: number;
 }
 
-/** The memory a database may use unless told otherwise. */
-export const DEFAULT_MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;
-
 /** The in-memory database path. */
 export const MEMORY_PATH = ':memory:';
 
 // DuckDB's file lock is a per-process fcntl lock, so it stops a second process but not a second
 // instance in this one, and two instances writing one file corrupt it. This set closes that gap.
 const openFiles = new Set<string>();
-
-/** An open instance and the connection the queue runs on. */
-interface Handle {
-  instance: DuckDBInstance;
-  connection: DuckDBConnection;
-  /** Connections handed out by connect(). */
-  extra: DuckDBConnection[];
-}
 
 /**
  * Opens (creating if needed, along with its directory) the DuckDB database at `file`.
@@ -131,40 +128,6 @@ export async function openDuckDbDatabase(
   } catch (err) {
     if (key !== null) openFiles.delete(key);
     throw openError(file, err);
-  }
-}
-
-const memoryLimit = (o: DuckDbDatabaseOptions): string =>
-  `${Math.max(64 * 1024 * 1024, Math.round(o.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES))}B`;
-
-async function openHandle(file: string, memory: string): Promise<Handle> {
-  let instance: DuckDBInstance | undefined;
-  try {
-    // No surprise downloads from a self-hosted server: the extensions we use (json) are built in.
-    instance = await DuckDBInstance.create(file, {
-      autoinstall_known_extensions: 'false',
-      memory_limit: memory,
-    });
-    return { instance, connection: await instance.connect(), extra: [] };
-  } catch (err) {
-    instance?.closeSync();
-    throw err;
-  }
-}
-
-/** Closes the connections, then the instance (which checkpoints unless it was invalidated); never throws. */
-function closeHandle(handle: Handle): void {
-  for (const c of [...handle.extra, handle.connection]) {
-    try {
-      c.closeSync();
-    } catch {
-      // An invalidated instance may refuse; closing the instance below releases it anyway.
-    }
-  }
-  try {
-    handle.instance.closeSync();
-  } catch {
-    // Same: nothing more can be released.
   }
 }
 
@@ -219,38 +182,6 @@ function statementsOn(current: () => Handle, failure: (err: unknown) => StoreErr
       }
     },
   };
-}
-
-async function connectOn(h: Handle): Promise<DuckDBConnection> {
-  const c = await h.instance.connect();
-  h.extra.push(c);
-  return c;
-}
-
-/**
- * Closes a failed instance and opens its file again, releasing and restoring what the hooks built on it;
- * throws (with nothing left open) when this attempt failed.
- */
-async function reopenHandle(
-  file: string,
-  memory: string,
-  failed: Handle | null,
-  hooks: readonly ReopenHook[],
-): Promise<Handle> {
-  for (const h of hooks) await h.release();
-  if (failed) closeHandle(failed);
-  const next = await openHandle(file, memory);
-  try {
-    // On a disk that is still full the open succeeds (the WAL replays into memory) and the next write
-    // fails again. A checkpoint proves the file can be written, and folds the replayed WAL into it.
-    await next.connection.run('CHECKPOINT');
-    for (const h of hooks) await h.restore(() => connectOn(next));
-    return next;
-  } catch (err) {
-    for (const h of hooks) await h.release();
-    closeHandle(next);
-    throw err;
-  }
 }
 
 /** BEGIN, `work`, COMMIT on `session`; `rollback` when anything throws (rethrown). */
