@@ -68,6 +68,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/COURSECAST_LADDER/);
   });
 
+  it('reads trusted proxies as addresses and CIDR ranges, and names one that is neither', () => {
+    const ok = loadConfig({ env: { COURSECAST_TRUSTED_PROXIES: '10.0.0.0/8, 2001:db8::/32,192.0.2.7' } });
+    expect(ok.trustedProxies).toEqual(['10.0.0.0/8', '2001:db8::/32', '192.0.2.7']);
+    for (const bad of ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/8']) {
+      expect(() => loadConfig({ env: { COURSECAST_TRUSTED_PROXIES: bad } })).toThrow(
+        /COURSECAST_TRUSTED_PROXIES.*an IP address or CIDR range/,
+      );
+    }
+  });
+
   it('keeps test fault injection off unless COURSECAST_TEST_FAULTS or the file turns it on', () => {
     expect(loadConfig({ env: {} }).testing.faults).toBe(false);
     expect(loadConfig({ env: { COURSECAST_TEST_FAULTS: '1' } }).testing.faults).toBe(true);

@@ -207,6 +207,35 @@ describe('received telemetry is kept apart from the server’s own', () => {
 });
 
 describe('every signal keeps the same bounds', () => {
+  it('refuses over-long names and points the store has no form for, naming each, and stores the rest', async () => {
+    const spans = await post(
+      '/v1/traces',
+      otlpSpans([
+        { name: 'n'.repeat(300), startMs: NOW },
+        { name: 'names.ok', startMs: NOW },
+      ]),
+    );
+    expect(spans.statusCode, spans.body).toBe(200);
+    expect(spans.json<{ partialSuccess: { errorMessage: string } }>().partialSuccess.errorMessage).toContain(
+      '1 name_too_long',
+    );
+    const summary = {
+      name: 'names.summary',
+      summary: { dataPoints: [{ count: '1', sum: 1, timeUnixNano: String(BigInt(NOW) * 1_000_000n) }] },
+    };
+    const gauge = { name: 'names.level', gauge: { dataPoints: [numberPoint(3, NOW, NOW - 1000)] } };
+    const points = await post('/v1/metrics', otlpMetrics([summary, gauge]));
+    expect(points.statusCode, points.body).toBe(200);
+    expect(points.json<{ partialSuccess: { errorMessage: string } }>().partialSuccess.errorMessage).toContain(
+      '1 unsupported_point',
+    );
+    const stored = await t.cc.pipeline.store.db.all(
+      `SELECT name FROM spans WHERE starts_with(name, 'n') UNION ALL
+       SELECT name FROM metric_points WHERE starts_with(name, 'names.') ORDER BY 1`,
+    );
+    expect(stored).toEqual([{ name: 'names.level' }, { name: 'names.ok' }]);
+  });
+
   it('refuses spans with 10,000 attributes, 100 KB values or 10,000 events, and stores the rest of the request', async () => {
     const many = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`a${i}`, i]));
     const res = await post(
