@@ -55,6 +55,33 @@ describe('toMediaInfo', () => {
     });
   });
 
+  it('tells a screen recording (frames only when the screen changes) from a phone that drifts', () => {
+    const timing = (avg: string, r: string) =>
+      toMediaInfo({ format: FORMAT, streams: [{ ...H264, avg_frame_rate: avg, r_frame_rate: r }] }, 'a', 0)
+        .video!;
+    expect(timing('2730/571', '30/1')).toMatchObject({
+      frameRate: 4.781,
+      nominalFrameRate: 30,
+      variableFrameRate: true,
+    });
+    expect(timing('29600/1000', '30/1')).toMatchObject({
+      frameRate: 29.6,
+      nominalFrameRate: 30,
+      variableFrameRate: false,
+    });
+    // A timebase-like r_frame_rate is no nominal rate: the average stands in for it.
+    expect(timing('25/1', '90000/1')).toMatchObject({
+      frameRate: 25,
+      nominalFrameRate: 25,
+      variableFrameRate: false,
+    });
+    expect(timing('0/0', '24/1')).toMatchObject({
+      frameRate: 24,
+      nominalFrameRate: 24,
+      variableFrameRate: false,
+    });
+  });
+
   it('flags interlaced sources', () => {
     const tff = { ...H264, field_order: 'tt' };
     expect(toMediaInfo({ format: FORMAT, streams: [tff] }, 'a.mp4', 0).video!.interlaced).toBe(true);

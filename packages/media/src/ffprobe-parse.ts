@@ -52,6 +52,36 @@ function rotationOf(s: FfprobeStream): number {
   return (((Math.round(raw / 90) * 90) % 360) + 360) % 360;
 }
 
+/** Above this, a rate is a timebase FFmpeg reports for want of a frame rate, not a frame rate. */
+const MAX_PLAUSIBLE_FPS = 240;
+/**
+ * A stream is variable-frame-rate when it carries at most this share of the frames its nominal rate
+ * lays out. Phones drift a few percent below nominal, which is noise; a screen recorder that writes a
+ * frame only when the screen changes averages a fraction of it.
+ */
+const VFR_SHARE = 0.8;
+
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/**
+ * Average and nominal rates. avg_frame_rate is the honest average (frames / duration); r_frame_rate is
+ * the grid the timestamps sit on, so a screen recording's bursts run at it. Either stands in for the
+ * other when a container leaves it empty or fills it with a timebase-like value.
+ */
+function frameTiming(s: FfprobeStream): {
+  frameRate: number;
+  nominalFrameRate: number;
+  variableFrameRate: boolean;
+} {
+  const plausible = (n: number | null): number | null => (n !== null && n <= MAX_PLAUSIBLE_FPS ? n : null);
+  const avg = plausible(parseRational(s.avg_frame_rate));
+  const nominal = plausible(parseRational(s.r_frame_rate));
+  const frameRate = round3(avg ?? nominal ?? 0);
+  const nominalFrameRate = round3(Math.max(nominal ?? 0, frameRate));
+  const variableFrameRate = avg !== null && nominal !== null && avg < nominal * VFR_SHARE;
+  return { frameRate, nominalFrameRate, variableFrameRate };
+}
+
 /** Cover art and thumbnails are video streams to ffprobe, but not video to a viewer. */
 function isPicture(s: FfprobeStream): boolean {
   return s.disposition?.attached_pic === 1 || s.disposition?.timed_thumbnails === 1;
@@ -68,10 +98,7 @@ function toVideo(s: FfprobeStream): VideoStreamInfo | null {
   const sar = s.sample_aspect_ratio?.match(/^(\d+):(\d+)$/);
   const sarRatio = sar && Number(sar[1]) > 0 && Number(sar[2]) > 0 ? Number(sar[1]) / Number(sar[2]) : 1;
   const displayW = Math.round(codedW * sarRatio);
-  // avg_frame_rate is the honest one for variable-frame-rate phone recordings; r_frame_rate is
-  // the fallback when a container does not fill it (or fills it with a timebase-like value).
-  const avg = parseRational(s.avg_frame_rate);
-  const frameRate = avg !== null && avg <= 240 ? avg : (parseRational(s.r_frame_rate) ?? 0);
+  const { frameRate, nominalFrameRate, variableFrameRate } = frameTiming(s);
   return {
     index: s.index ?? 0,
     codec: s.codec_name ?? 'unknown',
@@ -79,7 +106,9 @@ function toVideo(s: FfprobeStream): VideoStreamInfo | null {
     pixelFormat: s.pix_fmt ?? null,
     width: sideways ? codedH : displayW,
     height: sideways ? displayW : codedH,
-    frameRate: Math.round(frameRate * 1000) / 1000,
+    frameRate,
+    nominalFrameRate,
+    variableFrameRate,
     bitrate: positive(s.bit_rate),
     keyframeInterval: null,
     rotation,

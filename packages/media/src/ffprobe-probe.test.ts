@@ -41,6 +41,8 @@ describe('probeMedia', () => {
       width: 640,
       height: 360,
       frameRate: 25,
+      nominalFrameRate: 25,
+      variableFrameRate: false,
       rotation: 0,
       interlaced: false,
       keyframeInterval: { min: 2, max: 2, mean: 2 },

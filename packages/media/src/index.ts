@@ -5,7 +5,13 @@ export type { MediaInfo } from './media-info.js';
 export { runOwnedProcess, ffmpegExitError } from './owned-process.js';
 export { probeMedia } from './ffprobe-probe.js';
 export { checkIsoBmffIntegrity } from './isobmff-integrity.js';
-export { DEFAULT_LADDER_OPTIONS, planLadder, type LadderOptions, type LadderPlan } from './ladder-plan.js';
+export {
+  DEFAULT_LADDER_OPTIONS,
+  FRAME_TIMINGS,
+  planLadder,
+  type LadderOptions,
+  type LadderPlan,
+} from './ladder-plan.js';
 export { buildLadderArgs } from './ladder-args.js';
 export { parseVariantPlaylist } from './hls-playlist-parse.js';
 export type { RungResult } from './transcode-types.js';

@@ -111,6 +111,26 @@ describe('buildLadderArgs', () => {
     expect(graph).toMatch(/^\[0:0\]yadif,fps=60000\/1001,split=3/);
   });
 
+  it('keeps a variable-rate source’s timing: no B-frames, keyframes on the first frame of each grid cell', () => {
+    const screen = video({ frameRate: 4.5, nominalFrameRate: 30, variableFrameRate: true });
+    const args = buildLadderArgs('/in/a.mp4', OUT, ladder(media(screen)));
+    for (const out of [0, 1, 2]) {
+      expect(valueOf(args, `-fps_mode:v:${out}`)).toBe('vfr');
+      expect(valueOf(args, `-bf:v:${out}`)).toBe('0');
+      expect(valueOf(args, `-g:v:${out}`)).toBe('120');
+      expect(valueOf(args, `-force_key_frames:v:${out}`)).toBe(
+        'expr:isnan(prev_forced_t)+gte(floor(t/4),floor(prev_forced_t/4)+1)',
+      );
+    }
+    expect(valueOf(args, '-filter_complex')).toMatch(/^\[0:0\]split=3/);
+    const capped = video({ frameRate: 20, nominalFrameRate: 120, variableFrameRate: true });
+    expect(valueOf(buildLadderArgs('/in/a.mp4', OUT, ladder(media(capped))), '-filter_complex')).toMatch(
+      /^\[0:0\]select='isnan\(prev_selected_t\)\+gte\(t-prev_selected_t,0\.016\d+\)',split=3/,
+    );
+    const constant = buildLadderArgs('/in/a.mp4', OUT, ladder());
+    expect(constant.some((a) => a.startsWith('-fps_mode') || a.startsWith('-bf'))).toBe(false);
+  });
+
   it('refuses an output directory FFmpeg would expand', () => {
     expect(() => buildLadderArgs('/in/a.mp4', '/srv/100%/x', ladder())).toThrow(MediaError);
   });

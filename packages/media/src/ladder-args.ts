@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES, TRANSCODE_MODES } from '@coursecast/semconv';
 import { HLS_LAYOUT } from './hls-layout.js';
-import { KEYFRAME_ALIGNMENTS, type LadderPlan, type LadderRung } from './ladder-plan.js';
+import { FRAME_TIMINGS, KEYFRAME_ALIGNMENTS, type LadderPlan, type LadderRung } from './ladder-plan.js';
 import { MediaError } from './media-error.js';
 
 /**
@@ -27,6 +27,10 @@ function filterGraph(plan: LadderPlan, encoded: LadderRung[], videoIndex: number
   const pre: string[] = [];
   if (plan.deinterlace) pre.push('yadif');
   if (plan.forceFrameRate !== null) pre.push(`fps=${frameRateExpression(plan.forceFrameRate)}`);
+  if (plan.minFrameInterval !== null) {
+    // Variable timing capped at frameRate: a frame is kept when it comes at least a period after the last kept.
+    pre.push(`select='isnan(prev_selected_t)+gte(t-prev_selected_t,${plan.minFrameInterval})'`);
+  }
   // format after scale: swscale converts and scales in one pass, at the rung's (smaller) size.
   // setsar=1: rungs are planned on the displayed size, so pixels are square; without it, scale
   // keeps the aspect ratio through a SAR like 640:641 and the track header says 853 wide for 854.
@@ -37,10 +41,31 @@ function filterGraph(plan: LadderPlan, encoded: LadderRung[], videoIndex: number
   return [head, ...encoded.map((r, i) => `[s${i}]${scale(r)}[v${i}]`)].join(';');
 }
 
+/**
+ * Where an encoded rung forces keyframes. On the segment grid, a constant-rate rung counts boundaries
+ * (`n_forced`); a variable-rate one starts a keyframe on the first frame of each new grid cell, so a
+ * slide held across several boundaries gets one keyframe, not one per frame until the count catches up.
+ */
+function forcedKeyframes(plan: LadderPlan): string {
+  if (plan.keyframes === KEYFRAME_ALIGNMENTS.source) return 'source';
+  const seg = plan.segmentSeconds;
+  if (plan.frameTiming === FRAME_TIMINGS.variable) {
+    return `expr:isnan(prev_forced_t)+gte(floor(t/${seg}),floor(prev_forced_t/${seg})+1)`;
+  }
+  return `expr:gte(t,n_forced*${seg})`;
+}
+
+/**
+ * Variable timing (ADR 0009): FFmpeg's HLS muxer would otherwise make the output constant-rate, and
+ * without B-frames decode order is presentation order, so each sample's duration is its display time.
+ */
+function timingOptions(plan: LadderPlan, s: string): string[] {
+  if (plan.frameTiming !== FRAME_TIMINGS.variable) return [];
+  return [`-fps_mode${s}`, 'vfr', `-bf${s}`, '0'];
+}
+
 function encodeOptions(plan: LadderPlan, rung: LadderRung, out: number): string[] {
   const s = `:v:${out}`;
-  const forceKeyFrames =
-    plan.keyframes === KEYFRAME_ALIGNMENTS.source ? 'source' : `expr:gte(t,n_forced*${plan.segmentSeconds})`;
   return [
     `-c${s}`, 'libx264',
     `-preset${s}`, plan.preset,
@@ -49,7 +74,8 @@ function encodeOptions(plan: LadderPlan, rung: LadderRung, out: number): string[
     `-bufsize${s}`, String(rung.bufsize),
     `-g${s}`, String(plan.gopFrames),
     `-sc_threshold${s}`, '0',
-    `-force_key_frames${s}`, forceKeyFrames,
+    `-force_key_frames${s}`, forcedKeyframes(plan),
+    ...timingOptions(plan, s),
   ]; // prettier-ignore
 }
 
@@ -106,6 +132,10 @@ export function buildLadderArgs(input: string, outDir: string, plan: LadderPlan)
     else args.push(...encodeOptions(plan, rung, out));
   });
   if (audio) {
+    // Audio that starts late (a camera's or recorder's audio track starting after its video) is
+    // padded with silence from t=0, where the video starts, so a player's A/V start together;
+    // async=1 also fills gaps and trims overlaps mid-stream, so a dropped packet cannot drift A/V.
+    args.push('-filter:a:0', 'aresample=async=1:first_pts=0');
     args.push('-c:a:0', 'aac', '-b:a:0', String(audio.bitrate));
     args.push('-ac:a:0', String(audio.channels), '-ar:a:0', String(audio.sampleRate));
   }

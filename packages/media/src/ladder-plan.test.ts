@@ -103,6 +103,38 @@ describe('planLadder: bitrates', () => {
     expect(ntsc.gopFrames).toBe(120);
   });
 
+  it('keeps a screen recording’s own frames: average bits on its frames, peak and GOP on its nominal rate', () => {
+    const screen = video({ frameRate: 4.55, nominalFrameRate: 30, variableFrameRate: true, bitrate: null });
+    const plan = planLadder(media(screen), opts());
+    expect(plan).toMatchObject({
+      frameTiming: 'variable',
+      frameRate: 30,
+      gopFrames: 120,
+      forceFrameRate: null,
+    });
+    expect(plan.minFrameInterval).toBeNull();
+    const top = plan.rungs[0]!;
+    expect(top.videoBitrate).toBe(targetVideoBitrate(1920, 1080, 4.55));
+    // A scroll at 30 fps may spend what a 30 fps rung would.
+    expect(top.maxrate).toBe(Math.round((targetVideoBitrate(1920, 1080, 30) * 1.1) / 1000) * 1000);
+    const steady = planLadder(media(video({ frameRate: 29.6, nominalFrameRate: 30 })), opts());
+    expect(steady).toMatchObject({ frameTiming: 'constant', frameRate: 29.6 });
+    expect(steady.rungs[0]!.maxrate).toBe(Math.round((steady.rungs[0]!.videoBitrate * 1.1) / 1000) * 1000);
+  });
+
+  it('caps a variable-rate source’s bursts at the halved nominal rate, without making it constant', () => {
+    const fast = video({ frameRate: 20, nominalFrameRate: 120, variableFrameRate: true });
+    const plan = planLadder(media(fast), opts());
+    expect(plan).toMatchObject({
+      frameTiming: 'variable',
+      frameRate: 60,
+      gopFrames: 240,
+      forceFrameRate: null,
+    });
+    expect(plan.minFrameInterval).toBeGreaterThan(1 / 60 - 0.001);
+    expect(plan.minFrameInterval).toBeLessThan(1 / 60);
+  });
+
   it('keeps audio at most at the configured bitrate and the source’s own (64 kbps floor)', () => {
     expect(planLadder(media(video(), { ...AUDIO, bitrate: 96_000 }), opts()).audio!.bitrate).toBe(96_000);
     expect(planLadder(media(video(), { ...AUDIO, bitrate: 32_000 }), opts()).audio!.bitrate).toBe(64_000);

@@ -36,6 +36,15 @@ export const KEYFRAME_ALIGNMENTS = {
 } as const;
 type KeyframeAlignment = (typeof KEYFRAME_ALIGNMENTS)[keyof typeof KEYFRAME_ALIGNMENTS];
 
+/** How encoded rungs time their frames (ADR 0009). */
+export const FRAME_TIMINGS = {
+  /** One frame every 1/frameRate s: FFmpeg's HLS muxer duplicates or drops frames to keep the grid. */
+  constant: 'constant',
+  /** The source's own frames at the source's own times, keyframes on the segment grid by time. */
+  variable: 'variable',
+} as const;
+type FrameTiming = (typeof FRAME_TIMINGS)[keyof typeof FRAME_TIMINGS];
+
 /** One video quality of the ladder. */
 export interface LadderRung {
   /** '720p' (the short side, so a portrait 720x1280 rung is also '720p') */
@@ -55,8 +64,16 @@ export interface LadderPlan {
   rungs: LadderRung[];
   audio: { bitrate: number; channels: number; sampleRate: number } | null;
   segmentSeconds: number;
-  /** Output frame rate (the source's, halved until ≤ 60); 0 for audio-only. */
+  /**
+   * Output frame rate (the source's, halved until ≤ 60); for variable timing the fastest the output
+   * runs (its nominal rate, as HLS's FRAME-RATE means it); 0 for audio-only.
+   */
   frameRate: number;
+  /** Constant, or the source's variable timing kept (screen recordings). */
+  frameTiming: FrameTiming;
+  /** Variable timing only: frames closer than this (seconds) are dropped, so bursts stay ≤ frameRate. */
+  minFrameInterval: number | null;
+  /** Keyframe interval in frames: a segment's worth at frameRate, so only the grid places keyframes. */
   gopFrames: number;
   /** rung names + 'audio' for an audio-only source */
   qualities: string[];
@@ -108,6 +125,42 @@ function outputFrameRate(fps: number): number {
   return Math.round(rate * 1000) / 1000;
 }
 
+/**
+ * How the output times its frames. Constant-rate sources keep their rate (halved above 60). A
+ * variable-rate source keeps its own frames (ADR 0009: the same quality per bit as converting it to
+ * its nominal rate, at a seventh of the frames on a slide recording), capped at the halved nominal rate.
+ */
+function planFrameTiming(video: VideoStreamInfo): {
+  frameTiming: FrameTiming;
+  frameRate: number;
+  averageRate: number;
+  frameRateChanged: boolean;
+  minFrameInterval: number | null;
+} {
+  const sourceFps = video.frameRate > 0 ? video.frameRate : 30;
+  if (!video.variableFrameRate) {
+    const frameRate = outputFrameRate(sourceFps);
+    return {
+      frameTiming: FRAME_TIMINGS.constant,
+      frameRate,
+      averageRate: frameRate,
+      frameRateChanged: frameRate !== Math.round(sourceFps * 1000) / 1000,
+      minFrameInterval: null,
+    };
+  }
+  const nominal = Math.max(video.nominalFrameRate, sourceFps);
+  const frameRate = outputFrameRate(nominal);
+  const changed = frameRate < nominal;
+  return {
+    frameTiming: FRAME_TIMINGS.variable,
+    frameRate,
+    averageRate: Math.min(sourceFps, frameRate),
+    frameRateChanged: changed,
+    // A hair under the period, so frames on a jittery 1/frameRate grid are kept.
+    minFrameInterval: changed ? Math.floor(1e6 / frameRate) / 1e6 - 0.0005 : null,
+  };
+}
+
 /** The source's video bitrate: the stream's own, or else the container's minus the audio. */
 function sourceVideoBitrate(info: MediaInfo): number | null {
   if (info.video?.bitrate) return info.video.bitrate;
@@ -146,6 +199,8 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
       ...base,
       rungs: [],
       frameRate: 0,
+      frameTiming: FRAME_TIMINGS.constant,
+      minFrameInterval: null,
       gopFrames: 0,
       qualities: ['audio'],
       copyDecision: { copy: false, reasons: ['audio-only source'] },
@@ -155,20 +210,23 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
     };
   }
 
-  const sourceFps = video.frameRate > 0 ? video.frameRate : 30;
-  const frameRate = outputFrameRate(sourceFps);
-  const frameRateChanged = frameRate !== Math.round(sourceFps * 1000) / 1000;
+  const timing = planFrameTiming(video);
+  const { frameRate, frameRateChanged } = timing;
   const sourceShort = Math.min(video.width, video.height);
   const sourcePixels = video.width * video.height;
   const sourceBitrate = sourceVideoBitrate(info);
 
   const planned = chooseHeights(sourceShort, opts.heights).map((short) => {
     const { width, height } = rungSize(video, short);
-    const target = targetVideoBitrate(width, height, frameRate);
+    // The average is planned on the frames the output really has; the peak on its fastest stretch,
+    // so a screen recording's scroll gets the bits a 30 fps rung would (the same for constant timing).
+    const target = targetVideoBitrate(width, height, timing.averageRate);
+    const burst = targetVideoBitrate(width, height, frameRate);
     // No rung gets more bits than the source has. Lower rungs get the source's bits scaled by
     // (pixel ratio)^0.75, so a starved source does not give its 360p rung as many bits as its top.
     const cap = sourceBitrate === null ? Infinity : sourceBitrate * ((width * height) / sourcePixels) ** 0.75;
-    return { name: `${short}p`, short, width, height, target, bitrate: kbps(Math.min(target, cap)) };
+    const bitrate = kbps(Math.min(target, cap));
+    return { name: `${short}p`, short, width, height, target, bitrate, peak: Math.max(bitrate, burst) };
   });
   const top = planned[0]!;
 
@@ -186,13 +244,14 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
   const rungs: LadderRung[] = planned.map((r, i) => {
     const copied = i === 0 && copyDecision.copy;
     const videoBitrate = copied && sourceBitrate !== null ? kbps(sourceBitrate) : r.bitrate;
+    const peak = timing.frameTiming === FRAME_TIMINGS.variable && !copied ? r.peak : videoBitrate;
     return {
       name: r.name,
       width: r.width,
       height: r.height,
       videoBitrate,
-      maxrate: kbps(videoBitrate * MAXRATE_RATIO),
-      bufsize: kbps(videoBitrate * BUFSIZE_RATIO),
+      maxrate: kbps(peak * MAXRATE_RATIO),
+      bufsize: kbps(peak * BUFSIZE_RATIO),
       mode: copied ? TRANSCODE_MODES.copy : TRANSCODE_MODES.encode,
     };
   });
@@ -201,11 +260,13 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
     ...base,
     rungs,
     frameRate,
+    frameTiming: timing.frameTiming,
+    minFrameInterval: timing.minFrameInterval,
     gopFrames: Math.ceil(opts.segmentSeconds * frameRate - 1e-6),
     qualities: rungs.map((r) => r.name),
     copyDecision,
     keyframes: copyDecision.copy ? KEYFRAME_ALIGNMENTS.source : KEYFRAME_ALIGNMENTS.segmentGrid,
-    forceFrameRate: frameRateChanged ? frameRate : null,
+    forceFrameRate: frameRateChanged && timing.frameTiming === FRAME_TIMINGS.constant ? frameRate : null,
     deinterlace: video.interlaced,
   };
 }

@@ -15,7 +15,12 @@ export interface VideoStreamInfo {
   width: number;
   /** Display height: after the stream's rotation. */
   height: number;
+  /** Frames per second on average (ffprobe's avg_frame_rate): what the stream really carries. */
   frameRate: number;
+  /** The rate its timestamps are laid out on (r_frame_rate): a VFR stream's fastest stretch; 0 when unknown. */
+  nominalFrameRate: number;
+  /** True when frames come irregularly (screen recorders write one only when the screen changes). */
+  variableFrameRate: boolean;
   bitrate: number | null;
   /** seconds between keyframes over the first ~30 s, null when unknown */
   keyframeInterval: KeyframeInterval | null;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOwnedProcess } from './owned-process.js';
-import { buildPosterArgs, extractPoster } from './poster-extract.js';
+import { buildPosterArgs, extractPoster, posterRung } from './poster-extract.js';
 import { generateTestClip } from './samples/test-clip-generate.js';
 import { FFMPEG, FFPROBE } from '../test-support/media-test-kit.js';
 
@@ -37,6 +37,19 @@ async function jpegSize(file: string): Promise<unknown> {
   expect(r.exitCode).toBe(0);
   return (JSON.parse(r.stdout) as { streams: unknown[] }).streams[0];
 }
+
+describe('posterRung', () => {
+  it('picks the narrowest rung as wide as the poster, else the widest', () => {
+    const rungs = [
+      { name: '1080p', width: 1080 },
+      { name: '720p', width: 720 },
+      { name: '360p', width: 360 },
+    ];
+    expect(posterRung(rungs)?.name).toBe('720p');
+    expect(posterRung(rungs.slice(2))?.name).toBe('360p');
+    expect(posterRung([])).toBeNull();
+  });
+});
 
 describe('extractPoster', () => {
   it('seeks the input and writes one frame, 640 px wide at most', async () => {

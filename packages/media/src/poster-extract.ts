@@ -1,5 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
+import { HLS_LAYOUT } from './hls-layout.js';
+import { parseVariantPlaylist } from './hls-playlist-parse.js';
 import { MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
 
@@ -18,6 +21,9 @@ interface PosterOptions {
   onSpawn?: (pid: number) => void;
 }
 
+/** The poster's width when the video is at least that wide. */
+const POSTER_WIDTH = 640;
+
 /** Share of the duration where the poster is taken: past a title fade-in, early enough to be representative. */
 export const POSTER_POSITION = 0.1;
 
@@ -27,7 +33,7 @@ export const POSTER_POSITION = 0.1;
  * seek decodes seconds of video for a thumbnail.
  */
 export function buildPosterArgs(opts: PosterOptions): string[] {
-  const maxWidth = opts.maxWidth ?? 640;
+  const maxWidth = opts.maxWidth ?? POSTER_WIDTH;
   return [
     '-hide_banner', '-nostdin', '-y', '-loglevel', 'error',
     '-noaccurate_seek',
@@ -70,5 +76,51 @@ export async function extractPoster(opts: PosterOptions): Promise<void> {
   if ((await sizeOf(opts.out)) === 0 && opts.atSeconds > 0) await run(0);
   if ((await sizeOf(opts.out)) === 0) {
     throw new MediaError(TRANSCODE_ERROR_TYPES.internal, `ffmpeg wrote no poster frame for ${opts.input}`);
+  }
+}
+
+/** A finished video rung a poster may be cut from. */
+interface PosterRung {
+  name: string;
+  width: number;
+}
+
+/** The rung to cut a poster from: the narrowest still as wide as the poster, else the widest. */
+export function posterRung<R extends PosterRung>(rungs: readonly R[], maxWidth = POSTER_WIDTH): R | null {
+  const wideEnough = rungs.filter((r) => r.width >= maxWidth).sort((a, b) => a.width - b.width);
+  return wideEnough[0] ?? [...rungs].sort((a, b) => b.width - a.width)[0] ?? null;
+}
+
+/**
+ * Writes the poster from a finished rung rather than the source: the first frame of the segment
+ * holding `atSeconds` is a keyframe of an H.264 picture about the poster's size, where the source's
+ * may be a 4K HEVC one (0.4 s to decode and scale on two cores for a 640 px thumbnail). The
+ * init segment and that segment are joined in a scratch file beside the rung, removed afterwards.
+ */
+export async function extractRungPoster(
+  opts: Omit<PosterOptions, 'input'> & { outDir: string; rung: string },
+): Promise<void> {
+  const dir = path.join(opts.outDir, opts.rung);
+  const { segments, mapUri } = parseVariantPlaylist(
+    await readFile(path.join(dir, HLS_LAYOUT.variantPlaylist), 'utf8'),
+  );
+  let start = 0;
+  const segment =
+    segments.find((s) => {
+      start += s.duration;
+      return start > opts.atSeconds;
+    }) ?? segments[segments.length - 1];
+  if (!segment || !mapUri) {
+    throw new MediaError(TRANSCODE_ERROR_TYPES.internal, `rung ${opts.rung} has no segment for a poster`);
+  }
+  const scratch = path.join(dir, '.poster-source.mp4');
+  try {
+    await writeFile(
+      scratch,
+      Buffer.concat([await readFile(path.join(dir, mapUri)), await readFile(path.join(dir, segment.uri))]),
+    );
+    await extractPoster({ ...opts, input: scratch, atSeconds: 0 });
+  } finally {
+    await rm(scratch, { force: true });
   }
 }

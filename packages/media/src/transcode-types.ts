@@ -1,5 +1,6 @@
 import type { TranscodeMode } from '@coursecast/semconv';
 import type { LadderPlan } from './ladder-plan.js';
+import type { RungRetime } from './ladder-retime.js';
 
 /** Per-rung progress, derived from the variant's playlist on disk. */
 interface RungProgress {
@@ -67,6 +68,8 @@ export interface TranscodeResult {
   encoderStartupSeconds: number;
   /** mediaSeconds / wallSeconds */
   speed: number;
+  /** Variable-frame-rate sources: per encoded rung, whether its frames got the source's timing back. */
+  retimed: RungRetime[];
 }
 
 /** How to run a ladder. */
@@ -78,6 +81,8 @@ export interface TranscodeOptions {
   /** From the probe; the base of percent and ETA. */
   durationSeconds: number;
   ffmpegPath: string;
+  /** For a variable-frame-rate source's frame times; default: the ffprobe beside ffmpegPath. */
+  ffprobePath?: string;
   /** For the ladder process; the poster gets what is left of it. */
   timeoutMs: number;
   signal?: AbortSignal;

@@ -4,11 +4,12 @@ import { TRANSCODE_ERROR_TYPES, TRANSCODE_MODES } from '@coursecast/semconv';
 import { makeGuard, type Guard } from './callback-guard.js';
 import { HLS_LAYOUT } from './hls-layout.js';
 import { buildLadderArgs } from './ladder-args.js';
+import { retimeLadder, siblingFfprobe, startFrameTimes } from './ladder-retime.js';
 import type { LadderPlan } from './ladder-plan.js';
 import { renderMasterPlaylist, type MasterPlaylistInput } from './master-playlist-write.js';
 import { fsMediaError, MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
-import { extractPoster, POSTER_POSITION } from './poster-extract.js';
+import { extractRungPoster, POSTER_POSITION, posterRung } from './poster-extract.js';
 import { ProgressParser, type ProgressSample } from './progress-parse.js';
 import { buildRungResult, readRungInit } from './rung-result.js';
 import { RungWatcher, type RungSnapshot } from './rung-watch.js';
@@ -212,9 +213,10 @@ async function completeAll(run: LadderRun, snaps: RungSnapshot[]): Promise<Map<s
   return completed;
 }
 
-/** Extracts the poster within what is left of the time limit; null for audio only. */
-async function extractLadderPoster(run: LadderRun): Promise<string | null> {
-  if (!run.hasVideo) return null;
+/** Extracts the poster from a finished rung within what is left of the time limit; null for audio only. */
+async function extractLadderPoster(run: LadderRun, rungs: RungResult[]): Promise<string | null> {
+  const rung = run.hasVideo ? posterRung(rungs) : null;
+  if (!rung) return null;
   const { opts } = run;
   const remaining = opts.timeoutMs - (performance.now() - (run.spawnedAt ?? run.t0));
   if (remaining <= 0) {
@@ -223,9 +225,10 @@ async function extractLadderPoster(run: LadderRun): Promise<string | null> {
       `transcode ran out of its ${opts.timeoutMs} ms limit before the poster`,
     );
   }
-  await extractPoster({
+  await extractRungPoster({
     ffmpegPath: opts.ffmpegPath,
-    input: run.input,
+    outDir: run.outDir,
+    rung: rung.name,
     out: path.join(run.outDir, HLS_LAYOUT.poster),
     atSeconds: Math.max(0, opts.durationSeconds * POSTER_POSITION),
     timeoutMs: Math.ceil(remaining),
@@ -260,17 +263,29 @@ async function transcodeLadder(run: LadderRun, ticker: ProgressTicker): Promise<
   }
   const args = buildLadderArgs(run.input, outDir, run.plan);
   await prepareOutDir(run);
+  const frameTimes = startFrameTimes(run.plan, run.input, {
+    ffprobePath: opts.ffprobePath ?? siblingFfprobe(opts.ffmpegPath),
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+  });
   await runLadderEncoder(run, args, ticker);
   await ticker.pending;
 
-  const snaps = await run.watcher.scan();
+  let snaps = await run.watcher.scan();
   await verifyLadderOutput(snaps, outDir);
+  const retimed = await retimeLadder(outDir, run.plan, frameTimes).catch((err: unknown) => {
+    throw fsMediaError('retiming the rungs', err);
+  });
+  if (retimed.some((r) => r.retimed)) snaps = await run.watcher.scan();
   const completed = await completeAll(run, snaps).catch((err: unknown) => {
     throw fsMediaError('measuring the rungs', err);
   });
   if (ticker.last) reportProgress(run, ticker.last, snaps);
 
-  const poster = await extractLadderPoster(run);
+  const rungs = run.hasVideo
+    ? run.videoNames.map((n) => completed.get(n)!)
+    : [completed.get(HLS_LAYOUT.audioName)!];
+  const poster = await extractLadderPoster(run, rungs);
   if (opts.signal?.aborted) {
     throw new MediaError(
       TRANSCODE_ERROR_TYPES.cancelled,
@@ -278,9 +293,6 @@ async function transcodeLadder(run: LadderRun, ticker: ProgressTicker): Promise<
     );
   }
 
-  const rungs = run.hasVideo
-    ? run.videoNames.map((n) => completed.get(n)!)
-    : [completed.get(HLS_LAYOUT.audioName)!];
   const audio = run.hasAudio ? (completed.get(HLS_LAYOUT.audioName) ?? null) : null;
   await publishPlaylists(run, snaps, rungs, audio);
 
@@ -297,6 +309,7 @@ async function transcodeLadder(run: LadderRun, ticker: ProgressTicker): Promise<
     encoderStartupSeconds:
       run.spawnedAt !== null && ticker.firstAt !== null ? (ticker.firstAt - run.spawnedAt) / 1000 : 0,
     speed: wallSeconds > 0 ? mediaSeconds / wallSeconds : 0,
+    retimed,
   };
 }
 

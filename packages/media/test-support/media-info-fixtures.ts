@@ -12,6 +12,8 @@ export function video(over: Partial<VideoStreamInfo> = {}): VideoStreamInfo {
     width: 1920,
     height: 1080,
     frameRate: 30,
+    nominalFrameRate: 30,
+    variableFrameRate: false,
     bitrate: 20_000_000,
     keyframeInterval: { min: 2, max: 2, mean: 2 },
     rotation: 0,

@@ -47,6 +47,10 @@ export const ATTR_CONTENT_JOB_ATTEMPT = 'content.job.attempt';
 export const ATTR_CONTENT_JOB_STATE = 'content.job.state';
 /** Media seconds transcoded per wall second for a job. */
 export const ATTR_CONTENT_TRANSCODE_SPEED = 'content.transcode.speed';
+/** `constant` or `variable`: how a job's encoded rungs time their frames (ADR 0009). */
+export const ATTR_CONTENT_FRAME_TIMING = 'content.frame_timing';
+/** Why a variable-frame-rate rung kept the encoder's timing rather than the source's (span events). */
+export const ATTR_CONTENT_RETIME_SKIPPED = 'content.retime.skipped_reason';
 /** How long the encoder took before reporting its first progress (s). */
 export const ATTR_CONTENT_ENCODER_STARTUP = 'content.encoder.startup_s';
 

@@ -50,6 +50,7 @@ export async function transcodeCommand(
       plan,
       durationSeconds: info.durationSeconds,
       ffmpegPath: config.ffmpegPath,
+      ffprobePath: config.ffprobePath,
       timeoutMs: config.transcode.timeoutSeconds * 1000,
       onProgress: (p) => bar.update(p.percent, p.speed, p.etaSeconds),
     });

@@ -109,7 +109,9 @@ describe('upload → transcode → playback', () => {
       'content.source.container': 'mov',
       'content.source.resolution': '640x360',
       'content.qualities_completed': 2,
+      'content.frame_timing': 'constant',
     });
+    expect(job!.events.map((e) => e.name)).not.toContain('rung kept the encoder timing');
     expect(job!.status.code).toBe(1);
     const children = spans.filter((s) => s.parentSpanContext?.spanId === job!.spanContext().spanId);
     const names = children.map((s) => s.name).sort();

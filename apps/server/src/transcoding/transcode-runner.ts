@@ -13,6 +13,9 @@ import {
 import {
   ATTR_CONTENT_COURSE_ID,
   ATTR_CONTENT_ENCODER_STARTUP,
+  ATTR_CONTENT_FRAME_TIMING,
+  ATTR_CONTENT_QUALITY,
+  ATTR_CONTENT_RETIME_SKIPPED,
   ATTR_CONTENT_JOB_ATTEMPT,
   ATTR_CONTENT_JOB_ID,
   ATTR_CONTENT_QUALITIES_COMPLETED,
@@ -159,6 +162,7 @@ function planFor(deps: TranscodeRunnerDeps, t: AttemptTrace, info: MediaInfo): L
   const ladder = planLadder(info, deps.ladder);
   t.plan = ladder;
   t.jobSpan.setAttribute(ATTR_CONTENT_TARGET_QUALITIES, ladder.qualities.join(','));
+  t.jobSpan.setAttribute(ATTR_CONTENT_FRAME_TIMING, ladder.frameTiming);
   t.jobSpan.addEvent('ladder planned', {
     'content.copy_decision': `${ladder.copyDecision.copy ? 'copy' : 'encode'}: ${ladder.copyDecision.reasons.join('; ')}`,
   });
@@ -178,6 +182,7 @@ function runLadder(
     plan: run.ladder,
     durationSeconds: run.info.durationSeconds,
     ffmpegPath: deps.ffmpegPath,
+    ffprobePath: deps.ffprobePath,
     timeoutMs: deps.timeoutMs,
     signal: ctx.signal,
     onSpawn: () => startRungSpans(deps.tracer, t.jobCtx, run.itemId, run.ladder, t.rungSpans),
@@ -242,6 +247,13 @@ function recordSuccess(
     [ATTR_CONTENT_TRANSCODE_SPEED]: result.speed,
     [ATTR_CONTENT_ENCODER_STARTUP]: result.encoderStartupSeconds,
   });
+  for (const r of result.retimed.filter((x) => !x.retimed)) {
+    // Still playable, with each segment's last frame cut short: worth a look, not a failure.
+    jobSpan.addEvent('rung kept the encoder timing', {
+      [ATTR_CONTENT_QUALITY]: r.name,
+      [ATTR_CONTENT_RETIME_SKIPPED]: r.reason ?? 'unknown',
+    });
+  }
   jobSpan.setStatus({ code: SpanStatusCode.OK });
 }
 

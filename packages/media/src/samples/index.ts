@@ -2,3 +2,12 @@
 // point, so the package's main index carries only the pipeline.
 export { generateTestClip } from './test-clip-generate.js';
 export { generateMkvTestClip } from './mkv-test-clip.js';
+export {
+  LOOKALIKE_AUDIO_OFFSETS,
+  LOOKALIKE_DEFAULT_SECONDS,
+  LOOKALIKE_KINDS,
+  generateLookalikeClip,
+  lookalikeExtension,
+  type LookalikeClipOptions,
+  type LookalikeKind,
+} from './lookalike-clip-generate.js';
