@@ -1,9 +1,13 @@
-// bench/transcode: the same 1080p source through (a) coursecast's job runner (probe, plan, one ffmpeg
-// for the ladder, progress parsing, per-rung watching, master rewrite, poster, publish, store, spans),
-// (b) the raw ffmpeg CLI running the identical ladder command, and (c) the naive design of one ffmpeg
-// per rung in parallel. Alternating order, N runs each; medians and ratios on the last line.
+// bench/transcode: each source (testsrc2 1080p, and look-alikes of a camera, a phone and a screen recording:
+// bench-sources.ts) through (a) coursecast's job runner (probe, plan, one ffmpeg for the ladder, progress
+// parsing, per-rung watching, master rewrite, poster, publish, store, spans), (b) the raw ffmpeg CLI running
+// the identical ladder command, and (c) the naive design of one ffmpeg per rung in parallel. Alternating
+// order, N runs each; per source the medians, `ratio_raw_<source>` (coursecast / raw, goal ≤ 1.03),
+// `ratio_per_rung_<source>` (per-rung / coursecast, goal ≥ 1.25 where decoding is expensive),
+// `frames_per_source_frame_<source>` (top rung's frames / source's, goal ≤ 1.05) and each rung's measured
+// bitrate against its plan. `ratio` is testsrc2's coursecast / raw, as before.
+// Options: --seconds N (30), --runs N (3), --sources camera,screen (all).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -14,9 +18,9 @@ import {
   buildLadderArgs,
   planLadder,
   probeMedia,
+  type LadderOptions,
   type LadderPlan,
 } from '@coursecast/media';
-import { generateTestClip } from '@coursecast/media/samples';
 import { loadConfig } from '@coursecast/server';
 import {
   createInstrumentation,
@@ -26,15 +30,32 @@ import {
   newId,
   openDuckDbCatalogStore,
 } from '@coursecast/server/parts';
+import {
+  ensureBenchSource,
+  framesPerSourceFrame,
+  measureRungBitrates,
+  parseSources,
+  type BenchSource,
+  type BenchTools,
+  type RungBitrate,
+} from './bench-sources.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cacheDir = path.join(here, '..', '.cache');
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
+const GOALS = { ratio_raw: 1.03, ratio_per_rung: 1.25, frames_per_source_frame: 1.05 };
 
-function arg(args: string[], name: string, fallback: number): number {
+function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function numberOption(args: string[], name: string, fallback: number): number {
+  const value = option(args, name);
+  const n = value === undefined ? fallback : Number(value);
+  if (!(n > 0)) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
 }
 
 function median(xs: number[]): number {
@@ -42,6 +63,8 @@ function median(xs: number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 function runFfmpeg(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -55,10 +78,10 @@ function runFfmpeg(args: string[]): Promise<void> {
   });
 }
 
-async function timed(fn: () => Promise<void>): Promise<number> {
+async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const value = await fn();
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, value };
 }
 
 /** The naive design: one full decode + encode per rung, all rungs at once. */
@@ -66,20 +89,10 @@ function naiveRungPlans(plan: LadderPlan): LadderPlan[] {
   return plan.rungs.map((r) => ({ ...plan, rungs: [r], qualities: [r.name] }));
 }
 
-/** Runs the benchmark and returns its figures. */
-export async function main(args: string[]): Promise<object> {
-  const seconds = arg(args, 'seconds', 30);
-  const runs = arg(args, 'runs', 3);
-  await mkdir(cacheDir, { recursive: true });
-  const source = path.join(cacheDir, `source-1080p30-${seconds}s.mp4`);
-  if (!existsSync(source)) {
-    process.stderr.write(`generating ${source} (testsrc2 1080p30 + sine, ${seconds} s)...\n`);
-    await generateTestClip({ ffmpegPath: FFMPEG, out: source, seconds, width: 1920, height: 1080, fps: 30 });
-  }
+/** What every source's runs share: one store, one telemetry pipeline, one course. */
+async function openBenchEnv() {
   const config = loadConfig({ env: {} });
-  const ladderOptions = { ...DEFAULT_LADDER_OPTIONS, heights: config.transcode.ladder };
-  const probe = await probeMedia(source, { ffprobePath: FFPROBE });
-  const plan = planLadder(probe, ladderOptions);
+  const ladder: LadderOptions = { ...DEFAULT_LADDER_OPTIONS, heights: config.transcode.ladder };
   const spans = new InMemorySpanExporter();
   const telemetry = createInstrumentation(config.instrumentation, 'bench', {
     spanProcessors: [new SimpleSpanProcessor(spans)],
@@ -90,85 +103,180 @@ export async function main(args: string[]): Promise<object> {
     counts: () => ({ queued: 0, running: 1, succeeded: 0, failed: 0, cancelled: 0 }),
     queueDepth: () => 0,
   });
+  return { ladder, telemetry, store, course, metrics };
+}
+type BenchEnv = Awaited<ReturnType<typeof openBenchEnv>>;
 
-  const out = path.join(cacheDir, 'out');
-  const variants = {
-    // The real job runner (probe, plan, ladder, publish, store writes, spans, metrics); only the
-    // data dir differs, so each run's output lands in its own folder.
-    coursecast: async (dir: string) => {
-      const paths = createMediaPaths(dir);
-      const runner = createTranscodeRunner({
-        store,
-        paths,
-        tracer: telemetry.tracer,
-        metrics,
-        ffmpegPath: FFMPEG,
-        ffprobePath: FFPROBE,
-        ladder: ladderOptions,
-        timeoutMs: 30 * 60_000,
-      });
-      const itemId = newId('itm');
-      await store.createItemWithJob(
-        {
-          id: itemId,
-          courseId: course.id,
-          kind: 'video',
-          title: 'bench',
-          sourceFile: source,
-          sourceBytes: null,
-          sourceInfo: null,
-          durationSeconds: null,
-        },
-        { id: newId('job'), itemId, maxAttempts: 1 },
-      );
-      const job = await store.claimNextJob();
-      if (!job) throw new Error('no job to run');
-      await runner({ job, signal: new AbortController().signal, progress: () => undefined });
+/**
+ * The real job runner (probe, plan, ladder, publish, store writes, spans, metrics); only the data dir
+ * differs, so each run's output lands in its own folder. Returns the published version's directory.
+ */
+async function runCoursecast(env: BenchEnv, source: string, dir: string): Promise<string> {
+  const paths = createMediaPaths(dir);
+  const runner = createTranscodeRunner({
+    store: env.store,
+    paths,
+    tracer: env.telemetry.tracer,
+    metrics: env.metrics,
+    ffmpegPath: FFMPEG,
+    ffprobePath: FFPROBE,
+    ladder: env.ladder,
+    timeoutMs: 60 * 60_000,
+  });
+  const itemId = newId('itm');
+  await env.store.createItemWithJob(
+    {
+      id: itemId,
+      courseId: env.course.id,
+      kind: 'video',
+      title: 'bench',
+      sourceFile: source,
+      sourceBytes: null,
+      sourceInfo: null,
+      durationSeconds: null,
     },
-    raw: async (dir: string) => {
+    { id: newId('job'), itemId, maxAttempts: 1 },
+  );
+  const job = await env.store.claimNextJob();
+  if (!job) throw new Error('no job to run');
+  await runner({ job, signal: new AbortController().signal, progress: () => undefined });
+  return paths.versionDir(itemId, job.id);
+}
+
+const VARIANTS = ['coursecast', 'raw', 'naive'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+/** One source's figures. */
+interface SourceFigures {
+  source: string;
+  codec: string | null;
+  rungs: string[];
+  coursecast_s: number;
+  raw_s: number;
+  naive_s: number;
+  ratio_raw: number;
+  ratio_per_rung: number;
+  frames_per_source_frame: number;
+  realtime_factor: number;
+  bitrates: RungBitrate[];
+  all_s: Record<Variant, number[]>;
+}
+
+/** Runs the three variants over one source, `runs` times in rotating order, and measures coursecast's output. */
+async function benchSource(
+  env: BenchEnv,
+  name: BenchSource,
+  file: string,
+  runs: number,
+): Promise<SourceFigures> {
+  const probe = await probeMedia(file, { ffprobePath: FFPROBE });
+  const plan = planLadder(probe, env.ladder);
+  const out = path.join(cacheDir, 'out', name);
+  let published = '';
+  const variants: Record<Variant, (dir: string) => Promise<void>> = {
+    coursecast: async (dir) => {
+      published = await runCoursecast(env, file, dir);
+    },
+    raw: async (dir) => {
       await mkdir(dir, { recursive: true });
-      await runFfmpeg(buildLadderArgs(source, dir, plan));
+      await runFfmpeg(buildLadderArgs(file, dir, plan));
     },
-    naive: async (dir: string) => {
+    naive: async (dir) => {
       await Promise.all(
         naiveRungPlans(plan).map(async (p, i) => {
           const d = path.join(dir, String(i));
           await mkdir(d, { recursive: true });
-          await runFfmpeg(buildLadderArgs(source, d, p));
+          await runFfmpeg(buildLadderArgs(file, d, p));
         }),
       );
     },
   };
-  type Variant = keyof typeof variants;
-  const order: Variant[] = ['coursecast', 'raw', 'naive'];
   const times: Record<Variant, number[]> = { coursecast: [], raw: [], naive: [] };
   for (let i = 0; i < runs; i++) {
-    const rotated = [...order.slice(i % 3), ...order.slice(0, i % 3)];
+    const rotated = [...VARIANTS.slice(i % 3), ...VARIANTS.slice(0, i % 3)];
     for (const v of rotated) {
       const dir = path.join(out, v);
       await rm(dir, { recursive: true, force: true });
-      const t = await timed(() => variants[v](dir));
-      times[v].push(t);
-      process.stderr.write(`run ${i + 1}/${runs} ${v.padEnd(10)} ${t.toFixed(2)} s\n`);
+      const { seconds } = await timed(() => variants[v](dir));
+      times[v].push(seconds);
+      process.stderr.write(`${name} run ${i + 1}/${runs} ${v.padEnd(10)} ${seconds.toFixed(2)} s\n`);
     }
   }
+  // The last coursecast run's published output: what learners would be served.
+  const bitrates = await measureRungBitrates(published, plan);
+  const frames = await framesPerSourceFrame(file, published, plan, FFPROBE);
   await rm(out, { recursive: true, force: true });
-  await telemetry.shutdown();
-  await store.close();
   const med = { coursecast: median(times.coursecast), raw: median(times.raw), naive: median(times.naive) };
-  const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+  const v = probe.video;
   return {
-    bench: 'transcode',
-    source: `${probe.video?.width}x${probe.video?.height}@${probe.video?.frameRate} ${probe.durationSeconds.toFixed(1)}s`,
+    source: `${v?.width}x${v?.height}@${v?.frameRate} ${probe.durationSeconds.toFixed(1)}s`,
+    codec: v?.codec ?? null,
     rungs: plan.rungs.map((r) => `${r.name}:${r.mode}`),
-    cpus: cpus().length,
-    runs,
     coursecast_s: r3(med.coursecast),
     raw_s: r3(med.raw),
     naive_s: r3(med.naive),
-    ratio: r3(med.coursecast / med.raw),
-    naive_over_coursecast: r3(med.naive / med.coursecast),
+    ratio_raw: r3(med.coursecast / med.raw),
+    ratio_per_rung: r3(med.naive / med.coursecast),
+    frames_per_source_frame: frames,
     realtime_factor: r3(probe.durationSeconds / med.coursecast),
+    bitrates,
     all_s: { coursecast: times.coursecast.map(r3), raw: times.raw.map(r3), naive: times.naive.map(r3) },
+  };
+}
+
+/** The flat headline keys per source, then the old testsrc2 keys (`ratio` first among them). */
+function summarize(figures: Map<BenchSource, SourceFigures>): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  const old = figures.get('testsrc2');
+  // Before sources were added the bench had exactly these keys, all about testsrc2.
+  flat.ratio = old ? old.ratio_raw : null;
+  if (old) {
+    Object.assign(flat, {
+      source: old.source,
+      rungs: old.rungs,
+      coursecast_s: old.coursecast_s,
+      raw_s: old.raw_s,
+      naive_s: old.naive_s,
+      naive_over_coursecast: old.ratio_per_rung,
+      realtime_factor: old.realtime_factor,
+      all_s: old.all_s,
+    });
+  }
+  for (const [name, f] of figures) {
+    flat[`ratio_raw_${name}`] = f.ratio_raw;
+    flat[`ratio_per_rung_${name}`] = f.ratio_per_rung;
+    flat[`frames_per_source_frame_${name}`] = f.frames_per_source_frame;
+  }
+  return flat;
+}
+
+/** Runs the benchmark and returns its figures. */
+export async function main(args: string[]): Promise<object> {
+  const seconds = numberOption(args, 'seconds', 30);
+  const runs = Math.round(numberOption(args, 'runs', 3));
+  const sources = parseSources(option(args, 'sources'));
+  await mkdir(cacheDir, { recursive: true });
+  const tools: BenchTools = { ffmpeg: FFMPEG, ffprobe: FFPROBE, cacheDir };
+  const files = new Map<BenchSource, string>();
+  for (const s of sources) files.set(s, await ensureBenchSource(s, seconds, tools));
+
+  const env = await openBenchEnv();
+  const figures = new Map<BenchSource, SourceFigures>();
+  try {
+    for (const s of sources) figures.set(s, await benchSource(env, s, files.get(s)!, runs));
+  } finally {
+    await rm(path.join(cacheDir, 'out'), { recursive: true, force: true });
+    await env.telemetry.shutdown();
+    await env.store.close();
+  }
+  return {
+    bench: 'transcode',
+    cpus: cpus().length,
+    runs,
+    seconds,
+    sources,
+    goals: GOALS,
+    ...summarize(figures),
+    per_source: Object.fromEntries(figures),
   };
 }

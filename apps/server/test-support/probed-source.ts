@@ -29,6 +29,8 @@ export function probedSource(spec: ProbedSourceSpec = {}): MediaInfo {
       width: spec.width ?? 1920,
       height: spec.height ?? 1080,
       frameRate: 25,
+      nominalFrameRate: 25,
+      variableFrameRate: false,
       bitrate: null,
       keyframeInterval: null,
       rotation: 0,

@@ -97,6 +97,13 @@ describe('buildLadderArgs', () => {
     expect(valueOf(args, '-hls_fmp4_init_filename')).toBe('init.mp4');
   });
 
+  it('pads audio with silence from the start and to the source’s end beside video, not without it', () => {
+    const withVideo = buildLadderArgs('/in/a.mp4', OUT, ladder());
+    expect(valueOf(withVideo, '-filter:a:0')).toBe('aresample=async=1:first_pts=0,apad=whole_dur=60.000');
+    const audioOnly = buildLadderArgs('/in/a.m4a', OUT, ladder(media(null)));
+    expect(valueOf(audioOnly, '-filter:a:0')).toBe('aresample=async=1:first_pts=0');
+  });
+
   it('builds a video-only ladder without audio', () => {
     const args = buildLadderArgs('/in/a.mp4', OUT, ladder(media(video(), null), [720, 360]));
     expect(valueOf(args, '-var_stream_map')).toBe('v:0,name:720p v:1,name:360p');

@@ -135,7 +135,10 @@ export function buildLadderArgs(input: string, outDir: string, plan: LadderPlan)
     // Audio that starts late (a camera's or recorder's audio track starting after its video) is
     // padded with silence from t=0, where the video starts, so a player's A/V start together;
     // async=1 also fills gaps and trims overlaps mid-stream, so a dropped packet cannot drift A/V.
-    args.push('-filter:a:0', 'aresample=async=1:first_pts=0');
+    // Audio that stops early is padded to the source's end (a minimum: longer audio is kept whole),
+    // or a player would run out of audio buffer and stall before the picture ends.
+    const pad = rungs.length > 0 ? `,apad=whole_dur=${plan.durationSeconds.toFixed(3)}` : '';
+    args.push('-filter:a:0', `aresample=async=1:first_pts=0${pad}`);
     args.push('-c:a:0', 'aac', '-b:a:0', String(audio.bitrate));
     args.push('-ac:a:0', String(audio.channels), '-ar:a:0', String(audio.sampleRate));
   }

@@ -64,6 +64,8 @@ export interface LadderPlan {
   rungs: LadderRung[];
   audio: { bitrate: number; channels: number; sampleRate: number } | null;
   segmentSeconds: number;
+  /** The source's duration from its earliest stream's start (FFmpeg's t=0): audio is padded to it. */
+  durationSeconds: number;
   /**
    * Output frame rate (the source's, halved until ≤ 60); for variable timing the fastest the output
    * runs (its nominal rate, as HLS's FRAME-RATE means it); 0 for audio-only.
@@ -189,6 +191,7 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
   const base = {
     audio,
     segmentSeconds: opts.segmentSeconds,
+    durationSeconds: info.durationSeconds,
     preset: opts.preset,
     sourceStreams: { video: info.video?.index ?? null, audio: info.audio?.index ?? null },
   };

@@ -33,25 +33,26 @@ export interface LookalikeClipOptions {
   seconds?: number;
   /** `camera` only: 25 or 29.97 (default 29.97, an NTSC camera) */
   fps?: 25 | 29.97;
-  /** default 300 s: 4K HEVC encodes at ~3–4 fps on 2 cores */
+  /** default 300 s (4K HEVC generates at ~9 fps on 2 cores: give long clips more) */
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-/** Test-length defaults: long enough for two 2 s segments, short enough for a fast suite. */
+/** Test-length defaults: at least two 2 s segments, short enough for a fast suite. */
 export const LOOKALIKE_DEFAULT_SECONDS: Readonly<Record<LookalikeKind, number>> = {
-  camera: 4,
-  // 4K HEVC is the costliest to generate (~3.5 s per second of clip here).
+  // The big ones are the costliest to generate: 1080p with grain, 4K HEVC (~3.5 s per second of clip).
+  camera: 3,
   phone: 3,
   // Two slide bursts (every 5 s) and the static stretch between them.
   screen: 6,
   'zoom-audio': 4,
+  // Room for the 2 s of missing audio at the start, or the 1.5 s at the end, and sound besides.
   'late-audio': 4,
   'early-end-audio': 4,
   'audio-only-mp3': 3,
   'audio-only-m4a': 3,
   'ten-bit': 3,
-  interlaced: 4,
+  interlaced: 3,
 };
 
 /** Where late audio starts and by how much early-ending audio stops short of the video. */
