@@ -150,8 +150,21 @@ async function uploadHevc(title: string): Promise<{ item: { id: string }; job: {
   return uploaded;
 }
 
-/** Chromium's playback request for an item whose ladder is not ready: it must open a just-in-time session. */
-async function jitPlayback(itemId: string): Promise<{ url: string; sessionId: string; end: string }> {
+/** The variant a master playlist lists first, as an absolute URL (what a player fetches next). */
+async function firstVariant(masterUrl: string): Promise<string> {
+  const text = await (await get(masterUrl)).text();
+  const uri = text.split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
+  expect(uri, text).toBeDefined();
+  return new URL(uri!.trim(), masterUrl).href;
+}
+
+/**
+ * Chromium's playback request for an item whose ladder is not ready: it must open a just-in-time session. `url`
+ * is the session's master playlist; `playlist`, the variant it lists.
+ */
+async function jitPlayback(
+  itemId: string,
+): Promise<{ url: string; playlist: string; sessionId: string; end: string }> {
   const res = await get(`${base}/api/items/${itemId}/playback?${CHROMIUM_CAPABILITIES}`);
   const playback = (await res.json()) as {
     plan: { mode: string };
@@ -160,7 +173,9 @@ async function jitPlayback(itemId: string): Promise<{ url: string; sessionId: st
   };
   expect(['transcode', 'remux'], JSON.stringify(playback)).toContain(playback.plan.mode);
   expect(playback.session, JSON.stringify(playback)).not.toBeNull();
-  return { url: playback.url, sessionId: playback.session!.id, end: playback.session!.end };
+  expect(playback.url).toMatch(/\/master\.m3u8$/);
+  const playlist = await firstVariant(playback.url);
+  return { url: playback.url, playlist, sessionId: playback.session!.id, end: playback.session!.end };
 }
 
 /** Pids of the FFmpeg processes working on the demo's data dir (every one it starts names it). */
@@ -275,10 +290,7 @@ describe('coursecast demo and its dashboard', () => {
   it('fills every server-side panel once a user has played the ladder and a just-in-time session', async () => {
     const started = Date.now();
     // The ladder through the edge, twice: misses (origin fetches) and then hits.
-    const masterText = await (await get(master)).text();
-    const rung = masterText.split('\n').find((l) => l.trim() !== '' && !l.startsWith('#'));
-    expect(rung, masterText).toBeDefined();
-    const rungUrl = new URL(rung!.trim(), master).href;
+    const rungUrl = await firstVariant(master);
     const first = await playFirstSegments(rungUrl, 2);
     await get(master);
     const second = await playFirstSegments(rungUrl, 2);
@@ -294,7 +306,7 @@ describe('coursecast demo and its dashboard', () => {
     // An HEVC MKV into the demo's course; watched just in time while its VOD transcode runs.
     const uploaded = await uploadHevc('HEVC lecture');
     const jit = await jitPlayback(uploaded.item.id);
-    await playFirstSegments(jit.url, 2);
+    await playFirstSegments(jit.playlist, 2);
     const ended = await fetch(jit.end, { method: 'DELETE' });
     expect(ended.status).toBe(204);
     // Its transcode finishes before the dashboard is read, so the upload a user made shows in transcode speed.
@@ -354,8 +366,8 @@ describe('coursecast demo and its dashboard', () => {
     const uploaded = await uploadHevc('HEVC lecture, again');
     const jit = await jitPlayback(uploaded.item.id);
     // The encoder starts with the first segment request: sent, not awaited (the stop may cut it short).
-    const playlist = parseVariantPlaylist(await (await get(jit.url)).text());
-    const firstSegment = fetch(new URL(playlist.segments[0]!.uri, jit.url))
+    const playlist = parseVariantPlaylist(await (await get(jit.playlist)).text());
+    const firstSegment = fetch(new URL(playlist.segments[0]!.uri, jit.playlist))
       .then((res) => res.arrayBuffer())
       .catch(() => null);
     const seenBy = Date.now() + 10_000;

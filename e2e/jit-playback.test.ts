@@ -195,9 +195,29 @@ describe('just-in-time playback in Chromium', () => {
     const endedBefore = await endedSessions();
     const sampler = sampleSession(sessionId);
 
+    // The answer names the session's master playlist: CODECS a browser can check before it plays.
+    expect(playback.url).toMatch(/\/master\.m3u8$/);
+    const master = await (await fetch(playback.url)).text();
+    const codecs = /CODECS="([^"]+)"/.exec(master)?.[1];
+    expect(codecs, master).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
+
     const { page, httpFailures } = await playerPage();
+    const playlists: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.m3u8')) playlists.push(path.basename(new URL(r.url()).pathname));
+    });
     let closedAt: number;
     try {
+      expect(
+        await page.evaluate(
+          (c) =>
+            (
+              globalThis as unknown as { MediaSource: { isTypeSupported(t: string): boolean } }
+            ).MediaSource.isTypeSupported(`video/mp4; codecs="${c}"`),
+          codecs!,
+        ),
+        `Chromium cannot play ${codecs}`,
+      ).toBe(true);
       expect(await page.evaluate(() => (globalThis as unknown as { e2e: Harness }).e2e.supported())).toBe(
         true,
       );
@@ -214,6 +234,8 @@ describe('just-in-time playback in Chromium', () => {
         15_000,
       );
       console.log(`jit-playback: time to first frame ${Math.round(started.firstFrameMs!)} ms`);
+      // hls.js read the master, then the variant it lists.
+      expect(playlists.slice(0, 2)).toEqual(['master.m3u8', 'index.m3u8']);
 
       // Far ahead: past what the encoder has written and past its look-ahead window, so the server has to
       // move it. An encoder that outran this would make the clip too short to test a move: say so.

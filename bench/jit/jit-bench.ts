@@ -1,6 +1,6 @@
 // bench/jit: just-in-time HLS sessions against the raw ffmpeg they run. A coursecast runs in this process
 // (embedded edge on, as deployed; no VOD queue) with a 6-minute 1080p30 H.264 MP4 and an MKV stream copy of
-// it. Per run: (a) transcode (MP4, `maxHeight=720` → 720p veryfast): GET playback → playlist → seg 0 body;
+// it. Per run: (a) transcode (MP4, `maxHeight=720` → 720p veryfast): GET playback → master → playlist → seg 0 body;
 // (b) the same for remux (MKV, default capabilities, keyframe grid); (c) raw ffmpeg with the identical argv
 // (buildJitArgs, checked against the session's live ffmpeg once), spawn → segment listed in its CSV list;
 // (d) in the same session, right after seg 0: the segment holding 300 s (encoder killed, restarted there),
@@ -18,7 +18,7 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildJitArgs, probeKeyframeTimes, type MediaInfo, type PlaybackPlan } from '@coursecast/media';
+import { buildJitArgs, probeKeyframes, type MediaInfo, type PlaybackPlan } from '@coursecast/media';
 import { type Config, type Coursecast, createCoursecast, loadConfig } from '@coursecast/server';
 import {
   createJitMedia,
@@ -59,19 +59,23 @@ async function subject(
 ): Promise<Subject> {
   // The plan the server decides (a session is opened and closed at once; its encoder never starts).
   const res = await fetchBody(`${base}/api/items/${item.id}/playback${query}`);
-  const body = JSON.parse(res.body.toString()) as { plan: PlaybackPlan; session: { id: string } | null };
+  const body = JSON.parse(res.body.toString()) as {
+    plan: PlaybackPlan;
+    session: { id: string; end: string } | null;
+  };
   if (body.plan.mode !== mode || !body.session)
     throw new Error(`${mode}: plan is ${JSON.stringify(body.plan)}`);
-  await fetchBody(`${base}/api/sessions/${body.session.id}`, { method: 'DELETE' });
+  // The end URL carries the session's token (only its opener may end it).
+  await fetchBody(body.session.end, { method: 'DELETE' });
   const stored = await cc.store.getItem(item.id);
   const source = cc.paths.resolve(stored!.sourceFile!);
   const config: Config = cc.config;
   const grid = await sessionGrid(body.plan, item.info, config.jit.segmentSeconds, () =>
-    probeKeyframeTimes(config.ffprobePath, source),
+    probeKeyframes(config.ffprobePath, source),
   );
   const seg = grid.segments.find((g) => g.start <= SEEK_SECONDS && SEEK_SECONDS < g.start + g.duration);
   if (!seg) throw new Error(`${mode}: no segment holds ${SEEK_SECONDS} s`);
-  const { video, audio } = encoderStreams(body.plan, config.jit.preset);
+  const { video, audio } = encoderStreams(body.plan, config.jit.preset, item.info);
   return {
     mode,
     itemId: item.id,
@@ -173,7 +177,8 @@ export async function main(_args: string[]): Promise<object> {
             cc_[mode].push(r);
             log(
               `run ${i + 1}/${RUNS} ${mode.padEnd(9)} coursecast first ${fmt(r.total)} = open ${fmt(r.open)}` +
-                ` + playlist ${fmt(r.playlist)} + segment ${fmt(r.segment)} [to encoder ${fmt(r.toEncoderStart)},` +
+                ` + master ${fmt(r.master)} + playlist ${fmt(r.playlist)} + segment ${fmt(r.segment)}` +
+                ` [to encoder ${fmt(r.toEncoderStart)},` +
                 ` spawn ${fmt(r.spawn)}, ffmpeg ${fmt(r.ffmpeg)}, serve ${fmt(r.serve)}]; seek ${fmt(r.seek)}` +
                 ` [to encoder ${fmt(r.seekToEncoderStart)}, ffmpeg ${fmt(r.seekFfmpeg)}, serve ${fmt(r.seekServe)},` +
                 ` encoder at ${r.positionAtSeek}, restarted ${r.restarted}]; close ${fmt(r.close)}`,
@@ -252,6 +257,7 @@ export async function main(_args: string[]): Promise<object> {
         seek_start_s: subjects[mode].grid.segments[subjects[mode].seekIndex]!.start,
         breakdown_ms: {
           open: pick('open'),
+          master: pick('master'),
           playlist: pick('playlist'),
           segment_request_to_encoder_start: pick('toEncoderStart'),
           encoder_start_to_spawn: pick('spawn'),

@@ -101,15 +101,17 @@ async function firstFrame(page: Page, httpFailures: string[]): Promise<HarnessSt
 async function browserRun(browser: Browser, base: string, s: Subject): Promise<BrowserRun> {
   const { page, httpFailures } = await playerPage(browser);
   let sessionId: string | null = null;
+  let endUrl: string | null = null;
   try {
     const t0 = performance.now();
     const opened = await fetchBody(`${base}/api/items/${s.itemId}/playback${s.query}`);
     const answer = JSON.parse(opened.body.toString()) as {
       plan: { mode: string };
       url: string;
-      session: { id: string } | null;
+      session: { id: string; end: string } | null;
     };
     sessionId = answer.session?.id ?? null;
+    endUrl = answer.session?.end ?? null;
     if (opened.status !== 200 || answer.plan.mode !== s.mode || !sessionId) {
       throw new Error(`playback answered ${opened.status}: ${opened.body.toString().slice(0, 300)}`);
     }
@@ -132,8 +134,9 @@ async function browserRun(browser: Browser, base: string, s: Subject): Promise<B
     return { ttff, total: tStart - t0 + ttff, open: opened.ms, fragsAtFirstFrame, stages };
   } finally {
     await page.close();
-    if (sessionId) {
-      const closed = await fetchBody(`${base}/api/sessions/${sessionId}`, { method: 'DELETE' });
+    if (sessionId && endUrl) {
+      // The end URL carries the session's token (only its opener may end it).
+      const closed = await fetchBody(endUrl, { method: 'DELETE' });
       if (closed.status !== 204) log(`DELETE session ${sessionId} answered ${closed.status}`);
     }
   }

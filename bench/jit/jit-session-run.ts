@@ -1,5 +1,5 @@
-// One coursecast run of bench/jit: a new session's first segment (playback → playlist → seg 0), then the far
-// seek in the same session, then DELETE; each stage timed from the client and from the encoder's marks.
+// One coursecast run of bench/jit: a new session's first segment (playback → master → playlist → seg 0), then
+// the far seek in the same session, then DELETE; each stage timed from the client and from the encoder's marks.
 import { mkdir, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -36,6 +36,8 @@ export interface Subject {
 export interface SessionRun {
   total: number;
   open: number;
+  /** The session's master playlist (a copy session's probe of its copied streams included). */
+  master: number;
   playlist: number;
   segment: number;
   toEncoderStart: number;
@@ -98,16 +100,24 @@ export async function sessionRun(
   const answer = JSON.parse(opened.body.toString()) as {
     plan: PlaybackPlan;
     url: string;
-    session: { id: string };
+    session: { id: string; end: string };
   };
   if (opened.status !== 200 || answer.plan.mode !== s.mode) {
     throw new Error(`playback answered ${opened.status}: ${opened.body.toString().slice(0, 300)}`);
   }
-  const playlist = await fetchBody(answer.url);
+  // As a player: the answer's master playlist, then its one variant.
+  const master = await fetchBody(answer.url);
+  const variant = master.body
+    .toString()
+    .split('\n')
+    .find((l) => l.trim() !== '' && !l.startsWith('#'));
+  if (master.status !== 200 || !variant) throw new Error(`master playlist answered ${master.status}`);
+  const playlistUrl = new URL(variant.trim(), answer.url).href;
+  const playlist = await fetchBody(playlistUrl);
   if (playlist.status !== 200 || !playlist.body.includes(jitSegmentName(s.seekIndex))) {
     throw new Error(`playlist answered ${playlist.status}`);
   }
-  const segUrl = (i: number): string => answer.url.replace(/index\.m3u8$/, jitSegmentName(i));
+  const segUrl = (i: number): string => new URL(jitSegmentName(i), playlistUrl).href;
   const tSeg = performance.now();
   const first = await fetchBody(segUrl(0));
   const tFirst = performance.now();
@@ -130,7 +140,8 @@ export async function sessionRun(
   if (!pubN) throw new Error(`no publication mark for segment ${s.seekIndex}`);
 
   const tClose = performance.now();
-  const closed = await fetchBody(`${base}/api/sessions/${id}`, { method: 'DELETE' });
+  // The answer's end URL carries the session's token: only its opener may end it.
+  const closed = await fetchBody(answer.session.end, { method: 'DELETE' });
   if (closed.status !== 204) throw new Error(`DELETE session answered ${closed.status}`);
   const close = performance.now() - tClose;
   marks.delete(id);
@@ -139,6 +150,7 @@ export async function sessionRun(
   return {
     total: tFirst - t0,
     open: opened.ms,
+    master: master.ms,
     playlist: playlist.ms,
     segment: tFirst - tSeg,
     toEncoderStart: start0.at - tSeg,

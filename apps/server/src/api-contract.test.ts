@@ -149,6 +149,7 @@ describe('every route answers what its @coursecast/api schema says', () => {
     const res = await get(`/api/items/${itemId}/playback?viewer=v1`, false);
     expectExact(api.PlaybackResponseSchema, res.json(), 'playback');
     expect(res.json<api.PlaybackResponse>().session).not.toBeNull();
+    expect(res.json<api.PlaybackResponse>().url).toMatch(/\/jit-ses_\w+\/master\.m3u8$/);
     const sessions = (await get('/api/sessions')).json<api.JitSessionListResponse>();
     expectExact(api.JitSessionListResponseSchema, sessions, 'sessions');
     expect(sessions.sessions).toHaveLength(1);

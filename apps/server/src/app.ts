@@ -130,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         planOptions: {
           maxTranscodeHeight: deps.config.jit.maxHeight,
           audioBitrate: deps.config.transcode.audioBitrate,
+          segmentSeconds: deps.config.jit.segmentSeconds,
         },
       });
     }

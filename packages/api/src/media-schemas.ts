@@ -16,9 +16,8 @@ export const VideoStreamSchema = z.object({
   width: z.number(),
   height: z.number(),
   frameRate: z.number(),
-  // Optional: sources probed before variable frame rate was told apart are stored without them.
-  nominalFrameRate: z.number().optional(),
-  variableFrameRate: z.boolean().optional(),
+  nominalFrameRate: z.number(),
+  variableFrameRate: z.boolean(),
   bitrate: z.number().nullable(),
   keyframeInterval: KeyframeIntervalSchema.nullable(),
   rotation: z.number(),

@@ -5,6 +5,11 @@ import { PlaybackPlanSchema } from './media-schemas.js';
 /** `GET /api/items/:id/playback`: the plan, what to play, and the just-in-time session when one was opened. */
 export const PlaybackResponseSchema = z.object({
   plan: PlaybackPlanSchema,
+  /**
+   * What to play: the ladder's master playlist (`vod`), the source file (`direct`), or, with a session, the
+   * session's master playlist (`…/jit-<session>/master.m3u8`): one variant whose CODECS, BANDWIDTH (the most any
+   * run of its segments may carry), AVERAGE-BANDWIDTH, RESOLUTION and FRAME-RATE describe what it serves.
+   */
   url: z.string(),
   /** A just-in-time session: `heartbeat` (POST) and `end` (DELETE) carry its capability token. */
   session: z

@@ -24,12 +24,15 @@ export {
   type PlaybackPlan,
   type PlanOptions,
 } from './playback-plan.js';
-export { segmentGrid, keyframeGrid, type SegmentGrid } from './jit/segment-grid.js';
-export { probeKeyframeTimes } from './jit/keyframe-probe.js';
-export { vodMediaPlaylist } from './jit/vod-media-playlist.js';
+export { segmentGrid, keyframeGrid, bytesPerSegment, type SegmentGrid } from './jit/segment-grid.js';
+export { probeKeyframes, type KeyframeIndex } from './jit/keyframe-probe.js';
+export { vodMediaPlaylist, gridTargetDuration } from './jit/vod-media-playlist.js';
+export { encodedVideo, probeCopiedStreams, type CopiedStreams } from './jit/jit-codecs.js';
+export { jitMasterPlaylist } from './jit/jit-master-playlist.js';
 export {
   buildJitArgs,
   jitSegmentName,
+  jitVbv,
   type JitAudio,
   type JitRunPlan,
   type JitVideo,
@@ -37,3 +40,4 @@ export {
 export { parseSegmentList } from './jit/segment-publisher.js';
 export { startJitEncoder } from './jit/jit-encoder.js';
 export { measureVariant } from './rung-measure.js';
+export { readTsSegmentCodecs, type TsSegmentCodecs } from './ts-segment-codecs.js';

@@ -63,4 +63,34 @@ describe('renderMasterPlaylist', () => {
     );
     expect(text).not.toContain('RESOLUTION');
   });
+
+  it('declares version 3 for an MPEG-TS variant and leaves out an unknown frame rate', () => {
+    const text = renderMasterPlaylist(
+      {
+        variants: [
+          {
+            uri: 'index.m3u8',
+            bandwidth: 900_000,
+            averageBandwidth: 600_000,
+            width: 640,
+            height: 360,
+            frameRate: null,
+            codecs: 'avc1.64001e,mp4a.40.2',
+          },
+        ],
+        audio: null,
+      },
+      3,
+    );
+    expect(text).toBe(
+      [
+        '#EXTM3U',
+        '#EXT-X-VERSION:3',
+        '#EXT-X-INDEPENDENT-SEGMENTS',
+        '#EXT-X-STREAM-INF:BANDWIDTH=900000,AVERAGE-BANDWIDTH=600000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2"',
+        'index.m3u8',
+        '',
+      ].join('\n'),
+    );
+  });
 });

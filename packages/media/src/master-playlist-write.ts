@@ -1,4 +1,4 @@
-/** A video variant as the master playlist advertises it (all measured, not planned). */
+/** A video variant as the master playlist advertises it (measured, or bounded in advance for a JIT session). */
 interface MasterVariant {
   uri: string;
   /** Peak bps of the variant plus the audio rendition it plays with. */
@@ -6,7 +6,8 @@ interface MasterVariant {
   averageBandwidth: number;
   width: number;
   height: number;
-  frameRate: number;
+  /** null (or 0) when unknown: FRAME-RATE is then left out. */
+  frameRate: number | null;
   /** RFC 6381 list, e.g. `avc1.64001f,mp4a.40.2`. */
   codecs: string;
 }
@@ -33,9 +34,12 @@ export type MasterPlaylistInput =
 
 const quoted = (s: string): string => `"${s.replaceAll('"', "'")}"`;
 
-/** Pure: renders a master playlist (HLS version 7, for fMP4 segments) from measured facts. */
-export function renderMasterPlaylist(input: MasterPlaylistInput): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+/**
+ * Pure: renders a master playlist from measured facts. HLS version 7 by default (the ladder's fMP4 segments); a
+ * just-in-time session's MPEG-TS variant asks for 3, as its media playlist does.
+ */
+export function renderMasterPlaylist(input: MasterPlaylistInput, version: 3 | 7 = 7): string {
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${version}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
   if ('audioOnly' in input) {
     const a = input.audioOnly;
     lines.push(
@@ -56,7 +60,7 @@ export function renderMasterPlaylist(input: MasterPlaylistInput): string {
       `BANDWIDTH=${Math.ceil(v.bandwidth)}`,
       `AVERAGE-BANDWIDTH=${Math.ceil(v.averageBandwidth)}`,
       `RESOLUTION=${v.width}x${v.height}`,
-      `FRAME-RATE=${v.frameRate.toFixed(3)}`,
+      ...(v.frameRate ? [`FRAME-RATE=${v.frameRate.toFixed(3)}`] : []),
       `CODECS=${quoted(v.codecs)}`,
     ];
     if (audio) attrs.push(`AUDIO=${quoted(audio.groupId)}`);

@@ -4,6 +4,9 @@ import {
   type PlaybackMode,
   type PlaybackReason,
 } from '@coursecast/semconv';
+import { cappedMaxrate, UNKNOWN_AUDIO_BITRATE } from './jit/jit-bandwidth.js';
+import { segmentGrid } from './jit/segment-grid.js';
+import { gridTargetDuration } from './jit/vod-media-playlist.js';
 import { targetVideoBitrate } from './ladder-bitrate.js';
 import type { MediaInfo } from './media-info.js';
 
@@ -56,9 +59,15 @@ export interface PlanOptions {
   /** Highest height a just-in-time transcode produces. */
   maxTranscodeHeight: number;
   audioBitrate: number;
+  /** Segment length of just-in-time sessions (seconds): a capped encoder's budget is measured over them. */
+  segmentSeconds: number;
 }
 
-const DEFAULT_PLAN_OPTIONS: PlanOptions = { maxTranscodeHeight: 720, audioBitrate: 128_000 };
+const DEFAULT_PLAN_OPTIONS: PlanOptions = {
+  maxTranscodeHeight: 720,
+  audioBitrate: 128_000,
+  segmentSeconds: 4,
+};
 
 // What MPEG-TS HLS segments can carry and hls.js / Safari can play from them.
 const HLS_VIDEO = new Set(['h264', 'hevc']);
@@ -80,14 +89,29 @@ function even(n: number): number {
   return Math.max(2, Math.round(n / 2) * 2);
 }
 
+/** The encoder's VBV buffer under a client's cap, in seconds of its maxrate (jit-args: half a second). */
+const CAPPED_BUFFER_SECONDS = 0.5;
+
 /**
- * Video that stays under a client's cap (`budget`: its maxBitrate less the audio) in every segment, as HLS
- * measures it: the encoder's VBV (maxrate, and a buffer of half a second of it) bounds any window of T seconds
- * to maxrate × (1 + 0.5/T) bits per second, 1.25x for 2 s segments, so maxrate is 80 % of what is left once the
- * container's overhead (~7 % of MPEG-TS at these rates) is paid. The average target is kept when lower.
+ * Video that stays under a client's cap in every run of segments HLS measures, as the session's master playlist
+ * promises it (jit-bandwidth.ts: the VBV's maxrate and buffer, the audio, MPEG-TS overhead, over the session's
+ * grid). The average target is kept when lower.
  */
-function cappedVideo(budget: number, target: number): { bitrate: number; maxrate: number } {
-  const maxrate = Math.min(target * 1.1, Math.max(0, budget) * 0.93 * 0.8);
+function cappedVideo(
+  info: MediaInfo,
+  cap: number,
+  target: number,
+  audioBitrate: number | null,
+  options: PlanOptions,
+): { bitrate: number; maxrate: number } {
+  const grid = segmentGrid(info.durationSeconds, options.segmentSeconds);
+  const load = {
+    grid,
+    targetDuration: gridTargetDuration(grid),
+    audioBitrate,
+    frameRate: info.video?.frameRate ?? 0,
+  };
+  const maxrate = Math.min(target * 1.1, cappedMaxrate(load, cap, CAPPED_BUFFER_SECONDS));
   return { bitrate: Math.min(target, maxrate / 1.1), maxrate };
 }
 
@@ -164,14 +188,24 @@ export function decidePlayback(
   }
   // Something must be encoded; keep whatever can still be copied (an H.264 MKV with DTS audio only
   // needs its audio encoded).
+  // Under a cap, audio whose rate the probe did not tell (Matroska rarely does) is encoded: its rate is then known.
+  const audioRateKnown = client.maxBitrate === null || audio?.bitrate != null;
+  const audioPlan: PlaybackPlan['audio'] = !audio
+    ? noAudio
+    : audioCopyable && client.audioCodecs.includes(audio.codec) && audioRateKnown
+      ? copyAudio
+      : { action: STREAM_ACTIONS.encode, codec: 'aac', bitrate: options.audioBitrate };
   let videoPlan: PlaybackPlan['video'] = noVideo;
   if (video && videoCopyable && bitrateOk) videoPlan = copyVideo;
   else if (video) {
     const height = even(Math.min(video.height, client.maxHeight ?? Infinity, options.maxTranscodeHeight));
     const width = even((video.width * height) / video.height);
     const target = targetVideoBitrate(width, height, video.frameRate || 30);
+    // A copied audio stream counts at its own rate (a source's 320 kb/s is not the 128 an encode would be).
+    const audioRate =
+      audioPlan.action === STREAM_ACTIONS.none ? null : (audioPlan.bitrate ?? UNKNOWN_AUDIO_BITRATE);
     const cap =
-      client.maxBitrate === null ? null : cappedVideo(client.maxBitrate - options.audioBitrate, target);
+      client.maxBitrate === null ? null : cappedVideo(info, client.maxBitrate, target, audioRate, options);
     videoPlan = {
       action: STREAM_ACTIONS.encode,
       codec: 'h264',
@@ -180,10 +214,5 @@ export function decidePlayback(
       maxrate: cap ? Math.max(110_000, Math.round(cap.maxrate)) : null,
     };
   }
-  const audioPlan: PlaybackPlan['audio'] = !audio
-    ? noAudio
-    : audioCopyable && client.audioCodecs.includes(audio.codec)
-      ? copyAudio
-      : { action: STREAM_ACTIONS.encode, codec: 'aac', bitrate: options.audioBitrate };
   return { ...base, mode: PLAYBACK_MODES.transcode, video: videoPlan, audio: audioPlan };
 }

@@ -44,7 +44,8 @@ it('lists the running server’s sessions with plan, encoder position, age and i
   });
   const playback = await t.cc.app.inject({ url: `/api/items/${id}/playback` });
   const url = new URL(playback.json<{ url: string }>().url).pathname;
-  expect((await t.cc.app.inject({ url: url.replace('index.m3u8', 'seg_00001.ts') })).statusCode).toBe(200);
+  // The answer names the session's master playlist; its segments sit beside it.
+  expect((await t.cc.app.inject({ url: url.replace('master.m3u8', 'seg_00001.ts') })).statusCode).toBe(200);
   out = '';
   expect(await sessionsCommand(config(), base)).toBe(0);
   const [header, row] = out.trim().split('\n');

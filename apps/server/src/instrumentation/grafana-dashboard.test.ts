@@ -139,7 +139,10 @@ async function openSession(
   };
   if (res.status !== 200 || body.plan.mode !== 'transcode')
     throw new Error(`playback answered ${res.status}: ${JSON.stringify(body)}`);
-  const playlist = new URL(body.url).pathname;
+  // The answer names the session's master playlist; a player reads it, then the variant beside it.
+  const master = new URL(body.url).pathname;
+  await expectStatus(master, 200);
+  const playlist = master.replace('master.m3u8', 'index.m3u8');
   await expectStatus(playlist, 200);
   const end = new URL(body.session.end);
   return { id: body.session.id, playlist, end: end.pathname + end.search };

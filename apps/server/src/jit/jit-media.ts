@@ -1,15 +1,22 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  bytesPerSegment,
+  encodedVideo,
+  jitMasterPlaylist,
   jitSegmentName,
+  jitVbv,
   keyframeGrid,
-  probeKeyframeTimes,
+  probeCopiedStreams,
+  probeKeyframes,
   segmentGrid,
   startJitEncoder,
   STREAM_ACTIONS,
   vodMediaPlaylist,
+  type CopiedStreams,
   type JitAudio,
   type JitVideo,
+  type KeyframeIndex,
   type MediaInfo,
   type PlaybackPlan,
   type SegmentGrid,
@@ -18,7 +25,7 @@ import type { MediaPaths } from '../catalog/media-paths.js';
 import type { Config } from '../config.js';
 import type { Item } from '../store/index.js';
 import { cachedKeyframes } from './keyframe-cache.js';
-import { JIT_PLAYLIST, type PrepareSession } from './jit-service.js';
+import { JIT_MASTER, JIT_PLAYLIST, type PrepareSession } from './jit-service.js';
 
 const SEGMENT_FILE = /^seg_(\d{5})\.ts$/;
 
@@ -33,20 +40,38 @@ export function jitRoot(paths: MediaPaths): string {
  * grid index. Keyframe probes are cached per item (memory and a sidecar file): a cold probe reads the whole file.
  */
 export function createJitMedia(paths: MediaPaths, config: Config): PrepareSession {
-  const keyframes = new Map<string, Promise<number[]>>();
+  const keyframes = new Map<string, Promise<KeyframeIndex>>();
+  // What an item's copied streams are, once a session's probe found out: later sessions skip the probe (~0.1 s).
+  const copiedByItem = new Map<string, CopiedStreams>();
 
-  function keyframesOf(item: Item, source: string): Promise<number[]> {
+  function keyframesOf(item: Item, source: string): Promise<KeyframeIndex> {
     let times = keyframes.get(item.id);
     if (!times) {
       // In memory per item, and on disk beside the upload, so a restart does not probe again.
       times = cachedKeyframes(paths.uploadDir(item.id), source, () =>
-        probeKeyframeTimes(config.ffprobePath, source),
+        probeKeyframes(config.ffprobePath, source),
       );
       keyframes.set(item.id, times);
       times.catch(() => keyframes.delete(item.id));
       if (keyframes.size > 256) keyframes.delete(keyframes.keys().next().value!);
     }
     return times;
+  }
+
+  /** What FFmpeg writes of an item's copied streams: known from an earlier session, or probed in this one's `dir`. */
+  async function copiedOf(
+    item: Item,
+    streams: { video: boolean; audio: boolean },
+    run: { source: string; dir: string; signal: AbortSignal; durationSeconds: number },
+  ): Promise<CopiedStreams> {
+    const key = `${item.id}/${streams.video}/${streams.audio}`;
+    const known = copiedByItem.get(key);
+    if (known) return known;
+    // The run is the session's (its directory, ended with it); only a result is shared, never a run.
+    const found = await probeCopiedStreams({ ffmpegPath: config.ffmpegPath, ...run, ...streams });
+    copiedByItem.set(key, found);
+    if (copiedByItem.size > 256) copiedByItem.delete(copiedByItem.keys().next().value!);
+    return found;
   }
 
   return async (sessionId, item, plan) => {
@@ -61,10 +86,19 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
     await mkdir(dir, { recursive: true });
     const playlist = vodMediaPlaylist(grid, { segmentUri: jitSegmentName });
     await writeFile(path.join(dir, JIT_PLAYLIST), playlist);
-    const { video, audio } = encoderStreams(plan, config.jit.preset);
+    const { video, audio } = encoderStreams(plan, config.jit.preset, info);
+    const keyIndex = video.mode === 'copy' && info.video ? await keyframesOf(item, source) : null;
+    const probing = new AbortController();
+    // Made at the first request for it, once: a session nobody plays (a flood of plan requests) runs no probe,
+    // and a player asks for the master before any segment, so the probe does not run beside the encoder.
+    let master: Promise<void> | null = null;
+    const copied = (streams: { video: boolean; audio: boolean }) =>
+      copiedOf(item, streams, { source, dir, signal: probing.signal, durationSeconds: info.durationSeconds });
+    const writeMaster = () => writeJitMaster({ dir, info, grid, video, audio, keyframes: keyIndex, copied });
     return {
       dir,
       playlist,
+      master: () => (master ??= writeMaster()),
       segmentCount: grid.segments.length,
       segmentFile: jitSegmentName,
       segmentIndex(file) {
@@ -97,9 +131,31 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
         });
         return { startIndex, stop: () => encoder.stop() };
       },
-      cleanup: () => rm(dir, { recursive: true, force: true }),
+      cleanup: () => {
+        probing.abort();
+        return rm(dir, { recursive: true, force: true });
+      },
     };
   };
+}
+
+/** Writes a session's master playlist; a session that copies a stream first learns what FFmpeg writes of it. */
+async function writeJitMaster(o: {
+  dir: string;
+  info: MediaInfo;
+  grid: SegmentGrid;
+  video: JitVideo;
+  audio: JitAudio;
+  /** The source's keyframes when the video is copied: the bytes of each segment. */
+  keyframes: KeyframeIndex | null;
+  copied: (streams: { video: boolean; audio: boolean }) => Promise<CopiedStreams>;
+}): Promise<void> {
+  const video = o.video.mode === 'copy' && o.info.video !== null;
+  const audio = o.audio.mode === 'copy' && o.info.audio !== null;
+  const copied = video || audio ? await o.copied({ video, audio }) : null;
+  const copiedVideoBytes = o.keyframes ? bytesPerSegment(o.grid, o.keyframes.times, o.keyframes.bytes) : null;
+  const text = jitMasterPlaylist({ ...o, copied, copiedVideoBytes, uri: JIT_PLAYLIST });
+  await writeFile(path.join(o.dir, JIT_MASTER), text);
 }
 
 /** The session grid for a plan: fixed segments when encoding, the source's keyframes when copying. */
@@ -107,25 +163,35 @@ export async function sessionGrid(
   plan: PlaybackPlan,
   info: MediaInfo,
   segmentSeconds: number,
-  keyframes: () => Promise<number[]>,
+  keyframes: () => Promise<KeyframeIndex>,
 ): Promise<SegmentGrid> {
   if (plan.video.action !== STREAM_ACTIONS.copy) return segmentGrid(info.durationSeconds, segmentSeconds);
-  return keyframeGrid(await keyframes(), info.durationSeconds, segmentSeconds);
+  return keyframeGrid((await keyframes()).times, info.durationSeconds, segmentSeconds);
 }
 
-/** What a session's encoder does with each stream, from the plan (the one place this mapping lives). */
-export function encoderStreams(plan: PlaybackPlan, preset: string): { video: JitVideo; audio: JitAudio } {
-  const video: JitVideo =
-    plan.video.action === STREAM_ACTIONS.encode
-      ? {
-          mode: 'encode',
-          height: plan.video.height ?? 720,
-          bitrate: plan.video.bitrate ?? 2_500_000,
-          maxrate: plan.video.maxrate,
-          preset,
-          codec: 'h264',
-        }
-      : { mode: 'copy' };
+/**
+ * What a session's encoder does with each stream, from the plan (the one place this mapping lives). An H.264
+ * encode gets its level pinned, so the master playlist names it before the first frame is encoded.
+ */
+export function encoderStreams(
+  plan: PlaybackPlan,
+  preset: string,
+  info: MediaInfo,
+): { video: JitVideo; audio: JitAudio } {
+  let video: JitVideo = { mode: 'copy' };
+  if (plan.video.action === STREAM_ACTIONS.encode) {
+    const encode = {
+      mode: 'encode',
+      height: plan.video.height ?? 720,
+      bitrate: plan.video.bitrate ?? 2_500_000,
+      maxrate: plan.video.maxrate,
+      preset,
+      codec: 'h264',
+    } as const;
+    const display = info.video ?? { width: 16, height: 9 };
+    const frameRate = info.video?.frameRate ?? 0;
+    video = { ...encode, level: encodedVideo({ ...encode, ...jitVbv(encode), display, frameRate }).level };
+  }
   const audio: JitAudio =
     plan.audio.action === STREAM_ACTIONS.none
       ? { mode: 'none' }

@@ -11,8 +11,10 @@ import {
   type SessionRegistry,
 } from './session-registry.js';
 
-/** A session's playlist file name. */
+/** A session's media playlist file name. */
 export const JIT_PLAYLIST = 'index.m3u8';
+/** A session's master playlist file name: what the playback answer's `url` names. */
+export const JIT_MASTER = 'master.m3u8';
 
 /** What the media side prepares for a new session (grid, playlist, encoder, files). */
 export interface PreparedSession {
@@ -20,6 +22,11 @@ export interface PreparedSession {
   dir: string;
   /** The complete VOD media playlist, already written to `dir` as JIT_PLAYLIST (published at once). */
   playlist: string;
+  /**
+   * Resolves once the master playlist is in `dir` as JIT_MASTER: made at the first call, once per session (a
+   * session copying a stream asks FFmpeg then what it writes), rejected with the reason it failed.
+   */
+  master(): Promise<void>;
   segmentCount: number;
   /** File name of segment `index`, e.g. `seg_00012.ts`. */
   segmentFile(index: number): string;
@@ -107,7 +114,11 @@ export function createJitService(o: JitServiceOptions): JitService {
     const session = registry.peek(sessionId);
     const media = prepared.get(sessionId);
     if (!session || !media || (itemId !== null && session.itemId !== itemId)) {
-      if (ended.includes(sessionId)) throw new AppError('session_ended', `session ${sessionId} has ended`);
+      // Out of the registry but not yet cleaned up: its encoder is stopping, and it has ended all the same.
+      const ending = !session && media !== undefined;
+      if (ending || ended.includes(sessionId)) {
+        throw new AppError('session_ended', `session ${sessionId} has ended`);
+      }
       throw new AppError('session_not_found', `No playback session ${sessionId}`);
     }
     if (session.endReason) {
@@ -121,6 +132,19 @@ export function createJitService(o: JitServiceOptions): JitService {
     token: (sessionId) => registry.token(sessionId),
     async resolve(itemId, sessionId, file) {
       const { session, media } = live(sessionId, itemId);
+      if (file === JIT_MASTER) {
+        session.touch();
+        try {
+          await media.master();
+        } catch (err) {
+          live(sessionId, itemId); // a session that ended meanwhile (its probe cancelled) answers as ended
+          throw new AppError(
+            'transcode_failed',
+            `the master playlist of session ${sessionId} could not be made: ${(err as Error).message}`,
+          );
+        }
+        return { dir: media.dir, file: JIT_MASTER };
+      }
       if (file === JIT_PLAYLIST) {
         session.touch();
         const requestedAt = awaitingPlaylist.get(sessionId);

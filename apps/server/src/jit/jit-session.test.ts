@@ -1,8 +1,10 @@
 import type { PlaybackPlan } from '@coursecast/media';
+import { HLS_SESSION_END_REASONS } from '@coursecast/semconv';
 import { describe, expect, it } from 'vitest';
 import {
   createJitSession,
   type EncoderEvents,
+  type JitSessionOptions,
   type SessionObserver,
   type StartEncoder,
 } from './jit-session.js';
@@ -66,7 +68,12 @@ function recorder(): SessionObserver & { log: string[] } {
   };
 }
 
-function session(count: number, enc: ReturnType<typeof fakeEncoders>, observer = recorder()) {
+function session(
+  count: number,
+  enc: ReturnType<typeof fakeEncoders>,
+  observer = recorder(),
+  over: Partial<JitSessionOptions> = {},
+) {
   return createJitSession({
     id: 'ses_1',
     itemId: 'itm_1',
@@ -76,6 +83,7 @@ function session(count: number, enc: ReturnType<typeof fakeEncoders>, observer =
     observer,
     lookahead: 3,
     segmentTimeoutMs: 2000,
+    ...over,
   });
 }
 
@@ -87,7 +95,7 @@ describe('JIT session', () => {
     await s.segment(1);
     await s.segment(3);
     expect(enc.started).toEqual([0]);
-    await s.end('client_closed');
+    await s.end(HLS_SESSION_END_REASONS.clientClosed);
   });
 
   it('moves the encoder once for a burst of requests far ahead, and keeps what was written', async () => {
@@ -99,7 +107,7 @@ describe('JIT session', () => {
     expect(s.encoder()?.startIndex).toBe(100);
     await s.segment(0);
     expect(enc.started).toEqual([0, 100]);
-    await s.end('client_closed');
+    await s.end(HLS_SESSION_END_REASONS.clientClosed);
     expect(enc.alive()).toBe(0);
   });
 
@@ -108,7 +116,7 @@ describe('JIT session', () => {
     const s = session(400, enc);
     for (let k = 0; k < 20; k++) await s.segment(k % 2 === 0 ? 300 - k : 20 + k * 7);
     expect(enc.maxAlive()).toBe(1);
-    await s.end('client_closed');
+    await s.end(HLS_SESSION_END_REASONS.clientClosed);
     expect(enc.alive()).toBe(0);
   });
 
@@ -129,9 +137,12 @@ describe('JIT session', () => {
     await new Promise((r) => setTimeout(r, 5));
     await s.segment(100);
     await s.segment(101);
+    // The request left behind still waits, but for nothing the encoder will write: the session can go idle.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(s.idleMs()).toBeGreaterThanOrEqual(20);
     await expect(abandoned).rejects.toMatchObject({ code: 'segment_timeout' });
     expect(enc.started).toEqual([0, 100]);
-    await s.end('client_closed');
+    await s.end(HLS_SESSION_END_REASONS.clientClosed);
   });
 
   it('refuses segments outside the grid and after the end', async () => {
@@ -178,5 +189,19 @@ describe('JIT session', () => {
     stale!.exit({ reason: 'failed', message: 'late' });
     expect(s.written()).toBe(1);
     expect(observer.log.some((l) => l.includes('late'))).toBe(false);
+  });
+
+  it('is not idle while a segment request waits for the encoder, however long', async () => {
+    let clock = 0;
+    // A wait longer than the clock's jump below: the wait itself must not time out.
+    const s = session(4, fakeEncoders(4, 40), recorder(), { segmentTimeoutMs: 120_000, now: () => clock });
+    const first = s.segment(0);
+    clock += 60_000;
+    expect(s.idleMs()).toBe(0);
+    await first;
+    expect(s.idleMs()).toBe(0);
+    clock += 5_000;
+    expect(s.idleMs()).toBe(5_000);
+    await s.end(HLS_SESSION_END_REASONS.clientClosed);
   });
 });

@@ -67,6 +67,7 @@ export interface JitSession {
   readonly segmentCount: number;
   /** Marks the session in use (a segment request, a playlist request or a player heartbeat). */
   touch(): void;
+  /** Time since the last use; 0 while a segment request waits. */
   idleMs(): number;
   /** Resolves once segment `index` is on disk, starting or moving the encoder as needed. */
   segment(index: number): Promise<void>;
@@ -82,6 +83,7 @@ export function createJitSession(o: JitSessionOptions): JitSession {
   const now = o.now ?? Date.now;
   const createdAt = now();
   let lastActivity = createdAt;
+  const waiting = new Set<Waiter>();
   const s: SessionState = {
     o,
     now,
@@ -106,7 +108,9 @@ export function createJitSession(o: JitSessionOptions): JitSession {
     touch() {
       lastActivity = now();
     },
-    idleMs: () => now() - lastActivity,
+    // A request waiting for a segment the encoder is heading to is a player at work: not idle, however long
+    // the wait. One left behind by a seek (before where the encoder now starts) is abandoned: it keeps nothing alive.
+    idleMs: () => (awaitedAhead(s, waiting) ? 0 : now() - lastActivity),
     async segment(index) {
       if (!Number.isInteger(index) || index < 0 || index >= o.segmentCount) {
         throw new SessionError('segment_not_found', `segment ${index} is outside 0..${o.segmentCount - 1}`);
@@ -114,8 +118,14 @@ export function createJitSession(o: JitSessionOptions): JitSession {
       const asked = now();
       const deadline = asked + o.segmentTimeoutMs;
       session.touch();
-      await awaitSegment(s, index, deadline);
-      session.touch();
+      const waiter: Waiter = { index, decided: false };
+      waiting.add(waiter);
+      try {
+        await awaitSegment(s, waiter, deadline);
+      } finally {
+        waiting.delete(waiter);
+        session.touch();
+      }
       o.observer.segmentServed(index, now() - asked);
     },
     encoder: () =>
@@ -155,8 +165,15 @@ interface SessionState {
   decisions: Promise<void>;
 }
 
-/** Resolves once segment `index` is written; throws when the session ends or `deadline` passes first. */
-async function awaitSegment(s: SessionState, index: number, deadline: number): Promise<void> {
+/** A segment request in wait: which segment, and whether a decision (start, move, nothing) was made for it. */
+interface Waiter {
+  readonly index: number;
+  decided: boolean;
+}
+
+/** Resolves once the waiter's segment is written; throws when the session ends or `deadline` passes first. */
+async function awaitSegment(s: SessionState, waiter: Waiter, deadline: number): Promise<void> {
+  const { index } = waiter;
   // The generation this request last decided on. A later request that moved the encoder wins: a player
   // has one position, and the request left behind is usually one it already abandoned (hls.js aborts
   // the download in flight when it seeks), so it must not drag the encoder back.
@@ -172,6 +189,7 @@ async function awaitSegment(s: SessionState, index: number, deadline: number): P
       s.decisions = decision.catch(() => undefined);
       await decision;
       decidedAt = s.generation;
+      waiter.decided = true;
     }
     if (s.written.has(index) || s.endReason) continue;
     if (!(await nextChange(s, deadline))) {
@@ -247,6 +265,14 @@ async function endSession(s: SessionState, reason: HlsSessionEndReason): Promise
   notify(s);
   if (run) await run.enc.stop();
   s.o.observer.ended(reason);
+}
+
+/** True while some request waits for its first decision, or for a segment the running encoder will reach. */
+function awaitedAhead(s: SessionState, waiting: ReadonlySet<Waiter>): boolean {
+  for (const w of waiting) {
+    if (!w.decided || (s.current !== null && w.index >= s.current.enc.startIndex)) return true;
+  }
+  return false;
 }
 
 /** Wakes every request waiting for a change. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
-import { measureVariant } from '@coursecast/media';
+import { measureVariant, readTsSegmentCodecs } from '@coursecast/media';
 import { FFMPEG, FFPROBE, mkvClip } from '../../test-support/media-fixtures.js';
 import { findProcesses } from '../../test-support/processes.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
@@ -49,15 +49,45 @@ async function openSession(itemId: string): Promise<{ url: string; id: string; e
   return { url: body.url, id: body.session.id, end: body.session.end };
 }
 
-const segment = (playlist: string, i: number) =>
-  playlist.replace('index.m3u8', `seg_${String(i).padStart(5, '0')}.ts`);
+/** A session file beside its master playlist (the playback answer's url). */
+const segment = (master: string, i: number) =>
+  master.replace('master.m3u8', `seg_${String(i).padStart(5, '0')}.ts`);
+const variantOf = (master: string) => master.replace('master.m3u8', 'index.m3u8');
+
+/** The one variant of a session's master playlist: its attributes and URI. */
+function streamInf(master: string): { attrs: Record<string, string>; uri: string } {
+  const lines = master.trim().split('\n');
+  const at = lines.findIndex((l) => l.startsWith('#EXT-X-STREAM-INF:'));
+  const pairs = lines[at]!.slice('#EXT-X-STREAM-INF:'.length).match(/[A-Z-]+=("[^"]*"|[^,]*)/g)!;
+  const attrs = Object.fromEntries(
+    pairs.map((p) => [p.split('=')[0]!, p.slice(p.indexOf('=') + 1).replace(/"/g, '')]),
+  );
+  return { attrs, uri: lines[at + 1]! };
+}
+
+/** Every segment of a session's variant playlist: its EXTINF duration and served size; the target duration. */
+async function servedSegments(master: string) {
+  const playlist = await (await fetch(variantOf(master))).text();
+  const target = Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(playlist)![1]);
+  const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
+  const segments: { duration: number; bytes: number }[] = [];
+  let first = Buffer.alloc(0);
+  for (let i = 0; i < durations.length; i++) {
+    const seg = await fetch(segment(master, i));
+    expect(seg.status).toBe(200);
+    const body = Buffer.from(await seg.arrayBuffer());
+    if (i === 0) first = body;
+    segments.push({ duration: durations[i]!, bytes: body.length });
+  }
+  return { segments, target, first };
+}
 const encoders = (sessionId: string) => findProcesses(sessionId).length;
 
 describe('just-in-time sessions with FFmpeg', () => {
   it('transcodes an HEVC MKV on demand, moves the encoder for a far seek, and an HLS client plays it all', async () => {
     const { item } = await uploadLecture(t, courseId, hevc);
     const s = await openSession(item.id);
-    const playlist = await (await fetch(s.url)).text();
+    const playlist = await (await fetch(variantOf(s.url))).text();
     expect(playlist.match(/#EXTINF/g)).toHaveLength(12);
     const first = await fetch(segment(s.url, 0));
     expect(first.status).toBe(200);
@@ -146,6 +176,40 @@ describe('just-in-time sessions with FFmpeg', () => {
   });
 });
 
+describe('a session’s master playlist', () => {
+  it('promises what the session serves: BANDWIDTH over its measured peak, CODECS and RESOLUTION of its segments', async () => {
+    const { item } = await uploadLecture(t, courseId, hevc);
+    const s = await openSession(item.id);
+    expect(s.url).toMatch(/\/jit-ses_[^/]+\/master\.m3u8$/);
+    const res = await fetch(s.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    const master = await res.text();
+    const variant = await fetch(variantOf(s.url));
+    expect(res.headers.get('cache-control')).toBe(variant.headers.get('cache-control'));
+    const { attrs, uri } = streamInf(master);
+    expect(uri).toBe('index.m3u8');
+    const { segments, target, first } = await servedSegments(s.url);
+    const measured = measureVariant(segments, target);
+    expect(Number(attrs.BANDWIDTH)).toBeGreaterThanOrEqual(measured.peakBitrate);
+    // The average is the encoder's target (a test pattern takes less of it) with the copied audio's own rate.
+    expect(measured.averageBitrate).toBeGreaterThan(Number(attrs['AVERAGE-BANDWIDTH']) * 0.5);
+    expect(measured.averageBitrate).toBeLessThan(Number(attrs['AVERAGE-BANDWIDTH']) * 1.1);
+    const file = path.join(t.dataDir, `${s.id}-seg0.ts`);
+    await writeFile(file, first);
+    const codecs = await readTsSegmentCodecs(file);
+    expect(attrs.CODECS).toBe(`${codecs.video},${codecs.audio}`);
+    expect(attrs.CODECS).toMatch(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/);
+    const probe = await run(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=s=x:p=0', file]); // prettier-ignore
+    expect(attrs.RESOLUTION).toBe(probe.stdout.trim().split('\n')[0]);
+    expect(attrs['FRAME-RATE']).toBe('25.000');
+    console.log(
+      `jit master of a real session:\n${master}measured: peak ${Math.round(measured.peakBitrate)}, average ${Math.round(measured.averageBitrate)}`,
+    );
+    await fetch(s.end, { method: 'DELETE' });
+  });
+});
+
 describe('just-in-time sessions under a flood of plan requests', () => {
   it('50 concurrent plan requests forcing a transcode, from 50 clients, open at most the cap of FFmpegs', async () => {
     const { item } = await uploadLecture(t, courseId, hevc);
@@ -230,17 +294,14 @@ describe('a client that caps its bitrate', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { url: string; plan: { mode: string }; session: { end: string } };
     expect(body.plan.mode).toBe('transcode');
-    const playlist = await (await fetch(body.url)).text();
-    const durations = [...playlist.matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
-    const segments = [];
-    for (let i = 0; i < durations.length; i++) {
-      const seg = await fetch(segment(body.url, i));
-      expect(seg.status).toBe(200);
-      segments.push({ duration: durations[i]!, bytes: (await seg.arrayBuffer()).byteLength });
-    }
-    const { peakBitrate, averageBitrate } = measureVariant(segments, 2);
+    const { segments, target } = await servedSegments(body.url);
+    const { peakBitrate, averageBitrate } = measureVariant(segments, target);
     expect(averageBitrate).toBeGreaterThan(cap * 0.4);
     expect(peakBitrate).toBeLessThanOrEqual(cap);
+    // What the session's master promises sits between the two: at most the cap, at least what was served.
+    const { attrs } = streamInf(await (await fetch(body.url)).text());
+    expect(Number(attrs.BANDWIDTH)).toBeLessThanOrEqual(cap);
+    expect(Number(attrs.BANDWIDTH)).toBeGreaterThanOrEqual(peakBitrate);
     await fetch(body.session.end, { method: 'DELETE' });
   });
 });

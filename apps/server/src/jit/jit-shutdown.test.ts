@@ -17,7 +17,8 @@ it('kills every session FFmpeg when the server shuts down', async () => {
     session: { id: string };
   };
   // The encoder keeps going after the first segment (preset fast: seconds of work left); the server is stopped while it runs.
-  expect((await fetch(body.url.replace('index.m3u8', 'seg_00000.ts'))).status).toBe(200);
+  // The answer names the session's master; its segments sit beside it.
+  expect((await fetch(body.url.replace('master.m3u8', 'seg_00000.ts'))).status).toBe(200);
   expect(findProcesses(body.session.id).length).toBe(1);
   await t.close();
   await vi.waitFor(() => expect(findProcesses(body.session.id)).toEqual([]));

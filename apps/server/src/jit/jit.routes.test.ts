@@ -34,11 +34,19 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     }>();
     expect(body.plan.mode).toBe('transcode');
     expect(body.plan.reasons).toContain('video_codec_not_supported');
-    expect(body.url).toMatch(new RegExp(`/media/${id}/jit-${body.session.id}/index\\.m3u8$`));
-    const playlistPath = new URL(body.url).pathname;
+    // The answer names the session's master playlist; its one variant is the session's media playlist.
+    expect(body.url).toMatch(new RegExp(`/media/${id}/jit-${body.session.id}/master\\.m3u8$`));
+    const masterPath = new URL(body.url).pathname;
+    const master = await get(masterPath);
+    expect(master.statusCode).toBe(200);
+    expect(master.headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    expect(master.body).toMatch(/#EXT-X-STREAM-INF:BANDWIDTH=\d+.*\nindex\.m3u8\n$/);
+    const playlistPath = masterPath.replace('master.m3u8', 'index.m3u8');
     const playlist = await get(playlistPath);
     expect(playlist.statusCode).toBe(200);
     expect(playlist.body).toContain('#EXT-X-ENDLIST');
+    // The master is cached as the variant playlist is.
+    expect(master.headers['cache-control']).toBe(playlist.headers['cache-control']);
     const seg = await get(playlistPath.replace('index.m3u8', 'seg_00002.ts'));
     expect(seg.statusCode).toBe(200);
     expect(seg.rawPayload.length).toBe(1880);
@@ -105,28 +113,62 @@ describe('playback decisions and just-in-time sessions over HTTP', () => {
     const vod = (await get(`/api/items/${ready}/playback`)).json<{ plan: { mode: string }; url: string }>();
     expect(vod.plan.mode).toBe('vod');
     expect(vod.url).toMatch(/\/master\.m3u8$/);
-    const mp4 = await itemWith({
-      container: 'mov',
-      formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
-      video: {
-        index: 0,
+    const mp4 = await itemWith(
+      probedSource({
         codec: 'h264',
-        profile: 'High',
-        pixelFormat: 'yuv420p',
+        container: 'mov',
+        formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
         width: 1280,
         height: 720,
-        frameRate: 25,
-        bitrate: null,
-        keyframeInterval: null,
-        rotation: 0,
-        interlaced: false,
-      },
-    });
+      }),
+    );
     const direct = (await get(`/api/items/${mp4}/playback`)).json<{ plan: { mode: string }; url: string }>();
     expect(direct.plan.mode).toBe('direct');
     expect(direct.url).toMatch(new RegExp(`/media/${mp4}/source/source\\.mkv$`));
     const bad = await get(`/api/items/${mp4}/playback?videoCodecs=${encodeURIComponent('H264;x')}`);
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('a session’s master playlist, asked for wrongly', () => {
+  let w: TestServer;
+  beforeAll(async () => {
+    w = await startTestServer({}, { startQueue: false, prepareSession: fakeJitMedia(() => w.dataDir) });
+  });
+  afterAll(() => w.close());
+
+  it('answers as the session’s other files do: unknown session, another item’s session, a token, HEAD', async () => {
+    const get = (url: string) => w.cc.app.inject({ url });
+    const { itemId: id } = await registerSource(w.cc, probedSource(), false);
+    const body = (await get(`/api/items/${id}/playback?viewer=bad-input`)).json<{
+      url: string;
+      session: { id: string; end: string };
+    }>();
+    const masterPath = new URL(body.url).pathname;
+    const answers = async (file: string) => {
+      const [master, variant] = await Promise.all([
+        get(file.replace('FILE', 'master.m3u8')),
+        get(file.replace('FILE', 'index.m3u8')),
+      ]);
+      expect(master.statusCode).toBe(variant.statusCode);
+      expect(master.json()).toEqual(variant.json());
+      expect(master.headers['cache-control']).toBe('no-store');
+      return master;
+    };
+    const unknown = await answers(`/media/${id}/jit-ses_nope/FILE`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'session_not_found' } });
+    const { itemId: other } = await registerSource(w.cc, probedSource(), false);
+    const mismatched = await answers(`/media/${other}/jit-${body.session.id}/FILE`);
+    expect(mismatched.json()).toMatchObject({ error: { code: 'session_not_found' } });
+    const badId = await answers(`/media/${id}/jit-${'x'.repeat(80)}/FILE`);
+    expect(badId.statusCode).toBe(404);
+    // Files are reached by the session's (unguessable) id; the token only guards heartbeat and end.
+    const tokened = await get(`${masterPath}?token=${'A'.repeat(24)}`);
+    expect(tokened.statusCode).toBe(200);
+    const head = await w.cc.app.inject({ method: 'HEAD', url: masterPath });
+    expect(head.statusCode).toBe(200);
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
   });
 });
 
@@ -171,8 +213,10 @@ describe('a burst of playback requests', () => {
     });
     expect(del.statusCode).toBe(204);
     expect(await listed()).toEqual([]);
-    const gone = await burst.cc.app.inject({ url: `/media/${itemId}/jit-${first!.id}/index.m3u8` });
-    expect([404, 410]).toContain(gone.statusCode);
+    for (const file of ['master.m3u8', 'index.m3u8']) {
+      const gone = await burst.cc.app.inject({ url: `/media/${itemId}/jit-${first!.id}/${file}` });
+      expect([404, 410]).toContain(gone.statusCode);
+    }
     const { itemId: next } = await registerSource(burst.cc, probedSource(), false);
     expect((await burst.cc.app.inject({ url: `/api/items/${next}/playback?viewer=after` })).statusCode).toBe(
       200,

@@ -18,7 +18,7 @@ import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import { CapabilitiesQuery } from './client-capabilities.js';
-import { JIT_PLAYLIST, type JitService } from './jit-service.js';
+import { JIT_MASTER, type JitService } from './jit-service.js';
 
 export interface JitRoutesDeps {
   store: CatalogStore;
@@ -46,7 +46,8 @@ const ViewerQuery = z.object({
 
 /**
  * Playback decisions and session control. `GET /api/items/:id/playback` answers the plan and the URL to
- * play: the ladder, the source itself, or a just-in-time session's playlist (opened here).
+ * play: the ladder's master playlist, the source itself, or a just-in-time session's master playlist (the
+ * session is opened here; the origin serves its files, the master included, through JitService.resolve).
  */
 export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) => {
   const { store, jit } = deps;
@@ -91,7 +92,8 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const token = encodeURIComponent(jit.token(session.id) ?? '');
     return {
       plan,
-      url: `${base}${mediaUrlPath(id, jitVersion(session.id), JIT_PLAYLIST)}`,
+      // The session's master playlist: a player checks its CODECS and BANDWIDTH, then plays its one variant.
+      url: `${base}${mediaUrlPath(id, jitVersion(session.id), JIT_MASTER)}`,
       session: {
         id: session.id,
         segmentCount: session.segmentCount,

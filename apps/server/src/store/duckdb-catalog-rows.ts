@@ -56,13 +56,23 @@ export function courseFromRow(row: SqlRow): Course {
 }
 
 /**
+ * Sources probed before variable frame rate was told apart (ADR 0009) were stored without it: they read back
+ * as the planner then saw them, constant at their average rate.
+ */
+function withFrameTiming(info: MediaInfo | null): MediaInfo | null {
+  const v = info?.video as (MediaInfo['video'] & Partial<{ nominalFrameRate: number }>) | null;
+  if (!info || !v || typeof v.nominalFrameRate === 'number') return info;
+  return { ...info, video: { ...v, nominalFrameRate: v.frameRate, variableFrameRate: false } };
+}
+
+/**
  * An item's kind with its stored source JSON, typed by the kind. The store is the JSON's only writer, and it
  * writes what NewItem holds, where the kind already fixes the type; so it is read back as that type, unchecked.
  */
 function itemSource(kind: ItemKind, json: Record<string, unknown> | null): ItemSourceInfo {
   switch (kind) {
     case ITEM_KINDS.video:
-      return { kind, sourceInfo: json as MediaInfo | null };
+      return { kind, sourceInfo: withFrameTiming(json as MediaInfo | null) };
     case ITEM_KINDS.document:
       return { kind, sourceInfo: json as DocumentSource | null };
     case ITEM_KINDS.interactive:

@@ -79,6 +79,35 @@ describe('items', () => {
     });
   });
 
+  it('reads a source stored before variable frame rate was told apart as constant at its rate', async () => {
+    const video = { index: 0, codec: 'h264', profile: null, pixelFormat: 'yuv420p', width: 640, height: 360 };
+    const old = {
+      ...video,
+      frameRate: 25,
+      bitrate: null,
+      keyframeInterval: null,
+      rotation: 0,
+      interlaced: false,
+    };
+    const info = {
+      durationSeconds: 4,
+      container: 'mov',
+      formatName: 'mov',
+      bitrate: null,
+      sizeBytes: 1,
+      video: old,
+      audio: null,
+    };
+    await ctx.store.createItemWithJob(
+      { ...newItem('itm_old'), sourceInfo: info as never },
+      { id: 'job_old', itemId: 'itm_old', maxAttempts: 1 },
+    );
+    expect((await ctx.store.getItem('itm_old'))!.sourceInfo).toEqual({
+      ...info,
+      video: { ...old, nominalFrameRate: 25, variableFrameRate: false },
+    });
+  });
+
   it('creates a ready item with its published version and no job', async () => {
     const doc = {
       ...newItem('itm_pdf'),

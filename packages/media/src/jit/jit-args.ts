@@ -14,6 +14,8 @@ export type JitVideo =
       /** x264 preset: ultrafast, veryfast... */
       preset: string;
       codec: 'h264';
+      /** H.264 level_idc written into the SPS (31 is 3.1), so the master playlist's CODECS is known in advance. */
+      level?: number;
       /** yadif before scaling, for interlaced sources */
       deinterlace?: boolean;
     };
@@ -76,6 +78,14 @@ const DEFAULT_AUDIO_BITRATE = 128_000;
 /** Packets FFmpeg may queue per stream; copied audio races ahead of x264's lookahead (see ladder-args.ts). */
 const MUXING_QUEUE_PACKETS = '4096';
 
+/** The encoder's VBV, bits and bits per second: what bounds any segment's size (see jit-bandwidth.ts). */
+export function jitVbv(video: Extract<JitVideo, { mode: 'encode' }>): { maxrate: number; bufsize: number } {
+  return {
+    maxrate: Math.round(video.maxrate ?? video.bitrate * MAXRATE_RATIO),
+    bufsize: Math.round(video.maxrate ? video.maxrate / 2 : video.bitrate * BUFSIZE_RATIO),
+  };
+}
+
 /** `seg_00042.ts`: the name of the grid's segment 42 once complete. */
 export function jitSegmentName(index: number): string {
   return `seg_${String(index).padStart(5, '0')}.ts`;
@@ -112,14 +122,16 @@ function videoArgs(input: JitArgsInput, cuts: number[], durationLimit: number): 
   const forced = isUniformGrid(grid)
     ? `expr:gte(t,n_forced*${ffSeconds(grid.segmentSeconds)}-0.000001)`
     : cuts.map((t) => ffSeconds(t - seek)).join(',');
+  const vbv = jitVbv(video);
   return [
     ...map,
     '-vf', filters.join(','),
     '-c:v', 'libx264',
     '-preset', video.preset,
+    ...(video.level ? ['-level:v', (video.level / 10).toFixed(1)] : []),
     '-b:v', String(Math.round(video.bitrate)),
-    '-maxrate', String(Math.round(video.maxrate ?? video.bitrate * MAXRATE_RATIO)),
-    '-bufsize', String(Math.round(video.maxrate ? video.maxrate / 2 : video.bitrate * BUFSIZE_RATIO)),
+    '-maxrate', String(vbv.maxrate),
+    '-bufsize', String(vbv.bufsize),
     // Source timestamps through to the muxer untouched (no CFR re-timing to the first frame's
     // rounding): a restarted run then stamps a frame exactly as the first run did.
     '-fps_mode', 'vfr',

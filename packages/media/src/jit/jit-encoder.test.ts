@@ -13,7 +13,7 @@ import {
   type JitExit,
   type JitSegmentEvent,
 } from './jit-encoder.js';
-import { probeKeyframeTimes } from './keyframe-probe.js';
+import { probeKeyframes } from './keyframe-probe.js';
 import { generateMkvTestClip } from '../samples/mkv-test-clip.js';
 import { keyframeGrid, segmentGrid, type SegmentGrid } from './segment-grid.js';
 
@@ -253,7 +253,7 @@ describe('startJitEncoder, encode', () => {
 
 describe('startJitEncoder, copy', () => {
   it('remuxes an H.264 MKV on its keyframe grid; a restart writes the same packets', async () => {
-    const keyframes = await probeKeyframeTimes(FFPROBE, clips.mkv);
+    const keyframes = (await probeKeyframes(FFPROBE, clips.mkv)).times;
     const grid = keyframeGrid(keyframes, 12.021, 2);
     expect(grid.segments.map((s) => s.start)).toEqual([0, 3.021, 6.021, 9.021]);
     const copy = { video: { mode: 'copy' }, audio: { mode: 'copy' } } as const;

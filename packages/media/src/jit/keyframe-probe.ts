@@ -5,39 +5,64 @@ import { ffmpegExitError, runOwnedProcess } from '../owned-process.js';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** A video stream's keyframes, with the bytes each opens: what a copy session's segments are made of. */
+export interface KeyframeIndex {
+  /** Seconds from the format's start (what `-ss` counts from), sorted, without duplicates. */
+  times: number[];
+  /** Video bytes from keyframe `i` (demuxing order) up to the next; packets before the first count with it. */
+  bytes: number[];
+}
+
 /**
- * Keyframe times from ffprobe's `-of csv=p=1` lines: `packet,<pts_time>,<flags>` and
- * `format,<start_time>`. Relative to the format's start time (what `-ss` counts from), sorted,
- * without duplicates; packets without a timestamp are skipped.
+ * Keyframes from ffprobe's `-of csv=p=1` lines: `packet,<pts_time>,<size>,<flags>` and `format,<start_time>`.
+ * Every packet's bytes count with the keyframe before it in demuxing order, the order a segment muxer cuts in;
+ * a keyframe without a timestamp joins the one before.
  */
-export function parseKeyframeCsv(text: string): number[] {
+export function parseKeyframeCsv(text: string): KeyframeIndex {
   let start = 0;
-  const times: number[] = [];
+  const found: { time: number; bytes: number }[] = [];
+  let leading = 0;
   for (const raw of text.split('\n')) {
     const cols = raw.trim().split(',');
     if (cols[0] === 'format') {
       const s = Number.parseFloat(cols[1] ?? '');
       if (Number.isFinite(s)) start = s;
-    } else if (cols[0] === 'packet' && cols[2]?.includes('K')) {
+    } else if (cols[0] === 'packet') {
       const t = Number.parseFloat(cols[1] ?? '');
-      if (Number.isFinite(t)) times.push(t);
+      const size = Number.parseInt(cols[2] ?? '', 10) || 0;
+      if (cols[3]?.includes('K') && Number.isFinite(t)) found.push({ time: t, bytes: size });
+      else if (found.length > 0) found[found.length - 1]!.bytes += size;
+      else leading += size;
     }
   }
-  const relative = times.map((t) => Math.round((t - start) * 1e6) / 1e6).sort((a, b) => a - b);
-  return relative.filter((t, i) => i === 0 || t !== relative[i - 1]);
+  const sorted = found
+    .map((k) => ({ time: Math.round((k.time - start) * 1e6) / 1e6, bytes: k.bytes }))
+    .sort((a, b) => a.time - b.time);
+  const index: KeyframeIndex = { times: [], bytes: [] };
+  for (const k of sorted) {
+    const last = index.times.length - 1;
+    if (last >= 0 && index.times[last] === k.time) index.bytes[last]! += k.bytes;
+    else {
+      index.times.push(k.time);
+      index.bytes.push(k.bytes);
+    }
+  }
+  if (index.bytes.length > 0) index.bytes[0]! += leading;
+  return index;
 }
 
 /**
- * The first video stream's keyframe times in seconds from the file's start, read from packet flags:
- * demuxing only, nothing is decoded (a 10-minute 1080p MP4 takes ~0.45 s with a warm page cache).
- * Rejects with MediaError invalid_media when ffprobe cannot read the file, no_streams without video.
+ * The first video stream's keyframes (times in seconds from the file's start, and the bytes each opens), read
+ * from packet flags and sizes: demuxing only, nothing is decoded (a 10-minute 1080p MP4 takes ~0.45 s with a
+ * warm page cache). Rejects with MediaError invalid_media when ffprobe cannot read the file, no_streams without
+ * video.
  */
-export async function probeKeyframeTimes(
+export async function probeKeyframes(
   ffprobePath: string,
   file: string,
   signal?: AbortSignal,
   timeoutMs = DEFAULT_TIMEOUT_MS,
-): Promise<number[]> {
+): Promise<KeyframeIndex> {
   const result = await runOwnedProcess({
     command: ffprobePath,
     label: 'ffprobe',
@@ -47,7 +72,7 @@ export async function probeKeyframeTimes(
     args: [
       '-v', 'error', '-hide_banner',
       '-select_streams', 'V:0',
-      '-show_entries', 'packet=pts_time,flags:format=start_time',
+      '-show_entries', 'packet=pts_time,size,flags:format=start_time',
       '-of', 'csv=p=1',
       `file:${file}`,
     ], // prettier-ignore
@@ -61,9 +86,9 @@ export async function probeKeyframeTimes(
       { exitCode: result.exitCode, stderrTail: result.stderr.text() },
     );
   }
-  const times = parseKeyframeCsv(result.stdout);
-  if (times.length === 0) {
+  const index = parseKeyframeCsv(result.stdout);
+  if (index.times.length === 0) {
     throw new MediaError(TRANSCODE_ERROR_TYPES.noStreams, `${path.basename(file)} has no video keyframes`);
   }
-  return times;
+  return index;
 }

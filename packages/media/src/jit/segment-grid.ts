@@ -99,3 +99,21 @@ export function gridEnd(grid: SegmentGrid): number {
   const last = grid.segments[grid.count - 1];
   return last ? clean(last.start + last.duration) : 0;
 }
+
+/**
+ * The bytes of each grid segment, from what opens at each of `times` (sorted, as a keyframe grid's starts are
+ * drawn from): each amount counts in the segment its time falls in; the first segment takes what comes earlier.
+ */
+export function bytesPerSegment(
+  grid: SegmentGrid,
+  times: readonly number[],
+  bytes: readonly number[],
+): number[] {
+  const out = grid.segments.map(() => 0);
+  let seg = 0;
+  times.forEach((t, i) => {
+    while (seg + 1 < grid.count && grid.segments[seg + 1]!.start <= t + 1e-6) seg++;
+    out[seg]! += bytes[i] ?? 0;
+  });
+  return out;
+}
