@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
+import { parsePacketCsv } from './ffprobe-packet-csv.js';
 import { MediaError } from './media-error.js';
 import { ffmpegExitError, runOwnedProcess } from './owned-process.js';
 
@@ -16,21 +17,15 @@ export interface FrameTimes {
  * `format,<start_time>`. Packets without a timestamp are skipped (FFmpeg drops them too).
  */
 export function parseFrameTimesCsv(text: string): FrameTimes {
-  let start = 0;
+  const { start, packets } = parsePacketCsv(text);
   const times: number[] = [];
   let end = 0;
-  for (const raw of text.split('\n')) {
-    const cols = raw.trim().split(',');
-    if (cols[0] === 'format') {
-      const s = Number.parseFloat(cols[1] ?? '');
-      if (Number.isFinite(s)) start = s;
-    } else if (cols[0] === 'packet') {
-      const t = Number.parseFloat(cols[1] ?? '');
-      if (!Number.isFinite(t)) continue;
-      const d = Number.parseFloat(cols[2] ?? '');
-      times.push(t);
-      end = Math.max(end, t + (Number.isFinite(d) && d > 0 ? d : 0));
-    }
+  for (const cols of packets) {
+    const t = Number.parseFloat(cols[0] ?? '');
+    if (!Number.isFinite(t)) continue;
+    const d = Number.parseFloat(cols[1] ?? '');
+    times.push(t);
+    end = Math.max(end, t + (Number.isFinite(d) && d > 0 ? d : 0));
   }
   const relative = times.map((t) => t - start).sort((a, b) => a - b);
   return {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
+import { parsePacketCsv } from '../ffprobe-packet-csv.js';
 import { MediaError } from '../media-error.js';
 import { ffmpegExitError, runOwnedProcess } from '../owned-process.js';
 
@@ -19,21 +20,15 @@ export interface KeyframeIndex {
  * a keyframe without a timestamp joins the one before.
  */
 export function parseKeyframeCsv(text: string): KeyframeIndex {
-  let start = 0;
+  const { start, packets } = parsePacketCsv(text);
   const found: { time: number; bytes: number }[] = [];
   let leading = 0;
-  for (const raw of text.split('\n')) {
-    const cols = raw.trim().split(',');
-    if (cols[0] === 'format') {
-      const s = Number.parseFloat(cols[1] ?? '');
-      if (Number.isFinite(s)) start = s;
-    } else if (cols[0] === 'packet') {
-      const t = Number.parseFloat(cols[1] ?? '');
-      const size = Number.parseInt(cols[2] ?? '', 10) || 0;
-      if (cols[3]?.includes('K') && Number.isFinite(t)) found.push({ time: t, bytes: size });
-      else if (found.length > 0) found[found.length - 1]!.bytes += size;
-      else leading += size;
-    }
+  for (const cols of packets) {
+    const t = Number.parseFloat(cols[0] ?? '');
+    const size = Number.parseInt(cols[1] ?? '', 10) || 0;
+    if (cols[2]?.includes('K') && Number.isFinite(t)) found.push({ time: t, bytes: size });
+    else if (found.length > 0) found[found.length - 1]!.bytes += size;
+    else leading += size;
   }
   const sorted = found
     .map((k) => ({ time: Math.round((k.time - start) * 1e6) / 1e6, bytes: k.bytes }))
