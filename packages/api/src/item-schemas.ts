@@ -35,7 +35,17 @@ export const PackageSourceSchema = z.object({
     totalBytes: z.number(),
     /** Size of the uploaded zip. */
     compressedBytes: z.number(),
-    scorm: z.object({ resources: z.number(), scos: z.number() }).nullable(),
+    scorm: z
+      .object({
+        resources: z.number(),
+        scos: z.number(),
+        /**
+         * What the manifest got wrong that an LMS tolerates, and what was done instead (e.g. a default organization
+         * that does not exist: the first one is launched). Absent on packages published before it was kept.
+         */
+        warnings: z.array(z.string()).optional(),
+      })
+      .nullable(),
   }),
 });
 /** An interactive item's source. */

@@ -38,7 +38,7 @@ export interface PackageManifest {
   assets: PackageAsset[];
   assetCount: number;
   totalBytes: number;
-  scorm: { resources: number; scos: number } | null;
+  scorm: { resources: number; scos: number; warnings: string[] } | null;
 }
 
 /** Reads at most `maxBytes` of a package file as UTF-8 text. */
@@ -167,6 +167,7 @@ async function describeScorm(
     scorm: {
       resources: manifest.resources.length,
       scos: manifest.resources.filter((r) => r.scormType === 'sco').length,
+      warnings: manifest.warnings,
     },
   };
 }

@@ -138,13 +138,34 @@ describe('parseScormManifest: version detection', () => {
     expect(parseScormManifest(xml).type).toBe(type);
   });
 
-  it.each(['1.2', '2004 3rd Edition', '2004 4th Edition', 'CAM 1.3'])(
+  it.each(['1.2', '2004 3rd Edition', '2004 4th Edition', 'CAM 1.3', 'SCORM 1.2', 'SCORM 2004 4th Edition'])(
     'reads <schemaversion>%s</schemaversion>',
     (v) => {
       const xml = `<manifest identifier="m"><metadata><schemaversion>${v}</schemaversion></metadata>${body}</manifest>`;
-      expect(parseScormManifest(xml).type).toBe(v === '1.2' ? 'scorm_12' : 'scorm_2004');
+      expect(parseScormManifest(xml).type).toBe(v.endsWith('1.2') ? 'scorm_12' : 'scorm_2004');
     },
   );
+
+  it('reads a SCORM 1.2 manifest that declares extra namespaces (metadata, schema locations, a vendor)', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="golf" version="1.0" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2" xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:vendor="urn:example:authoring-tool"
+  xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd">
+  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion>
+    <imsmd:lom><imsmd:general><imsmd:title><imsmd:langstring>Golf</imsmd:langstring></imsmd:title></imsmd:general></imsmd:lom>
+  </metadata>
+  <organizations default="o"><organization identifier="o" vendor:theme="dark"><title>Golf Explained</title>
+    <item identifier="i" identifierref="r" isvisible="true"><title>Play</title><adlcp:masteryscore>80</adlcp:masteryscore></item>
+  </organization></organizations>
+  <resources><resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="shared/launchpage.html?content=playing">
+    <file href="shared/launchpage.html"/><vendor:extra/></resource></resources>
+</manifest>`;
+    const m = parseScormManifest(xml);
+    expect(m).toMatchObject({ type: 'scorm_12', title: 'Golf Explained', launch: 'shared/launchpage.html' });
+    expect(m.launchParameters).toBe('?content=playing');
+    expect(m.warnings).toEqual([]);
+  });
 
   it('refuses to guess when neither the schema version nor the namespaces tell', () => {
     const xml = `<manifest identifier="m" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1">${body}</manifest>`;
@@ -235,13 +256,6 @@ describe('parseScormManifest: rejections', () => {
       ),
       /resource "r" has no href/,
     ],
-    [
-      manifest2004(
-        '<organizations default="nope"><organization identifier="o"><item identifier="i" identifierref="r"/></organization></organizations>',
-        '<resource identifier="r" href="a.html"/>',
-      ),
-      /default organization "nope" does not exist/,
-    ],
   ])('refuses what it cannot launch (%#)', (xml, message) => {
     const err = rejection(() => parseScormManifest(xml));
     expect(err.reason).toBe('invalid_manifest');
@@ -289,5 +303,21 @@ describe('launch parameters', () => {
       'identifierref="r" parameters="#start"',
     );
     expect(parseScormManifest(xml).launchParameters).toBe('?a=1#start');
+  });
+
+  it('launches the first organization when the default names none, as Moodle does, and says so', () => {
+    const m = parseScormManifest(
+      manifest2004(
+        '<organizations default="nope"><organization identifier="o1"><title>First</title>' +
+          '<item identifier="i" identifierref="r"/></organization>' +
+          '<organization identifier="o2"><item identifier="j" identifierref="r2"/></organization></organizations>',
+        '<resource identifier="r" href="a.html"/><resource identifier="r2" href="b.html"/>',
+      ),
+    );
+    expect(m.launch).toBe('a.html');
+    expect(m.title).toBe('First');
+    expect(m.warnings).toEqual([
+      'the default organization "nope" does not exist; the first organization "o1" is launched instead',
+    ]);
   });
 });

@@ -39,6 +39,8 @@ export interface ScormManifest {
    */
   launchParameters: string | null;
   resources: ScormResource[];
+  /** What was tolerated as real LMSs tolerate it (Moodle, SCORM Cloud), each said in a sentence. */
+  warnings: string[];
 }
 
 type XmlNode = Record<string, unknown>;
@@ -201,7 +203,9 @@ function namespacesOf(rootStart: string | null): string[] {
 }
 
 /** SCORM 1.2 or 2004, from `<schemaversion>`, else (absent or unrecognised) from the root's namespaces. */
-function versionOf(schemaVersion: string | null, namespaces: readonly string[]): ScormVersion {
+function versionOf(declared: string | null, namespaces: readonly string[]): ScormVersion {
+  // Some tools write "SCORM 1.2" or "SCORM 2004 4th Edition" where ADL's schema says "1.2" and "2004 ...".
+  const schemaVersion = declared?.trim().replace(/^scorm\s+/i, '') ?? null;
   if (schemaVersion === '1.2') return PACKAGE_TYPES.scorm12;
   // "2004 3rd Edition", "2004 4th Edition", and 2nd edition's "CAM 1.3".
   if (schemaVersion && /^(2004\b|CAM 1\.3$)/i.test(schemaVersion)) return PACKAGE_TYPES.scorm2004;
@@ -211,7 +215,7 @@ function versionOf(schemaVersion: string | null, namespaces: readonly string[]):
   // Guessing wrong breaks the runtime API the content calls (API vs API_1484_11), so refuse instead.
   throw invalid(
     'cannot tell SCORM 1.2 from 2004: no recognised <schemaversion> and no adlcp namespace on <manifest>',
-    schemaVersion ?? undefined,
+    declared ?? undefined,
   );
 }
 
@@ -290,12 +294,19 @@ export function parseScormManifest(xml: string): ScormManifest {
   const organizationsNode = child(manifest, 'organizations');
   const organizations = children(organizationsNode, 'organization');
   if (organizations.length === 0) throw invalid('imsmanifest.xml has no organizations: nothing to launch');
+  const warnings: string[] = [];
   const defaultId = attr(organizationsNode, 'default');
-  const organization = defaultId
-    ? organizations.find((o) => attr(o, 'identifier') === defaultId)
-    : organizations[0];
-  if (!organization)
-    throw invalid(`the default organization "${defaultId}" does not exist`, defaultId ?? undefined);
+  let organization = defaultId ? organizations.find((o) => attr(o, 'identifier') === defaultId) : undefined;
+  if (!organization) {
+    // Moodle and SCORM Cloud launch the first organization when the default names none: so do we, and say so.
+    organization = organizations[0]!;
+    if (defaultId) {
+      warnings.push(
+        `the default organization "${defaultId}" does not exist; the first organization ` +
+          `"${attr(organization, 'identifier') ?? ''}" is launched instead`,
+      );
+    }
+  }
 
   const item = firstLaunchableItem(children(organization, 'item'));
   if (!item) throw invalid('the default organization has no item with an identifierref');
@@ -316,5 +327,6 @@ export function parseScormManifest(xml: string): ScormManifest {
     launch,
     launchParameters: mergeLaunchParameters(query, fragment, attr(item, 'parameters')),
     resources,
+    warnings,
   };
 }
