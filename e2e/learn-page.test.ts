@@ -1,8 +1,8 @@
 // Documents and interactive modules in headless Chromium against a real coursecast: a generated PDF and
 // generated SCORM 1.2 / 2004 packages are uploaded, listed on the course page, and opened on the learn page
-// through the edge. The module runs in a sandboxed frame (opaque origin), finds the SCORM API the server
-// injected, and its initialize/commit/finish calls come back as stored events; each load leaves its event, its
-// browser span, and edge spans joined to it; the dashboard's course material panel then shows them. Screenshots
+// (documents through the edge). The module runs on the content origin under its launch frame (ADR 0010), finds
+// the SCORM API there, and its initialize/commit/finish calls come back as stored events; each load leaves its
+// event, its browser span, and server spans joined to it; the dashboard's course material panel then shows them. Screenshots
 // land in e2e/artifacts/.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { multipartBody } from '../apps/server/test-support/multipart.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
+import { eventsOf as storedEvents } from './support/stored-events.js';
 import { waitFor } from './support/watch-session.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -30,28 +31,7 @@ let base: string;
 let courseId: string;
 const ids: Record<'pdf' | 'scorm2004' | 'scorm12', string> = { pdf: '', scorm2004: '', scorm12: '' };
 
-interface StoredLoad {
-  name: string;
-  traceId: string | null;
-  spanId: string | null;
-  attrs: Record<string, unknown>;
-}
-
-/** Stored browser events about one document or module (they name it in `content.module_id`). */
-async function eventsOf(moduleId: string, name: string): Promise<StoredLoad[]> {
-  const rows = (await t.cc.pipeline.store.db.all(
-    `SELECT name, trace_id, span_id, attrs FROM events WHERE name = $1 ORDER BY time`,
-    [name],
-  )) as { name: string; trace_id: string | null; span_id: string | null; attrs: string | null }[];
-  return rows
-    .map((r) => ({
-      name: r.name,
-      traceId: r.trace_id,
-      spanId: r.span_id,
-      attrs: r.attrs ? (JSON.parse(r.attrs) as Record<string, unknown>) : {},
-    }))
-    .filter((e) => e.attrs['content.module_id'] === moduleId);
-}
+const eventsOf = (moduleId: string, name: string) => storedEvents(t, moduleId, name);
 
 /** The edge's serve_request, not the origin's (which carries the origin's region). */
 const isEdgeSpan = (s: { attributes: Record<string, unknown> }): boolean =>
@@ -178,35 +158,42 @@ describe('the learn page', () => {
     await page.close();
   });
 
-  it('launches a SCORM 2004 module sandboxed, records initialize/commit/finish, and traces its load', async () => {
+  it('launches a SCORM 2004 module on the content origin, records initialize/commit/finish, and traces its load', async () => {
     const { page, problems } = await open(`/learn/${ids.scorm2004}?course=${courseId}`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    const frame = page.frameLocator('#module-frame');
+    const frame = page.frameLocator('#module-frame').frameLocator('#package-frame');
     await expect.poll(() => frame.locator('#api').textContent()).toBe('LMS API found');
-    // The package runs in an opaque origin: it cannot reach this page or its storage.
+    // The package runs on the content origin (ADR 0010): its launch frame is its parent there, and nothing of
+    // this page (the app's origin) is within its reach.
     const inside = page.frames().find((f) => f.url().includes('/content/lesson.html'))!;
     const isolation = await inside.evaluate(() => {
       // A browser window, typed loosely: this file is type-checked without the DOM library.
       const w = globalThis as unknown as {
         origin: string;
-        parent: { document: { title: string } };
-        localStorage: { length: number };
+        parent: { location: { pathname: string } };
+        top: { document: { title: string }; localStorage: { length: number } };
       };
-      let parentDocument = 'readable';
-      try {
-        void w.parent.document.title;
-      } catch {
-        parentDocument = 'blocked';
-      }
-      let storage = 'readable';
-      try {
-        void w.localStorage.length;
-      } catch {
-        storage = 'blocked';
-      }
-      return { origin: w.origin, parentDocument, storage };
+      const attempt = (f: () => unknown): string => {
+        try {
+          f();
+          return 'readable';
+        } catch {
+          return 'blocked';
+        }
+      };
+      return {
+        origin: w.origin,
+        parent: w.parent.location.pathname.split('/')[1],
+        topDocument: attempt(() => w.top.document.title),
+        topStorage: attempt(() => w.top.localStorage.length),
+      };
     });
-    expect(isolation).toEqual({ origin: 'null', parentDocument: 'blocked', storage: 'blocked' });
+    expect(isolation).toEqual({
+      origin: new URL(t.cc.contentUrl()).origin,
+      parent: 'launch',
+      topDocument: 'blocked',
+      topStorage: 'blocked',
+    });
     await frame.locator('#finish').click();
     await expect.poll(() => frame.locator('#api').textContent()).toBe('finished');
     const log = await inside.evaluate(() => (globalThis as unknown as { lessonLog: string[] }).lessonLog);
@@ -260,34 +247,27 @@ describe('the learn page', () => {
         ),
     );
     expect(manifestSpan.parentSpanContext?.spanId).toBe(load!.spanId);
-    // The frame's navigation names the load's span in its URL: the launch document's edge span joins it too.
+    // The launch frame's URL names the load's span, and it passes it on to the package's launch document: the
+    // content origin's span of that document joins the load's trace.
     const launchSpan = t.spans
       .getFinishedSpans()
       .find(
         (s) =>
           s.name === SPAN_CONTENT_SERVE_REQUEST &&
-          isEdgeSpan(s) &&
           String(s.attributes['content.path']).endsWith('/content/lesson.html'),
       );
     expect(launchSpan?.spanContext().traceId).toBe(load!.traceId);
     expect(launchSpan?.parentSpanContext?.spanId).toBe(load!.spanId);
-    // Every file of the package went through the edge, each with its own span and cache status.
+    // Every file of the package was served by the content origin, each with its own span.
     const served = t.spans
       .getFinishedSpans()
       .filter(
         (s) =>
           s.name === SPAN_CONTENT_SERVE_REQUEST &&
-          isEdgeSpan(s) &&
           String(s.attributes['content.path']).startsWith(`/media/${ids.scorm2004}/`),
       )
       .map((s) => String(s.attributes['content.path']).split('/').slice(4).join('/'));
-    for (const file of [
-      'content/lesson.html',
-      'css/lesson.css',
-      'js/lesson.js',
-      'img/dot.png',
-      '__coursecast/scorm-runtime.js',
-    ]) {
+    for (const file of ['content/lesson.html', 'css/lesson.css', 'js/lesson.js', 'img/dot.png']) {
       expect(served).toContain(file);
     }
     const metrics = await t.cc.app.inject({ url: '/metrics' });
@@ -300,7 +280,7 @@ describe('the learn page', () => {
   it('gives a SCORM 1.2 package its API too, mapping lesson_status and the raw score', async () => {
     const { page, problems } = await open(`/learn/${ids.scorm12}?course=${courseId}`);
     await page.waitForSelector('body[data-state="ready"]', { timeout: 20_000 });
-    const frame = page.frameLocator('#module-frame');
+    const frame = page.frameLocator('#module-frame').frameLocator('#package-frame');
     await expect.poll(() => frame.locator('#api').textContent()).toBe('LMS API found');
     await frame.locator('#finish').click();
     const calls = await waitFor('the 1.2 finish event', async () => {

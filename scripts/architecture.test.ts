@@ -32,7 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['*'],
 };
 /** Root files that compose the stages or are the package's entry points; every other root file is a leaf. */
-const COMPOSITION_ROOT = new Set(['app.ts', 'main.ts', 'cli.ts', 'index.ts', 'parts.ts']);
+const COMPOSITION_ROOT = new Set(['app.ts', 'content-app.ts', 'main.ts', 'cli.ts', 'index.ts', 'parts.ts']);
 /** What the shared root files may import: the store, whose errors the error handler translates. */
 const ROOT_LEAF_ALLOWED = new Set(['(root)', 'store']);
 

@@ -30,13 +30,26 @@ export async function buildIife(): Promise<string> {
   return file.text;
 }
 
-/** Where the build writes the SCORM runtime (served at /sdk/coursecast-scorm-runtime.js, copied into packages). */
+/**
+ * Where the build writes the SCORM runtime's page half (served at /sdk/coursecast-scorm-runtime.js, copied into
+ * packages and loaded first by each of their HTML files): it reports the page's problems to the launch frame.
+ */
 export const SCORM_RUNTIME_PATH = `${here}dist/coursecast-scorm-runtime.js`;
 
-/** esbuild options of the SCORM runtime: an IIFE without a global, as it only installs `window.API*`. */
+/** esbuild options of the page half: an IIFE without a global. */
 export const SCORM_RUNTIME_OPTIONS: BuildOptions = {
   ...IIFE_OPTIONS,
-  entryPoints: [`${here}src/scorm/scorm-frame.ts`],
+  entryPoints: [`${here}src/scorm/scorm-page.ts`],
+  globalName: undefined,
+};
+
+/** Where the build writes the launch frame's script (the API's home on the content origin, ADR 0010). */
+export const LAUNCH_FRAME_PATH = `${here}dist/coursecast-launch-frame.js`;
+
+/** esbuild options of the launch frame's script. */
+export const LAUNCH_FRAME_OPTIONS: BuildOptions = {
+  ...IIFE_OPTIONS,
+  entryPoints: [`${here}src/scorm/launch-frame.ts`],
   globalName: undefined,
 };
 
@@ -54,4 +67,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   process.stdout.write(`player SDK IIFE written to ${IIFE_PATH}\n`);
   await build({ ...SCORM_RUNTIME_OPTIONS, outfile: SCORM_RUNTIME_PATH });
   process.stdout.write(`SCORM runtime written to ${SCORM_RUNTIME_PATH}\n`);
+  await build({ ...LAUNCH_FRAME_OPTIONS, outfile: LAUNCH_FRAME_PATH });
+  process.stdout.write(`launch frame written to ${LAUNCH_FRAME_PATH}\n`);
 }

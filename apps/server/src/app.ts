@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
-import { publicBaseUrl, type Config } from './config.js';
+import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
 import type { DeliveryInstruments } from './delivery/delivery-instruments.js';
 import type { EdgeNode } from './delivery/edge/edge-node.js';
 import { edgeRoutes, edgeServerFactory } from './delivery/edge/edge.routes.js';
@@ -53,6 +53,8 @@ export interface AppDeps {
   freeBytes?: (dir: string) => Promise<number>;
   /** What `GET /healthz/ready` answers: whether the stores can write. */
   readiness: ReadinessCheck;
+  /** The content origin's base URL, once its listener is bound (default: from the config). */
+  contentUrl?: () => string;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -71,12 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   refuseWhileClosing(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
+  const contentUrl = deps.contentUrl ?? (() => contentBaseUrl(deps.config));
   const common = {
     store: deps.store,
     queue: deps.queue,
     paths: deps.paths,
     adminToken: deps.adminToken,
     baseUrl,
+    contentUrl,
   };
 
   // API routes share one duration hook; delivery routes record their own (with cache status) on the hot path.
@@ -144,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jit: deps.jit,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
-  await app.register(webRoutes);
+  await app.register(webRoutes, { contentOrigin: () => new URL(contentUrl()).origin });
   // The runtime served at /sdk/ is the one copied into packages.
   await app.register(sdkRoutes, { scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile() });
   if (deps.pipeline)

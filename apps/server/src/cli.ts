@@ -138,7 +138,7 @@ export async function runCli(argv: string[]): Promise<number> {
         logDrops: () => log.destination.dropped(),
       });
       const url = await cc.listen();
-      process.stderr.write(`coursecast listening on ${url}\n`);
+      process.stderr.write(`coursecast listening on ${url} (packages run on ${cc.contentUrl()})\n`);
       if (cc.admin.source === 'generated') {
         process.stderr.write(`admin token (generated, kept in ${cc.admin.file}): ${cc.admin.token}\n`);
       }

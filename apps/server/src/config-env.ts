@@ -1,3 +1,4 @@
+import { contentEnvVars } from './config-content.js';
 import { ingestEnvVars } from './config-ingest.js';
 
 // The environment variables of the configuration (config.ts merges them over the file and defaults), and how
@@ -105,4 +106,5 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   OTEL_METRIC_EXPORT_INTERVAL: { path: ['instrumentation', 'metricExportIntervalMs'], parse: asNumber },
   COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
   ...ingestEnvVars(asNumber, asBoolean),
+  ...contentEnvVars(asNumber, asString, asList),
 };

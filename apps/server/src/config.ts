@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { ENV_VARS } from './config-env.js';
+import { ContentConfigSchema } from './config-content.js';
 import { IngestConfigSchema } from './config-ingest.js';
 
 const MiB = 1024 * 1024;
@@ -177,6 +178,7 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   ingest: IngestConfigSchema,
+  content: ContentConfigSchema,
   instrumentation: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),
@@ -317,9 +319,24 @@ export function shutdownDeadlineMs(config: Config): number {
 
 /** The base URL clients should use. */
 export function publicBaseUrl(config: Config, boundPort?: number): string {
-  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? config.port}`;
+  return baseUrlOf(config.publicUrl, config.host, boundPort ?? config.port);
+}
+
+/** A configured public URL (without its trailing slash), else http://host:port of the listener. */
+function baseUrlOf(publicUrl: string | undefined, listenHost: string, port: number): string {
+  if (publicUrl) return publicUrl.replace(/\/$/, '');
+  const host = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The content origin's base URL (where packages run): its public URL, else http://host:port of its listener. */
+export function contentBaseUrl(config: Config, boundPort?: number): string {
+  return baseUrlOf(config.content.publicUrl, config.host, boundPort ?? contentPort(config));
+}
+
+/** The content origin's listening port: its own setting, else the app's + 1 (0 stays 0: any free port). */
+export function contentPort(config: Config): number {
+  return config.content.port ?? (config.port === 0 ? 0 : config.port + 1);
 }
 
 function mask(secret: string): string {

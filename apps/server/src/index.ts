@@ -5,5 +5,5 @@ export { createCoursecast, type Coursecast, type CreateOptions } from './main.js
 export { loadConfig, type Config, ConfigError } from './config.js';
 export { runCli } from './cli.js';
 export { samplePdf } from './cli/sample-pdf.js';
-export { scormPackage } from './cli/sample-scorm.js';
+export { scormPackage, zipFiles, type PackageFile } from './cli/sample-scorm.js';
 export { defaultWebDistDir, WEB_PAGES, type WebPage } from './web/web.routes.js';

@@ -6,7 +6,10 @@ import { STORE_NAMES } from '@coursecast/semconv';
 import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
-import { ConfigError, publicBaseUrl, type Config } from './config.js';
+import { ConfigError, contentBaseUrl, contentPort, publicBaseUrl, type Config } from './config.js';
+import { appOriginsOf } from './interactive/launch/app-origins.js';
+import { buildContentApp } from './content-app.js';
+import { defaultLaunchFrameFile, defaultScormRuntimeFile } from './web/sdk.routes.js';
 import { createDeliveryInstruments, type DeliveryInstruments } from './delivery/delivery-instruments.js';
 import { createEdgeNode, type EdgeNode } from './delivery/edge/edge-node.js';
 import { createFaultInjector } from './delivery/faults/fault-injector.js';
@@ -49,8 +52,12 @@ export interface Coursecast {
   jit: JitService | null;
   /** The embedded edge cache; null when `delivery.edge` is off and the origin answers /media/ itself. */
   edge: EdgeNode | null;
+  /** The content origin's server, where packages run (ADR 0010). */
+  content: FastifyInstance;
   /** Base URL once listening. */
   url(): string;
+  /** The content origin's base URL once listening. */
+  contentUrl(): string;
   listen(): Promise<string>;
   /** Graceful: stop accepting, let jobs finish within the grace period (else re-queue them), close the store. */
   close(): Promise<void>;
@@ -140,13 +147,26 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const jit = jitService(config, paths, instrumentation, options.prepareSession);
   const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge });
   const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
-  const app = await buildAppOrRelease(parts, { delivery, purge, readiness }, options);
+  const contentSlot: AppSlot = { app: null };
+  const contentUrl = (): string =>
+    contentBaseUrl(config, contentSlot.app ? boundPort(contentSlot.app) : undefined);
+  const app = await buildAppOrRelease(parts, { delivery, purge, readiness, contentUrl }, options);
   slot.app = app;
+  const content = await buildContentApp({
+    config,
+    store,
+    paths,
+    instruments: delivery,
+    appOrigins: () => appOriginsOf(config, boundPort(app)),
+    launchScriptFile: defaultLaunchFrameFile(),
+    runtimeFile: defaultScormRuntimeFile(),
+  });
+  contentSlot.app = content;
   if (edge?.faults) {
     app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
   }
   if (options.startQueue !== false) await queue.start();
-  return coursecastOf({ ...parts, app });
+  return coursecastOf({ ...parts, app, content });
 }
 
 /** Where the app will be: parts built before it reach it through this once it exists. */
@@ -155,7 +175,7 @@ interface AppSlot {
 }
 
 /** Every part of a coursecast but the app and its handle's methods. */
-type CoursecastParts = Omit<Coursecast, 'app' | 'url' | 'listen' | 'close'>;
+type CoursecastParts = Omit<Coursecast, 'app' | 'content' | 'url' | 'contentUrl' | 'listen' | 'close'>;
 
 /** The server's own spans and metrics into the telemetry store, so dashboards need nothing else; or null. */
 function serverExporters(config: Config, slot: AppSlot): ReturnType<typeof createStoreExporters> | null {
@@ -277,10 +297,15 @@ function transcodeQueue(
 /** Builds the Fastify app; if that fails, releases what was opened for it (stores, instrumentation). */
 async function buildAppOrRelease(
   parts: CoursecastParts,
-  wiring: { delivery: DeliveryInstruments; purge: (itemId: string) => void; readiness: ReadinessCheck },
+  wiring: {
+    delivery: DeliveryInstruments;
+    purge: (itemId: string) => void;
+    readiness: ReadinessCheck;
+    contentUrl: () => string;
+  },
   options: CreateOptions,
 ): Promise<FastifyInstance> {
-  const { delivery, purge, readiness } = wiring;
+  const { delivery, purge, readiness, contentUrl } = wiring;
   const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
     return await buildApp({
@@ -297,6 +322,7 @@ async function buildAppOrRelease(
       jit,
       pipeline,
       readiness,
+      contentUrl,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });
@@ -309,14 +335,18 @@ async function buildAppOrRelease(
 }
 
 /** The running coursecast's handle: its parts, its URL, and one graceful close however often it is called. */
-function coursecastOf(parts: CoursecastParts & { app: FastifyInstance }): Coursecast {
-  const { config, app, queue, jit, edge, instrumentation, pipeline, store } = parts;
+function coursecastOf(
+  parts: CoursecastParts & { app: FastifyInstance; content: FastifyInstance },
+): Coursecast {
+  const { config, app, content, queue, jit, edge, instrumentation, pipeline, store } = parts;
   let closing: Promise<void> | null = null;
   return {
     ...parts,
     url: () => publicBaseUrl(config, boundPort(app)),
+    contentUrl: () => contentBaseUrl(config, boundPort(content)),
     async listen() {
       await app.listen({ host: config.host, port: config.port });
+      await content.listen({ host: config.host, port: contentPort(config) });
       return publicBaseUrl(config, boundPort(app));
     },
     close() {
@@ -325,6 +355,7 @@ function coursecastOf(parts: CoursecastParts & { app: FastifyInstance }): Course
         await jit?.shutdown();
         await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
         await app.close();
+        await content.close();
         edge?.close();
         // The last spans and metrics reach the telemetry store before it closes.
         await instrumentation.forceFlush();

@@ -68,8 +68,13 @@ export const ItemContentSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal(ITEM_KINDS.interactive),
-    /** The launch document, with the package's launch parameters. */
+    /** The launch document on the content origin, with the package's launch parameters. */
     launchUrl: z.string(),
+    /**
+     * The launch frame on the content origin (ADR 0010): what a learner's page frames, with
+     * `?parent=<its origin>`; it hosts the SCORM API and reports whether the package started.
+     */
+    launchFrameUrl: z.string(),
     /** The module manifest (ModuleManifestSchema): every asset with its size and type. */
     manifestUrl: z.string(),
     packageType: z.enum(PACKAGE_TYPES),

@@ -183,10 +183,23 @@ export const SlowItemRowSchema = z.object({
 export type SlowItemRow = z.infer<typeof SlowItemRowSchema>;
 
 /** `content-loads`: loads by type, SCORM attempts by version, and the slowest items. */
+/** Failed module loads by reason (`error.type`: api_not_found, script_error, ...), most frequent first. */
+export const LoadFailureRowSchema = z.object({
+  reason: z.string(),
+  loads: z.number(),
+  /** Distinct modules that failed so. */
+  items: z.number(),
+  /** The latest problem text the package's page reported with this reason, if any (at most 256 characters). */
+  last_problem: z.string().nullable(),
+});
+/** One LoadFailureRowSchema row. */
+export type LoadFailureRow = z.infer<typeof LoadFailureRowSchema>;
+
 export const ContentLoadsDataSchema = z.object({
   loads: z.array(LoadGroupRowSchema),
   scorm: z.array(ScormVersionRowSchema),
   slowest: z.array(SlowItemRowSchema),
+  failures: z.array(LoadFailureRowSchema),
 });
 /** The content-loads panel's data. */
 export type ContentLoadsData = z.infer<typeof ContentLoadsDataSchema>;

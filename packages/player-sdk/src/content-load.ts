@@ -3,6 +3,7 @@ import {
   ATTR_CONTENT_COURSE_ID,
   ATTR_ERROR_TYPE,
   ATTR_LOAD_DURATION_MS,
+  ATTR_LOAD_PROBLEM,
   ATTR_MODULE_ID,
   ATTR_TOTAL_SIZE_KB,
   PLAYBACK_EVENTS,
@@ -55,7 +56,12 @@ async function traceLoad<T>(
     try {
       const end = clock.now();
       const a: Attrs = { ...facts, [ATTR_LOAD_DURATION_MS]: Math.round(end - start) };
-      if (error !== undefined) a[ATTR_ERROR_TYPE] = (error as Error)?.name || 'Error';
+      if (error !== undefined) {
+        // A failure that names its reason (a module's MODULE_LOAD_FAILURES) reports it, and what went wrong.
+        const typed = typeof error === 'object' && error !== null && 'type' in error ? error.type : undefined;
+        a[ATTR_ERROR_TYPE] = typeof typed === 'string' ? typed : (error as Error)?.name || 'Error';
+        if (typeof typed === 'string') a[ATTR_LOAD_PROBLEM] = String((error as Error).message).slice(0, 256);
+      }
       const { transport, own } = transportFor(options);
       transport.event({ name, timeMs: clock.epochMs(end), attributes: a, traceId, spanId }, 'now');
       transport.span({

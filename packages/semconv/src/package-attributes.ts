@@ -41,6 +41,25 @@ export type PackageRejection = (typeof PACKAGE_REJECTIONS)[keyof typeof PACKAGE_
 /** How a load in the browser ended (bounded). */
 export const LOAD_OUTCOMES = { success: 'success', failed: 'failed' } as const;
 
+/**
+ * Why a module's launch failed (its `error.type`): the package never found the SCORM API, found it and never
+ * initialized, broke on a script error, was refused a resource by its policy, never painted (HTML5), answered an
+ * HTTP error, or the launch frame itself never answered.
+ */
+export const MODULE_LOAD_FAILURES = {
+  apiNotFound: 'api_not_found',
+  noInitialize: 'no_initialize',
+  scriptError: 'script_error',
+  blockedResource: 'blocked_resource',
+  noPaint: 'no_paint',
+  httpError: 'http_error',
+  launchUnreachable: 'launch_unreachable',
+} as const;
+/** One MODULE_LOAD_FAILURES value. */
+export type ModuleLoadFailure = (typeof MODULE_LOAD_FAILURES)[keyof typeof MODULE_LOAD_FAILURES];
+/** What the package's own page reported before its launch failed (first problem, at most 256 characters). */
+export const ATTR_LOAD_PROBLEM = 'content.load.problem';
+
 /** `scorm_12`, `scorm_2004` or `html5` (PACKAGE_TYPES). */
 export const ATTR_PACKAGE_TYPE = 'content.package.type';
 /** Files in a package (directories not counted). */

@@ -61,7 +61,7 @@ import {
   SCORM_VERSIONS,
   VIEW_END_REASONS,
 } from './playback-events.js';
-import { ATTR_DOCUMENT_FORMAT, ATTR_PACKAGE_TYPE } from './package-attributes.js';
+import { ATTR_DOCUMENT_FORMAT, ATTR_PACKAGE_TYPE, ATTR_LOAD_PROBLEM } from './package-attributes.js';
 import { PLAYBACK_MODES } from './values.js';
 
 // Wire schemas of browser events' attributes. Unknown extra attributes are allowed (scalars only, checked
@@ -155,6 +155,8 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     // Free labels (a newer launch page may know more types); the metrics bound them.
     [ATTR_PACKAGE_TYPE]: label.optional(),
     [ATTR_ERROR_TYPE]: label.optional(),
+    // What the package's page reported (a script error, a refused file), as the launch frame relayed it.
+    [ATTR_LOAD_PROBLEM]: z.string().max(256).optional(),
     [ATTR_VIEW_ID]: notAView,
   }),
   [PLAYBACK_EVENTS.sdkError]: z.object({

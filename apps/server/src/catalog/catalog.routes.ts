@@ -36,6 +36,8 @@ export interface CatalogRoutesDeps {
   paths: MediaPaths;
   adminToken: string;
   baseUrl: () => string;
+  /** The content origin's base URL, where modules run (ADR 0010). */
+  contentUrl: () => string;
   /** Attempts a re-transcode job gets. */
   maxAttempts: number;
   /** Called once an item's files are gone (the edge purges what it cached). */
@@ -55,7 +57,12 @@ const IdParams = z.object({ id: z.string().min(1).max(64) });
  * until it is named here (`publicItem` says what an item shows). `content` holds only public URLs and a
  * document's or module's type and size.
  */
-export function toPublicCourseView(course: Course, items: Item[], baseUrl: string): CourseWithItemsResponse {
+export function toPublicCourseView(
+  course: Course,
+  items: Item[],
+  baseUrl: string,
+  contentUrl: string,
+): CourseWithItemsResponse {
   return {
     course: {
       id: course.id,
@@ -63,7 +70,7 @@ export function toPublicCourseView(course: Course, items: Item[], baseUrl: strin
       description: course.description,
       createdAt: course.createdAt,
     },
-    items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl) })),
+    items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl, contentUrl) })),
   };
 }
 
@@ -81,12 +88,13 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
   async function itemResponse(id: string, asAdmin: boolean): Promise<ItemOrPublicItemResponse> {
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
-    if (!asAdmin) return toPublicItemResponse(item, await store.listRenditions(id), deps.baseUrl());
+    if (!asAdmin)
+      return toPublicItemResponse(item, await store.listRenditions(id), deps.baseUrl(), deps.contentUrl());
     const [renditions, jobs] = await Promise.all([
       store.listRenditions(id),
       store.listJobs({ itemId: id, limit: 1 }),
     ]);
-    return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl());
+    return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl(), deps.contentUrl());
   }
 
   app.post(
@@ -109,7 +117,7 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     const { id } = parseInput(IdParams, request.params, 'path');
     const course = await store.getCourse(id);
     if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
-    return toPublicCourseView(course, await store.listItems(id), deps.baseUrl());
+    return toPublicCourseView(course, await store.listItems(id), deps.baseUrl(), deps.contentUrl());
   });
 
   const oneItem = { schema: replySchema(ItemOrPublicItemResponseSchema) };

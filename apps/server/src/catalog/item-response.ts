@@ -15,8 +15,11 @@ function encodePath(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-/** Where the item's document or module is delivered, once published. */
-export function itemContent(item: Item, baseUrl: string): ItemContent | null {
+/**
+ * Where the item's document or module is delivered, once published: documents from the app's `baseUrl`, modules
+ * from the content origin's `contentUrl` (ADR 0010), in the launch frame there.
+ */
+export function itemContent(item: Item, baseUrl: string, contentUrl: string): ItemContent | null {
   const version = item.status === 'ready' ? item.mediaVersion : null;
   if (!version || !item.sourceInfo) return null;
   if (item.kind === ITEM_KINDS.document) {
@@ -37,7 +40,8 @@ export function itemContent(item: Item, baseUrl: string): ItemContent | null {
     const query = params === '' || /^[?#]/.test(params) ? params : `?${params}`;
     return {
       kind: 'interactive',
-      launchUrl: `${baseUrl}${mediaUrlPath(item.id, version, encodePath(p.launch))}${query}`,
+      launchUrl: `${contentUrl}${mediaUrlPath(item.id, version, encodePath(p.launch))}${query}`,
+      launchFrameUrl: `${contentUrl}/launch/${encodeURIComponent(item.id)}`,
       manifestUrl: `${baseUrl}${mediaUrlPath(item.id, version, '__coursecast/manifest.json')}`,
       packageType: p.type,
       title: p.title,
@@ -83,11 +87,12 @@ export function toPublicItemResponse(
   item: Item,
   renditions: Rendition[],
   baseUrl: string,
+  contentUrl: string,
 ): PublicItemResponse {
   return {
     item: publicItem(item),
     playback: playbackLinks(item, renditions, baseUrl),
-    content: itemContent(item, baseUrl),
+    content: itemContent(item, baseUrl, contentUrl),
   };
 }
 
@@ -97,6 +102,7 @@ export function toItemResponse(
   renditions: Rendition[],
   job: Job | null,
   baseUrl: string,
+  contentUrl: string,
 ): ItemResponse {
   const { sourceFile: _sourceFile, sourceInfo, ...rest } = item;
   return {
@@ -104,6 +110,6 @@ export function toItemResponse(
     renditions,
     job,
     playback: playbackLinks(item, renditions, baseUrl),
-    content: itemContent(item, baseUrl),
+    content: itemContent(item, baseUrl, contentUrl),
   };
 }

@@ -2,6 +2,7 @@ import {
   ATTR_CONTENT_COURSE_ID,
   ATTR_DOCUMENT_FORMAT,
   ATTR_ERROR_TYPE,
+  ATTR_LOAD_PROBLEM,
   ATTR_LOAD_DURATION_MS,
   ATTR_MODULE_ID,
   ATTR_PACKAGE_TYPE,
@@ -302,7 +303,12 @@ describe('the content-loads panel', () => {
       score_avg: near(0.7),
       session_time_p50_s: 120,
     });
-    expect(await run(query({ course: 'crs_none' }))).toEqual({ loads: [], scorm: [], slowest: [] });
+    expect(await run(query({ course: 'crs_none' }))).toEqual({
+      loads: [],
+      scorm: [],
+      slowest: [],
+      failures: [],
+    });
 
     const item = await run(query({ item: 'mod_a' }));
     expect(item.loads.map((r) => [r.kind, r.type, r.loads])).toEqual([['module', 'scorm_2004', 5]]);
@@ -346,6 +352,34 @@ describe('the content-loads panel', () => {
     ]);
     // `to` is exclusive, and an attempt needs its initialize inside the range.
     const none = await run(query({ from: T + 31 * MIN, to: T + 3 * HOUR }));
-    expect(none).toEqual({ loads: [], scorm: [], slowest: [] });
+    expect(none).toEqual({ loads: [], scorm: [], slowest: [], failures: [] });
+  });
+
+  it('names why modules failed to start: loads and modules per reason, with the latest problem reported', async () => {
+    // Hours before the other rows, so none of theirs is in this range.
+    const later = T - 5 * HOUR;
+    const failed = (t: number, item: string, reason: string, problem?: string) => {
+      const r = moduleLoad(t, item, 'scorm_12', 4000, undefined, reason);
+      if (problem !== undefined) r.attributes[ATTR_LOAD_PROBLEM] = problem;
+      return r;
+    };
+    await ingest(
+      [
+        failed(later, 'mod_f1', 'script_error', 'ReferenceError: $ is not defined (index.html:3)'),
+        failed(later + S, 'mod_f1', 'script_error', 'TypeError: x is null (app.js:9)'),
+        failed(later + 2 * S, 'mod_f2', 'script_error'),
+        failed(later + 3 * S, 'mod_f3', 'api_not_found'),
+        moduleLoad(later + 4 * S, 'mod_f4', 'scorm_12', 300),
+      ],
+      CHROME,
+    );
+    const { failures } = await run(query({ from: later - 30 * MIN, to: later + 30 * MIN }));
+    expect(failures).toEqual([
+      { reason: 'script_error', loads: 3, items: 2, last_problem: 'TypeError: x is null (app.js:9)' },
+      { reason: 'api_not_found', loads: 1, items: 1, last_problem: null },
+    ]);
+    expect((await run(query())).failures).toEqual([
+      { reason: 'timeout', loads: 1, items: 1, last_problem: null },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import {
   ATTR_DOCUMENT_FORMAT,
   ATTR_ERROR_TYPE,
+  ATTR_LOAD_PROBLEM,
   ATTR_MODULE_ID,
   ATTR_PACKAGE_TYPE,
   ATTR_SCORM_ATTEMPT_ID,
@@ -18,6 +19,7 @@ import {
 import {
   LOAD_KINDS,
   type ContentLoadsData,
+  type LoadFailureRow,
   type LoadGroupRow,
   type LoadKind,
   type ScormVersionRow,
@@ -179,11 +181,41 @@ export async function scormAttempts(db: SqlReader, q: DashboardQuery): Promise<S
   }));
 }
 
-/** The `content-loads` panel: loads by type, SCORM attempts by version, and the slowest items. */
+/** Most failure reasons listed: `error.type` is the browser's word, so its variety is bounded here. */
+const FAILURE_REASONS = 20;
+
+/** Failed module loads by reason, with how many modules and the latest problem the package reported. */
+export async function loadFailures(db: SqlReader, q: DashboardQuery): Promise<LoadFailureRow[]> {
+  const params: SqlParam[] = [];
+  const from = bind(params, q.fromMs);
+  const to = bind(params, q.toMs);
+  const mod = bind(params, E.loadInteractive);
+  const rows = await db.all(
+    `SELECT ${text(ATTR_ERROR_TYPE)} AS reason, count(*)::INTEGER AS loads,
+       count(DISTINCT ${MODULE_ID})::INTEGER AS items,
+       arg_max(left(${text(ATTR_LOAD_PROBLEM)}, 256), time) FILTER (WHERE ${text(ATTR_LOAD_PROBLEM)} IS NOT NULL)
+         AS last_problem
+     FROM events
+     WHERE name = ${mod} AND ${text(ATTR_ERROR_TYPE)} IS NOT NULL
+       AND epoch_ms(time) >= ${from} AND epoch_ms(time) < ${to}${filterSql(q, params)}
+     GROUP BY 1 ORDER BY loads DESC, reason LIMIT ${FAILURE_REASONS}`,
+    params,
+  );
+  return rows.map((r) => ({
+    reason: str(r['reason']),
+    loads: Number(r['loads']),
+    items: Number(r['items']),
+    last_problem:
+      r['last_problem'] === null || r['last_problem'] === undefined ? null : str(r['last_problem']),
+  }));
+}
+
+/** The `content-loads` panel: loads by type, SCORM attempts by version, the slowest items, failures by reason. */
 export async function contentLoads(db: SqlReader, q: DashboardQuery): Promise<ContentLoadsData> {
   // One after the other: the reader runs one statement at a time anyway.
   const loads = await loadsByType(db, q);
   const scorm = await scormAttempts(db, q);
   const slowest = await slowestItems(db, q);
-  return { loads, scorm, slowest };
+  const failures = await loadFailures(db, q);
+  return { loads, scorm, slowest, failures };
 }

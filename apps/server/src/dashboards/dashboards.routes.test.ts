@@ -155,7 +155,7 @@ describe('dashboard panels', () => {
     ]);
     expect(d.slowest).toEqual([expect.objectContaining({ item_id: 'itm_doc', load_p95_ms: 120 })]);
     const other = await panel<typeof d>('/api/dashboard/panels/content-loads?course=crs_other');
-    expect(other).toEqual({ loads: [], scorm: [], slowest: [] });
+    expect(other).toEqual({ loads: [], scorm: [], slowest: [], failures: [] });
   });
 
   it('refuses unknown panels and bad ranges with clear errors', async () => {

@@ -161,7 +161,7 @@ describe('interactive packages', () => {
       content.launchUrl!.replace('content/lesson.html', '__coursecast/scorm-runtime.js'),
     );
     expect(runtime.statusCode).toBe(200);
-    expect(runtime.body).toContain('API_1484_11');
+    expect(runtime.body).toContain('__coursecastLaunch');
 
     // The zip itself stays private: no direct source URL for packages.
     const source = await t.cc.app.inject({ url: `/media/${item.id}/source/source.zip` });

@@ -28,6 +28,8 @@ export interface UploadRoutesDeps {
   config: Config;
   adminToken: string;
   baseUrl: () => string;
+  /** The content origin's base URL (ADR 0010). */
+  contentUrl: () => string;
   packageInstruments: PackageInstruments;
   /** The SCORM runtime script copied into SCORM packages. */
   scormRuntimeFile: string;
@@ -79,7 +81,7 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
         let view: UploadResponse;
         if (type === UPLOAD_TYPES.other) {
           const { item, job } = await ingestVideo(upload, courseId, deps);
-          view = toItemResponse(item, [], job, deps.baseUrl());
+          view = toItemResponse(item, [], job, deps.baseUrl(), deps.contentUrl());
         } else if (type === UPLOAD_TYPES.zip) {
           const item = await ingestPackage(
             { ...upload, filenameTitle: titleFromFilename(upload.filename, 'Untitled module') },
@@ -102,10 +104,10 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
               },
             },
           );
-          view = toItemResponse(item, [], null, deps.baseUrl());
+          view = toItemResponse(item, [], null, deps.baseUrl(), deps.contentUrl());
         } else {
           const item = await ingestDocument(upload, courseId, type, { store, paths });
-          view = toItemResponse(item, [], null, deps.baseUrl());
+          view = toItemResponse(item, [], null, deps.baseUrl(), deps.contentUrl());
         }
         request.log.info({ itemId: upload.itemId, kind, bytes: upload.size }, 'upload accepted');
         return reply.status(201).header('location', `/api/items/${upload.itemId}`).send(view);

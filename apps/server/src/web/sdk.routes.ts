@@ -30,6 +30,11 @@ export function defaultScormRuntimeFile(): string {
   return sdkDist('coursecast-scorm-runtime.js');
 }
 
+/** packages/player-sdk/dist/coursecast-launch-frame.js: the launch frame's script on the content origin. */
+export function defaultLaunchFrameFile(): string {
+  return sdkDist('coursecast-launch-frame.js');
+}
+
 function serveScript(app: FastifyInstance, url: string, file: string, what: string): void {
   app.get(url, async (_request, reply) => {
     if (!existsSync(file)) {

@@ -8,6 +8,8 @@ import { AppError } from '../errors.js';
 export interface WebRoutesOptions {
   /** The Vite build to serve; default: apps/web/dist beside this server package. */
   distDir?: string;
+  /** The content origin, which the learn page frames modules from (ADR 0010); default: none. */
+  contentOrigin?: () => string;
 }
 
 /** Where Vite's build puts hashed assets, under its `base` (apps/web/vite.config.ts). */
@@ -50,15 +52,20 @@ export const PAGE_CSP: Record<WebPage, string> = {
   // MediaSource playback: the <video> plays a blob: URL of the MediaSource, and hls.js may run its transmuxer
   // in a worker (a same-origin script here; blob: for builds that inline it).
   watch: csp({ 'media-src': "'self' blob:", 'worker-src': "'self' blob:" }),
-  // A module runs in a sandboxed frame of this server's (its files carry their own CSP); a document is shown
+  // A module runs in a launch frame of the content origin (added per server by learnCsp); a document is shown
   // from a blob: URL of the bytes the page fetched (PDF viewer frame, or an image).
   learn: csp({ 'frame-src': "'self' blob:", 'img-src': "'self' data: blob:" }),
 };
 
-const pageHeaders = (page: WebPage) => ({
+/** The learn page's policy on a server whose modules run on `contentOrigin`. */
+export function learnCsp(contentOrigin: string): string {
+  return csp({ 'frame-src': `'self' blob: ${contentOrigin}`, 'img-src': "'self' data: blob:" });
+}
+
+const pageHeaders = (page: WebPage, contentOrigin: string | null) => ({
   // Revalidated on every load: a page names the current build's assets.
   'cache-control': 'no-cache',
-  'content-security-policy': PAGE_CSP[page],
+  'content-security-policy': page === 'learn' && contentOrigin ? learnCsp(contentOrigin) : PAGE_CSP[page],
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
 });
@@ -122,7 +129,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
         `The web pages are not built (${path.join(root, file)} is missing): run \`npm run build\` in the repository`,
       );
     }
-    return reply.headers(pageHeaders(page)).sendFile(file, root);
+    return reply.headers(pageHeaders(page, opts.contentOrigin?.() ?? null)).sendFile(file, root);
   };
   const withId =
     (page: WebPage, param: string) =>

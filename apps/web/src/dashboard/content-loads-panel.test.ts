@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRows, materialLabel, scormRows, slowestRows } from './content-loads-panel.js';
+import { failureRows, loadRows, materialLabel, scormRows, slowestRows } from './content-loads-panel.js';
 import { formatKb } from './number-format.js';
 import { isPanelEmpty } from './panel-data.js';
 
@@ -111,6 +111,22 @@ describe('the course material panel', () => {
     expect(rows.map((r) => [r.key, r.fill, r.text, ...r.cells])).toEqual([
       ['itm_a', 1, '4 s', 'SCORM 2004 module', '3', '1'],
       ['itm_b', 0.25, '1 s', 'PDF document', '10', '0'],
+    ]);
+  });
+
+  it('names why modules failed to start, each reason’s share of the failures and its latest problem', () => {
+    const rows = failureRows(
+      [
+        { reason: 'script_error', loads: 3, items: 2, last_problem: 'TypeError: x is null (app.js:9)' },
+        { reason: 'api_not_found', loads: 1, items: 1, last_problem: null },
+        { reason: 'made_up_by_a_browser', loads: 0, items: 0, last_problem: null },
+      ],
+      'en-US',
+    );
+    expect(rows.map((r) => [r.key, r.label, r.fill, r.text, ...r.cells])).toEqual([
+      ['script_error', 'Script error', 0.75, '3', '2', 'TypeError: x is null (app.js:9)'],
+      ['api_not_found', 'SCORM API not found', 0.25, '1', '1', '—'],
+      ['made_up_by_a_browser', 'made_up_by_a_browser', 0, '0', '0', '—'],
     ]);
   });
 

@@ -1,7 +1,14 @@
 // The course material panel (`content-loads`): document and module loads by type, SCORM attempts by version,
-// and the slowest items, as three bar tables. The rows are built by pure functions (tested without a DOM);
+// the slowest items and why modules failed to start, as four bar tables. The rows are built by pure functions (tested without a DOM);
 // only renderContentLoads touches the page.
-import type { LoadGroupRow, PanelAnswer, ScormVersionRow, SlowItemRow } from '@coursecast/api';
+import type {
+  LoadFailureRow,
+  LoadGroupRow,
+  PanelAnswer,
+  ScormVersionRow,
+  SlowItemRow,
+} from '@coursecast/api';
+import { MODULE_LOAD_FAILURES } from '@coursecast/semconv/browser';
 import { packageLabel } from '../player/display-text.js';
 import { el } from '../shared/dom-builder.js';
 import { barTable, successTone, type BarRow } from './bar-table.js';
@@ -69,6 +76,29 @@ export function slowestRows(rows: readonly SlowItemRow[], locale?: string): BarR
   }));
 }
 
+const FAILURE_LABELS: Record<string, string> = {
+  [MODULE_LOAD_FAILURES.apiNotFound]: 'SCORM API not found',
+  [MODULE_LOAD_FAILURES.noInitialize]: 'API found, never initialized',
+  [MODULE_LOAD_FAILURES.scriptError]: 'Script error',
+  [MODULE_LOAD_FAILURES.blockedResource]: 'A file was refused or failed',
+  [MODULE_LOAD_FAILURES.noPaint]: 'Nothing shown',
+  [MODULE_LOAD_FAILURES.httpError]: 'HTTP error',
+  [MODULE_LOAD_FAILURES.launchUnreachable]: 'Launch frame never answered',
+};
+
+/** Failed module loads by reason: the bar is the reason's share of the failures. */
+export function failureRows(rows: readonly LoadFailureRow[], locale?: string): BarRow[] {
+  const total = rows.reduce((sum, r) => sum + r.loads, 0);
+  return rows.map((r) => ({
+    key: r.reason,
+    label: FAILURE_LABELS[r.reason] ?? r.reason,
+    fill: ratio(r.loads, total),
+    text: formatCount(r.loads, locale),
+    tone: 'neutral',
+    cells: [formatCount(r.items, locale), r.last_problem ?? '—'],
+  }));
+}
+
 /** One titled part of the panel: its table, or a line saying why it is empty. */
 function section(id: string, title: string, table: HTMLElement | null, empty: string): HTMLElement {
   return el(
@@ -85,6 +115,7 @@ export function renderContentLoads(body: HTMLElement, res: PanelAnswer<'content-
   const loads = loadRows(d.loads);
   const scorm = scormRows(d.scorm);
   const slowest = slowestRows(d.slowest);
+  const failures = failureRows(d.failures);
   body.append(
     el(
       'div',
@@ -115,6 +146,14 @@ export function renderContentLoads(body: HTMLElement, res: PanelAnswer<'content-
         'Slowest to load (p95)',
         slowest.length > 0 ? barTable('Item', 'Load p95', ['Material', 'Loads', 'Failed'], slowest) : null,
         'No successful load to time in this range.',
+      ),
+      section(
+        'failures',
+        'Why modules failed to start',
+        failures.length > 0
+          ? barTable('Reason', 'Failed loads', ['Modules', 'Latest problem'], failures)
+          : null,
+        'No module failed to start in this range.',
       ),
     ),
   );

@@ -1,7 +1,7 @@
-// The SCORM runtime the server copies into every published package (`__coursecast/scorm-runtime.js`) and loads
-// first in each of its HTML files. The package runs sandboxed in an opaque origin and cannot reach the launch
-// page, so the API lives in its own window, and what the launch page needs is posted to it. Kept tiny: it
-// imports the API and the message's constants, never the transport.
+// The SCORM API in the launch frame (ADR 0010): the package's parent on the content origin, where the standard
+// discovery walk (from `window.parent` up) finds it. Only the package's edition is offered, as LMSs do, under a
+// getter so the launch can tell "never looked for the API" from "found it and never initialized". Each
+// initialize, commit and finish is posted to the learner's page, and to its origin only.
 import type { ScormCall } from '@coursecast/semconv/browser';
 import { createScorm12Api, createScorm2004Api } from './scorm-api.js';
 import {
@@ -9,68 +9,54 @@ import {
   SCORM_MESSAGE_V,
   type ScormMessage,
   type ScormSnapshot,
+  type ScormVersion,
 } from './scorm-message.js';
 
 interface MessageTarget {
   postMessage(message: unknown, targetOrigin: string): void;
 }
 
-/** The parts of the package's window the runtime uses. */
+/** The parts of the launch frame's window the API uses. */
 export interface FrameWindow {
   API?: unknown;
   API_1484_11?: unknown;
   parent: MessageTarget;
-  top: unknown;
-  document?: { referrer?: string };
-  addEventListener?(type: 'message', listener: (event: Event) => void): void;
 }
 
-/**
- * The origin to post to: the launch page's (the referrer's) when the package's frame is its child, else `*`.
- * A page nested in another page of the package has an opaque-origin parent, which only `*` reaches; the
- * messages carry nothing secret.
- */
-export function targetOriginOf(win: FrameWindow): string {
-  if (win.parent !== win.top) return '*';
-  try {
-    const origin = new URL(win.document?.referrer ?? '').origin;
-    return origin && origin !== 'null' ? origin : '*';
-  } catch {
-    return '*';
-  }
+export interface LaunchApiOptions {
+  version: ScormVersion;
+  /** The learner's page origin: the only one messages are posted to. */
+  appOrigin: string;
+  /** The package read the API object. */
+  onApiRead?: () => void;
+  /** After each call is posted. */
+  onCall?: (call: ScormCall, snapshot: ScormSnapshot) => void;
+  /** Most messages posted per launch: a package calling Commit in a loop must not flood the page. */
+  maxMessages?: number;
 }
 
-/**
- * Installs `API` (1.2) and `API_1484_11` (2004) in `win`, unless a wrapper of the package defined them, and
- * posts each initialize, commit and finish to the parent window. A page of the package that has child pages
- * forwards their messages up, so the launch page hears from every depth.
- */
-export function installScormFrame(win: FrameWindow): void {
-  const framed = win.parent !== (win as unknown);
-  const target = framed ? targetOriginOf(win) : '*';
-  // No implicit finish on pagehide: when the tab closes, the launch page unloads before the frame and would
-  // not hear it, and an initialize without a finish is itself the sign of an abandoned attempt.
-  const onCall = (call: ScormCall, snapshot: ScormSnapshot) => {
-    const message: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call, snapshot };
-    if (framed) win.parent.postMessage(message, target);
-  };
-  win.API ??= createScorm12Api({ onCall });
-  win.API_1484_11 ??= createScorm2004Api({ onCall });
-  if (!framed) return;
-  win.addEventListener?.('message', (event) => {
-    try {
-      const { data, source } = event as MessageEvent<unknown>;
-      const from = source as { parent?: unknown } | null;
-      const type = (data as { type?: unknown } | null)?.type;
-      // Only from this page's own child frames: the launch page validates what it receives.
-      if (from && from !== win && from.parent === win && type === SCORM_MESSAGE_TYPE) {
-        win.parent.postMessage(data, target);
-      }
-    } catch {
-      // A relay that fails loses telemetry, never the package's own work.
+const DEFAULT_MAX_MESSAGES = 500;
+
+/** Installs the edition's API object in `win` and relays its calls to the learner's page. */
+export function installScormFrame(win: FrameWindow, o: LaunchApiOptions): void {
+  let posted = 0;
+  const max = o.maxMessages ?? DEFAULT_MAX_MESSAGES;
+  const onCall = (call: ScormCall, snapshot: ScormSnapshot): void => {
+    // A finish always goes: it is the attempt's last word.
+    if (posted < max || call === 'finish') {
+      posted++;
+      const message: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call, snapshot };
+      win.parent.postMessage(message, o.appOrigin);
     }
+    o.onCall?.(call, snapshot);
+  };
+  const api = o.version === '1.2' ? createScorm12Api({ onCall }) : createScorm2004Api({ onCall });
+  Object.defineProperty(win, o.version === '1.2' ? 'API' : 'API_1484_11', {
+    get() {
+      o.onApiRead?.();
+      return api;
+    },
+    configurable: false,
+    enumerable: true,
   });
 }
-
-// The script's entry: the server's <script> runs it before any script of the package.
-if (typeof window !== 'undefined') installScormFrame(window);

@@ -14,8 +14,8 @@ import {
 } from '@coursecast/semconv/browser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFetch, namesIn } from '../../test-support/fake-fetch.js';
-import { FakeFrameWindow, fakeTransport, launchRig } from '../../test-support/fake-scorm.js';
-import { installScormFrame, targetOriginOf } from './scorm-frame.js';
+import { fakeTransport, launchRig } from '../../test-support/fake-scorm.js';
+import { installScormFrame } from './scorm-frame.js';
 import { attachScormHost } from './scorm-host.js';
 import type { ScormMessage } from './scorm-message.js';
 
@@ -26,6 +26,9 @@ const message = (over: Record<string, unknown> = {}, snapshot: Record<string, un
   snapshot: { version: '2004', completionStatus: 'incomplete', successStatus: 'unknown', ...snapshot },
   ...over,
 });
+
+const APP = 'https://learn.example';
+const CONTENT = 'https://content.example';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -39,6 +42,7 @@ describe('attachScormHost', () => {
     const t = fakeTransport();
     const seen: string[] = [];
     const handle = attachScormHost(frame, {
+      origin: CONTENT,
       moduleId: 'itm_scorm',
       courseId: 'crs_1',
       transport: t.transport,
@@ -96,21 +100,31 @@ describe('attachScormHost', () => {
   });
 
   it('gives every launch its own attempt id', () => {
-    const a = attachScormHost(launchRig().frame, { moduleId: 'm', transport: fakeTransport().transport });
-    const b = attachScormHost(launchRig().frame, { moduleId: 'm', transport: fakeTransport().transport });
+    const a = attachScormHost(launchRig().frame, {
+      origin: CONTENT,
+      moduleId: 'm',
+      transport: fakeTransport().transport,
+    });
+    const b = attachScormHost(launchRig().frame, {
+      origin: CONTENT,
+      moduleId: 'm',
+      transport: fakeTransport().transport,
+    });
     expect(a.attemptId).not.toBe(b.attemptId);
     a.destroy();
     b.destroy();
   });
 
   it('takes messages only from its frame’s window: not the page, another frame, or none', () => {
-    const { host, frame } = launchRig();
+    const { host, frame, frameWindow } = launchRig();
     const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
+    const handle = attachScormHost(frame, { origin: CONTENT, moduleId: 'm', transport: t.transport });
     const other = launchRig().frameWindow;
     host.deliver(message(), other);
     host.deliver(message(), host);
     host.deliver(message(), null);
+    // The frame's window, but from another origin (the frame navigated elsewhere): not the launch frame's.
+    host.deliver(message(), frameWindow, 'https://elsewhere.example');
     expect(t.events).toEqual([]);
     expect([handle.calls, handle.dropped]).toEqual([0, 0]);
     handle.destroy();
@@ -119,7 +133,7 @@ describe('attachScormHost', () => {
   it('drops and counts malformed messages, and ignores messages of other types', () => {
     const { host, frame, frameWindow } = launchRig();
     const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
+    const handle = attachScormHost(frame, { origin: CONTENT, moduleId: 'm', transport: t.transport });
     const malformed = [
       message({ v: 2 }),
       message({ call: 'LMSSetValue' }),
@@ -154,10 +168,15 @@ describe('attachScormHost', () => {
   it('takes the edition from the options when a message does not say', () => {
     const { host, frame, frameWindow } = launchRig();
     const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', version: '1.2', transport: t.transport });
+    const handle = attachScormHost(frame, {
+      origin: CONTENT,
+      moduleId: 'm',
+      version: '1.2',
+      transport: t.transport,
+    });
     host.deliver(message({}, { version: undefined }), frameWindow);
     expect(t.events[0]!.attributes[ATTR_SCORM_VERSION]).toBe('1.2');
-    const bare = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
+    const bare = attachScormHost(frame, { origin: CONTENT, moduleId: 'm', transport: t.transport });
     handle.destroy();
     host.deliver(message({}, { version: undefined }), frameWindow);
     expect([bare.calls, bare.dropped]).toEqual([0, 1]);
@@ -169,6 +188,7 @@ describe('attachScormHost', () => {
     const t = fakeTransport();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const handle = attachScormHost(frame, {
+      origin: CONTENT,
       moduleId: 'm',
       transport: t.transport,
       onCall: () => {
@@ -188,7 +208,7 @@ describe('attachScormHost', () => {
   it('stops listening on destroy, and on pagehide after sending what is queued', () => {
     const { host, frame, frameWindow } = launchRig();
     const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
+    const handle = attachScormHost(frame, { origin: CONTENT, moduleId: 'm', transport: t.transport });
     expect(host.listenerCount()).toBe(2);
     host.fire('pagehide');
     expect(t.transport.flush).toHaveBeenCalledWith('unload');
@@ -205,7 +225,11 @@ describe('attachScormHost', () => {
     const http = fakeFetch();
     vi.stubGlobal('fetch', http.fetch);
     const { host, frame, frameWindow } = launchRig();
-    const handle = attachScormHost(frame, { moduleId: 'm', endpoint: 'https://learn.example/v1/logs' });
+    const handle = attachScormHost(frame, {
+      origin: CONTENT,
+      moduleId: 'm',
+      endpoint: 'https://learn.example/v1/logs',
+    });
     host.deliver(message({ call: 'finish' }), frameWindow);
     await vi.advanceTimersByTimeAsync(0);
     expect(http.calls.map((c) => c.url)).toEqual(['https://learn.example/v1/logs']);
@@ -218,21 +242,21 @@ describe('attachScormHost', () => {
   });
 });
 
-describe('the SCORM runtime in the package frame', () => {
-  it('installs both APIs and reports a package’s calls to the launch page, which records them', () => {
+describe('the SCORM API in the launch frame', () => {
+  it('offers the package’s edition and posts its calls to the learner’s page origin, which records them', () => {
     const { frame, frameWindow } = launchRig();
     const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
-    installScormFrame(frameWindow);
+    const handle = attachScormHost(frame, { origin: CONTENT, moduleId: 'm', transport: t.transport });
+    const reads: number[] = [];
+    installScormFrame(frameWindow, { version: '1.2', appOrigin: APP, onApiRead: () => reads.push(1) });
     const { API } = frameWindow.apis;
+    expect(reads).toHaveLength(1);
+    expect(frameWindow.API_1484_11).toBeUndefined();
     expect(API.LMSInitialize!('')).toBe('true');
     expect(API.LMSSetValue!('cmi.core.lesson_status', 'failed')).toBe('true');
     expect(API.LMSSetValue!('cmi.core.score.raw', '30')).toBe('true');
     expect(API.LMSFinish!('')).toBe('true');
-    expect(frameWindow.posted.map((p) => p.targetOrigin)).toEqual([
-      'https://learn.example',
-      'https://learn.example',
-    ]);
+    expect(frameWindow.posted.map((p) => p.targetOrigin)).toEqual([APP, APP]);
     expect((frameWindow.posted[1]!.message as ScormMessage).call).toBe('finish');
     expect(t.events.map((e) => e.attributes[ATTR_SCORM_CALL])).toEqual(['initialize', 'finish']);
     expect(t.events[1]!.attributes).toMatchObject({
@@ -242,56 +266,21 @@ describe('the SCORM runtime in the package frame', () => {
       [ATTR_SCORM_LESSON_STATUS]: 'failed',
       [ATTR_SCORM_SCORE_SCALED]: 0.3,
     });
-    const api2004 = frameWindow.apis.API_1484_11;
-    expect(api2004.Initialize!('')).toBe('true');
-    expect(t.events[2]!.attributes[ATTR_SCORM_VERSION]).toBe('2004');
     handle.destroy();
   });
 
-  it('leaves an API the package defined itself alone', () => {
+  it('posts at most its bound of messages, but always the finish', () => {
     const { frameWindow } = launchRig();
-    const own = { LMSInitialize: () => 'true' };
-    frameWindow.API = own;
-    installScormFrame(frameWindow);
-    expect(frameWindow.API).toBe(own);
-    expect(frameWindow.API_1484_11).toBeDefined();
-  });
-
-  it('posts to the referrer’s origin, or to any when there is none or the parent is another package page', () => {
-    const { host } = launchRig();
-    expect(targetOriginOf(new FakeFrameWindow(host))).toBe('https://learn.example');
-    expect(targetOriginOf(new FakeFrameWindow(host, { referrer: '' }))).toBe('*');
-    expect(targetOriginOf(new FakeFrameWindow(host, { referrer: null }))).toBe('*');
-    expect(targetOriginOf(new FakeFrameWindow(host, { referrer: 'about:srcdoc' }))).toBe('*');
-    expect(targetOriginOf(new FakeFrameWindow(host, { nested: true }))).toBe('*');
-  });
-
-  it('works unframed, posting nothing', () => {
-    const alone = new FakeFrameWindow(null);
-    installScormFrame(alone);
-    expect(alone.apis.API.LMSInitialize!('')).toBe('true');
-    expect(alone.posted).toEqual([]);
-  });
-
-  it('forwards its child pages’ messages up, and nothing else', () => {
-    const { host, frame, frameWindow: outer } = launchRig();
-    const t = fakeTransport();
-    const handle = attachScormHost(frame, { moduleId: 'm', transport: t.transport });
-    installScormFrame(outer);
-    // A page of the package in a frame of the outer page; the outer page sees it as a window whose parent it is.
-    const seenFromOuter = { parent: outer };
-    const inner = new FakeFrameWindow(outer, { nested: true, as: seenFromOuter });
-    installScormFrame(inner);
-    expect(inner.apis.API_1484_11.Initialize!('')).toBe('true');
-    expect(inner.posted.map((p) => p.targetOrigin)).toEqual(['*']);
-    expect(outer.posted).toHaveLength(1);
-    expect(t.events.map((e) => e.attributes[ATTR_SCORM_CALL])).toEqual(['initialize']);
-    // Not from a child of the outer page, or not the runtime's: not forwarded.
-    outer.deliver(message(), { parent: host });
-    outer.deliver(message(), outer);
-    outer.deliver({ type: 'other' }, seenFromOuter);
-    expect(outer.posted).toHaveLength(1);
-    expect(t.events).toHaveLength(1);
-    handle.destroy();
+    installScormFrame(frameWindow, { version: '2004', appOrigin: APP, maxMessages: 3 });
+    const api = frameWindow.apis.API_1484_11;
+    expect(api.Initialize!('')).toBe('true');
+    for (let i = 0; i < 1000; i++) api.Commit!('');
+    expect(api.Terminate!('')).toBe('true');
+    expect(frameWindow.posted.map((p) => (p.message as ScormMessage).call)).toEqual([
+      'initialize',
+      'commit',
+      'commit',
+      'finish',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-// The launch page's half of the SCORM runtime: hears the package frame's initialize, commit and finish and
-// records each as a `content.scorm_call` event.
+// The learner page's half of the SCORM runtime: hears the launch frame's initialize, commit and finish (the
+// launch frame, on the content origin, hosts the API) and records each as a `content.scorm_call` event.
 import { PLAYBACK_EVENTS, SCORM_CALLS } from '@coursecast/semconv/browser';
 import { transportFor, type TransportChoice } from '../default-transport.js';
 import { createGuard } from '../guard.js';
@@ -9,6 +9,8 @@ import { scormCallAttributes, scormLaunchAttributes, type ScormLaunch } from './
 import { readScormMessage, type ScormCall, type ScormSnapshot, type ScormVersion } from './scorm-message.js';
 
 export interface ScormHostOptions extends ScormLaunch, TransportChoice {
+  /** The content origin: messages from any other origin are not the launch frame's (ADR 0010). */
+  origin: string;
   /** The package's edition from the server's manifest, for a message that does not say. */
   version?: ScormVersion;
   /** Told of every call recorded (e.g. to show progress); what it throws is counted, never thrown. */
@@ -46,9 +48,9 @@ export function attachScormHost(frame: HTMLIFrameElement, options: ScormHostOpti
   let destroyed = false;
 
   const onMessage = guard.wrap('message', (event: MessageEvent) => {
-    // The package's frame is sandboxed without allow-same-origin: its origin, like every sandboxed frame's, is
-    // "null", so `event.origin` tells nothing. The sending window is what proves the message is our frame's.
-    if (!event.source || event.source !== frame.contentWindow) return;
+    // Both the window and its origin: the frame's window could have navigated to another origin. What passes is
+    // still the package's word (it shares the launch frame's origin), so it is read strictly below.
+    if (!event.source || event.source !== frame.contentWindow || event.origin !== options.origin) return;
     const m = readScormMessage(event.data, options.version);
     if (m === undefined) return;
     if (m === null) return void dropped++;

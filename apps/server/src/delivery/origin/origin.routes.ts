@@ -9,6 +9,7 @@ import {
   CDN_SERVED_FROM,
   CONTENT_OBJECT_TYPES,
   ITEM_KINDS,
+  type ItemKind,
 } from '@coursecast/semconv';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -49,6 +50,11 @@ export interface OriginRoutesDeps {
   servePublic: boolean;
   /** Just-in-time sessions, for `/media/<item>/jit-<session>/...`; null when not available. */
   jit: JitSegmentSource | null;
+  /**
+   * Security headers by item kind; null: items of that kind are not served here (the content origin serves
+   * packages only). Default: deliveryHeaders.
+   */
+  headersFor?: (kind: ItemKind) => Readonly<Record<string, string>> | null;
 }
 
 /**
@@ -136,6 +142,8 @@ async function answer(
   span.setAttribute(ATTR_CONTENT_ITEM_ID, cp.itemId);
   const item = await deps.store.getItem(cp.itemId);
   if (!item) throw new AppError('item_not_found', `No such item: ${cp.itemId}`);
+  const security = (deps.headersFor ?? deliveryHeaders)(item.kind);
+  if (!security) throw new AppError('object_not_found', `item ${item.id} is not served on this origin`);
   const file = await openPublished(deps, item, cp);
   const lastModifiedMs = Math.floor(file.mtimeMs / 1000) * 1000;
   const etag = fileEtag(file.size, file.mtimeMs, file.ino);
@@ -152,7 +160,7 @@ async function answer(
     'cache-control': cacheControlFor(kind.objectType, true),
     'accept-ranges': 'bytes',
     'cmsd-static': cmsdStaticValue({ objectType: kind.objectType, streamType: 'v' }),
-    ...deliveryHeaders(item.kind),
+    ...security,
   });
   if (verdict.status === 304) {
     await file.handle.close();

@@ -1,0 +1,52 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { MediaPaths } from './catalog/media-paths.js';
+import type { Config } from './config.js';
+import type { DeliveryInstruments } from './delivery/delivery-instruments.js';
+import { contentDeliveryHeaders } from './delivery/http/package-headers.js';
+import { originRoutes } from './delivery/origin/origin.routes.js';
+import { frameworkErrors, installErrorHandler } from './error-handler.js';
+import type { CatalogStore } from './store/index.js';
+import { launchRoutes } from './interactive/launch/launch.routes.js';
+
+export interface ContentAppDeps {
+  config: Config;
+  store: CatalogStore;
+  paths: MediaPaths;
+  instruments: DeliveryInstruments;
+  /** The origins the learner's page may have (appOriginsOf, once the app's port is known). */
+  appOrigins: () => string[];
+  launchScriptFile: string;
+  runtimeFile: string;
+}
+
+/**
+ * The content origin's server (ADR 0010): published packages' files (nothing else: no API, no pages, no
+ * videos) under a policy without `sandbox`, and their launch frames. A listener of its own, so no route of the
+ * app's can ever answer on the origin where packages run their code.
+ */
+export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024,
+    frameworkErrors,
+    trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
+  });
+  installErrorHandler(app);
+  await app.register(originRoutes, {
+    store: deps.store,
+    paths: deps.paths,
+    instruments: deps.instruments,
+    region: deps.config.delivery.originRegion,
+    servePublic: true,
+    jit: null,
+    headersFor: contentDeliveryHeaders(deps.config.content.packageSources, deps.appOrigins),
+  });
+  await app.register(launchRoutes, {
+    store: deps.store,
+    appOrigins: deps.appOrigins,
+    timeoutMs: deps.config.content.loadTimeoutSeconds * 1000,
+    launchScriptFile: deps.launchScriptFile,
+    runtimeFile: deps.runtimeFile,
+  });
+  return app;
+}

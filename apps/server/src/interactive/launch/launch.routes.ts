@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { ITEM_KINDS } from '@coursecast/semconv';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { mediaUrlPath } from '../../catalog/content-url.js';
+import { AppError } from '../../errors.js';
+import type { CatalogStore } from '../../store/index.js';
+import { parseInput } from '../../validation.js';
+import { RUNTIME_PATH } from '../scorm/scorm-injector.js';
+import { LAUNCH_SCRIPT_PATH, launchPageCsp, renderLaunchPage } from './launch-page.js';
+
+export interface LaunchRoutesDeps {
+  store: CatalogStore;
+  /** The origins the learner's page may have (appOriginsOf). */
+  appOrigins: () => string[];
+  timeoutMs: number;
+  /** The launch frame's script (player SDK build). */
+  launchScriptFile: string;
+  /** The SCORM runtime's page half (player SDK build), served for every package's copy. */
+  runtimeFile: string;
+}
+
+const LaunchParams = z.object({ itemId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an item id') });
+const LaunchQuery = z.object({
+  parent: z.string().max(256),
+  traceparent: z.string().max(64).optional(),
+});
+
+/** Every package's copy of the page half, answered from the current build: old packages get today's. */
+const RUNTIME_ROUTE = `/media/:itemId/:version/${RUNTIME_PATH}`;
+
+async function sendScript(reply: FastifyReply, file: string, what: string): Promise<FastifyReply> {
+  if (!existsSync(file)) {
+    throw new AppError('web_not_built', `${what} is not built (${file} is missing): run \`npm run build\``);
+  }
+  return reply
+    .headers({
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+      'x-content-type-options': 'nosniff',
+    })
+    .send(await readFile(file));
+}
+
+/**
+ * The content origin's own routes: `GET /launch/:itemId?parent=<app origin>`, the launch frame of a published
+ * package (ADR 0010), its script, and the SCORM runtime's page half for every package.
+ */
+export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, deps) => {
+  app.get(LAUNCH_SCRIPT_PATH, async (_request, reply) =>
+    sendScript(reply, deps.launchScriptFile, 'The launch frame'),
+  );
+  app.get(RUNTIME_ROUTE, async (_request, reply) => sendScript(reply, deps.runtimeFile, 'The SCORM runtime'));
+  app.get('/launch/:itemId', async (request, reply) => {
+    const { itemId } = parseInput(LaunchParams, request.params, 'path');
+    const query = parseInput(LaunchQuery, request.query, 'query');
+    const origins = deps.appOrigins();
+    if (!origins.includes(query.parent)) {
+      throw new AppError(
+        'invalid_request',
+        `parent ${JSON.stringify(query.parent)} is not an origin of this server's app (${origins.join(', ')})`,
+      );
+    }
+    const item = await deps.store.getItem(itemId);
+    if (!item) throw new AppError('item_not_found', `No such item: ${itemId}`);
+    if (item.kind !== ITEM_KINDS.interactive || !item.sourceInfo || !item.mediaVersion) {
+      throw new AppError('object_not_found', `item ${itemId} is not a published interactive package`);
+    }
+    const p = item.sourceInfo.package;
+    const params = p.launchParameters ?? '';
+    const encoded = p.launch.split('/').map(encodeURIComponent).join('/');
+    // The trace the learner's page started joins the package's first request too.
+    const trace = query.traceparent
+      ? `${params.includes('?') ? '&' : '?'}traceparent=${query.traceparent}`
+      : '';
+    const hash = params.indexOf('#');
+    const launchUrl =
+      hash === -1
+        ? `${mediaUrlPath(item.id, item.mediaVersion, encoded)}${params}${trace}`
+        : `${mediaUrlPath(item.id, item.mediaVersion, encoded)}${params.slice(0, hash)}${trace}${params.slice(hash)}`;
+    return reply
+      .headers({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': launchPageCsp(origins),
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      })
+      .send(
+        renderLaunchPage({
+          packageType: p.type,
+          launchUrl,
+          title: p.title ?? item.title,
+          appOrigin: query.parent,
+          timeoutMs: deps.timeoutMs,
+        }),
+      );
+  });
+};

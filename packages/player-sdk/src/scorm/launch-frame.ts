@@ -1,0 +1,99 @@
+// The launch frame (ADR 0010): the page the learner's page frames on the content origin, served by the server
+// with the launch's facts in a JSON block. It hosts the SCORM API where discovery looks (the package's parent),
+// frames the package, judges whether it started, and tells the learner's page, at its origin only.
+import { installScormFrame } from './scorm-frame.js';
+import { LAUNCH_HOOK, type LaunchHook } from './scorm-page.js';
+import { createLaunchWatch, type LaunchWatch } from './launch-watch.js';
+import type { LaunchVerdict } from './launch-message.js';
+
+/** What the server writes into the launch frame (`<script type="application/json" id="coursecast-launch">`). */
+export interface LaunchConfig {
+  /** `1.2`, `2004`, or null for an HTML5 package (no API). */
+  scormVersion: '1.2' | '2004' | null;
+  /** The package's launch document, on this origin. */
+  launchUrl: string;
+  title: string;
+  /** The learner's page origin, already checked by the server against the app's origins. */
+  appOrigin: string;
+  timeoutMs: number;
+}
+
+type PaintWindow = Window & { PerformanceObserver: typeof PerformanceObserver };
+
+/** Resolves on the package document's first paint (or at once when it already painted). */
+function watchPaint(child: PaintWindow, watch: LaunchWatch): void {
+  try {
+    if (child.performance.getEntriesByType('paint').length > 0) return watch.painted();
+    const observer = new child.PerformanceObserver(() => {
+      observer.disconnect();
+      watch.painted();
+    });
+    observer.observe({ type: 'paint', buffered: true });
+  } catch {
+    // A document this frame cannot read is judged by the deadline.
+  }
+}
+
+/** On each load of the package's frame: its HTTP status, its paint, and (late) its errors for HTML5 packages. */
+function onPackageLoad(frame: HTMLIFrameElement, watch: LaunchWatch, hook: LaunchHook, scorm: boolean): void {
+  const child = frame.contentWindow as PaintWindow | null;
+  try {
+    const nav = child?.performance.getEntriesByType('navigation')[0] as
+      (PerformanceNavigationTiming & { responseStatus?: number }) | undefined;
+    if (nav?.responseStatus !== undefined && nav.responseStatus >= 400)
+      return watch.httpError(nav.responseStatus);
+  } catch {
+    return;
+  }
+  if (!child) return;
+  if (!scorm) {
+    // SCORM pages carry the server's observer from their first script; an HTML5 package is watched from here.
+    child.addEventListener('error', (e) => hook.problem({ kind: 'script', message: String(e.message) }));
+    watchPaint(child, watch);
+  }
+}
+
+/** Starts a launch from its config: API, package frame, verdict. */
+export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
+  const post = (message: LaunchVerdict): void => win.parent.postMessage(message, config.appOrigin);
+  const scorm = config.scormVersion !== null;
+  const watch = createLaunchWatch({ scorm, onVerdict: post });
+  const hook: LaunchHook = { problem: (p) => watch.problem(p) };
+  Object.defineProperty(win, LAUNCH_HOOK, { value: Object.freeze(hook), configurable: false });
+  if (config.scormVersion) {
+    installScormFrame(win, {
+      version: config.scormVersion,
+      appOrigin: config.appOrigin,
+      onApiRead: () => watch.apiRead(),
+      onCall: (call) => {
+        if (call === 'initialize') watch.initialized();
+      },
+    });
+  }
+  const frame = win.document.createElement('iframe');
+  frame.id = 'package-frame';
+  frame.title = config.title;
+  frame.allow = 'fullscreen';
+  frame.addEventListener('load', () => onPackageLoad(frame, watch, hook, scorm));
+  frame.src = config.launchUrl;
+  win.document.body.append(frame);
+  win.setTimeout(() => watch.timeout(), config.timeoutMs);
+  return watch;
+}
+
+/** The config block the server wrote, or null when absent or unreadable. */
+export function readLaunchConfig(doc: Document): LaunchConfig | null {
+  try {
+    const parsed = JSON.parse(
+      doc.getElementById('coursecast-launch')?.textContent ?? 'null',
+    ) as LaunchConfig | null;
+    return parsed && typeof parsed.launchUrl === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+if (typeof window !== 'undefined') {
+  const config = readLaunchConfig(window.document);
+  if (config) startLaunch(window, config);
+}
