@@ -72,6 +72,13 @@ describe('the content origin', () => {
     const pdf = await content(`/launch/${pdfId}?parent=${encodeURIComponent(app)}`);
     expect(pdf.status).toBe(404);
     expect((await content('/launch/..%2Fetc?parent=x')).status).toBe(400);
+    const forgedTrace = await content(
+      `${pkg.content.launchFrameUrl}?parent=${encodeURIComponent(app)}&traceparent=${encodeURIComponent('x#<b>')}`,
+    );
+    expect(forgedTrace.status).toBe(400);
+    expect(((await forgedTrace.json()) as { error: { message: string } }).error.message).toMatch(
+      /traceparent/,
+    );
   });
 
   it('serves package files without a sandbox, under a policy naming the configured sources', async () => {

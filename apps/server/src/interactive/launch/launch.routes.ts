@@ -24,7 +24,11 @@ export interface LaunchRoutesDeps {
 const LaunchParams = z.object({ itemId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an item id') });
 const LaunchQuery = z.object({
   parent: z.string().max(256),
-  traceparent: z.string().max(64).optional(),
+  // W3C trace context: copied into the package's URL, so nothing else gets through.
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'a W3C traceparent')
+    .optional(),
 });
 
 /** Every package's copy of the page half, answered from the current build: old packages get today's. */
