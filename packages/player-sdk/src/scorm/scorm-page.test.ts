@@ -39,7 +39,7 @@ describe('the page half finding its launch frame', () => {
 
   it('ignores a hook that is not one (a package defining the name)', () => {
     const launch = child(top());
-    (launch as unknown as Record<string, unknown>)[LAUNCH_HOOK] = { problem: 'not a function' };
+    Object.assign(launch, { [LAUNCH_HOOK]: { problem: 'not a function' } });
     expect(findLaunchHook(child(launch))).toBeNull();
   });
 });
