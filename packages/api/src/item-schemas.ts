@@ -44,6 +44,8 @@ export const PackageSourceSchema = z.object({
          * that does not exist: the first one is launched). Absent on packages published before it was kept.
          */
         warnings: z.array(z.string()).optional(),
+        /** What the launched item gives the runtime at launch, by CMI element (mastery score, thresholds, ...). */
+        launchData: z.record(z.string(), z.string()).optional(),
       })
       .nullable(),
   }),

@@ -38,7 +38,7 @@ export interface PackageManifest {
   assets: PackageAsset[];
   assetCount: number;
   totalBytes: number;
-  scorm: { resources: number; scos: number; warnings: string[] } | null;
+  scorm: { resources: number; scos: number; warnings: string[]; launchData: Record<string, string> } | null;
 }
 
 /** Reads at most `maxBytes` of a package file as UTF-8 text. */
@@ -168,6 +168,7 @@ async function describeScorm(
       resources: manifest.resources.length,
       scos: manifest.resources.filter((r) => r.scormType === 'sco').length,
       warnings: manifest.warnings,
+      launchData: manifest.launchData,
     },
   };
 }

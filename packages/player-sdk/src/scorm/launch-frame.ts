@@ -16,6 +16,8 @@ export interface LaunchConfig {
   /** The learner's page origin, already checked by the server against the app's origins. */
   appOrigin: string;
   timeoutMs: number;
+  /** CMI values the runtime starts with: the manifest's launch data (mastery score, thresholds, time limit). */
+  initial?: Readonly<Record<string, string>>;
 }
 
 type PaintWindow = Window & { PerformanceObserver: typeof PerformanceObserver };
@@ -64,6 +66,7 @@ export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
     installScormFrame(win, {
       version: config.scormVersion,
       appOrigin: config.appOrigin,
+      initial: config.initial ?? {},
       onApiRead: () => watch.apiRead(),
       onCall: (call) => {
         if (call === 'initialize') watch.initialized();

@@ -8,6 +8,12 @@ import { scorm12Model, type LearnerInfo } from './scorm12-model.js';
 import { scorm2004Model } from './scorm2004-model.js';
 
 export interface ScormApiOptions extends LearnerInfo, StoreLimits {
+  /**
+   * Values the LMS gives at launch, by element (`cmi.scaled_passing_score`, `cmi.max_time_allowed`,
+   * `cmi.launch_data`, or a resumed attempt's `cmi.entry`, `cmi.total_time`, `cmi.suspend_data`): plain elements
+   * only, set before the package runs, read-only ones included.
+   */
+  initial?: Readonly<Record<string, string>>;
   /** Told of each initialize, commit and finish, with the status then; what it throws is ignored. */
   onCall?: (call: ScormCall, snapshot: ScormSnapshot) => void;
 }
@@ -58,6 +64,7 @@ const codeOf = (c: unknown): string => (typeof c === 'string' || typeof c === 'n
 /** The state machine shared by both editions: not initialized → running → terminated, one session per launch. */
 function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
   const store = createCmiStore(model, o);
+  for (const [element, value] of Object.entries(o.initial ?? {})) store.seed(element, value);
   let state: State = STATES.notInitialized;
   let code = 0;
   let detail = '';

@@ -58,14 +58,6 @@ const fixtures = Object.entries(fixtureFiles)
 /** One API shape for both editions: 1.2's `LMS*` methods mapped onto 2004's names. */
 type Api = Record<string, (a?: unknown, b?: unknown) => string>;
 
-// Our runtime can be told the learner at launch and nothing else: these are the only seedable CMI values.
-const SEEDABLE: Record<string, keyof ScormApiOptions> = {
-  learner_id: 'learnerId',
-  learner_name: 'learnerName',
-  'core.student_id': 'learnerId',
-  'core.student_name': 'learnerName',
-};
-
 /** Flattens `{ cmi: { score: { scaled: "0.5" } } }` into `cmi.score.scaled`. */
 function flatten(prefix: string, value: unknown, out: Map<string, string>): Map<string, string> {
   if (value !== null && typeof value === 'object') {
@@ -76,16 +68,13 @@ function flatten(prefix: string, value: unknown, out: Map<string, string>): Map<
   return out;
 }
 
-/** A fresh API of the fixture's edition, seeded with what the runtime allows; answers what could not be seeded. */
+/** A fresh API of the fixture's edition, seeded with the activity's launch state as an LMS would. */
 function launch(fixture: Fixture, activity: Activity): { api: Api; unseeded: string[] } {
   const state = activity.initialState ?? fixture.initialState ?? {};
-  const options: ScormApiOptions = {};
+  const options: ScormApiOptions = {
+    initial: Object.fromEntries(flatten('cmi', state.cmi ?? {}, new Map())),
+  };
   const unseeded: string[] = [];
-  for (const [name, value] of flatten('cmi', state.cmi ?? {}, new Map())) {
-    const option = SEEDABLE[name.slice('cmi.'.length)];
-    if (option === 'learnerId' || option === 'learnerName') options[option] = value;
-    else unseeded.push(name);
-  }
   if (fixture.scormVersion === '2004') return { api: { ...createScorm2004Api(options) }, unseeded };
   const a = createScorm12Api(options);
   const api: Api = {

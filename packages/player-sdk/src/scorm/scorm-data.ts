@@ -28,6 +28,11 @@ export interface DataModel {
   arrays: Map<string, string>;
   /** The status the runtime reports, from the current values. */
   snapshot(read: (element: string) => string | undefined): ScormSnapshot;
+  /**
+   * A plain element's value as the LMS evaluates it from others (2004's statuses against the thresholds the
+   * LMS gave, RTE 4.2.4.1 and 4.2.22.1), or undefined to answer what is stored.
+   */
+  derive?(element: string, stored: (element: string) => string | undefined): string | undefined;
 }
 
 /** Caps of one store. */
@@ -42,6 +47,11 @@ export interface CmiStore {
   /** The value of an element, and the error kind (`none` when read). */
   get(element: string): [string, ErrorKind];
   set(element: string, value: string): ErrorKind;
+  /**
+   * What the LMS knows at launch, set before the package runs, access rules aside (read-only launch data, a
+   * resumed attempt's entry, total time and suspend data). Plain elements of the model only: throws otherwise.
+   */
+  seed(element: string, value: string): void;
   /** The current value of a plain element (no index), access rules aside: for the snapshot. */
   read: (element: string) => string | undefined;
 }
@@ -63,6 +73,9 @@ export function createCmiStore(model: DataModel, limits: StoreLimits = {}): CmiS
   const counts = new Map<string, number>();
   let chars = 0;
   const count = (path: string) => counts.get(path) ?? 0;
+  const stored = (element: string): string | undefined =>
+    values.get(element) ?? model.elements.get(element)?.init;
+  const read = (element: string): string | undefined => model.derive?.(element, stored) ?? stored(element);
   const exists = (refs: ArrayRef[]) => refs.every((r) => r.index < count(r.path));
 
   // `cmi.interactions.2.id` → pattern `cmi.interactions.n.id`, and the array entries it goes through.
@@ -104,7 +117,7 @@ export function createCmiStore(model: DataModel, limits: StoreLimits = {}): CmiS
     if (!spec) return ['', ERRORS.undefinedElement];
     if (!exists(refs)) return ['', ERRORS.getFailure];
     if (spec.access === 'w') return ['', ERRORS.writeOnly];
-    const v = values.get(element) ?? spec.init;
+    const v = refs.length === 0 ? read(element) : (values.get(element) ?? spec.init);
     return v === undefined ? ['', ERRORS.notSet] : [v, none];
   }
 
@@ -137,9 +150,21 @@ export function createCmiStore(model: DataModel, limits: StoreLimits = {}): CmiS
     return none;
   }
 
+  function seed(element: string, value: string): void {
+    // An LMS-side mistake, never the package's: it fails loudly where the launch is built.
+    if (!model.elements.has(element))
+      throw new TypeError(`${element} is not a plain element of SCORM ${model.version}`);
+    const size = chars - (values.get(element)?.length ?? 0) + value.length;
+    if (size > maxChars)
+      throw new RangeError(`seeding ${element} exceeds the store's ${maxChars} characters`);
+    values.set(element, value);
+    chars = size;
+  }
+
   return {
     get,
     set,
-    read: (element) => values.get(element) ?? model.elements.get(element)?.init,
+    seed,
+    read,
   };
 }

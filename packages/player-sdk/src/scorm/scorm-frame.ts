@@ -27,6 +27,8 @@ export interface LaunchApiOptions {
   version: ScormVersion;
   /** The learner's page origin: the only one messages are posted to. */
   appOrigin: string;
+  /** CMI values the API starts with (ScormApiOptions.initial). */
+  initial?: Readonly<Record<string, string>>;
   /** The package read the API object. */
   onApiRead?: () => void;
   /** After each call is posted. */
@@ -50,7 +52,8 @@ export function installScormFrame(win: FrameWindow, o: LaunchApiOptions): void {
     }
     o.onCall?.(call, snapshot);
   };
-  const api = o.version === '1.2' ? createScorm12Api({ onCall }) : createScorm2004Api({ onCall });
+  const options = { onCall, initial: o.initial ?? {} };
+  const api = o.version === '1.2' ? createScorm12Api(options) : createScorm2004Api(options);
   Object.defineProperty(win, o.version === '1.2' ? 'API' : 'API_1484_11', {
     get() {
       o.onApiRead?.();

@@ -145,6 +145,34 @@ export function snapshot2004(read: (element: string) => string | undefined): Sco
   return out;
 }
 
+/**
+ * The statuses as the LMS reports them (RTE 4.2.4.1, 4.2.22.1): with a completion threshold, completion follows
+ * the progress measure (unknown without one); with a scaled passing score, success follows the scaled score
+ * (unknown without one), whatever the SCO set.
+ */
+export function derive2004(
+  element: string,
+  stored: (element: string) => string | undefined,
+): string | undefined {
+  const against = (threshold: string | undefined, measure: string | undefined, yes: string, no: string) => {
+    if (threshold === undefined) return undefined;
+    if (measure === undefined) return 'unknown';
+    return Number(measure) >= Number(threshold) ? yes : no;
+  };
+  if (element === 'cmi.completion_status') {
+    return against(
+      stored('cmi.completion_threshold'),
+      stored('cmi.progress_measure'),
+      'completed',
+      'incomplete',
+    );
+  }
+  if (element === 'cmi.success_status') {
+    return against(stored('cmi.scaled_passing_score'), stored('cmi.score.scaled'), 'passed', 'failed');
+  }
+  return undefined;
+}
+
 /** The SCORM 2004 data model, with the learner's id and name. */
 export function scorm2004Model(learner: LearnerInfo = {}): DataModel {
   return {
@@ -155,5 +183,6 @@ export function scorm2004Model(learner: LearnerInfo = {}): DataModel {
     children: new Map(Object.entries(CHILDREN)),
     arrays: new Map(Object.entries(ARRAYS)),
     snapshot: snapshot2004,
+    derive: derive2004,
   };
 }

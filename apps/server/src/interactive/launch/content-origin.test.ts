@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, postUpload } from '../../../test-support/api-calls.js';
 import { multipartBody } from '../../../test-support/multipart.js';
 import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
-import { scormPackage } from '../../cli/sample-scorm.js';
+import { scormFiles, scormPackage, zipFiles } from '../../cli/sample-scorm.js';
 import { samplePdf } from '../../cli/sample-pdf.js';
 
 interface Answer {
@@ -58,6 +58,23 @@ describe('the content origin', () => {
     const script = await content('/launch/launch-frame.js');
     expect(script.status).toBe(200);
     expect(await script.text()).toContain('coursecast-launch');
+  });
+
+  it('starts the runtime with the launched item’s launch data from its manifest', async () => {
+    const [manifest] = scormFiles('1.2').filter((f) => f.path === 'imsmanifest.xml');
+    const withMastery = String(manifest!.data).replace(
+      '<title>Lesson 1</title></item>',
+      '<title>Lesson 1</title><adlcp:masteryscore>80</adlcp:masteryscore></item>',
+    );
+    const zip = await zipFiles(scormFiles('1.2', { 'imsmanifest.xml': withMastery }));
+    const courseId = await createCourse(t, 'Mastery');
+    const up = await postUpload(t, courseId, await multipartBody({ name: 'mastery.zip', content: zip }));
+    const { content: c } = up.json<Answer>();
+    const html = await (await content(`${c.launchFrameUrl}?parent=${encodeURIComponent(app)}`)).text();
+    const config = JSON.parse(
+      /<script type="application\/json" id="coursecast-launch">(.*?)<\/script>/s.exec(html)![1]!,
+    ) as { initial: Record<string, string> };
+    expect(config.initial).toEqual({ 'cmi.student_data.mastery_score': '80' });
   });
 
   it('refuses a parent that is not the app’s, an unknown item and an item that is no package', async () => {

@@ -14,6 +14,8 @@ export interface LaunchPageInput {
   title: string;
   appOrigin: string;
   timeoutMs: number;
+  /** CMI values the runtime starts with (the manifest's launch data). */
+  initial: Readonly<Record<string, string>>;
 }
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -32,6 +34,7 @@ export function renderLaunchPage(input: LaunchPageInput): string {
     title: input.title,
     appOrigin: input.appOrigin,
     timeoutMs: input.timeoutMs,
+    initial: input.initial,
   }).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
 <html lang="en">

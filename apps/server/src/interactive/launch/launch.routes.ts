@@ -98,6 +98,7 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
           title: p.title ?? item.title,
           appOrigin: query.parent,
           timeoutMs: deps.timeoutMs,
+          initial: p.scorm?.launchData ?? {},
         }),
       );
   });

@@ -321,3 +321,52 @@ describe('launch parameters', () => {
     ]);
   });
 });
+
+describe('parseScormManifest: what the launched item gives the runtime', () => {
+  it('reads SCORM 1.2 adlcp launch data, mastery score and time limit', () => {
+    const xml = `<manifest identifier="m" xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
+  <metadata><schemaversion>1.2</schemaversion></metadata>
+  <organizations><organization identifier="o"><item identifier="i" identifierref="r">
+    <adlcp:datafromlms>level=2</adlcp:datafromlms><adlcp:masteryscore>80</adlcp:masteryscore>
+    <adlcp:maxtimeallowed>00:30:00</adlcp:maxtimeallowed><adlcp:timelimitaction>exit,message</adlcp:timelimitaction>
+  </item></organization></organizations>
+  <resources><resource identifier="r" href="a.html" adlcp:scormtype="sco"/></resources></manifest>`;
+    expect(parseScormManifest(xml).launchData).toEqual({
+      'cmi.launch_data': 'level=2',
+      'cmi.student_data.mastery_score': '80',
+      'cmi.student_data.max_time_allowed': '00:30:00',
+      'cmi.student_data.time_limit_action': 'exit,message',
+    });
+  });
+
+  it('reads SCORM 2004 completion threshold, passing score, duration limit and launch data', () => {
+    const xml = manifest2004(
+      `<organizations><organization identifier="o"><item identifier="i" identifierref="r">
+        <adlcp:dataFromLMS>mode=exam</adlcp:dataFromLMS>
+        <adlcp:completionThreshold completedByMeasure="true" minProgressMeasure="0.75"/>
+        <adlcp:timeLimitAction>continue,message</adlcp:timeLimitAction>
+        <imsss:sequencing><imsss:limitConditions attemptAbsoluteDurationLimit="PT1H"/>
+          <imsss:objectives><imsss:primaryObjective objectiveID="p" satisfiedByMeasure="true">
+            <imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure></imsss:primaryObjective></imsss:objectives>
+        </imsss:sequencing></item></organization></organizations>`,
+      '<resource identifier="r" href="a.html" adlcp:scormType="sco"/>',
+      'xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss"',
+    );
+    expect(parseScormManifest(xml).launchData).toEqual({
+      'cmi.launch_data': 'mode=exam',
+      'cmi.completion_threshold': '0.75',
+      'cmi.time_limit_action': 'continue,message',
+      'cmi.max_time_allowed': 'PT1H',
+      'cmi.scaled_passing_score': '0.6',
+    });
+  });
+
+  it('leaves out values the runtime would refuse, and gives nothing when there is nothing', () => {
+    const xml = `<manifest identifier="m"><metadata><schemaversion>1.2</schemaversion></metadata>
+  <organizations><organization identifier="o"><item identifier="i" identifierref="r">
+    <masteryscore>eighty</masteryscore><timelimitaction>explode</timelimitaction></item></organization></organizations>
+  <resources><resource identifier="r" href="a.html"/></resources></manifest>`;
+    expect(parseScormManifest(xml).launchData).toEqual({});
+    expect(parseScormManifest(withLaunchHref('a.html')).launchData).toEqual({});
+  });
+});

@@ -41,6 +41,12 @@ export interface ScormManifest {
   resources: ScormResource[];
   /** What was tolerated as real LMSs tolerate it (Moodle, SCORM Cloud), each said in a sentence. */
   warnings: string[];
+  /**
+   * What the launched item gives the runtime at launch, by CMI element: launch data, mastery score or
+   * completion threshold and passing score, time limit and its action. Values the runtime would not accept are
+   * left out.
+   */
+  launchData: Record<string, string>;
 }
 
 type XmlNode = Record<string, unknown>;
@@ -260,6 +266,41 @@ function parseXml(xml: string): { manifest: XmlNode; namespaces: string[] } {
   return { manifest: child(document, 'manifest') ?? {}, namespaces: namespacesOf(rootStart) };
 }
 
+const decimalIn =
+  (min: number, max: number) =>
+  (v: string): boolean =>
+    /^-?\d+(\.\d+)?$/.test(v) && Number(v) >= min && Number(v) <= max;
+const TIME_LIMIT_ACTIONS = ['exit,message', 'exit,no message', 'continue,message', 'continue,no message'];
+const isTimeLimitAction = (v: string): boolean => TIME_LIMIT_ACTIONS.includes(v);
+
+/** The launched item's launch data (ScormManifest.launchData): 1.2's adlcp elements, 2004's adlcp and imsss. */
+function launchDataOf(item: XmlNode, type: ScormVersion): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (element: string, value: string | null, valid: (v: string) => boolean = () => true): void => {
+    if (value !== null && value.length <= 4096 && valid(value)) out[element] = value;
+  };
+  if (type === PACKAGE_TYPES.scorm12) {
+    put('cmi.launch_data', textOf(item.datafromlms));
+    put('cmi.student_data.mastery_score', textOf(item.masteryscore), decimalIn(0, 100));
+    put('cmi.student_data.max_time_allowed', textOf(item.maxtimeallowed));
+    put('cmi.student_data.time_limit_action', textOf(item.timelimitaction), isTimeLimitAction);
+    return out;
+  }
+  put('cmi.launch_data', textOf(item.dataFromLMS));
+  put('cmi.time_limit_action', textOf(item.timeLimitAction), isTimeLimitAction);
+  // 4th edition puts the threshold in an attribute, 3rd edition in the element's text.
+  const threshold =
+    attr(child(item, 'completionThreshold'), 'minProgressMeasure') ?? textOf(item.completionThreshold);
+  put('cmi.completion_threshold', threshold, decimalIn(0, 1));
+  const sequencing = child(item, 'sequencing');
+  put('cmi.max_time_allowed', attr(child(sequencing, 'limitConditions'), 'attemptAbsoluteDurationLimit'));
+  const primary = child(child(sequencing, 'objectives'), 'primaryObjective');
+  if (attr(primary, 'satisfiedByMeasure') === 'true') {
+    put('cmi.scaled_passing_score', textOf(primary?.minNormalizedMeasure) ?? '1.0', decimalIn(-1, 1));
+  }
+  return out;
+}
+
 /** Parses imsmanifest.xml text. Throws ManifestError. */
 export function parseScormManifest(xml: string): ScormManifest {
   if (xml.length > MAX_MANIFEST_BYTES || Buffer.byteLength(xml, 'utf8') > MAX_MANIFEST_BYTES) {
@@ -328,5 +369,6 @@ export function parseScormManifest(xml: string): ScormManifest {
     launchParameters: mergeLaunchParameters(query, fragment, attr(item, 'parameters')),
     resources,
     warnings,
+    launchData: launchDataOf(item, type),
   };
 }
