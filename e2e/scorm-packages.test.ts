@@ -6,10 +6,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PLAYBACK_EVENTS as E } from '@coursecast/semconv';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipFiles, type PackageFile } from '@coursecast/server';
-import { createCourse, postUpload } from '../apps/server/test-support/api-calls.js';
+import { createCourse } from '../apps/server/test-support/api-calls.js';
 import {
   danglingDefaultPackage,
   externalAssetFiles,
@@ -23,9 +22,9 @@ import {
   parentFirstPackage,
   workerPackage,
 } from '../apps/server/test-support/authoring-packages.js';
-import { multipartBody } from '../apps/server/test-support/multipart.js';
 import { startTestServer, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
+import { packageLauncher, windowValue } from './support/package-launch.js';
 import { eventsOf } from './support/stored-events.js';
 import { waitFor } from './support/watch-session.js';
 
@@ -50,12 +49,6 @@ async function startCdn(): Promise<void> {
   cdnOrigin = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}`;
 }
 
-async function upload(name: string, files: PackageFile[]): Promise<string> {
-  const res = await postUpload(t, courseId, await multipartBody({ name, content: await zipFiles(files) }));
-  if (res.statusCode !== 201) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
-  return res.json<{ item: { id: string } }>().item.id;
-}
-
 beforeAll(async () => {
   await startCdn();
   t = await startTestServer(
@@ -68,44 +61,18 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 60_000);
 
+const { upload, launch } = packageLauncher({
+  t: () => t,
+  browser: () => browser,
+  base: () => base,
+  courseId: () => courseId,
+});
+
 afterAll(async () => {
   await browser?.close();
   await t?.close();
   await new Promise((r) => cdn?.close(r));
 });
-
-type Learn = Page & { frameWith(path: string): Frame };
-
-/** Opens the learn page of `itemId` and waits until the launch is judged (ready or error). */
-async function launch(itemId: string): Promise<{ page: Learn; state: string | null; error: string | null }> {
-  const page = (await browser.newPage({ viewport: { width: 1100, height: 800 } })) as Learn;
-  page.frameWith = (p: string) => {
-    const f = page.frames().find((x) => new URL(x.url()).pathname.endsWith(p));
-    if (!f)
-      throw new Error(
-        `no frame ${p} among ${page
-          .frames()
-          .map((x) => x.url())
-          .join(', ')}`,
-      );
-    return f;
-  };
-  await page.goto(`${base}/learn/${itemId}?course=${courseId}`);
-  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 20_000 });
-  const state = await page.locator('body').getAttribute('data-state');
-  const error = await page.evaluate(
-    () => (globalThis as unknown as { coursecastLearn: { error: string | null } }).coursecastLearn.error,
-  );
-  return { page, state, error };
-}
-
-/** A value the package set on its window, once it is there. */
-async function windowValue<T>(frame: Frame, name: string): Promise<T> {
-  await frame.waitForFunction((n) => (globalThis as Record<string, unknown>)[n] !== undefined, name, {
-    timeout: 10_000,
-  });
-  return frame.evaluate((n) => (globalThis as Record<string, unknown>)[n], name) as Promise<T>;
-}
 
 /** The load event of a module: its error type and problem, once stored. */
 async function loadOf(itemId: string): Promise<Record<string, unknown>> {

@@ -204,11 +204,12 @@ export function externalAssetsPackage(externalOrigin: string): PackageFile[] {
   });
 }
 
-/** A multi-SCO 2004 package: SCO `i` at `<dir>/index.html`, all loading shared/apiwrapper.js and shared/sco.js. */
+/** A multi-SCO package (2004 unless said): SCO `i` at `<dir>/index.html`, all loading shared/apiwrapper.js and shared/sco.js. */
 function multiSco(opts: {
+  version?: AuthoringScormVersion;
   identifier: string;
   title: string;
-  organizationSequencing: string;
+  organizationSequencing?: string;
   scos: readonly { dir: string; title: string; role: string; nav: string; sequencing?: string }[];
 }): PackageFile[] {
   const shared = ['shared/apiwrapper.js', 'shared/sco.js'];
@@ -220,13 +221,13 @@ function multiSco(opts: {
       heading: s.title,
       text: `${opts.title}: ${s.title}.`,
       scripts: shared.map((f) => `../${f}`),
-      bodyAttributes: `data-sco="${xmlText(s.dir)}" data-role="${s.role}" data-nav="${s.nav}"`,
+      bodyAttributes: `data-sco="${xmlText(s.dir)}" data-role="${s.role}" data-nav="${s.nav}" data-version="${opts.version ?? '2004'}"`,
     });
     return { id: s.dir.replace(/-/g, '_'), title: s.title, href, files: [href], sequencing: s.sequencing };
   });
   return asFiles({
     'imsmanifest.xml': buildManifest({
-      version: '2004',
+      version: opts.version ?? '2004',
       identifier: opts.identifier,
       title: opts.title,
       scos,
@@ -279,6 +280,39 @@ export function postTestRollupPackage(): PackageFile[] {
       ...content,
       { dir: 'posttest', title: 'Post test', role: 'test', nav: 'exitAll', sequencing: POST_TEST_SEQUENCING },
     ],
+  });
+}
+
+/**
+ * #12: SCORM 2004 with choice and flow on the root and `scoCount` SCOs that complete and stay open until the
+ * learner leaves (they terminate on pagehide, requesting nothing): navigated by the contents and the buttons.
+ */
+export function choiceCoursePackage(scoCount = 4): PackageFile[] {
+  return multiSco({
+    identifier: 'com.example.authoring.choice',
+    title: 'Course to browse',
+    organizationSequencing: CHOICE_AND_FLOW_SEQUENCING,
+    scos: Array.from({ length: scoCount }, (_, i) => ({
+      dir: `sco-${i + 1}`,
+      title: `Chapter ${i + 1}`,
+      role: 'stay',
+      nav: '_none_',
+    })),
+  });
+}
+
+/** #13: SCORM 1.2 with `scoCount` SCOs (1.2 has no sequencing: the learner flows and chooses), each staying open. */
+export function scorm12CoursePackage(scoCount = 3): PackageFile[] {
+  return multiSco({
+    version: '1.2',
+    identifier: 'com.example.authoring.scorm12course',
+    title: 'SCORM 1.2 course',
+    scos: Array.from({ length: scoCount }, (_, i) => ({
+      dir: `lesson-${i + 1}`,
+      title: `Lesson ${i + 1}`,
+      role: 'stay',
+      nav: '_none_',
+    })),
   });
 }
 

@@ -261,24 +261,34 @@ export const EXTERNAL_COURSE_JS = `window.addEventListener('load', function () {
 
 /**
  * The shared SCO script of the multi-SCO 2004 packages (shared/sco.js). What it reports comes from the
- * page's `<body>`: data-sco (its id), data-role (flow | content | test) and data-nav (the nav request).
+ * page's `<body>`: data-sco (its id), data-role (flow | content | test | stay: open until pagehide), data-nav
+ * (the nav request) and data-version (1.2 | 2004, default 2004; a 1.2 SCO completes and requests nothing).
  */
 export const MULTI_SCO_JS = `document.addEventListener('DOMContentLoaded', function () {
   var body = document.body;
   var scoId = body.getAttribute('data-sco');
   var role = body.getAttribute('data-role');
   window.scoId = scoId;
-  var api = ScormWrapper.getAPI('2004');
+  var version = body.getAttribute('data-version') || '2004';
+  var api = ScormWrapper.getAPI(version);
   if (!api) return;
-  var lms = ScormWrapper.session('2004', api);
+  var lms = ScormWrapper.session(version, api);
   lms.initialize();
-  if (role === 'test') {
+  if (version === '1.2') {
+    lms.setValue('cmi.core.lesson_status', 'completed');
+  } else if (role === 'test') {
     lms.setValue('cmi.score.scaled', '0.9');
     lms.setValue('cmi.success_status', 'passed');
     lms.setValue('cmi.completion_status', 'completed');
   } else {
     lms.setValue('cmi.completion_status', 'completed');
     if (role === 'flow') lms.setValue('cmi.location', scoId);
+  }
+  if (role === 'stay') {
+    // Like most content: stays open until the learner leaves, and terminates as the page goes.
+    window.addEventListener('pagehide', function () { lms.finish(); });
+    window.lessonDone = true;
+    return;
   }
   lms.setValue('adl.nav.request', body.getAttribute('data-nav'));
   lms.finish();

@@ -155,3 +155,20 @@ export {
   type AnyPanelAnswer,
   type RebuildViewsResponse,
 } from './dashboard-schemas.js';
+export {
+  RULE_CONDITIONS,
+  RULE_ACTIONS,
+  ROLLUP_CONDITIONS,
+  ROLLUP_CONSIDERATIONS,
+  SequencingRuleSchema,
+  RollupRuleSchema,
+  SequencingSchema,
+  ScormActivitySchema,
+  type RuleCondition,
+  type RollupCondition,
+  type SequencingRule,
+  type RollupRule,
+  type Sequencing,
+  type ScormActivity,
+  type LaunchActivity,
+} from './scorm-schemas.js';

@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { JobSchema } from './job-schemas.js';
 import { MediaInfoSchema } from './media-schemas.js';
+import { ScormActivitySchema } from './scorm-schemas.js';
 
 /** What a document item keeps as its source (the stored JSON format: one `document` key). */
 export const DocumentSourceSchema = z.object({
@@ -46,6 +47,11 @@ export const PackageSourceSchema = z.object({
         warnings: z.array(z.string()).optional(),
         /** What the launched item gives the runtime at launch, by CMI element (mastery score, thresholds, ...). */
         launchData: z.record(z.string(), z.string()).optional(),
+        /**
+         * The launched organization: its activity tree (the table of contents) and sequencing. Absent on packages
+         * published before it was kept: those launch their first SCO only.
+         */
+        organization: ScormActivitySchema.optional(),
       })
       .nullable(),
   }),

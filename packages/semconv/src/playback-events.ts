@@ -117,6 +117,8 @@ export const ATTR_SCORM_CALL = 'content.scorm.call';
 export const ATTR_SCORM_VERSION = 'content.scorm.version';
 /** One launch of a SCORM package, random per launch page (events only: unbounded). */
 export const ATTR_SCORM_ATTEMPT_ID = 'content.scorm.attempt_id';
+/** The SCO of a multi-SCO course the call came from: its manifest item identifier (events only: unbounded). */
+export const ATTR_SCORM_ACTIVITY_ID = 'content.scorm.activity_id';
 /**
  * Completion (SCORM_COMPLETION_STATUSES): 2004's cmi.completion_status; for 1.2, from cmi.core.lesson_status:
  * passed, completed, failed → completed; incomplete → incomplete; browsed, not attempted → not_attempted.

@@ -1,3 +1,4 @@
+import type { ScormActivity } from '@coursecast/api';
 import mime from 'mime-types';
 import { z } from 'zod';
 import {
@@ -38,7 +39,13 @@ export interface PackageManifest {
   assets: PackageAsset[];
   assetCount: number;
   totalBytes: number;
-  scorm: { resources: number; scos: number; warnings: string[]; launchData: Record<string, string> } | null;
+  scorm: {
+    resources: number;
+    scos: number;
+    warnings: string[];
+    launchData: Record<string, string>;
+    organization: ScormActivity;
+  } | null;
 }
 
 /** Reads at most `maxBytes` of a package file as UTF-8 text. */
@@ -148,6 +155,15 @@ function stripBom(text: string): string {
 
 type Described = Pick<PackageManifest, 'type' | 'title' | 'launch' | 'launchParameters' | 'scorm'>;
 
+/** The tree with each leaf's path as stored (the zip's wrapping folder in front, the file's own spelling). */
+function withStoredPaths(activity: ScormActivity, stored: (path: string) => string): ScormActivity {
+  return {
+    ...activity,
+    launch: activity.launch && { ...activity.launch, path: stored(activity.launch.path) },
+    children: activity.children.map((c) => withStoredPaths(c, stored)),
+  };
+}
+
 async function describeScorm(
   sizes: ReadonlyMap<string, number>,
   root: string,
@@ -156,9 +172,17 @@ async function describeScorm(
   const manifestPath = `${root}imsmanifest.xml`;
   checkManifestSize(sizes, manifestPath);
   const manifest = parseScormManifest(await readText(manifestPath, MAX_MANIFEST_BYTES));
+  const paths = new Set(sizes.keys());
   const wanted = root + manifest.launch;
-  const launch = findFile(new Set(sizes.keys()), wanted);
+  const launch = findFile(paths, wanted);
   if (!launch) throw launchMissing(wanted, 'imsmanifest.xml');
+  const warnings = [...manifest.warnings];
+  const organization = withStoredPaths(manifest.organization, (path) => {
+    const found = findFile(paths, root + path);
+    // The first SCO is required (above); a later one missing fails when reached, as in other LMSs: said here.
+    if (!found) warnings.push(`the launch file ${JSON.stringify(root + path)} is not in the package`);
+    return found ?? root + path;
+  });
   return {
     type: manifest.type,
     title: manifest.title,
@@ -167,8 +191,9 @@ async function describeScorm(
     scorm: {
       resources: manifest.resources.length,
       scos: manifest.resources.filter((r) => r.scormType === 'sco').length,
-      warnings: manifest.warnings,
+      warnings,
       launchData: manifest.launchData,
+      organization,
     },
   };
 }

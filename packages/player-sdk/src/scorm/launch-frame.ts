@@ -1,7 +1,9 @@
 // The launch frame (ADR 0010): the page the learner's page frames on the content origin, served by the server
 // with the launch's facts in a JSON block. It hosts the SCORM API where discovery looks (the package's parent),
 // frames the package, judges whether it started, and tells the learner's page, at its origin only.
-import { installScormFrame } from './scorm-frame.js';
+import type { LaunchActivity } from '@coursecast/api';
+import { startCourse } from './course-player.js';
+import { createCallRelay, defineApiSlot, installScormFrame } from './scorm-frame.js';
 import { LAUNCH_HOOK, type LaunchHook } from './scorm-page.js';
 import { createLaunchWatch, type LaunchWatch } from './launch-watch.js';
 import type { LaunchVerdict } from './launch-message.js';
@@ -18,6 +20,11 @@ export interface LaunchConfig {
   timeoutMs: number;
   /** CMI values the runtime starts with: the manifest's launch data (mastery score, thresholds, time limit). */
   initial?: Readonly<Record<string, string>>;
+  /**
+   * The organization of a SCORM package with more than one SCO (ADR 0011): the course is sequenced, with a
+   * table of contents. Absent for one SCO, an HTML5 package, or a package published before it was kept.
+   */
+  organization?: LaunchActivity;
 }
 
 type PaintWindow = Window & { PerformanceObserver: typeof PerformanceObserver };
@@ -62,6 +69,24 @@ export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
   const watch = createLaunchWatch({ scorm, onVerdict: post });
   const hook: LaunchHook = { problem: (p) => watch.problem(p) };
   Object.defineProperty(win, LAUNCH_HOOK, { value: Object.freeze(hook), configurable: false });
+  const frame = win.document.createElement('iframe');
+  frame.id = 'package-frame';
+  frame.title = config.title;
+  frame.allow = 'fullscreen';
+  frame.addEventListener('load', () => onPackageLoad(frame, watch, hook, scorm));
+  win.setTimeout(() => watch.timeout(), config.timeoutMs);
+  if (config.scormVersion && config.organization) {
+    startCourse(win, {
+      version: config.scormVersion,
+      organization: config.organization,
+      frame,
+      setApi: defineApiSlot(win, config.scormVersion, () => watch.apiRead()),
+      relay: createCallRelay(win, config.appOrigin),
+      // A course waiting for the learner's choice has started too: its contents are what it shows first.
+      onStarted: () => watch.initialized(),
+    });
+    return watch;
+  }
   if (config.scormVersion) {
     installScormFrame(win, {
       version: config.scormVersion,
@@ -73,14 +98,8 @@ export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
       },
     });
   }
-  const frame = win.document.createElement('iframe');
-  frame.id = 'package-frame';
-  frame.title = config.title;
-  frame.allow = 'fullscreen';
-  frame.addEventListener('load', () => onPackageLoad(frame, watch, hook, scorm));
   frame.src = config.launchUrl;
   win.document.body.append(frame);
-  win.setTimeout(() => watch.timeout(), config.timeoutMs);
   return watch;
 }
 

@@ -6,6 +6,7 @@ import { ERRORS, type ErrorKind } from './scorm-errors.js';
 import type { ScormSnapshot } from './scorm-message.js';
 import { scorm12Model, type LearnerInfo } from './scorm12-model.js';
 import { scorm2004Model } from './scorm2004-model.js';
+import { navigationRefusal, navigationValue, type ScormNavigation } from './scorm-nav.js';
 
 export interface ScormApiOptions extends LearnerInfo, StoreLimits {
   /**
@@ -14,8 +15,13 @@ export interface ScormApiOptions extends LearnerInfo, StoreLimits {
    * only, set before the package runs, read-only ones included.
    */
   initial?: Readonly<Record<string, string>>;
-  /** Told of each initialize, commit and finish, with the status then; what it throws is ignored. */
-  onCall?: (call: ScormCall, snapshot: ScormSnapshot) => void;
+  /**
+   * Told of each initialize, commit and finish, with the status then and a reader of any element's current
+   * value, access rules aside (undefined when unset); what it throws is ignored.
+   */
+  onCall?: (call: ScormCall, snapshot: ScormSnapshot, read: (element: string) => string | undefined) => void;
+  /** A multi-SCO course's sequencer: answers adl.nav.request_valid and checks request targets (2004). */
+  navigation?: ScormNavigation;
 }
 
 /** SCORM 1.2's API object (`window.API`): every method answers a string, as the spec has it. */
@@ -80,7 +86,7 @@ function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
   };
   const report = (call: ScormCall) => {
     try {
-      o.onCall?.(call, model.snapshot(store.read));
+      o.onCall?.(call, model.snapshot(store.read), store.read);
     } catch {
       // The relay's trouble is not the package's: its call has succeeded.
     }
@@ -116,6 +122,8 @@ function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
       let kind = outside(ERRORS.getBeforeInit, ERRORS.getAfterFinish);
       let value = '';
       if (!kind && (typeof element !== 'string' || element === '')) kind = ERRORS.getFailure;
+      const nav = !kind && o.navigation ? navigationValue(element as string, o.navigation) : undefined;
+      if (nav !== undefined) return ok(nav);
       if (!kind) [value, kind] = store.get(element as string);
       // GetValue answers "" on an error, never "false".
       if (model.codes[kind] !== 0) return fail(kind, typeof element === 'string' ? element : '', '');
@@ -128,6 +136,8 @@ function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
       // Packages pass numbers (SetValue("cmi.score.raw", 85)): they mean the number's string.
       const v = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
       if (typeof v !== 'string') return fail(ERRORS.typeMismatch, `${element}: the value must be a string`);
+      const refusal = element === 'adl.nav.request' && o.navigation && navigationRefusal(v, o.navigation);
+      if (refusal) return fail(ERRORS.typeMismatch, refusal);
       const kind = store.set(element, v);
       return kind === ERRORS.none ? ok() : fail(kind, element);
     },

@@ -3,6 +3,7 @@
 import {
   ATTR_CONTENT_COURSE_ID,
   ATTR_MODULE_ID,
+  ATTR_SCORM_ACTIVITY_ID,
   ATTR_SCORM_ATTEMPT_ID,
   ATTR_SCORM_CALL,
   ATTR_SCORM_COMPLETION_STATUS,
@@ -47,5 +48,6 @@ export function scormCallAttributes(launch: Attrs, m: ScormMessage): Attrs {
   if (s.lessonStatus) a[ATTR_SCORM_LESSON_STATUS] = s.lessonStatus;
   if (s.scoreScaled !== undefined) a[ATTR_SCORM_SCORE_SCALED] = s.scoreScaled;
   if (s.sessionTimeS !== undefined) a[ATTR_SCORM_SESSION_TIME_S] = s.sessionTimeS;
+  if (m.activity) a[ATTR_SCORM_ACTIVITY_ID] = m.activity;
   return a;
 }

@@ -1,9 +1,10 @@
 // The SCORM API in the launch frame (ADR 0010): the package's parent on the content origin, where the standard
 // discovery walk (from `window.parent` up) finds it. Only the package's edition is offered, as LMSs do, under a
-// getter so the launch can tell "never looked for the API" from "found it and never initialized". Each
-// initialize, commit and finish is posted to the learner's page, and to its origin only.
+// getter so the launch can tell "never looked for the API" from "found it and never initialized"; a multi-SCO
+// course puts a fresh API in the same place for each SCO it delivers (ADR 0011). Each initialize, commit and
+// finish is posted to the learner's page, and to its origin only.
 import type { ScormCall } from '@coursecast/semconv/browser';
-import { createScorm12Api, createScorm2004Api } from './scorm-api.js';
+import { createScorm12Api, createScorm2004Api, type ScormApiOptions } from './scorm-api.js';
 import {
   SCORM_MESSAGE_TYPE,
   SCORM_MESSAGE_V,
@@ -39,27 +40,59 @@ export interface LaunchApiOptions {
 
 const DEFAULT_MAX_MESSAGES = 500;
 
-/** Installs the edition's API object in `win` and relays its calls to the learner's page. */
-export function installScormFrame(win: FrameWindow, o: LaunchApiOptions): void {
+/** Posts each call to the learner's page, at most `maxMessages` per launch (a finish always goes). */
+export function createCallRelay(
+  win: FrameWindow,
+  appOrigin: string,
+  maxMessages = DEFAULT_MAX_MESSAGES,
+): (call: ScormCall, snapshot: ScormSnapshot, activity?: string) => void {
   let posted = 0;
-  const max = o.maxMessages ?? DEFAULT_MAX_MESSAGES;
-  const onCall = (call: ScormCall, snapshot: ScormSnapshot): void => {
+  return (call, snapshot, activity) => {
     // A finish always goes: it is the attempt's last word.
-    if (posted < max || call === 'finish') {
-      posted++;
-      const message: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call, snapshot };
-      win.parent.postMessage(message, o.appOrigin);
-    }
-    o.onCall?.(call, snapshot);
+    if (posted >= maxMessages && call !== 'finish') return;
+    posted++;
+    const message: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call, snapshot };
+    if (activity) message.activity = activity;
+    win.parent.postMessage(message, appOrigin);
   };
-  const options = { onCall, initial: o.initial ?? {} };
-  const api = o.version === '1.2' ? createScorm12Api(options) : createScorm2004Api(options);
-  Object.defineProperty(win, o.version === '1.2' ? 'API' : 'API_1484_11', {
+}
+
+/** The edition's API slot on `win` (`API` or `API_1484_11`): a getter answering whatever API is set last. */
+export function defineApiSlot(
+  win: FrameWindow,
+  version: ScormVersion,
+  onApiRead?: () => void,
+): (api: unknown) => void {
+  let current: unknown = null;
+  Object.defineProperty(win, version === '1.2' ? 'API' : 'API_1484_11', {
     get() {
-      o.onApiRead?.();
-      return api;
+      onApiRead?.();
+      return current;
     },
     configurable: false,
     enumerable: true,
   });
+  return (api) => {
+    current = api;
+  };
+}
+
+/** A fresh API of the edition. */
+export function createApi(version: ScormVersion, options: ScormApiOptions): unknown {
+  return version === '1.2' ? createScorm12Api(options) : createScorm2004Api(options);
+}
+
+/** Installs the edition's API object in `win` and relays its calls to the learner's page. */
+export function installScormFrame(win: FrameWindow, o: LaunchApiOptions): void {
+  const relay = createCallRelay(win, o.appOrigin, o.maxMessages);
+  const setApi = defineApiSlot(win, o.version, o.onApiRead);
+  setApi(
+    createApi(o.version, {
+      initial: o.initial ?? {},
+      onCall: (call, snapshot) => {
+        relay(call, snapshot);
+        o.onCall?.(call, snapshot);
+      },
+    }),
+  );
 }

@@ -44,6 +44,8 @@ export interface ScormMessage {
   v: typeof SCORM_MESSAGE_V;
   call: ScormCall;
   snapshot: ScormSnapshot;
+  /** The SCO of a multi-SCO course that called (its manifest item identifier), at most 255 characters. */
+  activity?: string;
 }
 
 const inSet = <T extends string>(set: Record<string, T>, v: unknown): v is T =>
@@ -83,5 +85,10 @@ export function readScormMessage(data: unknown, version?: ScormVersion): ScormMe
   if (score !== undefined) snapshot.scoreScaled = score;
   if (time !== undefined) snapshot.sessionTimeS = time;
   if (loc !== undefined) snapshot.location = loc;
-  return { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call: m.call, snapshot };
+  const out: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call: m.call, snapshot };
+  if (m.activity !== undefined) {
+    if (typeof m.activity !== 'string' || m.activity === '' || m.activity.length > 255) return null;
+    out.activity = m.activity;
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import { multipartBody } from '../../../test-support/multipart.js';
 import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
 import { scormFiles, scormPackage, zipFiles } from '../../cli/sample-scorm.js';
 import { samplePdf } from '../../cli/sample-pdf.js';
+import { flowOnlyPackage } from '../../../test-support/authoring-packages.js';
 
 interface Answer {
   item: { id: string };
@@ -75,6 +76,39 @@ describe('the content origin', () => {
       /<script type="application\/json" id="coursecast-launch">(.*?)<\/script>/s.exec(html)![1]!,
     ) as { initial: Record<string, string> };
     expect(config.initial).toEqual({ 'cmi.student_data.mastery_score': '80' });
+  });
+
+  it('gives a multi-SCO course its organization, each SCO with its URL there; a single SCO none', async () => {
+    const courseId = await createCourse(t, 'Flow');
+    const up = await postUpload(
+      t,
+      courseId,
+      await multipartBody({ name: 'flow.zip', content: await zipFiles(flowOnlyPackage(3)) }),
+    );
+    const { item, content: c } = up.json<Answer>();
+    const read = async (url: string) =>
+      JSON.parse(
+        /<script type="application\/json" id="coursecast-launch">(.*?)<\/script>/s.exec(
+          await (
+            await content(
+              `${url}?parent=${encodeURIComponent(app)}&traceparent=00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`,
+            )
+          ).text(),
+        )![1]!,
+      ) as { organization?: { sequencing: unknown; children: { id: string; url: string }[] } };
+    const config = await read(c.launchFrameUrl);
+    expect(config.organization?.sequencing).toEqual({ choice: false, flow: true });
+    expect(config.organization?.children.map((a) => [a.id, a.url])).toEqual(
+      [1, 2, 3].map((n): [string, unknown] => [
+        `sco_${n}`,
+        expect.stringMatching(
+          new RegExp(`^/media/${item.id}/[^/]+/sco-${n}/index\\.html\\?traceparent=00-a{32}-b{16}-01$`),
+        ),
+      ]),
+    );
+    for (const a of config.organization?.children ?? [])
+      expect((await content(a.url.split('?')[0]!)).status).toBe(200);
+    expect((await read(pkg.content.launchFrameUrl)).organization).toBeUndefined();
   });
 
   it('refuses a parent that is not the app’s, an unknown item and an item that is no package', async () => {

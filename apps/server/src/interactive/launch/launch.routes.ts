@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { LaunchActivity, ScormActivity } from '@coursecast/api';
 import { readFile } from 'node:fs/promises';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
@@ -30,6 +31,33 @@ const LaunchQuery = z.object({
     .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'a W3C traceparent')
     .optional(),
 });
+
+/** A launch URL: the file's path, its query, the learner page's trace (so the package's first request joins it), its fragment. */
+function launchUrlOf(path: string, parameters: string | null, traceparent: string | undefined): string {
+  const params = parameters ?? '';
+  const trace = traceparent ? `${params.includes('?') ? '&' : '?'}traceparent=${traceparent}` : '';
+  const hash = params.indexOf('#');
+  return hash === -1
+    ? `${path}${params}${trace}`
+    : `${path}${params.slice(0, hash)}${trace}${params.slice(hash)}`;
+}
+
+function launchableCount(a: ScormActivity): number {
+  return (a.launch ? 1 : 0) + a.children.reduce((n, c) => n + launchableCount(c), 0);
+}
+
+/** The organization as the launch frame gets it: each leaf's launch as its URL on the content origin. */
+function toLaunchActivity(
+  a: ScormActivity,
+  urlOf: (path: string, parameters: string | null) => string,
+): LaunchActivity {
+  const { launch, children, ...rest } = a;
+  return {
+    ...rest,
+    url: launch ? urlOf(launch.path, launch.parameters) : null,
+    children: children.map((c) => toLaunchActivity(c, urlOf)),
+  };
+}
 
 /** Every package's copy of the page half, answered from the current build: old packages get today's. */
 const RUNTIME_ROUTE = `/media/:itemId/:version/${RUNTIME_PATH}`;
@@ -72,17 +100,15 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
       throw new AppError('object_not_found', `item ${itemId} is not a published interactive package`);
     }
     const p = item.sourceInfo.package;
-    const params = p.launchParameters ?? '';
-    const encoded = p.launch.split('/').map(encodeURIComponent).join('/');
-    // The trace the learner's page started joins the package's first request too.
-    const trace = query.traceparent
-      ? `${params.includes('?') ? '&' : '?'}traceparent=${query.traceparent}`
-      : '';
-    const hash = params.indexOf('#');
-    const launchUrl =
-      hash === -1
-        ? `${mediaUrlPath(item.id, item.mediaVersion, encoded)}${params}${trace}`
-        : `${mediaUrlPath(item.id, item.mediaVersion, encoded)}${params.slice(0, hash)}${trace}${params.slice(hash)}`;
+    const version = item.mediaVersion;
+    const urlOf = (path: string, parameters: string | null) =>
+      launchUrlOf(
+        mediaUrlPath(item.id, version, path.split('/').map(encodeURIComponent).join('/')),
+        parameters,
+        query.traceparent,
+      );
+    const launchUrl = urlOf(p.launch, p.launchParameters);
+    const organization = p.scorm?.organization;
     return reply
       .headers({
         'content-type': 'text/html; charset=utf-8',
@@ -99,6 +125,8 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
           appOrigin: query.parent,
           timeoutMs: deps.timeoutMs,
           initial: p.scorm?.launchData ?? {},
+          organization:
+            organization && launchableCount(organization) > 1 ? toLaunchActivity(organization, urlOf) : null,
         }),
       );
   });

@@ -1,13 +1,10 @@
+import type { ScormActivity } from '@coursecast/api';
 import { PACKAGE_TYPES } from '@coursecast/semconv';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { invalid, ManifestError, MANIFEST_REJECTIONS } from '../manifest-error.js';
-import {
-  decodePath,
-  mergeLaunchParameters,
-  normalizePackagePath,
-  resolveAgainstBases,
-  splitReference,
-} from '../package-paths.js';
+import { resolveAgainstBases } from '../package-paths.js';
+import { attr, child, children, isNode, parseManifestXml, textOf, type XmlNode } from './scorm-xml.js';
+import { readOrganization, sequencingCollectionOf } from './scorm-organization.js';
 
 export { ManifestError, MANIFEST_REJECTIONS, type ManifestRejection } from '../manifest-error.js';
 export { mergeLaunchParameters, normalizePackagePath } from '../package-paths.js';
@@ -47,84 +44,8 @@ export interface ScormManifest {
    * left out.
    */
   launchData: Record<string, string>;
-}
-
-type XmlNode = Record<string, unknown>;
-
-// Elements that may repeat: forced to arrays so a single one does not come back as a bare object.
-const REPEATED_ELEMENTS = new Set(['organization', 'item', 'resource', 'file']);
-const ATTR = '@_';
-const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-/**
- * Decodes the five XML entities and character references in one pass. The parser's own entity handling
- * is switched off so that nothing a DOCTYPE declares can ever be expanded, even if the DOCTYPE check
- * below were bypassed; this puts back what a well-formed manifest legitimately uses.
- */
-function decodeXmlText(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#')) {
-      const code =
-        name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return XML_ENTITIES[name] ?? whole;
-  });
-}
-
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  // Manifests mix `imscp:`, `adlcp:`, `imsss:` prefixes with default namespaces: match on local names.
-  removeNSPrefix: true,
-  // "1.2" must stay a string, not become the number 1.2.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  tagValueProcessor: (_name, value) => decodeXmlText(value),
-  attributeValueProcessor: (_name, value) => decodeXmlText(value),
-  isArray: (name, _path, _leaf, isAttribute) => isAttribute !== true && REPEATED_ELEMENTS.has(name),
-});
-
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function child(node: XmlNode | undefined, name: string): XmlNode | undefined {
-  const value = node?.[name];
-  if (Array.isArray(value)) return isNode(value[0]) ? value[0] : undefined;
-  if (isNode(value)) return value;
-  // An empty element (`<organizations/>`) parses to '': present, but with nothing in it.
-  return value === '' ? {} : undefined;
-}
-
-function children(node: XmlNode | undefined, name: string): XmlNode[] {
-  const value = node?.[name];
-  const list: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.map((v) => (isNode(v) ? v : {}));
-}
-
-function attr(node: XmlNode | undefined, name: string): string | null {
-  const value = node?.[ATTR + name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-/** The text of an element, looking through LOM's `<langstring>` (1.2) and `<string>` (2004) wrappers. */
-function textOf(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() || null;
-  if (Array.isArray(value)) {
-    for (const v of value) {
-      const text = textOf(v);
-      if (text) return text;
-    }
-    return null;
-  }
-  if (!isNode(value)) return null;
-  for (const key of ['#text', 'langstring', 'string']) {
-    if (key in value) return textOf(value[key]);
-  }
-  return null;
+  /** The launched organization's activity tree (table of contents, sequencing). */
+  organization: ScormActivity;
 }
 
 function lineAndColumn(text: string, index: number): { line: number; col: number } {
@@ -225,16 +146,6 @@ function versionOf(declared: string | null, namespaces: readonly string[]): Scor
   );
 }
 
-/** The first item, depth first, that points at a resource: the one an LMS launches. */
-function firstLaunchableItem(items: readonly XmlNode[]): XmlNode | null {
-  for (const item of items) {
-    if (attr(item, 'identifierref')) return item;
-    const nested = firstLaunchableItem(children(item, 'item'));
-    if (nested) return nested;
-  }
-  return null;
-}
-
 function scormTypeOf(resource: XmlNode): ScormResource['scormType'] {
   // `adlcp:scormtype` in 1.2, `adlcp:scormType` in 2004; authoring tools vary the value's case too.
   const value = (attr(resource, 'scormType') ?? attr(resource, 'scormtype'))?.toLowerCase();
@@ -252,7 +163,7 @@ function parseXml(xml: string): { manifest: XmlNode; namespaces: string[] } {
   if (verdict !== true) throw syntaxError(xml, verdict.err);
   let document: unknown;
   try {
-    document = parser.parse(xml);
+    document = parseManifestXml(xml);
   } catch (err) {
     throw invalid(`malformed XML: ${(err as Error).message}`);
   }
@@ -264,41 +175,6 @@ function parseXml(xml: string): { manifest: XmlNode; namespaces: string[] } {
     );
   }
   return { manifest: child(document, 'manifest') ?? {}, namespaces: namespacesOf(rootStart) };
-}
-
-const decimalIn =
-  (min: number, max: number) =>
-  (v: string): boolean =>
-    /^-?\d+(\.\d+)?$/.test(v) && Number(v) >= min && Number(v) <= max;
-const TIME_LIMIT_ACTIONS = ['exit,message', 'exit,no message', 'continue,message', 'continue,no message'];
-const isTimeLimitAction = (v: string): boolean => TIME_LIMIT_ACTIONS.includes(v);
-
-/** The launched item's launch data (ScormManifest.launchData): 1.2's adlcp elements, 2004's adlcp and imsss. */
-function launchDataOf(item: XmlNode, type: ScormVersion): Record<string, string> {
-  const out: Record<string, string> = {};
-  const put = (element: string, value: string | null, valid: (v: string) => boolean = () => true): void => {
-    if (value !== null && value.length <= 4096 && valid(value)) out[element] = value;
-  };
-  if (type === PACKAGE_TYPES.scorm12) {
-    put('cmi.launch_data', textOf(item.datafromlms));
-    put('cmi.student_data.mastery_score', textOf(item.masteryscore), decimalIn(0, 100));
-    put('cmi.student_data.max_time_allowed', textOf(item.maxtimeallowed));
-    put('cmi.student_data.time_limit_action', textOf(item.timelimitaction), isTimeLimitAction);
-    return out;
-  }
-  put('cmi.launch_data', textOf(item.dataFromLMS));
-  put('cmi.time_limit_action', textOf(item.timeLimitAction), isTimeLimitAction);
-  // 4th edition puts the threshold in an attribute, 3rd edition in the element's text.
-  const threshold =
-    attr(child(item, 'completionThreshold'), 'minProgressMeasure') ?? textOf(item.completionThreshold);
-  put('cmi.completion_threshold', threshold, decimalIn(0, 1));
-  const sequencing = child(item, 'sequencing');
-  put('cmi.max_time_allowed', attr(child(sequencing, 'limitConditions'), 'attemptAbsoluteDurationLimit'));
-  const primary = child(child(sequencing, 'objectives'), 'primaryObjective');
-  if (attr(primary, 'satisfiedByMeasure') === 'true') {
-    put('cmi.scaled_passing_score', textOf(primary?.minNormalizedMeasure) ?? '1.0', decimalIn(-1, 1));
-  }
-  return out;
 }
 
 /** Parses imsmanifest.xml text. Throws ManifestError. */
@@ -349,26 +225,25 @@ export function parseScormManifest(xml: string): ScormManifest {
     }
   }
 
-  const item = firstLaunchableItem(children(organization, 'item'));
-  if (!item) throw invalid('the default organization has no item with an identifierref');
-  const ref = attr(item, 'identifierref') ?? '';
-  const resource = resources.find((r) => r.identifier === ref);
-  if (!resource) throw invalid(`identifierref "${ref}" names no resource`, ref);
-  if (!resource.href) throw invalid(`resource "${ref}" has no href`, ref);
-
-  const { path, query, fragment } = splitReference(resource.href);
-  const launch = normalizePackagePath(decodePath(path));
+  const { root, first } = readOrganization(organization, {
+    type,
+    resources,
+    collection: sequencingCollectionOf(manifest),
+    warn: (w) => warnings.push(w),
+  });
+  if (!first?.activity.launch) throw invalid('the default organization has no item with an identifierref');
   const title =
     textOf(organization.title) ??
-    textOf(item.title) ??
+    textOf(first.item.title) ??
     textOf(child(child(child(metadata, 'lom'), 'general'), 'title'));
   return {
     type,
     title,
-    launch,
-    launchParameters: mergeLaunchParameters(query, fragment, attr(item, 'parameters')),
+    launch: first.activity.launch.path,
+    launchParameters: first.activity.launch.parameters,
     resources,
     warnings,
-    launchData: launchDataOf(item, type),
+    launchData: first.activity.launchData ?? {},
+    organization: root,
   };
 }
