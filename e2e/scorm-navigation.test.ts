@@ -11,10 +11,11 @@ import {
   flowOnlyPackage,
   postTestRollupPackage,
   scorm12CoursePackage,
+  suspendCoursePackage,
 } from '../apps/server/test-support/authoring-packages.js';
 import { startTestServer, type TestServer } from '../apps/server/test-support/test-server.js';
 import { launchChromium } from './support/chromium.js';
-import { packageLauncher, windowValue, type Learn } from './support/package-launch.js';
+import { frameAt, packageLauncher, windowValue, type Learn } from './support/package-launch.js';
 import { eventsOf } from './support/stored-events.js';
 import { waitFor } from './support/watch-session.js';
 
@@ -120,10 +121,10 @@ describe('multi-SCO navigation', () => {
     const { page, state } = await launch(id);
     expect(state).toBe('ready');
     const frame = launchFrame(page);
-    expect(await windowValue(page.frameWith('/sco-1/index.html'), 'lessonDone')).toBe(true);
+    expect(await windowValue(await frameAt(page, '/sco-1/index.html'), 'lessonDone')).toBe(true);
     await frame.getByRole('button', { name: 'Chapter 3' }).click();
     await courseState(frame, currentIs, 'sco_3');
-    const sco3 = page.frameWith('/sco-3/index.html');
+    const sco3 = await frameAt(page, '/sco-3/index.html');
     expect(await windowValue(sco3, 'lessonDone')).toBe(true);
     expect(await finishedActivities(id, 1)).toEqual(['sco_1']);
     expect(await frame.locator('li[data-activity="sco_1"]').getAttribute('data-status')).toBe('passed');
@@ -165,16 +166,30 @@ describe('multi-SCO navigation', () => {
     const { page, state } = await launch(id);
     expect(state).toBe('ready');
     const frame = launchFrame(page);
-    expect(await windowValue(page.frameWith('/lesson-1/index.html'), 'lessonDone')).toBe(true);
+    expect(await windowValue(await frameAt(page, '/lesson-1/index.html'), 'lessonDone')).toBe(true);
     expect(await frame.getByRole('button', { name: 'Previous' }).isDisabled()).toBe(true);
     await frame.getByRole('button', { name: 'Continue' }).click();
     await courseState(frame, currentIs, 'lesson_2');
-    expect(await windowValue(page.frameWith('/lesson-2/index.html'), 'lessonDone')).toBe(true);
+    expect(await windowValue(await frameAt(page, '/lesson-2/index.html'), 'lessonDone')).toBe(true);
     expect(await finishedActivities(id, 1)).toEqual(['lesson_1']);
     expect(await frame.locator('li[data-activity="lesson_1"]').getAttribute('data-status')).toBe('completed');
     await frame.getByRole('button', { name: 'Lesson 3' }).click();
     await courseState(frame, currentIs, 'lesson_3');
     expect(await finishedActivities(id, 2)).toEqual(['lesson_1', 'lesson_2']);
+    await page.close();
+  });
+
+  it('suspendAll saves the course; Resume brings the SCO back with its suspend data', async () => {
+    const id = await upload('suspend.zip', suspendCoursePackage());
+    const { page } = await launch(id);
+    const frame = launchFrame(page);
+    await courseState(frame, ended);
+    expect(await frame.locator('#course-message').textContent()).toContain('saved where you left it');
+    await frame.getByRole('button', { name: 'Resume the course' }).click();
+    await courseState(frame, currentIs, 'sco_1');
+    expect(await windowValue(await frameAt(page, '/sco-1/index.html'), 'resumedWith')).toBe('page=4');
+    // One attempt, resumed: the contents say it is completed now.
+    await frame.waitForSelector('li[data-activity="sco_1"][data-status="passed"]', { timeout: 10_000 });
     await page.close();
   });
 });

@@ -64,3 +64,14 @@ export async function windowValue<T>(frame: Frame, name: string): Promise<T> {
   });
   return frame.evaluate((n) => (globalThis as Record<string, unknown>)[n], name) as Promise<T>;
 }
+
+/** The page's frame whose path ends with `path`, once one has navigated there. */
+export async function frameAt(page: Learn, path: string, timeoutMs = 10_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const f = page.frames().find((x) => new URL(x.url()).pathname.endsWith(path));
+    if (f) return f;
+    if (Date.now() > deadline) return page.frameWith(path);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

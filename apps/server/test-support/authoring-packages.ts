@@ -301,6 +301,22 @@ export function choiceCoursePackage(scoCount = 4): PackageFile[] {
   });
 }
 
+/**
+ * #14: SCORM 2004, choice and flow: `sco-1` suspends the course on its first visit (suspend data `page=4`,
+ * `suspendAll`) and on the next reads it back into `window.resumedWith`; `sco-2` stays open.
+ */
+export function suspendCoursePackage(): PackageFile[] {
+  return multiSco({
+    identifier: 'com.example.authoring.suspend',
+    title: 'Course to suspend',
+    organizationSequencing: CHOICE_AND_FLOW_SEQUENCING,
+    scos: [
+      { dir: 'sco-1', title: 'Long lesson', role: 'suspend', nav: '_none_' },
+      { dir: 'sco-2', title: 'Next lesson', role: 'stay', nav: '_none_' },
+    ],
+  });
+}
+
 /** #13: SCORM 1.2 with `scoCount` SCOs (1.2 has no sequencing: the learner flows and chooses), each staying open. */
 export function scorm12CoursePackage(scoCount = 3): PackageFile[] {
   return multiSco({

@@ -261,7 +261,7 @@ export const EXTERNAL_COURSE_JS = `window.addEventListener('load', function () {
 
 /**
  * The shared SCO script of the multi-SCO 2004 packages (shared/sco.js). What it reports comes from the
- * page's `<body>`: data-sco (its id), data-role (flow | content | test | stay: open until pagehide), data-nav
+ * page's `<body>`: data-sco (its id), data-role (flow | content | test | stay: open until pagehide | suspend: suspends, then resumes), data-nav
  * (the nav request) and data-version (1.2 | 2004, default 2004; a 1.2 SCO completes and requests nothing).
  */
 export const MULTI_SCO_JS = `document.addEventListener('DOMContentLoaded', function () {
@@ -274,6 +274,22 @@ export const MULTI_SCO_JS = `document.addEventListener('DOMContentLoaded', funct
   if (!api) return;
   var lms = ScormWrapper.session(version, api);
   lms.initialize();
+  if (role === 'suspend') {
+    // First visit: leaves mid-way and suspends the course; back again: reads where it was, and completes.
+    if (lms.getValue('cmi.entry') === 'resume') {
+      window.resumedWith = lms.getValue('cmi.suspend_data');
+      lms.setValue('cmi.completion_status', 'completed');
+      lms.finish();
+      window.lessonDone = true;
+      return;
+    }
+    lms.setValue('cmi.suspend_data', 'page=4');
+    lms.setValue('cmi.exit', 'suspend');
+    lms.setValue('adl.nav.request', 'suspendAll');
+    lms.finish();
+    window.suspended = true;
+    return;
+  }
   if (version === '1.2') {
     lms.setValue('cmi.core.lesson_status', 'completed');
   } else if (role === 'test') {

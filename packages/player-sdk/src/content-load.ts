@@ -33,16 +33,18 @@ export interface ContentLoadOptions extends TransportChoice {
 
 async function traceLoad<T>(
   name: string,
-  attrs: Attrs,
+  moduleId: string,
+  courseId: string | undefined,
   loadFn: (ctx: LoadContext) => Promise<T> | T,
-  options: ContentLoadOptions,
+  options: ContentLoadOptions = {},
 ): Promise<T> {
   const clock = pageClock();
   const traceId = newTraceId();
   const spanId = newSpanId();
   const tp = `00-${traceId}-${spanId}-01`;
   const start = clock.now();
-  const facts: Attrs = { ...options.attributes, ...attrs };
+  const facts: Attrs = { ...options.attributes, [ATTR_MODULE_ID]: moduleId };
+  if (courseId) facts[ATTR_CONTENT_COURSE_ID] = courseId;
   const ctx: LoadContext = {
     traceparent: tp,
     headers: { traceparent: tp },
@@ -101,11 +103,9 @@ export function traceInteractiveLoad<T>(
   moduleId: string,
   courseId: string | undefined,
   loadFn: (ctx: LoadContext) => Promise<T> | T,
-  options: ContentLoadOptions = {},
+  options?: ContentLoadOptions,
 ): Promise<T> {
-  const attrs: Attrs = { [ATTR_MODULE_ID]: moduleId };
-  if (courseId) attrs[ATTR_CONTENT_COURSE_ID] = courseId;
-  return traceLoad(PLAYBACK_EVENTS.loadInteractive, attrs, loadFn, options);
+  return traceLoad(PLAYBACK_EVENTS.loadInteractive, moduleId, courseId, loadFn, options);
 }
 
 /** Times a document's load (PDF, slides): `content.document_load` with its duration. */
@@ -113,9 +113,7 @@ export function traceDocumentLoad<T>(
   documentId: string,
   courseId: string | undefined,
   loadFn: (ctx: LoadContext) => Promise<T> | T,
-  options: ContentLoadOptions = {},
+  options?: ContentLoadOptions,
 ): Promise<T> {
-  const attrs: Attrs = { [ATTR_MODULE_ID]: documentId };
-  if (courseId) attrs[ATTR_CONTENT_COURSE_ID] = courseId;
-  return traceLoad(PLAYBACK_EVENTS.documentLoad, attrs, loadFn, options);
+  return traceLoad(PLAYBACK_EVENTS.documentLoad, documentId, courseId, loadFn, options);
 }

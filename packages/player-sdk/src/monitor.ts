@@ -14,7 +14,7 @@ import {
   VIEW_END_REASONS,
 } from '@coursecast/semconv/browser';
 import { transportFor } from './default-transport.js';
-import { createGuard } from './guard.js';
+import { createGuard, warnInConsole } from './guard.js';
 import { bindHls } from './hls-adapter.js';
 import { doNotTrack, newSpanId, randomHex, viewerIdentity } from './ids.js';
 import type { ContentMetadata, MonitorHandle, MonitorOptions } from './monitor-options.js';
@@ -109,10 +109,8 @@ function startMonitor(
   viewerId: string,
 ): MonitorHandle {
   const hls = options.hls;
-  const guard = createGuard((where, err) => {
-    // Tell the page's developer once per place; the count goes out with the next heartbeat.
-    g.console?.warn?.(`[coursecast] SDK error in ${where}:`, err);
-  });
+  // Told to the page's developer once per place; the count goes out with the next heartbeat.
+  const guard = createGuard(warnInConsole('SDK'));
   // The handle's destroy is final: it destroys a transport the caller passed too.
   const { transport } = transportFor(options, options.flushMs ?? 5000);
 

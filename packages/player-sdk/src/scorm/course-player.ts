@@ -94,7 +94,8 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
         initial,
         navigation: o.version === '2004' ? seq : undefined,
         onCall: (call, snapshot, read) => {
-          o.relay(call, snapshot, activity.id);
+          // The event schema's bound on the label (content.scorm.activity_id).
+          o.relay(call, snapshot, activity.id.slice(0, 255));
           if (id !== delivery) return;
           lastRead = read;
           if (call === 'initialize') start();
@@ -113,7 +114,11 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
     if (outcome.type === 'end') {
       o.frame.src = 'about:blank';
       view.update();
-      return view.showMessage(END_MESSAGES[outcome.reason]);
+      const resume = outcome.reason === 'suspendAll';
+      return view.showMessage(
+        END_MESSAGES[outcome.reason],
+        resume ? { label: 'Resume the course', request: { kind: 'resumeAll' } } : undefined,
+      );
     }
     if (outcome.type === 'wait') {
       view.update();

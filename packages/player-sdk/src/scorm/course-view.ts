@@ -10,8 +10,11 @@ export interface CourseView {
   update(): void;
   /** Says something in the status line (read out by screen readers). */
   announce(text: string): void;
-  /** Shows a message instead of the package frame (nothing delivered), or the frame again (null). */
-  showMessage(text: string | null): void;
+  /**
+   * Shows a message instead of the package frame (nothing delivered), with a button for the request that goes
+   * on from there if any, or the frame again (null).
+   */
+  showMessage(text: string | null, next?: { label: string; request: NavRequest }): void;
 }
 
 /** The learner's words for an activity's status. */
@@ -45,7 +48,9 @@ export function createCourseView(
   const toc = el('nav', { id: 'course-toc', className: 'course-toc' });
   toc.setAttribute('aria-label', 'Course contents');
   toggle.setAttribute('aria-controls', toc.id);
-  toggle.setAttribute('aria-expanded', 'true');
+  // On a phone the contents would take the lesson's room: they start closed there.
+  toc.hidden = (doc.defaultView?.innerWidth ?? 1024) < 640;
+  toggle.setAttribute('aria-expanded', String(!toc.hidden));
   const stage = el('div', { className: 'course-stage' });
   const message = el('div', { id: 'course-message', className: 'course-message', hidden: true });
   message.tabIndex = -1;
@@ -95,7 +100,17 @@ export function createCourseView(
 
   const view: CourseView = {
     update() {
+      // Redrawn whole: the learner's focus goes back to the same entry, not to the page's top (WCAG 2.4.3).
+      const focused = toc.contains(doc.activeElement)
+        ? doc.activeElement?.closest<HTMLElement>('li')?.dataset.activity
+        : undefined;
       toc.replaceChildren(list(seq.root.children.filter((c) => !hiddenFromContents(c))));
+      if (focused) {
+        const again = [...toc.querySelectorAll<HTMLLIElement>('li')].find(
+          (li) => li.dataset.activity === focused,
+        );
+        (again?.querySelector<HTMLElement>(':scope > button:not([disabled])') ?? toc).focus();
+      }
       previous.disabled = !seq.isValid({ kind: 'previous' });
       next.disabled = !seq.isValid({ kind: 'continue' });
       const root = statusOf(seq.root);
@@ -110,13 +125,17 @@ export function createCourseView(
     announce(text) {
       status.textContent = text;
     },
-    showMessage(text) {
+    showMessage(text, next) {
       message.hidden = text === null;
       frame.hidden = text !== null;
-      if (text !== null) {
-        message.textContent = text;
-        message.focus();
+      if (text === null) return;
+      message.replaceChildren(el('p', { textContent: text }));
+      if (next) {
+        const go = el('button', { type: 'button', textContent: next.label });
+        go.addEventListener('click', () => onRequest(next.request));
+        message.append(go);
       }
+      message.focus();
     },
   };
   return view;

@@ -3,7 +3,7 @@
 // frames the package, judges whether it started, and tells the learner's page, at its origin only.
 import type { LaunchActivity } from '@coursecast/api';
 import { startCourse } from './course-player.js';
-import { createCallRelay, defineApiSlot, installScormFrame } from './scorm-frame.js';
+import { createCallRelay, DEFAULT_MAX_MESSAGES, defineApiSlot, installScormFrame } from './scorm-frame.js';
 import { LAUNCH_HOOK, type LaunchHook } from './scorm-page.js';
 import { createLaunchWatch, type LaunchWatch } from './launch-watch.js';
 import type { LaunchVerdict } from './launch-message.js';
@@ -62,6 +62,10 @@ function onPackageLoad(frame: HTMLIFrameElement, watch: LaunchWatch, hook: Launc
   }
 }
 
+function countLaunchable(a: LaunchActivity): number {
+  return (a.url ? 1 : 0) + a.children.reduce((n, c) => n + countLaunchable(c), 0);
+}
+
 /** Starts a launch from its config: API, package frame, verdict. */
 export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
   const post = (message: LaunchVerdict): void => win.parent.postMessage(message, config.appOrigin);
@@ -81,7 +85,12 @@ export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
       organization: config.organization,
       frame,
       setApi: defineApiSlot(win, config.scormVersion, () => watch.apiRead()),
-      relay: createCallRelay(win, config.appOrigin),
+      // A course's SCOs each initialize, commit and finish: the flood bound grows with them.
+      relay: createCallRelay(
+        win,
+        config.appOrigin,
+        DEFAULT_MAX_MESSAGES + 20 * countLaunchable(config.organization),
+      ),
       // A course waiting for the learner's choice has started too: its contents are what it shows first.
       onStarted: () => watch.initialized(),
     });

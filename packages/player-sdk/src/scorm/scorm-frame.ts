@@ -38,7 +38,8 @@ export interface LaunchApiOptions {
   maxMessages?: number;
 }
 
-const DEFAULT_MAX_MESSAGES = 500;
+/** Most messages a single-SCO launch posts (a course gets more per SCO). */
+export const DEFAULT_MAX_MESSAGES = 500;
 
 /** Posts each call to the learner's page, at most `maxMessages` per launch (a finish always goes). */
 export function createCallRelay(

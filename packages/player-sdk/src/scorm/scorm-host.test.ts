@@ -1,6 +1,7 @@
 import {
   ATTR_CONTENT_COURSE_ID,
   ATTR_MODULE_ID,
+  ATTR_SCORM_ACTIVITY_ID,
   ATTR_SCORM_ATTEMPT_ID,
   ATTR_SCORM_CALL,
   ATTR_SCORM_COMPLETION_STATUS,
@@ -97,6 +98,20 @@ describe('attachScormHost', () => {
     expect(t.urgencies).toEqual(['batch', 'now']);
     expect(Math.abs(t.events[0]!.timeMs - Date.now())).toBeLessThan(1000);
     handle.destroy();
+  });
+
+  it('names the SCO of a multi-SCO course that called, and only a string', () => {
+    const { host, frame, frameWindow } = launchRig();
+    const t = fakeTransport();
+    attachScormHost(frame, { origin: CONTENT, moduleId: 'course', transport: t.transport });
+    host.deliver(message({ activity: 'sco_7' }), frameWindow);
+    host.deliver(message({ activity: { id: 'x' } }), frameWindow);
+    host.deliver(message(), frameWindow);
+    expect(t.events.map((e) => e.attributes[ATTR_SCORM_ACTIVITY_ID])).toEqual([
+      'sco_7',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('gives every launch its own attempt id', () => {

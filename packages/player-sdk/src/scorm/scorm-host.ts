@@ -2,7 +2,7 @@
 // launch frame, on the content origin, hosts the API) and records each as a `content.scorm_call` event.
 import { PLAYBACK_EVENTS, SCORM_CALLS } from '@coursecast/semconv/browser';
 import { transportFor, type TransportChoice } from '../default-transport.js';
-import { createGuard } from '../guard.js';
+import { createGuard, warnInConsole } from '../guard.js';
 import { randomHex } from '../ids.js';
 import { pageClock } from '../sdk-types.js';
 import { scormCallAttributes, scormLaunchAttributes, type ScormLaunch } from './scorm-event.js';
@@ -37,9 +37,7 @@ const g = globalThis;
 export function attachScormHost(frame: HTMLIFrameElement, options: ScormHostOptions): ScormHostHandle {
   const clock = pageClock();
   const attemptId = randomHex(16);
-  const guard = createGuard((where, err) =>
-    g.console?.warn?.(`[coursecast] SCORM host error in ${where}:`, err),
-  );
+  const guard = createGuard(warnInConsole('SCORM host'));
   const { transport, own } = transportFor(options);
   const win: HostWindow = frame.ownerDocument?.defaultView ?? g;
   const launch = scormLaunchAttributes(options, attemptId);

@@ -58,12 +58,11 @@ const inRange = (v: unknown, min: number, max: number): v is number =>
  * but is malformed, else a clean copy (unknown fields dropped). `version` stands in for a snapshot without one.
  */
 export function readScormMessage(data: unknown, version?: ScormVersion): ScormMessage | null | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const m = data as Record<string, unknown>;
-  if (m.type !== SCORM_MESSAGE_TYPE) return undefined;
+  // A primitive has no `type` either: anything but an object of the runtime's type is someone else's.
+  const m = data as Record<string, unknown> | null | undefined;
+  if (m?.type !== SCORM_MESSAGE_TYPE) return undefined;
   const s = m.snapshot as Record<string, unknown> | null;
-  if (m.v !== SCORM_MESSAGE_V || !inSet(SCORM_CALLS, m.call) || typeof s !== 'object' || s === null)
-    return null;
+  if (m.v !== SCORM_MESSAGE_V || !inSet(SCORM_CALLS, m.call) || !s || typeof s !== 'object') return null;
   const snapshot: ScormSnapshot = {
     version: (s.version ?? version) as ScormVersion,
     completionStatus: s.completionStatus as ScormCompletionStatus,
@@ -85,10 +84,12 @@ export function readScormMessage(data: unknown, version?: ScormVersion): ScormMe
   if (score !== undefined) snapshot.scoreScaled = score;
   if (time !== undefined) snapshot.sessionTimeS = time;
   if (loc !== undefined) snapshot.location = loc;
-  const out: ScormMessage = { type: SCORM_MESSAGE_TYPE, v: SCORM_MESSAGE_V, call: m.call, snapshot };
-  if (m.activity !== undefined) {
-    if (typeof m.activity !== 'string' || m.activity === '' || m.activity.length > 255) return null;
-    out.activity = m.activity;
-  }
-  return out;
+  return {
+    type: SCORM_MESSAGE_TYPE,
+    v: SCORM_MESSAGE_V,
+    call: m.call,
+    snapshot,
+    // A label the launch frame bounds; one that breaks the event's schema costs only its own record.
+    ...(typeof m.activity === 'string' && { activity: m.activity }),
+  };
 }

@@ -125,7 +125,8 @@ export function createSequencer(organization: LaunchActivity, edition: '1.2' | '
 
   /** TB.2.1-2.3: ends the current attempt, then exit and postcondition rules; a request they replace it with. */
   const terminate = (): NavRequest['kind'] | 'retryAll' | 'retry' | null => {
-    if (!current) return null;
+    // An attempt ends once: its rules are not run again by the next request.
+    if (!current?.active) return null;
     endAttemptOf(current);
     for (const a of pathToRoot(current).reverse().slice(0, -1)) {
       if (firstAction(a, a.seq.exitConditionRules, ['exit'])) {
