@@ -98,12 +98,22 @@ describe('slow and stalled request bodies', () => {
     let answer = '';
     socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
     socket.on('error', () => undefined);
-    socket.write(
-      `POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n` +
-        `X-Forwarded-For: ${forwardedFor}\r\n\r\n{"resource`,
+    // `sent`: the head and the first bytes are on the wire (not yet necessarily read by the server).
+    const sent = new Promise<void>((resolve) =>
+      socket.write(
+        `POST /v1/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\n` +
+          `X-Forwarded-For: ${forwardedFor}\r\n\r\n{"resource`,
+        () => resolve(),
+      ),
     );
     const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
-    return { socket, closed, answer: () => answer };
+    /** The server's first answer, once some came (at most `ms` later). */
+    const answered = async (ms: number): Promise<string> => {
+      for (const end = Date.now() + ms; answer === '' && Date.now() < end;)
+        await new Promise((r) => setTimeout(r, 20));
+      return answer;
+    };
+    return { socket, sent, closed, answer: () => answer, answered };
   }
   /** One beacon on a connection of its own (a refused request leaves its unread body on a pooled one). */
   const send = (base: string, forwardedFor: string) =>
@@ -161,10 +171,11 @@ describe('slow and stalled request bodies', () => {
       // Strangers each stalling a large body: the node holds 1 MiB of them (3 × 1000 B are held already), so
       // three fit and a fourth is refused before its body is read.
       const large = [1, 2, 3].map((i) => stall(port, `203.0.113.${i}`, 256 * 1024));
-      await new Promise((r) => setTimeout(r, 100));
+      await Promise.all(large.map((x) => x.sent));
+      // Slack for the server to read their heads on a loaded machine; the body timeout (1 s) is far off.
+      await new Promise((r) => setTimeout(r, 150));
       const refused = stall(port, '203.0.113.4', 256 * 1024);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(refused.answer()).toMatch(/^HTTP\/1\.1 503/);
+      expect(await refused.answered(700)).toMatch(/^HTTP\/1\.1 503/);
       expect(refused.answer()).toContain('ingest_overloaded');
       refused.socket.destroy();
       // A small beacon still fits beside them.
