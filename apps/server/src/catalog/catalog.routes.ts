@@ -21,6 +21,7 @@ import { newId, type CatalogStore, type Course, type Item } from '../store/index
 import { parseInput } from '../validation.js';
 import { itemContent, publicItem, toItemResponse, toPublicItemResponse } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
+import { TitleInput } from './title-text.js';
 
 /** What the catalog asks of the job runner: stop an item's job, and look for new work. */
 export interface CatalogJobControl {
@@ -47,7 +48,7 @@ export interface CatalogRoutesDeps {
 }
 
 const NewCourseBody = z.strictObject({
-  title: z.string().trim().min(1, 'title is required').max(200),
+  title: TitleInput,
   description: z.string().max(5000).default(''),
 });
 const IdParams = z.object({ id: z.string().min(1).max(64) });

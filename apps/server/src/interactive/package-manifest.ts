@@ -1,5 +1,6 @@
 import type { ScormActivity } from '@coursecast/api';
 import mime from 'mime-types';
+import { cleanTitle } from '../catalog/title-text.js';
 import { z } from 'zod';
 import {
   MANIFEST_REJECTIONS,
@@ -269,6 +270,8 @@ export async function describePackage(
   }));
   return {
     ...described,
+    // Titles come from the package's own files: made one line, without control characters.
+    title: described.title === null ? null : cleanTitle(described.title) || null,
     root,
     assets,
     assetCount: assets.length,

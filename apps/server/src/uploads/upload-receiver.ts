@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { ITEM_KINDS, type ItemKind } from '@coursecast/semconv';
 import { z } from 'zod';
 import type { MediaPaths } from '../catalog/media-paths.js';
+import { cleanTitle, TitleInput } from '../catalog/title-text.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { newId } from '../store/index.js';
@@ -34,7 +35,6 @@ export interface ReceiverDeps {
   freeBytes: (dir: string) => Promise<number>;
 }
 
-const TitleField = z.string().trim().min(1).max(200);
 const KindField = z.enum(Object.values(ITEM_KINDS) as [ItemKind, ...ItemKind[]]);
 const HEAD_BYTES = 64;
 
@@ -104,7 +104,7 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
   let kind: ItemKind | undefined;
   try {
     const rawTitle = fieldValue(part, 'title');
-    title = rawTitle === undefined ? undefined : parseInput(TitleField, rawTitle, 'title');
+    title = rawTitle === undefined ? undefined : parseInput(TitleInput, rawTitle, 'title');
     const rawKind = fieldValue(part, 'kind');
     kind = rawKind === undefined ? undefined : parseInput(KindField, rawKind, 'kind');
   } catch (err) {
@@ -144,6 +144,5 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
 
 /** A title from a file name: its base name without the extension, or `fallback`. */
 export function titleFromFilename(filename: string | undefined, fallback: string): string {
-  const base = path.basename(filename ?? '', path.extname(filename ?? '')).trim();
-  return base.slice(0, 200) || fallback;
+  return cleanTitle(path.basename(filename ?? '', path.extname(filename ?? ''))) || fallback;
 }

@@ -123,6 +123,21 @@ describe('POST /api/courses/:id/uploads', () => {
     },
   );
 
+  it('never keeps a control character in a title: cleaned from a file name, refused in the title field', async () => {
+    const named = await upload(
+      await multipartBody({ name: 'evil\u0000\u001b.mp4', content: await readFile(clip) }),
+    );
+    expect(named.statusCode).toBe(201);
+    expect((named.json() as { item: { title: string } }).item.title).toBe('evil');
+    const before = await snapshot();
+    const refused = await upload(await multipartBody(clip, { title: 'Week\u00002' }));
+    expect(refused.statusCode).toBe(400);
+    expect((refused.json() as { error: { message: string } }).error.message).toBe(
+      'invalid title: title: must not contain control characters (such as U+0000)',
+    );
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('rejects a malformed multipart body', async () => {
     const before = await snapshot();
     const res = await upload({
