@@ -14,6 +14,8 @@ export const JobSchema = z.object({
   etaSeconds: z.number().nullable(),
   attempts: z.number(),
   maxAttempts: z.number(),
+  /** Attempts a crash of the server cut short. */
+  interruptions: z.number(),
   error: z.string().nullable(),
   /** A low-cardinality class of `error` (TRANSCODE_ERROR_TYPES). */
   errorType: z.string().nullable(),

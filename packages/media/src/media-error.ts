@@ -14,6 +14,7 @@ const TRANSIENT_BY_TYPE: Readonly<Record<TranscodeErrorType, boolean>> = {
   [TRANSCODE_ERROR_TYPES.ffmpegExit]: false,
   [TRANSCODE_ERROR_TYPES.spawnFailed]: true,
   [TRANSCODE_ERROR_TYPES.cancelled]: false,
+  [TRANSCODE_ERROR_TYPES.interrupted]: false,
   [TRANSCODE_ERROR_TYPES.internal]: false,
 };
 

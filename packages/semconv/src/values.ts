@@ -33,6 +33,8 @@ export const TRANSCODE_ERROR_TYPES = {
   ffmpegExit: FFMPEG_EXIT,
   spawnFailed: 'spawn_failed',
   cancelled: 'cancelled',
+  /** Every attempt spent, the last ones cut short by crashes of the server. */
+  interrupted: 'interrupted',
   internal: 'internal',
 } as const;
 export type TranscodeErrorType = (typeof TRANSCODE_ERROR_TYPES)[keyof typeof TRANSCODE_ERROR_TYPES];

@@ -72,6 +72,8 @@ export interface Job {
   etaSeconds: number | null;
   attempts: number;
   maxAttempts: number;
+  /** Attempts a crash of the server cut short (counted at start-up). */
+  interruptions: number;
   error: string | null;
   errorType: string | null;
   runAfter: string;
@@ -103,6 +105,7 @@ export type JobPatch = Partial<
     | 'progress'
     | 'speed'
     | 'etaSeconds'
+    | 'attempts'
     | 'error'
     | 'errorType'
     | 'runAfter'
@@ -164,8 +167,11 @@ export interface CatalogStore extends StoreHealthSource {
    * startedAt now, error cleared. Null when none is due.
    */
   claimNextJob(now?: Date): Promise<Job | null>;
-  /** At start-up: every 'running' job (its process died with us) goes back to 'queued', runnable now. */
-  requeueInterruptedJobs(): Promise<Job[]>;
+  /**
+   * At start-up: every 'running' job (its process died with us) counts the interruption and goes back to
+   * 'queued', runnable now; one whose attempts are all spent fails instead ("interrupted N times").
+   */
+  requeueInterruptedJobs(): Promise<{ requeued: Job[]; failed: Job[] }>;
   /** Every state present, zeros included. */
   countJobsByState(): Promise<Record<JobState, number>>;
   /** Waits for queued work, then releases the database. Later calls reject with StoreError 'closed'. */

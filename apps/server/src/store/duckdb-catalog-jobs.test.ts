@@ -129,18 +129,46 @@ describe('jobs', () => {
     await ctx.store.updateJob('job_1', { progress: 40, speed: 2, etaSeconds: 30 });
     ctx.clock += 7000;
 
-    const requeued = await ctx.store.requeueInterruptedJobs();
+    const { requeued, failed } = await ctx.store.requeueInterruptedJobs();
+    expect(failed).toEqual([]);
     expect(requeued.map((j) => j.id)).toEqual(['job_1', 'job_2']);
     expect(requeued[0]).toMatchObject({
       state: 'queued',
       runAfter: at(7000),
       attempts: 1,
+      interruptions: 1,
       progress: 0,
       speed: null,
       etaSeconds: null,
     });
     expect((await ctx.store.getJob('job_3'))?.runAfter).toBe(at(0));
-    expect(await ctx.store.requeueInterruptedJobs()).toEqual([]);
+    expect(await ctx.store.requeueInterruptedJobs()).toEqual({ requeued: [], failed: [] });
+  });
+
+  it('fails a job whose every attempt a crash cut short, instead of running it again', async () => {
+    await addItemWithJob(ctx.store, 'itm_1', 'job_1');
+    // Three starts, each crashing with the job running (maxAttempts 3).
+    for (let crash = 1; crash <= 3; crash++) {
+      expect((await ctx.store.claimNextJob())?.attempts).toBe(crash);
+      const { requeued, failed } = await ctx.store.requeueInterruptedJobs();
+      if (crash < 3) {
+        expect(requeued.map((j) => [j.id, j.interruptions])).toEqual([['job_1', crash]]);
+        expect(failed).toEqual([]);
+      } else {
+        expect(requeued).toEqual([]);
+        expect(failed).toEqual([
+          expect.objectContaining({
+            id: 'job_1',
+            state: 'failed',
+            attempts: 3,
+            interruptions: 3,
+            errorType: 'interrupted',
+            error: 'interrupted 3 time(s) by a restart of the server; its 3 attempt(s) are spent',
+          }),
+        ]);
+      }
+    }
+    expect(await ctx.store.claimNextJob()).toBeNull();
   });
 
   it('counts jobs by state, zeros included', async () => {

@@ -1,4 +1,4 @@
-import { JOB_STATES, type JobState } from '@coursecast/semconv';
+import { JOB_STATES, TRANSCODE_ERROR_TYPES, type JobState } from '@coursecast/semconv';
 import { StoreError, type CatalogStore, type JobFilter } from './catalog-store.js';
 import { JOB_COLUMNS, jobFromRow } from './duckdb-catalog-rows.js';
 import {
@@ -9,7 +9,7 @@ import {
   selectJob,
   type Stamp,
 } from './duckdb-catalog-sql.js';
-import type { DuckDbDatabase, SqlParam } from './duckdb-database.js';
+import type { DuckDbDatabase, SqlParam, SqlRow } from './duckdb-database.js';
 import { JOB_PATCH, setAssignments } from './duckdb-patches.js';
 import { numberParam, timestampParam } from './duckdb-values.js';
 
@@ -120,16 +120,29 @@ export function duckDbJobOperations(db: DuckDbDatabase, stamp: Stamp, now: () =>
     },
 
     async requeueInterruptedJobs() {
-      // The interrupted attempt still counts, so a job that crashes the server each time runs out of
-      // attempts instead of looping forever.
+      // The interrupted attempt counts (claimNextJob added it), so a job that crashes the server each time
+      // runs out of attempts: it fails, saying how often it was interrupted, instead of looping forever.
       const at = stamp();
-      const rows = await db.all(
-        "UPDATE jobs SET state = 'queued', run_after = $1, progress = 0, speed = NULL, eta_seconds = NULL, " +
-          `updated_at = $1 WHERE state = 'running' RETURNING ${JOB_COLUMNS}, seq`,
-        [at],
-      );
-      // RETURNING has no order; seq is creation order.
-      return rows.sort((a, b) => Number(a['seq']) - Number(b['seq'])).map(jobFromRow);
+      const byCreation = (rows: SqlRow[]) =>
+        // RETURNING has no order; seq is creation order.
+        rows.sort((x, y) => Number(x['seq']) - Number(y['seq'])).map(jobFromRow);
+      return db.transaction(async (tx) => {
+        const failed = await tx.all(
+          "UPDATE jobs SET state = 'failed', interruptions = coalesce(interruptions, 0) + 1, " +
+            "error = 'interrupted ' || (coalesce(interruptions, 0) + 1) || ' time(s) by a restart of the " +
+            "server; its ' || attempts || ' attempt(s) are spent', error_type = $2, finished_at = $1, " +
+            `speed = NULL, eta_seconds = NULL, updated_at = $1 WHERE state = 'running' AND attempts >= max_attempts ` +
+            `RETURNING ${JOB_COLUMNS}, seq`,
+          [at, TRANSCODE_ERROR_TYPES.interrupted],
+        );
+        const requeued = await tx.all(
+          "UPDATE jobs SET state = 'queued', interruptions = coalesce(interruptions, 0) + 1, run_after = $1, " +
+            'progress = 0, speed = NULL, eta_seconds = NULL, ' +
+            `updated_at = $1 WHERE state = 'running' RETURNING ${JOB_COLUMNS}, seq`,
+          [at],
+        );
+        return { requeued: byCreation(requeued), failed: byCreation(failed) };
+      });
     },
 
     async countJobsByState() {

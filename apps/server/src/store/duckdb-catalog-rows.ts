@@ -36,8 +36,9 @@ export const RENDITION_COLUMNS =
   'item_id, name, width, height, average_bitrate, peak_bitrate, codecs, mode, playlist, segment_count, bytes';
 /** Columns of a Job row. */
 export const JOB_COLUMNS =
-  'id, item_id, kind, state, progress, speed, eta_seconds, attempts, max_attempts, error, error_type, ' +
-  'run_after, created_at, started_at, finished_at, updated_at';
+  'id, item_id, kind, state, progress, speed, eta_seconds, attempts, max_attempts, ' +
+  'coalesce(interruptions, 0) AS interruptions, error, error_type, run_after, created_at, started_at, ' +
+  'finished_at, updated_at';
 
 const KINDS = Object.values(ITEM_KINDS) as ItemKind[];
 const STATUSES = Object.values(ITEM_STATUSES) as ItemStatus[];
@@ -128,6 +129,7 @@ export function jobFromRow(row: SqlRow): Job {
     etaSeconds: readNullableNumber(row, 'eta_seconds'),
     attempts: readNumber(row, 'attempts'),
     maxAttempts: readNumber(row, 'max_attempts'),
+    interruptions: readNumber(row, 'interruptions'),
     error: readNullableString(row, 'error'),
     errorType: readNullableString(row, 'error_type'),
     runAfter: readTimestamp(row, 'run_after'),

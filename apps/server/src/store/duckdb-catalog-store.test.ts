@@ -53,6 +53,7 @@ describe('items', () => {
       etaSeconds: null,
       attempts: 0,
       maxAttempts: 3,
+      interruptions: 0,
       error: null,
       errorType: null,
       runAfter: at(0),

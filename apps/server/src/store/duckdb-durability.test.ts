@@ -118,7 +118,7 @@ describe('durability', () => {
         sourceBytes: 1234,
       });
       expect(await store.getJob('job_base')).toMatchObject({ state: 'running', attempts: 1 });
-      expect((await store.requeueInterruptedJobs()).map((j) => j.id)).toEqual(['job_base']);
+      expect((await store.requeueInterruptedJobs()).requeued.map((j) => j.id)).toEqual(['job_base']);
     } finally {
       await store.close();
     }

@@ -51,6 +51,7 @@ export const JOB_PATCH: PatchSpec<JobPatch> = {
   progress: { column: 'progress', encode: progressParam },
   speed: { column: 'speed', encode: (v) => nullableNumberParam(v, 'speed') },
   etaSeconds: { column: 'eta_seconds', encode: (v) => nullableNumberParam(v, 'etaSeconds') },
+  attempts: { column: 'attempts', encode: (v) => numberParam(v, 'attempts') },
   error: { column: 'error', encode: (v) => v },
   errorType: { column: 'error_type', encode: (v) => v },
   runAfter: { column: 'run_after', encode: (v) => timestampParam(v, 'runAfter') },

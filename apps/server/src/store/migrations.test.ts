@@ -16,6 +16,7 @@ const broken: Migration = {
 const APPLIED = [
   [1, 'catalog'],
   [2, 'media-version'],
+  [3, 'job-interruptions'],
 ];
 
 let dir: string;
@@ -51,7 +52,11 @@ async function tableExists(db: DuckDbDatabase, name: string): Promise<boolean> {
 
 describe('applyMigrations', () => {
   it('applies each migration once, across re-opens', async () => {
-    expect(await withDb((db) => applyMigrations(db))).toEqual(['0001-catalog', '0002-media-version']);
+    expect(await withDb((db) => applyMigrations(db))).toEqual([
+      '0001-catalog',
+      '0002-media-version',
+      '0003-job-interruptions',
+    ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);
       return (await db.all('SELECT applied_at FROM schema_migrations'))[0]?.['applied_at']?.toString();

@@ -3,6 +3,7 @@ import type { DuckDbDatabase } from './duckdb-database.js';
 import { timestampParam } from './duckdb-values.js';
 import { migration0001Catalog } from './migrations/0001-catalog.js';
 import { migration0002MediaVersion } from './migrations/0002-media-version.js';
+import { migration0003JobInterruptions } from './migrations/0003-job-interruptions.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -15,7 +16,11 @@ export interface Migration {
 }
 
 /** The catalog's migrations, in order. Append only. */
-export const CATALOG_MIGRATIONS: readonly Migration[] = [migration0001Catalog, migration0002MediaVersion];
+export const CATALOG_MIGRATIONS: readonly Migration[] = [
+  migration0001Catalog,
+  migration0002MediaVersion,
+  migration0003JobInterruptions,
+];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
 export function migrationLabel(m: Pick<Migration, 'version' | 'name'>): string {

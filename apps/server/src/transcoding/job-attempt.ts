@@ -92,7 +92,13 @@ async function settleFailure(deps: AttemptDeps, job: Job, entry: RunningJob, err
   const finishedAt = deps.now().toISOString();
   if (entry.abortReason === 'shutdown') {
     logger.warn({ jobId: job.id }, 'job interrupted by shutdown; re-queued');
-    await store.updateJob(job.id, { state: JOB_STATES.queued, runAfter: finishedAt, progress: 0 });
+    // An orderly shutdown is not the job's doing: its attempt is given back (a crash's is not, see start-up).
+    await store.updateJob(job.id, {
+      state: JOB_STATES.queued,
+      runAfter: finishedAt,
+      progress: 0,
+      attempts: Math.max(0, job.attempts - 1),
+    });
     return;
   }
   if (entry.abortReason === 'cancel') {
@@ -136,7 +142,11 @@ async function settleFailure(deps: AttemptDeps, job: Job, entry: RunningJob, err
  * A failed first transcode fails the item; a failed re-transcode keeps the published version playing
  * and only records why the new one did not come.
  */
-async function markItemFailed(store: CatalogStore, itemId: string, error: string | null): Promise<void> {
+export async function markItemFailed(
+  store: CatalogStore,
+  itemId: string,
+  error: string | null,
+): Promise<void> {
   const item = await store.getItem(itemId);
   if (item?.mediaVersion) await store.updateItem(itemId, { error });
   else await store.updateItem(itemId, { status: 'failed', error });

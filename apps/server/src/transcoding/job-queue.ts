@@ -1,6 +1,13 @@
 import { JOB_STATES, type JobState } from '@coursecast/semconv';
 import type { CatalogStore, Job } from '../store/index.js';
-import { cancelQueuedJob, publishJob, runAttempt, type AttemptDeps, type RunningJob } from './job-attempt.js';
+import {
+  cancelQueuedJob,
+  markItemFailed,
+  publishJob,
+  runAttempt,
+  type AttemptDeps,
+  type RunningJob,
+} from './job-attempt.js';
 import type { JobEventBus } from './job-events.js';
 import type { JobCountsSource } from './transcode-instruments.js';
 
@@ -125,9 +132,17 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
 
   return {
     async start() {
-      const interrupted = await store.requeueInterruptedJobs();
-      for (const job of interrupted)
-        logger.warn({ jobId: job.id }, 'job interrupted by a restart; re-queued');
+      const { requeued, failed } = await store.requeueInterruptedJobs();
+      for (const job of requeued)
+        logger.warn(
+          { jobId: job.id, interruptions: job.interruptions },
+          'job interrupted by a restart; re-queued',
+        );
+      for (const job of failed) {
+        logger.error({ jobId: job.id, interruptions: job.interruptions }, job.error ?? 'job interrupted');
+        await markItemFailed(store, job.itemId, job.error);
+        void publishJob(attempt, job.id);
+      }
       await refreshCounts();
       started = true;
       timer = setInterval(() => void pump(), deps.pollIntervalMs ?? 1000);

@@ -88,7 +88,47 @@ describe('restart and shutdown', () => {
     await first.cc.close(); // the job stays 'running' in the store, as after a crash
     const second = await server({}, true, dataDir);
     const done = await waitForJob(second.cc.store, job.id);
-    expect(done.state).toBe('succeeded');
+    expect(done).toMatchObject({ state: 'succeeded', interruptions: 1 });
+  });
+
+  it('fails a job that crashed the server on every attempt, and its item, instead of starting it again', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-crashloop-'));
+    const first = await startTestServer({}, { startQueue: false }, dataDir);
+    const { item, job } = await upload(first, await course(first), shortClip);
+    await first.cc.close();
+    // maxAttempts (3 by default) starts, each taking the job and dying with it running, as a crash leaves it.
+    for (let start = 1; start <= 3; start++) {
+      const t = await startTestServer({}, { startQueue: false }, dataDir);
+      if (start > 1) await t.cc.store.requeueInterruptedJobs(); // what the queue's start does
+      expect((await t.cc.store.claimNextJob())?.attempts).toBe(start);
+      await t.cc.close();
+    }
+    const last = await server({}, true, dataDir);
+    const failed = await last.cc.store.getJob(job.id);
+    expect(failed).toMatchObject({
+      state: 'failed',
+      errorType: 'interrupted',
+      interruptions: 3,
+      attempts: 3,
+    });
+    expect(failed?.error).toContain('interrupted 3 time(s)');
+    expect(await last.cc.store.getItem(item.id)).toMatchObject({ status: 'failed', error: failed?.error });
+  });
+
+  it('gives an orderly shutdown its attempt back', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-orderly-'));
+    const t = await startTestServer({ transcode: { shutdownGraceSeconds: 0 } }, {}, dataDir);
+    const c = await course(t);
+    const { job } = await upload(t, c, longClip);
+    await waitForProcess(`.staging-${job.id}`);
+    await t.cc.close();
+    const reopened = await server({}, false, dataDir);
+    expect(await reopened.cc.store.getJob(job.id)).toMatchObject({
+      state: 'queued',
+      attempts: 0,
+      interruptions: 0,
+    });
+    await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
   });
 
   it('cancels running jobs after the grace period on shutdown and re-queues them', async () => {
