@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testClip } from '../test-support/media-fixtures.js';
+import { multipartBody } from '../test-support/multipart.js';
+import { findProcesses, waitForProcess } from '../test-support/processes.js';
 import { mountTmpfs } from '../test-support/tmpfs.js';
 
 // `coursecast serve` as an operator runs it (its own signal handling, logger and exit code), with its log
@@ -23,6 +26,8 @@ interface Serving {
   /** SIGTERM, then the exit code and how long it took. */
   terminate(): Promise<{ code: number | null; ms: number }>;
 }
+
+const ADMIN = { authorization: 'Bearer serve-test-admin-token-0123456789' };
 
 async function serve(stdout: number | 'pipe', env: Record<string, string> = {}): Promise<Serving> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-serve-'));
@@ -122,4 +127,35 @@ describe('coursecast serve with its log on a pipe nobody reads', () => {
     // The last lines get a second to drain, then the process goes.
     expect(ms).toBeLessThan(4000);
   }, 20_000);
+});
+
+describe('coursecast serve killed with SIGKILL', () => {
+  // End to end through the CLI. FFmpeg may also stop by itself once its progress pipe breaks, so the kill itself
+  // is proven in packages/media/src/parent-death.test.ts with a child that would run on.
+  it('takes its transcode FFmpeg along: none runs on after the server is gone', async () => {
+    const clip = await testClip({ seconds: 40, width: 640, height: 360 });
+    const s = await serve('pipe');
+    s.child.stdout!.resume();
+    const course = await fetch(`${s.base}/api/courses`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Killed' }),
+    });
+    const courseId = ((await course.json()) as { course: { id: string } }).course.id;
+    const body = await multipartBody(clip);
+    const up = await fetch(`${s.base}/api/courses/${courseId}/uploads`, {
+      method: 'POST',
+      headers: { ...ADMIN, ...body.headers },
+      body: body.payload,
+    });
+    expect(up.status).toBe(201);
+    const jobId = ((await up.json()) as { job: { id: string } }).job.id;
+    const ffmpeg = await waitForProcess(`.staging-${jobId}-a1`);
+    s.child.kill('SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (findProcesses(`.staging-${jobId}`).length > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(findProcesses(`.staging-${jobId}`)).toEqual([]);
+    expect(ffmpeg).toBeGreaterThan(0);
+  }, 60_000);
 });

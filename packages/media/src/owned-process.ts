@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
 import { MediaError, mentionsDiskFull } from './media-error.js';
+import { dyingWithParent, execFailure } from './parent-death.js';
 import { StderrTail } from './stderr-tail.js';
 
 /** How a child is started and bounded. */
@@ -44,7 +45,7 @@ const DEFAULT_MAX_STDOUT_CHARS = 32 * 1024 * 1024;
 
 /**
  * Children alive right now, so that a normal exit of this Node process (process.exit, end of
- * the event loop) takes them along. The process is itself a singleton, hence one registry and
+ * the event loop) takes them along; a SIGKILL of it takes them by their parent-death signal (parent-death.ts). The process is itself a singleton, hence one registry and
  * one 'exit' listener rather than one listener per child (which trips MaxListeners). FFmpeg
  * children are additionally self-limiting: their `-progress pipe:1` write fails once we are gone.
  */
@@ -218,8 +219,9 @@ export function runOwnedProcess(opts: OwnedProcessOptions): Promise<OwnedProcess
     let spawned = false;
 
     let child: ChildProcess;
+    const run = dyingWithParent(opts.command, opts.args);
     try {
-      child = spawn(opts.command, opts.args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(run.command, run.args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
       // spawn() throws synchronously only for invalid arguments (e.g. a NUL byte in a path).
       reject(spawnFailed(label, opts.command, String(err), err));
@@ -250,6 +252,11 @@ export function runOwnedProcess(opts: OwnedProcessOptions): Promise<OwnedProcess
       const stopped = stoppedError(stopper.reason(), label, opts, maxStdout, facts);
       if (stopped) {
         reject(stopped);
+        return;
+      }
+      const notRun = run.wrapped ? execFailure(exitCode, facts.stderrTail) : null;
+      if (notRun) {
+        reject(spawnFailed(label, opts.command, notRun, new Error(facts.stderrTail)));
         return;
       }
       resolve({

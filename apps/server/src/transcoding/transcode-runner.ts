@@ -88,11 +88,19 @@ export function createTranscodeRunner(deps: TranscodeRunnerDeps): JobRunner {
   return (ctx) => runTranscode(deps, ctx);
 }
 
+/** Removes every staging folder of the job (this attempt's, and what earlier attempts left). */
+async function removeStagings(itemDir: string, jobId: string): Promise<void> {
+  const entries = await readdir(itemDir).catch(() => [] as string[]);
+  const mine = entries.filter((e) => e === `.staging-${jobId}` || e.startsWith(`.staging-${jobId}-a`));
+  await Promise.all(mine.map((e) => rm(path.join(itemDir, e), { recursive: true, force: true })));
+}
+
 async function runTranscode(deps: TranscodeRunnerDeps, ctx: JobContext): Promise<void> {
   const { job } = ctx;
   const { item, sourceFile } = await transcodableItem(deps.store, job);
   const source = deps.paths.resolve(sourceFile);
-  const staging = deps.paths.stagingDir(item.id, job.id);
+  // A folder per attempt: an earlier attempt's FFmpeg, were it still alive, never writes into this one's.
+  const staging = deps.paths.stagingDir(item.id, `${job.id}-a${job.attempts}`);
   const jobSpan = deps.tracer.startSpan(SPAN_CONTENT_TRANSCODE_VIDEO, {
     attributes: {
       [ATTR_CONTENT_VIDEO_ID]: item.id,
@@ -114,7 +122,7 @@ async function runTranscode(deps: TranscodeRunnerDeps, ctx: JobContext): Promise
     });
     const info = await probeSource(deps, t, source, ctx.signal);
     const ladder = planFor(deps, t, info);
-    await rm(staging, { recursive: true, force: true });
+    await removeStagings(deps.paths.itemMediaDir(item.id), job.id);
     const result = await runLadder(deps, ctx, t, { itemId: item.id, source, staging, ladder, info });
     await publishVersion(deps, item.id, job.id, staging, result, info);
     recordSuccess(deps.metrics, jobSpan, ladder, result);
