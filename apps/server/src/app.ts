@@ -66,7 +66,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Fastify's own 503 while closing is not in our error format: the hook below answers `shutting_down`.
     return503OnClosing: false,
     frameworkErrors,
-    serverFactory: edgeServerFactory(deps.edge?.handler ?? null),
+    // The upload's own limit answers first (a JSON 408); Node's, a minute later, is the backstop.
+    serverFactory: edgeServerFactory(
+      deps.edge?.handler ?? null,
+      (deps.config.upload.timeoutSeconds + 60) * 1000,
+    ),
     // `request.ip` follows X-Forwarded-For through these hops only: a stranger cannot name their own address.
     trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
   });

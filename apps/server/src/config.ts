@@ -82,6 +82,16 @@ export const ConfigSchema = z.strictObject({
         .default(2 * GiB),
       /** Largest expansion of one entry (uncompressed / compressed) once it is over 1 MiB. */
       packageMaxRatio: z.number().min(2).max(100_000).default(200),
+      /**
+       * Longest a multipart upload may take, start to end (not Node's 300 s): the default lets the 4 GiB limit in
+       * at 5 Mbit/s. A slower one is answered 408 `body_timeout` and leaves nothing behind.
+       */
+      timeoutSeconds: z
+        .number()
+        .int()
+        .positive()
+        .max(7 * 24 * 3600)
+        .default(2 * 3600),
     })
     .prefault({}),
   transcode: z

@@ -115,9 +115,11 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
   const itemId = newId('itm');
   const dir = paths.uploadDir(itemId);
   const file = path.join(dir, 'upload.part');
+  // The whole body: the limit counts from here, a few milliseconds after the request arrived.
+  const deadline = AbortSignal.timeout(config.upload.timeoutSeconds * 1000);
   try {
     await mkdir(dir, { recursive: true });
-    await pipeline(part.file, createWriteStream(file, { flags: 'wx' }));
+    await pipeline(part.file, createWriteStream(file, { flags: 'wx' }), { signal: deadline });
     if (part.file.truncated) {
       throw new AppError(
         'file_too_large',
@@ -133,6 +135,15 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
     }
     return { itemId, dir, file, size, filename: part.filename, title, kind, head: await readHead(file) };
   } catch (err) {
+    if (deadline.aborted) {
+      await rm(dir, { recursive: true, force: true });
+      throw new AppError(
+        'body_timeout',
+        `the upload did not complete within ${config.upload.timeoutSeconds} s ` +
+          '(upload.timeoutSeconds, COURSECAST_UPLOAD_TIMEOUT_SECONDS)',
+        { limitSeconds: config.upload.timeoutSeconds },
+      );
+    }
     part.file.resume();
     await rm(dir, { recursive: true, force: true });
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {

@@ -66,7 +66,11 @@ export const uploadRoutes: FastifyPluginAsync<UploadRoutesDeps> = async (app, de
       const { id: courseId } = parseInput(Params, request.params, 'path');
       const course = await store.getCourse(courseId);
       if (!course) throw new AppError('course_not_found', `No course with id ${courseId}`);
-      const upload = await receiveUpload(request, { paths, config, freeBytes });
+      const upload = await receiveUpload(request, { paths, config, freeBytes }).catch((err: unknown) => {
+        // The rest of a body too slow to arrive is not read: the connection closes after the 408.
+        if (err instanceof AppError && err.code === 'body_timeout') void reply.header('connection', 'close');
+        throw err;
+      });
       try {
         const type = sniffUpload(upload.head);
         refuseFalseName(upload.filename, type);

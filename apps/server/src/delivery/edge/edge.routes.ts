@@ -22,7 +22,7 @@ export const edgeRoutes: FastifyPluginAsync<{ handler: EdgeHandler }> = async (a
  * Skipping the framework's routing and per-request objects on hits is what keeps the edge near a bare
  * Node server's throughput (bench/edge).
  */
-export function edgeServerFactory(edge: EdgeHandler | null) {
+export function edgeServerFactory(edge: EdgeHandler | null, requestTimeoutMs?: number) {
   return (fastifyHandler: (req: IncomingMessage, res: ServerResponse) => void): Server => {
     const server = createServer((req, res) => {
       if (edge && req.url?.startsWith(MEDIA_PREFIX)) void edge(req, res);
@@ -30,6 +30,8 @@ export function edgeServerFactory(edge: EdgeHandler | null) {
     });
     // What Fastify sets on servers it creates itself: players keep connections open between segments.
     server.keepAliveTimeout = 72_000;
+    // Node's 300 s default would cut a long upload; the routes bound their own bodies below this backstop.
+    if (requestTimeoutMs !== undefined) server.requestTimeout = requestTimeoutMs;
     return server;
   };
 }
