@@ -283,22 +283,24 @@ export function postTestRollupPackage(): PackageFile[] {
   });
 }
 
-/**
- * #12: SCORM 2004 with choice and flow on the root and `scoCount` SCOs that complete and stay open until the
- * learner leaves (they terminate on pagehide, requesting nothing): navigated by the contents and the buttons.
- */
+/** #12: SCORM 2004, choice and flow: `scoCount` SCOs that complete and terminate only as the learner leaves. */
 export function choiceCoursePackage(scoCount = 4): PackageFile[] {
   return multiSco({
     identifier: 'com.example.authoring.choice',
     title: 'Course to browse',
     organizationSequencing: CHOICE_AND_FLOW_SEQUENCING,
-    scos: Array.from({ length: scoCount }, (_, i) => ({
-      dir: `sco-${i + 1}`,
-      title: `Chapter ${i + 1}`,
-      role: 'stay',
-      nav: '_none_',
-    })),
+    scos: staying(scoCount, 'sco', 'Chapter'),
   });
+}
+
+/** `n` SCOs `<dir>-i` titled `<title> i` that stay open until the learner leaves, requesting nothing. */
+function staying(n: number, dir: string, title: string) {
+  return Array.from({ length: n }, (_, i) => ({
+    dir: `${dir}-${i + 1}`,
+    title: `${title} ${i + 1}`,
+    role: 'stay',
+    nav: '_none_',
+  }));
 }
 
 /**
@@ -323,12 +325,7 @@ export function scorm12CoursePackage(scoCount = 3): PackageFile[] {
     version: '1.2',
     identifier: 'com.example.authoring.scorm12course',
     title: 'SCORM 1.2 course',
-    scos: Array.from({ length: scoCount }, (_, i) => ({
-      dir: `lesson-${i + 1}`,
-      title: `Lesson ${i + 1}`,
-      role: 'stay',
-      nav: '_none_',
-    })),
+    scos: staying(scoCount, 'lesson', 'Lesson'),
   });
 }
 
