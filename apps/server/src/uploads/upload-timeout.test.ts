@@ -54,25 +54,21 @@ async function slowPost(
   };
 }
 
-async function serverWith(
-  timeoutSeconds: number,
-): Promise<{ t: TestServer; base: string; courseId: string }> {
+/** A server with the given upload limit, and the clip uploaded to it over 2.5 s. */
+async function slowUploadWith(timeoutSeconds: number) {
   const t = await startTestServer({ upload: { timeoutSeconds } }, { startQueue: false });
   open.push(t);
-  return { t, base: await t.cc.listen(), courseId: await createCourse(t) };
+  const base = await t.cc.listen();
+  const courseId = await createCourse(t);
+  const body = await multipartBody({ name: 'slow.mp4', content: clip });
+  const url = `/api/courses/${courseId}/uploads`;
+  const res = await slowPost(base, url, { ...t.auth, ...body.headers }, body.payload, 2500);
+  return { t, courseId, res };
 }
 
 describe('the multipart upload time limit', () => {
   it('a 1 s limit answers a 2.5 s upload 408 body_timeout, and keeps nothing of it', async () => {
-    const { t, base, courseId } = await serverWith(1);
-    const body = await multipartBody({ name: 'slow.mp4', content: clip });
-    const res = await slowPost(
-      base,
-      `/api/courses/${courseId}/uploads`,
-      { ...t.auth, ...body.headers },
-      body.payload,
-      2500,
-    );
+    const { t, courseId, res } = await slowUploadWith(1);
     expect(res.status).toBe(408);
     expect(JSON.parse(res.body)).toMatchObject({
       error: {
@@ -87,15 +83,7 @@ describe('the multipart upload time limit', () => {
   });
 
   it('a 10 s limit lets the same slow upload in', async () => {
-    const { t, base, courseId } = await serverWith(10);
-    const body = await multipartBody({ name: 'slow.mp4', content: clip });
-    const res = await slowPost(
-      base,
-      `/api/courses/${courseId}/uploads`,
-      { ...t.auth, ...body.headers },
-      body.payload,
-      2500,
-    );
+    const { t, courseId, res } = await slowUploadWith(10);
     expect(res.status).toBe(201);
     expect(await t.cc.store.listItems(courseId)).toHaveLength(1);
   });
