@@ -23,6 +23,7 @@ import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { JobEventBus } from './transcoding/job-events.js';
 import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
+import { resumableRoutes } from './uploads/resumable.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
 import { createPackageInstruments } from './interactive/package-instruments.js';
 import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
@@ -107,13 +108,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onContentRemoved: deps.purge,
       endSessions: async (itemId: string) => deps.jit?.endItem(itemId),
     });
-    await api.register(uploadRoutes, {
+    const uploadDeps = {
       ...common,
       config: deps.config,
       packageInstruments: createPackageInstruments(deps.instrumentation.tracer, deps.instrumentation.meter),
       scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile(),
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
-    });
+    };
+    await api.register(uploadRoutes, uploadDeps);
+    await api.register(resumableRoutes, uploadDeps);
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

@@ -1,76 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testClip } from '../test-support/media-fixtures.js';
 import { multipartBody } from '../test-support/multipart.js';
 import { findProcesses, waitForProcess } from '../test-support/processes.js';
 import { mountTmpfs } from '../test-support/tmpfs.js';
+import { SERVE_ADMIN, serveProcess, type Serving } from '../test-support/serve-process.js';
 
 // `coursecast serve` as an operator runs it (its own signal handling, logger and exit code), with its log
 // (stdout) where it cannot be written: a file on a full volume, a pipe nobody reads.
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.join(here, '../test-support/serve-cli.fixture.ts');
 const cleanups: (() => void)[] = [];
 afterAll(() => {
   for (const c of cleanups.reverse()) c();
 });
+const ADMIN = SERVE_ADMIN;
 
-interface Serving {
-  child: ChildProcess;
-  base: string;
-  stderr(): string;
-  /** SIGTERM, then the exit code and how long it took. */
-  terminate(): Promise<{ code: number | null; ms: number }>;
-}
-
-const ADMIN = { authorization: 'Bearer serve-test-admin-token-0123456789' };
-
-async function serve(stdout: number | 'pipe', env: Record<string, string> = {}): Promise<Serving> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-serve-'));
-  const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('COURSECAST_'));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'serve'], {
-    stdio: ['ignore', stdout, 'pipe'],
-    env: {
-      ...Object.fromEntries(inherited),
-      COURSECAST_DATA_DIR: dataDir,
-      COURSECAST_PORT: '0',
-      COURSECAST_ADMIN_TOKEN: 'serve-test-admin-token-0123456789',
-      COURSECAST_LOG_LEVEL: 'info',
-      COURSECAST_SHUTDOWN_TIMEOUT_SECONDS: '5',
-      ...env,
-    },
-  });
-  cleanups.push(() => {
-    child.kill('SIGKILL');
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  let stderr = '';
-  let t0 = 0;
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, ms: performance.now() - t0 })),
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    void exited.then(({ code }) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  return {
-    child,
-    base,
-    stderr: () => stderr,
-    terminate() {
-      t0 = performance.now();
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
+function serve(stdout: number | 'pipe', env: Record<string, string> = {}): Promise<Serving> {
+  return serveProcess({ stdout, env, onCleanup: (c) => cleanups.push(c) });
 }
 
 async function droppedLines(base: string, reason: string): Promise<number> {

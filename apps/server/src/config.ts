@@ -92,6 +92,15 @@ export const ConfigSchema = z.strictObject({
         .positive()
         .max(7 * 24 * 3600)
         .default(2 * 3600),
+      /** How long an unfinished resumable (tus) upload is kept after its creation before it is removed. */
+      resumableExpirySeconds: z
+        .number()
+        .int()
+        .min(60)
+        .max(30 * 24 * 3600)
+        .default(24 * 3600),
+      /** Unfinished resumable uploads at once; a creation past it is answered 429 `too_many_uploads`. */
+      resumableMaxOpen: z.number().int().min(1).max(10_000).default(100),
     })
     .prefault({}),
   transcode: z

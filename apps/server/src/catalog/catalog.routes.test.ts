@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../store/index.js';
 import { probedSource } from '../../test-support/probed-source.js';
@@ -161,5 +162,75 @@ describe('re-transcode', () => {
     ).toBe(401);
     // Nothing published was touched.
     expect((await t.cc.app.inject({ url: p.mediaPath('master.m3u8') })).statusCode).toBe(200);
+  });
+});
+
+describe('renaming and deleting a course', () => {
+  async function newCourse(title: string): Promise<string> {
+    const res = await t.cc.app.inject({
+      method: 'POST',
+      url: '/api/courses',
+      headers: t.auth,
+      payload: { title },
+    });
+    return (res.json() as { course: { id: string } }).course.id;
+  }
+
+  it('renames a course; a bad patch names its problem; strangers are refused', async () => {
+    const id = await newCourse('Old name');
+    const renamed = await t.cc.app.inject({
+      method: 'PATCH',
+      url: `/api/courses/${id}`,
+      headers: t.auth,
+      payload: { title: ' New name ' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ course: { id, title: 'New name' } });
+    const empty = await t.cc.app.inject({
+      method: 'PATCH',
+      url: `/api/courses/${id}`,
+      headers: t.auth,
+      payload: {},
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({
+      error: { message: expect.stringContaining('give a title or a description') },
+    });
+    const control = await t.cc.app.inject({
+      method: 'PATCH',
+      url: `/api/courses/${id}`,
+      headers: t.auth,
+      payload: { title: 'a\u0007b' },
+    });
+    expect(control.statusCode).toBe(400);
+    const missing = await t.cc.app.inject({
+      method: 'PATCH',
+      url: '/api/courses/crs_missing',
+      headers: t.auth,
+      payload: { title: 'x' },
+    });
+    expect(missing.statusCode).toBe(404);
+    const stranger = await t.cc.app.inject({
+      method: 'PATCH',
+      url: `/api/courses/${id}`,
+      payload: { title: 'x' },
+    });
+    expect(stranger.statusCode).toBe(401);
+    expect((await t.cc.store.getCourse(id))?.title).toBe('New name');
+  });
+
+  it('deletes a course with its items and their files', async () => {
+    const { itemId } = await publishItem(t.cc, { 'master.m3u8': '#EXTM3U\n' });
+    const id = (await t.cc.store.getItem(itemId))?.courseId ?? '';
+    const stranger = await t.cc.app.inject({ method: 'DELETE', url: `/api/courses/${id}` });
+    expect(stranger.statusCode).toBe(401);
+    expect(await t.cc.store.getItem(itemId)).not.toBeNull();
+    const gone = await t.cc.app.inject({ method: 'DELETE', url: `/api/courses/${id}`, headers: t.auth });
+    expect(gone.statusCode).toBe(204);
+    expect(await t.cc.store.getCourse(id)).toBeNull();
+    expect(await t.cc.store.getItem(itemId)).toBeNull();
+    expect(existsSync(t.cc.paths.itemMediaDir(itemId))).toBe(false);
+    const again = await t.cc.app.inject({ method: 'DELETE', url: `/api/courses/${id}`, headers: t.auth });
+    expect(again.statusCode).toBe(404);
   });
 });

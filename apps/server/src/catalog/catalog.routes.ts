@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { isAdminRequest, requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
-import { newId, type CatalogStore, type Course, type Item } from '../store/index.js';
+import { newId, StoreError, type CatalogStore, type Course, type Item } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import { itemContent, publicItem, toItemResponse, toPublicItemResponse } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
@@ -51,6 +51,9 @@ const NewCourseBody = z.strictObject({
   title: TitleInput,
   description: z.string().max(5000).default(''),
 });
+const CoursePatchBody = z
+  .strictObject({ title: TitleInput.optional(), description: z.string().max(5000).optional() })
+  .refine((b) => b.title !== undefined || b.description !== undefined, 'give a title or a description');
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /**
@@ -130,10 +133,8 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     return itemResponse(id, asAdmin);
   });
 
-  app.delete('/api/items/:id', admin, async (request, reply) => {
-    const { id } = parseInput(IdParams, request.params, 'path');
-    const item = await store.getItem(id);
-    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+  /** Stops an item's work, then removes its row and its files, and lets the edges know. */
+  async function removeItem(id: string): Promise<void> {
     // Stop the encoder first so it cannot write into folders we are about to remove.
     for (const job of await store.listJobs({ itemId: id })) {
       if (job.state === 'running' || job.state === 'queued') await jobs.cancel(job.id, 'item deleted');
@@ -145,6 +146,40 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
       rm(paths.itemMediaDir(id), { recursive: true, force: true }),
     ]);
     deps.onContentRemoved?.(id);
+  }
+
+  app.delete('/api/items/:id', admin, async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const item = await store.getItem(id);
+    if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    await removeItem(id);
+    return reply.status(204).send();
+  });
+
+  app.patch('/api/courses/:id', { ...admin, schema: replySchema(CourseResponseSchema) }, async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const patch = parseInput(CoursePatchBody, request.body ?? {}, 'course');
+    const course = await store.updateCourse(id, patch);
+    if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
+    return { course } satisfies CourseResponse;
+  });
+
+  // A course goes with its items (their files, jobs and sessions): the studio asks for confirmation first.
+  app.delete('/api/courses/:id', admin, async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    if (!(await store.getCourse(id))) throw new AppError('course_not_found', `No course with id ${id}`);
+    for (const item of await store.listItems(id)) await removeItem(item.id);
+    try {
+      await store.deleteCourse(id);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'conflict') {
+        throw new AppError(
+          'conflict',
+          `an item was added to course ${id} while it was being deleted; delete it again`,
+        );
+      }
+      throw err;
+    }
     return reply.status(204).send();
   });
 

@@ -7,6 +7,8 @@ import path from 'node:path';
 export interface MediaPaths {
   readonly dataDir: string;
   readonly mediaRoot: string;
+  /** Unfinished resumable (tus) uploads: `<id>` (the bytes so far) and `<id>.json` (what was declared). */
+  readonly resumableDir: string;
   /** Directory holding one item's uploaded source. */
   uploadDir(itemId: string): string;
   /** Directory holding one item's public renditions. */
@@ -30,6 +32,7 @@ export function createMediaPaths(dataDir: string): MediaPaths {
   return {
     dataDir,
     mediaRoot,
+    resumableDir: path.join(dataDir, 'resumable'),
     uploadDir: (itemId) => path.join(dataDir, 'uploads', itemId),
     itemMediaDir: (itemId) => path.join(mediaRoot, itemId),
     versionDir: (itemId, version) => path.join(mediaRoot, itemId, version),

@@ -85,6 +85,8 @@ export interface Job {
 
 /** What a caller supplies to create a course. */
 export type NewCourse = Pick<Course, 'id' | 'title' | 'description'>;
+/** The mutable fields of a course. */
+export type CoursePatch = Partial<Pick<Course, 'title' | 'description'>>;
 /** What a caller supplies to create an item; its status starts as 'processing'. */
 export type NewItem = Pick<
   ItemFields,
@@ -131,6 +133,10 @@ export interface CatalogStore extends StoreHealthSource {
   /** Newest first. */
   listCourses(): Promise<Course[]>;
   getCourse(id: string): Promise<Course | null>;
+  /** Null when there is no such course. */
+  updateCourse(id: string, patch: CoursePatch): Promise<Course | null>;
+  /** False when there is no such course; StoreError 'conflict' (nothing deleted) while it still has items. */
+  deleteCourse(id: string): Promise<boolean>;
   /** One transaction; StoreError 'not_found' (and nothing written) when the course is missing. */
   createItemWithJob(item: NewItem, job: NewJob): Promise<{ item: Item; job: Job }>;
   /**

@@ -1,10 +1,19 @@
-import type { CatalogStore, Course, NewCourse } from './catalog-store.js';
+import {
+  StoreError,
+  type CatalogStore,
+  type Course,
+  type CoursePatch,
+  type NewCourse,
+} from './catalog-store.js';
 import { COURSE_COLUMNS, courseFromRow } from './duckdb-catalog-rows.js';
 import { renamedConflict, type Stamp } from './duckdb-catalog-sql.js';
 import type { SqlSession } from './duckdb-database.js';
 
 /** The catalog store's course operations. */
-export type CourseOperations = Pick<CatalogStore, 'createCourse' | 'listCourses' | 'getCourse'>;
+export type CourseOperations = Pick<
+  CatalogStore,
+  'createCourse' | 'listCourses' | 'getCourse' | 'updateCourse' | 'deleteCourse'
+>;
 
 /** The course operations of the embedded catalog store, on its database. */
 export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOperations {
@@ -30,6 +39,27 @@ export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOper
     async getCourse(id) {
       const rows = await db.all(`SELECT ${COURSE_COLUMNS} FROM courses WHERE id = $1`, [id]);
       return rows[0] ? courseFromRow(rows[0]) : null;
+    },
+
+    async updateCourse(id: string, patch: CoursePatch) {
+      const rows = await db.all(
+        `UPDATE courses SET title = COALESCE($2, title), description = COALESCE($3, description) ` +
+          `WHERE id = $1 RETURNING ${COURSE_COLUMNS}`,
+        [id, patch.title ?? null, patch.description ?? null],
+      );
+      return rows[0] ? courseFromRow(rows[0]) : null;
+    },
+
+    async deleteCourse(id: string) {
+      // The check and the delete in one statement: an item added meanwhile keeps its course.
+      const rows = await db.all(
+        `DELETE FROM courses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM items WHERE course_id = $1) RETURNING id`,
+        [id],
+      );
+      if (rows.length > 0) return true;
+      const left = await db.all('SELECT count(*) AS n FROM items WHERE course_id = $1', [id]);
+      if (Number(left[0]?.n ?? 0) > 0) throw new StoreError('conflict', `course ${id} still has items`);
+      return false;
     },
   };
 }

@@ -31,6 +31,32 @@ describe('courses', () => {
   });
 });
 
+describe('renaming and deleting courses', () => {
+  it('renames a course, keeping what the patch leaves out', async () => {
+    await ctx.store.createCourse({ id: 'crs_r', title: 'Old', description: 'kept' });
+    expect(await ctx.store.updateCourse('crs_r', { title: 'New' })).toMatchObject({
+      title: 'New',
+      description: 'kept',
+    });
+    expect(await ctx.store.updateCourse('crs_r', { description: '' })).toMatchObject({
+      title: 'New',
+      description: '',
+    });
+    expect(await ctx.store.updateCourse('crs_missing', { title: 'x' })).toBeNull();
+  });
+
+  it('deletes an empty course, and refuses (keeping it) while it has items', async () => {
+    await ctx.store.createCourse({ id: 'crs_d', title: 'D', description: '' });
+    await addItemWithJob(ctx.store, 'itm_d', 'job_d', 'crs_d');
+    await expect(ctx.store.deleteCourse('crs_d')).rejects.toMatchObject({ code: 'conflict' });
+    expect(await ctx.store.getCourse('crs_d')).not.toBeNull();
+    await ctx.store.deleteItem('itm_d');
+    expect(await ctx.store.deleteCourse('crs_d')).toBe(true);
+    expect(await ctx.store.getCourse('crs_d')).toBeNull();
+    expect(await ctx.store.deleteCourse('crs_d')).toBe(false);
+  });
+});
+
 describe('items', () => {
   it('creates an item with its queued job in one call', async () => {
     const { item, job } = await addItemWithJob(ctx.store, 'itm_1', 'job_1');

@@ -12,6 +12,7 @@ export {
   type JobFilter,
   type JobPatch,
   type NewCourse,
+  type CoursePatch,
   type NewItem,
   type NewJob,
   type Rendition,

@@ -44,12 +44,33 @@ export async function volumeFreeBytes(dir: string): Promise<number> {
   return s.bavail * s.bsize;
 }
 
+/**
+ * Refuses (507) an upload of `bytes` that would leave less than `upload.minFreeBytes` free on the data volume
+ * (`reservedBytes`: what other uploads in flight may still write).
+ */
+export async function requireFreeSpace(deps: ReceiverDeps, bytes: number, reservedBytes = 0): Promise<void> {
+  await mkdir(deps.paths.dataDir, { recursive: true });
+  const needed = bytes + reservedBytes + deps.config.upload.minFreeBytes;
+  const free = await deps.freeBytes(deps.paths.dataDir);
+  if (free < needed) {
+    throw new AppError(
+      'insufficient_storage',
+      `only ${free} bytes free on the data volume; ${needed} needed`,
+      {
+        freeBytes: free,
+        neededBytes: needed,
+      },
+    );
+  }
+}
+
 function fieldValue(part: { fields: Record<string, unknown> }, name: string): string | undefined {
   const field = part.fields[name] as { value?: unknown } | undefined;
   return field && typeof field.value === 'string' ? field.value : undefined;
 }
 
-async function readHead(file: string): Promise<Buffer> {
+/** The first bytes of a file, for sniffing its type. */
+export async function readHead(file: string): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
@@ -77,19 +98,7 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
       { limit: config.upload.maxBytes },
     );
   }
-  await mkdir(paths.dataDir, { recursive: true });
-  const needed = (Number.isFinite(declared) ? declared : config.upload.maxBytes) + config.upload.minFreeBytes;
-  const free = await deps.freeBytes(paths.dataDir);
-  if (free < needed) {
-    throw new AppError(
-      'insufficient_storage',
-      `only ${free} bytes free on the data volume; ${needed} needed`,
-      {
-        freeBytes: free,
-        neededBytes: needed,
-      },
-    );
-  }
+  await requireFreeSpace(deps, Number.isFinite(declared) ? declared : config.upload.maxBytes);
 
   const part = await request.file();
   if (!part) throw new AppError('missing_file', 'the multipart body has no `file` part');

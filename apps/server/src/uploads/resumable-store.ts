@@ -1,0 +1,115 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { FileConfigstore, FileStore } from '@tus/file-store';
+import type { KvStore, Upload } from '@tus/server';
+import { syncFileAndDir, syncPath } from '../store/durable-files.js';
+
+/** One unfinished resumable upload, as the start-up sweep and the free-space reservation see it. */
+export interface OpenUpload {
+  id: string;
+  size: number;
+  offset: number;
+  createdAt: number;
+}
+
+/**
+ * The upload's description (`<id>.json`) written durably: a created upload survives a power loss as soon as the
+ * client has its URL.
+ */
+class DurableConfigstore implements KvStore<Upload> {
+  private readonly files: FileConfigstore;
+  constructor(private readonly directory: string) {
+    this.files = new FileConfigstore(directory);
+  }
+  get(key: string): Promise<Upload | undefined> {
+    return this.files.get(key);
+  }
+  async set(key: string, value: Upload): Promise<void> {
+    await this.files.set(key, value);
+    await syncFileAndDir(path.join(this.directory, `${key}.json`));
+  }
+  async delete(key: string): Promise<void> {
+    await this.files.delete(key);
+    await syncPath(this.directory);
+  }
+  list(): Promise<string[]> {
+    return this.files.list();
+  }
+}
+
+/**
+ * tus's file store, with every offset it acknowledges on the disk: a chunk is fsynced before its PATCH is
+ * answered, and after a cut one too (the offset a later HEAD reports is what the disk holds).
+ */
+export class DurableFileStore extends FileStore {
+  constructor(
+    readonly dir: string,
+    expiryMs: number,
+  ) {
+    super({
+      directory: dir,
+      configstore: new DurableConfigstore(dir),
+      expirationPeriodInMilliseconds: expiryMs,
+    });
+  }
+
+  /** Where an upload's bytes are. */
+  filePath(id: string): string {
+    return path.join(this.dir, id);
+  }
+
+  override async create(upload: Upload): Promise<Upload> {
+    const created = await super.create(upload);
+    await syncFileAndDir(this.filePath(upload.id));
+    return created;
+  }
+
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    try {
+      return await super.write(readable, id, offset);
+    } finally {
+      await syncPath(this.filePath(id)).catch(() => undefined);
+    }
+  }
+
+  /** Removes an upload's bytes and description, whichever of them still exist. */
+  async discard(id: string): Promise<void> {
+    await rm(this.filePath(id), { force: true });
+    await rm(path.join(this.dir, `${id}.json`), { force: true });
+    await syncPath(this.dir).catch(() => undefined);
+  }
+
+  /** The unfinished uploads, oldest first (a bounded directory: the number of open uploads is capped). */
+  async openUploads(): Promise<OpenUpload[]> {
+    const ids = await this.configstore.list?.().catch(() => []);
+    const open: OpenUpload[] = [];
+    for (const id of ids ?? []) {
+      const info = await this.configstore.get(id);
+      const bytes = await stat(this.filePath(id)).catch(() => null);
+      if (!info || !bytes || info.size === undefined) continue;
+      open.push({
+        id,
+        size: info.size,
+        offset: bytes.size,
+        createdAt: Date.parse(info.creation_date ?? '') || 0,
+      });
+    }
+    return open.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /**
+   * Removes what no upload owns: a description whose bytes are gone, bytes whose description is gone, and
+   * any other name in the folder. Returns the names removed.
+   */
+  async sweepStrays(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => []);
+    const present = new Set(names);
+    const strays = names.filter((name) =>
+      name.endsWith('.json') ? !present.has(name.slice(0, -5)) : !present.has(`${name}.json`),
+    );
+    for (const name of strays) await rm(path.join(this.dir, name), { recursive: true, force: true });
+    if (strays.length > 0) await syncPath(this.dir).catch(() => undefined);
+    return strays;
+  }
+}
