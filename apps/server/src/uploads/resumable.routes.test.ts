@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse } from '../../test-support/api-calls.js';
@@ -198,6 +198,29 @@ describe('resumable uploads across a restart', () => {
       expect(done.status).toBe(200);
       const item = await second.cc.store.getItem((JSON.parse(done.body) as { item: { id: string } }).item.id);
       expect(sha256(await readFile(path.join(dataDir, item?.sourceFile ?? '')))).toBe(sha256(clip));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('an upload whose last byte was in when the server stopped becomes an item at start-up', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cc-tus-'));
+    const first = await startTestServer({}, { startQueue: false }, dataDir);
+    const course = await createCourse(first);
+    const client = tusClient(await first.cc.listen(), first.auth);
+    const url = await client.mustCreate(course, clip.length, { filename: 'late.mp4', title: 'Late' });
+    await client.patch(url, 0, clip.subarray(0, 1000));
+    await first.cc.close();
+    // What a crash while the last chunk was being validated leaves: every byte in, no item.
+    const id = new URL(url).pathname.split('/').pop() ?? '';
+    await appendFile(path.join(dataDir, 'resumable', id), clip.subarray(1000));
+    const second = await startTestServer({}, { startQueue: false }, dataDir);
+    try {
+      await second.cc.listen();
+      const items = await second.cc.store.listItems(course);
+      expect(items.map((i) => i.title)).toEqual(['Late']);
+      expect(sha256(await readFile(path.join(dataDir, items[0]?.sourceFile ?? '')))).toBe(sha256(clip));
+      expect(await readdir(path.join(dataDir, 'resumable'))).toEqual([]);
     } finally {
       await second.close();
     }

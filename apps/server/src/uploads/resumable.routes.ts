@@ -165,6 +165,7 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
     try {
       const strays = atStart ? await uploads.sweepStrays() : [];
       const expired = await tus.cleanUpExpiredUploads();
+      if (atStart) await completeInterrupted();
       if (expired > 0 || strays.length > 0) {
         app.log.info({ expired, strays: strays.length }, `removed ${expired} expired resumable upload(s)`);
       }
@@ -173,6 +174,20 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
       app.log.warn({ err }, 'the resumable-upload sweep failed; it runs again later');
     }
   };
+  // An upload whose last byte was in when the server stopped, before it became an item, becomes one now: its
+  // bytes were acknowledged, and the client's resume finds nothing left to send.
+  async function completeInterrupted(): Promise<void> {
+    for (const open of await uploads.openUploads()) {
+      if (open.offset !== open.size) continue;
+      const upload = await uploads.getUpload(open.id);
+      await completeResumable(upload, { ...deps, uploads }, app.log).then(
+        (view) =>
+          app.log.info({ itemId: view.item.id, upload: open.id }, 'an interrupted upload became an item'),
+        (err: unknown) =>
+          app.log.warn({ err, upload: open.id }, 'an interrupted upload was refused and removed'),
+      );
+    }
+  }
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     await sweep(true);
