@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '@coursecast/semconv';
+import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
@@ -116,7 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     };
     await api.register(uploadRoutes, uploadDeps);
-    await api.register(resumableRoutes, uploadDeps);
+    const orphans = createCounter(deps.instrumentation.meter, METRIC_STORAGE_ORPHANS_REMOVED);
+    await api.register(resumableRoutes, {
+      ...uploadDeps,
+      onRemoved: (n) => orphans.add(n, { [ATTR_ORPHAN_KIND]: ORPHAN_KINDS.resumable }),
+    });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

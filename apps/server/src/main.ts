@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { READINESS_CHECK_NAMES } from '@coursecast/api';
 import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
-import { STORE_NAMES } from '@coursecast/semconv';
+import { METRIC_STORAGE_ORPHANS_REMOVED, STORE_NAMES } from '@coursecast/semconv';
 import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
@@ -17,6 +17,9 @@ import { createInProcessOriginClient } from './delivery/edge/origin-client.js';
 import { createPurgeNotifier } from './delivery/edge/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
+import { KEYFRAMES_FILE } from './jit/keyframe-cache.js';
+import { sweepAtStartup } from './catalog/orphan-sweep.js';
+import { createCounter } from './instrumentation/instruments.js';
 import { createJitInstruments } from './jit/jit-instruments.js';
 import { createTelemetryPipeline, type TelemetryPipeline } from './ingest/telemetry-pipeline.js';
 import { isStoreError, openDuckDbCatalogStore, type CatalogStore } from './store/index.js';
@@ -165,6 +168,12 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   if (edge?.faults) {
     app.log.warn('test fault injection is on (/api/test/faults): never run this in production');
   }
+  // Before any job or upload runs: what a crash or a delete left behind goes (docs/operations.md).
+  await sweepAtStartup(
+    { store, paths, sidecars: [KEYFRAMES_FILE] },
+    app.log,
+    createCounter(instrumentation.meter, METRIC_STORAGE_ORPHANS_REMOVED),
+  );
   if (options.startQueue !== false) await queue.start();
   return coursecastOf({ ...parts, app, content });
 }

@@ -29,6 +29,8 @@ export interface ServeOptions {
   env?: Record<string, string>;
   /** A data directory to reuse (a restart); by default a new one, removed by the cleanup. */
   dataDir?: string;
+  /** A command the server runs under (e.g. strace and its options); the server's own arguments follow it. */
+  wrap?: string[];
   /** Called with what undoes this start (the test file runs them after its tests). */
   onCleanup: (cleanup: () => void) => void;
 }
@@ -37,7 +39,9 @@ export interface ServeOptions {
 export async function serveProcess(options: ServeOptions): Promise<Serving> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'cc-serve-'));
   const inherited = Object.entries(process.env).filter(([k]) => !k.startsWith('COURSECAST_'));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, 'serve'], {
+  const own = [process.execPath, '--conditions=source', '--import', 'tsx', cli, 'serve'];
+  const [command = process.execPath, ...args] = [...(options.wrap ?? []), ...own];
+  const child = spawn(command, args, {
     stdio: ['ignore', options.stdout ?? 'pipe', 'pipe'],
     env: {
       ...Object.fromEntries(inherited),

@@ -41,5 +41,38 @@ export const METRIC_STORE_AVAILABLE = {
   attributes: [ATTR_STORE_NAME],
 } as const satisfies MetricDefinition;
 
+/** What an orphan removed from the data directory was (ORPHAN_KINDS). */
+export const ATTR_ORPHAN_KIND = 'coursecast.storage.orphan_kind';
+
+/** Files and folders on the data volume that no row points at, by what they were. */
+export const ORPHAN_KINDS = {
+  /** `uploads/<id>` or `media/<id>` of an item that is not in the catalog (deleted, or never committed). */
+  item: 'item',
+  /** A transcode's or unpack's `.staging-*` folder (an interrupted attempt). */
+  staging: 'staging',
+  /** A published version the item no longer points at. */
+  version: 'version',
+  /** A file in an item's upload folder other than its source (a half-received `upload.part`). */
+  partial: 'partial',
+  /** A resumable upload that expired, or bytes without their description. */
+  resumable: 'resumable',
+} as const;
+/** One of ORPHAN_KINDS. */
+export type OrphanKind = (typeof ORPHAN_KINDS)[keyof typeof ORPHAN_KINDS];
+
+/** Orphans removed by the start-up sweep and the resumable-upload expiry. */
+export const METRIC_STORAGE_ORPHANS_REMOVED = {
+  name: 'coursecast.storage.orphans_removed',
+  instrument: INSTRUMENTS.counter,
+  unit: '{entry}',
+  description:
+    'Files and folders on the data volume that no catalog row points at, removed at start-up (and expired resumable uploads), by kind',
+  attributes: [ATTR_ORPHAN_KIND],
+} as const satisfies MetricDefinition;
+
 /** The server process's own resilience metrics. */
-export const RUNTIME_METRICS: readonly MetricDefinition[] = [METRIC_LOG_DROPPED, METRIC_STORE_AVAILABLE];
+export const RUNTIME_METRICS: readonly MetricDefinition[] = [
+  METRIC_LOG_DROPPED,
+  METRIC_STORE_AVAILABLE,
+  METRIC_STORAGE_ORPHANS_REMOVED,
+];

@@ -1,9 +1,10 @@
-import { open, mkdir, rename, writeFile } from 'node:fs/promises';
+import { open, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModuleManifest, PackageSource } from '@coursecast/api';
 import { ITEM_KINDS, PACKAGE_TYPES } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
+import { keepFile, publishDir } from '../store/durable-files.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
 import { describePackage, ManifestError, type PackageManifest } from './package-manifest.js';
 import type { PackageInstruments, Rejection } from './package-instruments.js';
@@ -102,7 +103,7 @@ export async function ingestPackage(
 ): Promise<Item> {
   const { paths } = deps;
   const source = path.join(upload.dir, 'source.zip');
-  await rename(upload.file, source);
+  await keepFile(upload.file, source);
   const version = newId('ver');
   const staging = paths.stagingDir(upload.itemId, version);
   const ids = { itemId: upload.itemId, courseId, zipBytes: upload.size };
@@ -135,7 +136,7 @@ export async function ingestPackage(
       };
       await mkdir(path.join(staging, SERVER_DIR), { recursive: true, mode: 0o755 });
       await writeFile(path.join(staging, ...MANIFEST_PATH.split('/')), JSON.stringify(publicManifest));
-      await rename(staging, paths.versionDir(upload.itemId, version));
+      await publishDir(staging, paths.versionDir(upload.itemId, version));
       // What the item keeps as `sourceInfo` (the API's `source`); the full asset list is in the manifest file.
       const info: PackageSource = {
         package: {

@@ -1,4 +1,4 @@
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -39,4 +39,26 @@ export async function syncTree(root: string): Promise<number> {
   for (const dir of dirs) await syncPath(dir);
   await syncPath(root);
   return files.length;
+}
+
+/**
+ * Moves a received file to where it is kept, durably: the file, the folder that now names it and that folder's
+ * parent (which names a folder created for it) are on the disk before the caller commits a row pointing there.
+ */
+export async function keepFile(from: string, to: string): Promise<void> {
+  await rename(from, to);
+  await syncPath(to);
+  await syncPath(path.dirname(to));
+  await syncPath(path.dirname(path.dirname(to)));
+}
+
+/**
+ * Publishes a staged folder (a ladder, a package, a document's version) durably: everything in it is synced, it
+ * is renamed into place, then the folders naming it are synced, all before the row that points at it commits.
+ */
+export async function publishDir(staging: string, live: string): Promise<void> {
+  await syncTree(staging);
+  await rename(staging, live);
+  await syncPath(path.dirname(live));
+  await syncPath(path.dirname(path.dirname(live)));
 }

@@ -1,4 +1,4 @@
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { context, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import {
@@ -29,6 +29,7 @@ import {
   TRANSCODE_MODES,
 } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
+import { publishDir } from '../store/durable-files.js';
 import type { CatalogStore, Item, Job, Rendition } from '../store/index.js';
 import { classifyJobFailure, JobError } from './job-failure.js';
 import type { JobContext, JobRunner } from './job-queue.js';
@@ -222,7 +223,7 @@ async function publishVersion(
   const live = paths.versionDir(itemId, jobId);
   // A previous attempt of this job may have died between publishing and committing.
   await rm(live, { recursive: true, force: true });
-  await rename(staging, live);
+  await publishDir(staging, live);
   try {
     await deps.store.completeTranscode(jobId, toRenditions(itemId, result.rungs), {
       status: ITEM_STATUSES.ready,

@@ -1,10 +1,11 @@
-import { copyFile, link, mkdir, rename } from 'node:fs/promises';
+import { copyFile, link, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentSource } from '@coursecast/api';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
 import { checkDocumentFile, DOCUMENT_FORMATS, type DocumentType } from './document-sniff.js';
+import { keepFile, publishDir } from '../store/durable-files.js';
 import { newId, type CatalogStore, type Item } from '../store/index.js';
 import { titleFromFilename, type ReceivedUpload } from './upload-receiver.js';
 
@@ -43,7 +44,7 @@ export async function ingestDocument(
   if (problem) throw new AppError('invalid_document', problem, { format });
   const { extension, contentType } = DOCUMENT_FORMATS[format];
   const source = path.join(upload.dir, `source${extension}`);
-  await rename(upload.file, source);
+  await keepFile(upload.file, source);
 
   const fileName = downloadName(upload.filename, extension);
   const version = newId('ver');
@@ -53,7 +54,7 @@ export async function ingestDocument(
   await link(source, path.join(staging, fileName)).catch(() =>
     copyFile(source, path.join(staging, fileName)),
   );
-  await rename(staging, paths.versionDir(upload.itemId, version));
+  await publishDir(staging, paths.versionDir(upload.itemId, version));
   // What the item keeps as `sourceInfo` (the API's `source`).
   const info: DocumentSource = { document: { format, contentType, bytes: upload.size, fileName } };
   return deps.store.createReadyItem({

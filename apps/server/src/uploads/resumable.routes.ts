@@ -17,8 +17,8 @@ export interface ResumableRoutesDeps extends UploadIngestDeps {
   adminToken: string;
   /** Free bytes on the data volume; injectable so tests can simulate a full disk. */
   freeBytes?: (dir: string) => Promise<number>;
-  /** Told of each upload the expiry sweep removed. */
-  onExpired?: (count: number) => void;
+  /** Told how many uploads (expired, or bytes without their description) a sweep removed. */
+  onRemoved?: (count: number) => void;
 }
 
 /** Where an upload lives once created; its id is the last path segment. */
@@ -169,7 +169,7 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
       if (expired > 0 || strays.length > 0) {
         app.log.info({ expired, strays: strays.length }, `removed ${expired} expired resumable upload(s)`);
       }
-      if (expired > 0) deps.onExpired?.(expired);
+      if (expired + strays.length > 0) deps.onRemoved?.(expired + strays.length);
     } catch (err) {
       app.log.warn({ err }, 'the resumable-upload sweep failed; it runs again later');
     }

@@ -1,10 +1,10 @@
-import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { checkIsoBmffIntegrity, MediaError, probeMedia, type MediaInfo } from '@coursecast/media';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import { keepFile } from '../store/durable-files.js';
 import { newId, type CatalogStore, type Item, type Job } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
 import { titleFromFilename, type ReceivedUpload } from './upload-receiver.js';
@@ -55,7 +55,7 @@ export async function ingestVideo(
     throw mediaRejection(err);
   }
   const finalPath = path.join(upload.dir, `source${safeExtension(upload.filename)}`);
-  await rename(upload.file, finalPath);
+  await keepFile(upload.file, finalPath);
   const result = await store.createItemWithJob(
     {
       id: upload.itemId,
