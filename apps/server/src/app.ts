@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '@coursecast/semconv';
 import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...uploadDeps,
       onRemoved: (n) => orphans.add(n, { [ATTR_ORPHAN_KIND]: ORPHAN_KINDS.resumable }),
     });
+    await api.register(publicCatalogRoutes, common);
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

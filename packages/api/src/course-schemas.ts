@@ -6,6 +6,8 @@ export const CourseSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
+  /** On the public home page's catalog; otherwise reachable only by its link. */
+  listed: z.boolean(),
   createdAt: z.string(),
 });
 /** A course. */
@@ -36,3 +38,13 @@ export const CourseWithItemsResponseSchema = z.object({
 });
 /** A course with its items. */
 export type CourseWithItemsResponse = z.infer<typeof CourseWithItemsResponseSchema>;
+
+/** One course of the public catalog: its first items (`itemCount` says how many it has in all). */
+export const CatalogCourseSchema = CourseWithItemsResponseSchema.extend({ itemCount: z.number().int() });
+/** A catalog entry. */
+export type CatalogCourse = z.infer<typeof CatalogCourseSchema>;
+
+/** `GET /api/catalog` (public): the listed courses, newest first, each with its first items. */
+export const CatalogResponseSchema = z.object({ courses: z.array(CatalogCourseSchema) });
+/** The public catalog. */
+export type CatalogResponse = z.infer<typeof CatalogResponseSchema>;

@@ -84,6 +84,10 @@ export {
   type CourseListResponse,
   type CourseItem,
   type CourseWithItemsResponse,
+  CatalogCourseSchema,
+  type CatalogCourse,
+  CatalogResponseSchema,
+  type CatalogResponse,
 } from './course-schemas.js';
 export {
   PlaybackResponseSchema,

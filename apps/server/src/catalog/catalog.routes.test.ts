@@ -86,6 +86,7 @@ describe('courses', () => {
       id: courseId,
       title: 'Signals',
       description: 'Week 1',
+      listed: false,
       createdAt: expect.any(String),
     });
     expect(body.items).toEqual([
@@ -194,7 +195,7 @@ describe('renaming and deleting a course', () => {
     });
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toMatchObject({
-      error: { message: expect.stringContaining('give a title or a description') },
+      error: { message: expect.stringContaining('give a title, a description or listed') },
     });
     const control = await t.cc.app.inject({
       method: 'PATCH',

@@ -50,10 +50,15 @@ export interface CatalogRoutesDeps {
 const NewCourseBody = z.strictObject({
   title: TitleInput,
   description: z.string().max(5000).default(''),
+  listed: z.boolean().default(false),
 });
 const CoursePatchBody = z
-  .strictObject({ title: TitleInput.optional(), description: z.string().max(5000).optional() })
-  .refine((b) => b.title !== undefined || b.description !== undefined, 'give a title or a description');
+  .strictObject({
+    title: TitleInput.optional(),
+    description: z.string().max(5000).optional(),
+    listed: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give a title, a description or listed');
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /**
@@ -72,6 +77,7 @@ export function toPublicCourseView(
       id: course.id,
       title: course.title,
       description: course.description,
+      listed: course.listed,
       createdAt: course.createdAt,
     },
     items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl, contentUrl) })),

@@ -141,8 +141,11 @@ export async function demoCommand(
       (await api('POST', '/api/courses', {
         title: COURSE_TITLE,
         description: 'Created by coursecast demo',
+        listed: true,
       })) as CourseResponse
     ).course;
+  // A demo course from before courses could be listed: on the home page too.
+  if (!course.listed) await api('PATCH', `/api/courses/${course.id}`, { listed: true });
   const { items } = (await api('GET', `/api/courses/${course.id}`)) as CourseWithItemsResponse;
   let item: { id: string } | undefined = items.find((i) => i.title === LECTURE_TITLE && i.status === 'ready');
   if (!item) {
@@ -183,6 +186,8 @@ export async function demoCommand(
   const lines = [
     '',
     `coursecast is serving at ${base}`,
+    `  home             ${base}/   (the listed courses)`,
+    `  studio           ${base}/studio/   (courses and uploads; sign in with the admin token)`,
     `  master playlist  ${view.playback?.hls ?? '(not ready)'}`,
     ...view.renditions.map(
       (r) =>

@@ -11,6 +11,8 @@ export interface Course {
   id: string;
   title: string;
   description: string;
+  /** On the public home page's catalog; otherwise reachable only by its link. */
+  listed: boolean;
   createdAt: string;
 }
 
@@ -84,9 +86,9 @@ export interface Job {
 }
 
 /** What a caller supplies to create a course. */
-export type NewCourse = Pick<Course, 'id' | 'title' | 'description'>;
+export type NewCourse = Pick<Course, 'id' | 'title' | 'description'> & { listed?: boolean };
 /** The mutable fields of a course. */
-export type CoursePatch = Partial<Pick<Course, 'title' | 'description'>>;
+export type CoursePatch = Partial<Pick<Course, 'title' | 'description' | 'listed'>>;
 /** What a caller supplies to create an item; its status starts as 'processing'. */
 export type NewItem = Pick<
   ItemFields,
@@ -132,6 +134,8 @@ export interface CatalogStore extends StoreHealthSource {
   createCourse(course: NewCourse): Promise<Course>;
   /** Newest first. */
   listCourses(): Promise<Course[]>;
+  /** The listed courses, newest first, at most `limit`. */
+  listListedCourses(limit: number): Promise<Course[]>;
   getCourse(id: string): Promise<Course | null>;
   /** Null when there is no such course. */
   updateCourse(id: string, patch: CoursePatch): Promise<Course | null>;

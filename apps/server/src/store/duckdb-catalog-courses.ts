@@ -12,7 +12,7 @@ import type { SqlSession } from './duckdb-database.js';
 /** The catalog store's course operations. */
 export type CourseOperations = Pick<
   CatalogStore,
-  'createCourse' | 'listCourses' | 'getCourse' | 'updateCourse' | 'deleteCourse'
+  'createCourse' | 'listCourses' | 'listListedCourses' | 'getCourse' | 'updateCourse' | 'deleteCourse'
 >;
 
 /** The course operations of the embedded catalog store, on its database. */
@@ -21,9 +21,9 @@ export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOper
     async createCourse(course: NewCourse): Promise<Course> {
       try {
         const rows = await db.all(
-          `INSERT INTO courses (id, title, description, created_at) VALUES ($1, $2, $3, $4) ` +
+          `INSERT INTO courses (id, title, description, listed, created_at) VALUES ($1, $2, $3, $4, $5) ` +
             `RETURNING ${COURSE_COLUMNS}`,
-          [course.id, course.title, course.description, stamp()],
+          [course.id, course.title, course.description, course.listed ?? false, stamp()],
         );
         return courseFromRow(rows[0]!);
       } catch (err) {
@@ -36,6 +36,14 @@ export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOper
       return rows.map(courseFromRow);
     },
 
+    async listListedCourses(limit) {
+      const rows = await db.all(
+        `SELECT ${COURSE_COLUMNS} FROM courses WHERE listed ORDER BY created_at DESC, seq DESC LIMIT $1`,
+        [limit],
+      );
+      return rows.map(courseFromRow);
+    },
+
     async getCourse(id) {
       const rows = await db.all(`SELECT ${COURSE_COLUMNS} FROM courses WHERE id = $1`, [id]);
       return rows[0] ? courseFromRow(rows[0]) : null;
@@ -43,9 +51,9 @@ export function duckDbCourseOperations(db: SqlSession, stamp: Stamp): CourseOper
 
     async updateCourse(id: string, patch: CoursePatch) {
       const rows = await db.all(
-        `UPDATE courses SET title = COALESCE($2, title), description = COALESCE($3, description) ` +
-          `WHERE id = $1 RETURNING ${COURSE_COLUMNS}`,
-        [id, patch.title ?? null, patch.description ?? null],
+        `UPDATE courses SET title = COALESCE($2, title), description = COALESCE($3, description), ` +
+          `listed = COALESCE($4, listed) WHERE id = $1 RETURNING ${COURSE_COLUMNS}`,
+        [id, patch.title ?? null, patch.description ?? null, patch.listed ?? null],
       );
       return rows[0] ? courseFromRow(rows[0]) : null;
     },

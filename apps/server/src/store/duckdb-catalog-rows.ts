@@ -26,7 +26,7 @@ import {
 // Column lists are spelled once here so every SELECT and RETURNING yields what the mappers read.
 
 /** Columns of a Course row. */
-export const COURSE_COLUMNS = 'id, title, description, created_at';
+export const COURSE_COLUMNS = 'id, title, description, listed, created_at';
 /** Columns of an Item row. */
 export const ITEM_COLUMNS =
   'id, course_id, kind, title, status, source_file, source_bytes, source_info, duration_seconds, ' +
@@ -52,6 +52,7 @@ export function courseFromRow(row: SqlRow): Course {
     id: readString(row, 'id'),
     title: readString(row, 'title'),
     description: readString(row, 'description'),
+    listed: row.listed === true,
     createdAt: readTimestamp(row, 'created_at'),
   };
 }

@@ -14,7 +14,13 @@ describe('courses', () => {
     ctx.clock += 1000;
     const b = await ctx.store.createCourse({ id: 'crs_b', title: 'Course B', description: '' });
     const c = await ctx.store.createCourse({ id: 'crs_c', title: 'Course C', description: 'same ms as B' });
-    expect(b).toEqual({ id: 'crs_b', title: 'Course B', description: '', createdAt: at(1000) });
+    expect(b).toEqual({
+      id: 'crs_b',
+      title: 'Course B',
+      description: '',
+      listed: false,
+      createdAt: at(1000),
+    });
     expect(await ctx.store.getCourse('crs_b')).toEqual(b);
     expect(await ctx.store.getCourse('crs_missing')).toBeNull();
     expect((await ctx.store.listCourses()).map((x) => x.id)).toEqual([c.id, b.id, 'crs_a']);

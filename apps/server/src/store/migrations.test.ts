@@ -17,6 +17,7 @@ const APPLIED = [
   [1, 'catalog'],
   [2, 'media-version'],
   [3, 'job-interruptions'],
+  [4, 'course-listing'],
 ];
 
 let dir: string;
@@ -56,6 +57,7 @@ describe('applyMigrations', () => {
       '0001-catalog',
       '0002-media-version',
       '0003-job-interruptions',
+      '0004-course-listing',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

@@ -4,6 +4,7 @@ import { timestampParam } from './duckdb-values.js';
 import { migration0001Catalog } from './migrations/0001-catalog.js';
 import { migration0002MediaVersion } from './migrations/0002-media-version.js';
 import { migration0003JobInterruptions } from './migrations/0003-job-interruptions.js';
+import { migration0004CourseListing } from './migrations/0004-course-listing.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -20,6 +21,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0001Catalog,
   migration0002MediaVersion,
   migration0003JobInterruptions,
+  migration0004CourseListing,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */

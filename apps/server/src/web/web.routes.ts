@@ -17,6 +17,8 @@ export const WEB_ASSETS_PREFIX = '/web/assets/';
 
 /** The pages of the web build (one HTML file each in apps/web/dist). */
 export const WEB_PAGES = {
+  home: 'home.html',
+  studio: 'studio.html',
   dashboard: 'dashboard.html',
   course: 'course.html',
   watch: 'watch.html',
@@ -46,6 +48,8 @@ const csp = (extra: Record<string, string> = {}): string =>
 
 /** The Content-Security-Policy of each page. */
 export const PAGE_CSP: Record<WebPage, string> = {
+  home: csp(),
+  studio: csp(),
   // uPlot sizes its legend and canvas through style attributes.
   dashboard: csp({ 'style-src': "'self' 'unsafe-inline'" }),
   course: csp(),
@@ -139,6 +143,9 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
       return send(page, reply);
     };
 
+  app.get('/', async (_request, reply) => send('home', reply));
+  app.get('/studio', async (_request, reply) => send('studio', reply));
+  app.get('/studio/', async (_request, reply) => send('studio', reply));
   app.get('/dashboard', async (_request, reply) => send('dashboard', reply));
   app.get('/dashboard/', async (_request, reply) => send('dashboard', reply));
   app.get('/courses/:courseId', withId('course', 'courseId'));

@@ -1,11 +1,11 @@
 // The dashboard page: token gate, controls, and a grid of panel cards loaded from the admin API, refreshed on
 // a timer. The view (range, filters, refresh) lives in the URL; the token in this tab's sessionStorage.
 import type { PanelInfo, PanelListResponse, PanelResponse, SuccessByRow } from '@coursecast/api';
-import { ApiError, getJson, tokenStore } from './api-client.js';
+import { ApiError, getJson, tokenStore } from '../shared/admin-api.js';
 import { createControls } from './controls-bar.js';
 import { el, withCode } from '../shared/dom-builder.js';
 import { createPanelCard, type PanelCard } from './panel-card.js';
-import { createTokenGate } from './token-gate.js';
+import { createTokenGate } from '../shared/token-gate.js';
 import {
   REFRESH_PERIODS,
   panelQuery,

@@ -1,5 +1,5 @@
-// The admin-token form shown before the dashboard (and again when the server refuses the token).
-import { el, withCode } from '../shared/dom-builder.js';
+// The admin-token form shown before the dashboard and the studio (and again when the server refuses the token).
+import { el, withCode } from './dom-builder.js';
 
 /** The mounted form. */
 export interface TokenGate {
@@ -9,8 +9,8 @@ export interface TokenGate {
   hide(): void;
 }
 
-/** Builds the form; `onToken` gets the trimmed token on submit. */
-export function createTokenGate(onToken: (token: string) => void): TokenGate {
+/** Builds the form for `page` ("the dashboard", "the studio"); `onToken` gets the trimmed token on submit. */
+export function createTokenGate(onToken: (token: string) => void, page = 'the dashboard'): TokenGate {
   const input = el('input', {
     id: 'admin-token',
     name: 'token',
@@ -29,14 +29,15 @@ export function createTokenGate(onToken: (token: string) => void): TokenGate {
       'p',
       { id: 'token-help', class: 'muted' },
       withCode(
-        'The dashboard reads the server’s admin API. `npx coursecast demo` prints the token; a server keeps ' +
+        `${page[0]?.toUpperCase() ?? ''}${page.slice(1)} uses the server’s admin API.` +
+          ' `npx coursecast demo` prints the token; a server keeps ' +
           'it in `<data dir>/admin-token` unless `COURSECAST_ADMIN_TOKEN` sets it. It stays in this tab only.',
       ),
     ),
     el('label', { for: 'admin-token' }, 'Token'),
     input,
     error,
-    el('button', { type: 'submit', class: 'primary' }, 'Open the dashboard'),
+    el('button', { type: 'submit', class: 'primary' }, `Open ${page}`),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
