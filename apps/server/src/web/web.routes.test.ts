@@ -30,6 +30,8 @@ afterAll(async () => {
 
 /** Each page's routes, one with a valid id and the id-less or unsafe forms that must 404. */
 const ROUTES = [
+  { page: 'home', urls: ['/'] },
+  { page: 'studio', urls: ['/studio', '/studio/'] },
   { page: 'dashboard', urls: ['/dashboard', '/dashboard/'] },
   { page: 'course', urls: ['/courses/crs_abc-123'] },
   { page: 'watch', urls: ['/watch/itm_abc-123', '/watch/itm_abc-123?course=crs_1&autoplay=1'] },
@@ -83,6 +85,8 @@ describe('the web pages', () => {
     }
     expect(directives(PAGE_CSP.dashboard)['style-src']).toContain("'unsafe-inline'");
     expect(directives(PAGE_CSP.course)['style-src']).toBe("'self'");
+    expect(PAGE_CSP.studio).toBe(PAGE_CSP.home);
+    expect(directives(PAGE_CSP.studio)['style-src']).toBe("'self'");
     expect(watch['style-src']).toBe("'self'");
     expect(directives(PAGE_CSP.course)['media-src']).toBeUndefined();
     // Frames (a sandboxed module, the PDF viewer on a blob:) only on the learn page.
@@ -135,7 +139,7 @@ describe('the web pages', () => {
   it('are public in the full app, unlike the admin API behind the dashboard', async () => {
     const t = await startTestServer();
     try {
-      for (const url of ['/dashboard/', '/courses/crs_1', '/watch/itm_1'])
+      for (const url of ['/', '/studio/', '/dashboard/', '/courses/crs_1', '/watch/itm_1'])
         expect([200, 503]).toContain((await t.cc.app.inject({ url })).statusCode);
       expect((await t.cc.app.inject({ url: '/api/dashboard/panels' })).statusCode).toBe(401);
     } finally {
