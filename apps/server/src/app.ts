@@ -28,6 +28,7 @@ import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { resumableRoutes } from './uploads/resumable.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
+import { createPublishInstruments } from './transcoding/publish-instruments.js';
 import { createPackageInstruments } from './interactive/package-instruments.js';
 import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...common,
       config: deps.config,
       packageInstruments: createPackageInstruments(deps.instrumentation.tracer, deps.instrumentation.meter),
+      publish: createPublishInstruments(deps.instrumentation.meter),
       scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile(),
       ...(deps.freeBytes ? { freeBytes: deps.freeBytes } : {}),
     };

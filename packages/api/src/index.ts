@@ -122,6 +122,8 @@ export {
   ContentLoadsDataSchema,
   PANEL_DATA_SCHEMAS,
   PANEL_IDS,
+  PublishTimeRowSchema,
+  type PublishTimeRow,
   isPanelId,
   type PlaybackSummary,
   type SuccessByRow,

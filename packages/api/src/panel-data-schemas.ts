@@ -116,6 +116,19 @@ export const QuantileDataSchema = z.object({
 /** A histogram metric panel's data. */
 export type QuantileData = z.infer<typeof QuantileDataSchema>;
 
+/** `publish-time`: one row per publish stage and source duration class that has lectures in the range. */
+export const PublishTimeRowSchema = z.object({
+  /** `playable` (validated, plays just in time) or `ladder_ready` (its first ladder published). */
+  stage: z.string(),
+  /** The source's duration class (`under_5m`, `5m_to_20m`, `20m_to_60m`, `over_60m`, `unknown`). */
+  bucket: z.string(),
+  count: z.number(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+});
+/** One row of the publish-time panel. */
+export type PublishTimeRow = z.infer<typeof PublishTimeRowSchema>;
+
 /** `session-timeouts`: just-in-time sessions ended per bucket by reason, and the timeout rate. */
 export const SessionTimeoutsSchema = z.object({
   ends: z.array(SeriesPointSchema),
@@ -217,6 +230,7 @@ export const PANEL_DATA_SCHEMAS = {
   'ffmpeg-segment-generation': QuantileDataSchema,
   'transcode-speed': QuantileDataSchema,
   'transcode-errors': z.array(GroupTotalSchema),
+  'publish-time': z.array(PublishTimeRowSchema),
   'cdn-hit-ratio': CdnHitRatioSchema,
   'origin-latency': QuantileDataSchema,
   'active-sessions': z.array(SeriesPointSchema),

@@ -280,3 +280,14 @@ export {
   METRIC_STORE_AVAILABLE,
   RUNTIME_METRICS,
 } from './runtime-metrics.js';
+export {
+  ATTR_PUBLISH_STAGE,
+  PUBLISH_STAGES,
+  type PublishStage,
+  ATTR_SOURCE_DURATION_BUCKET,
+  SOURCE_DURATION_BUCKETS,
+  type SourceDurationBucket,
+  sourceDurationBucket,
+  METRIC_CONTENT_PUBLISH_DURATION,
+  PUBLISH_METRICS,
+} from './publish-metrics.js';

@@ -10,6 +10,7 @@ import { HLS_METRICS } from './hls-metrics.js';
 import { FORWARD_METRICS, INGEST_METRICS } from './ingest-metrics.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 import { RUNTIME_METRICS } from './runtime-metrics.js';
+import { PUBLISH_METRICS } from './publish-metrics.js';
 
 /** Wall time of one rung of a transcode, from encoder start to its last segment on disk. */
 export const METRIC_CONTENT_TRANSCODE_DURATION = {
@@ -71,5 +72,6 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...INGEST_METRICS,
   ...FORWARD_METRICS,
   ...CONTENT_METRICS,
+  ...PUBLISH_METRICS,
   ...RUNTIME_METRICS,
 ];

@@ -4,6 +4,11 @@ import {
   HLS_SESSION_END_REASONS,
   METRIC_CDN_ORIGIN_FETCH_DURATION,
   METRIC_CDN_REQUESTS,
+  ATTR_PUBLISH_STAGE,
+  ATTR_SOURCE_DURATION_BUCKET,
+  METRIC_CONTENT_PUBLISH_DURATION,
+  PUBLISH_STAGES,
+  SOURCE_DURATION_BUCKETS,
   METRIC_CONTENT_TRANSCODE_ERRORS,
   METRIC_CONTENT_TRANSCODE_SPEED,
   METRIC_HLS_SEGMENT_GENERATION_DURATION,
@@ -18,6 +23,7 @@ import {
   counterTotals,
   gaugeOverTime,
   histogramPanel,
+  histogramSummary,
   sessionEndsOverTime,
 } from './metric-queries.js';
 import { playbackOverTime, playbackSuccessBy, playbackSummary, startupHistogram } from './view-queries.js';
@@ -119,6 +125,25 @@ export const PANELS: { readonly [K in PanelId]: Panel<PanelData[K]> } = {
     description: 'Failed transcode attempts over the range, by rung',
     source: 'server',
     run: (db, q) => counterTotals(db, q, METRIC_CONTENT_TRANSCODE_ERRORS.name, 'content.quality'),
+  },
+  'publish-time': {
+    title: 'Publish time',
+    description:
+      'Upload complete → playable (validated; plays just in time) and → first ladder published, p50/p95 by source duration',
+    source: 'server',
+    async run(db, q) {
+      const rows = [];
+      for (const stage of Object.values(PUBLISH_STAGES)) {
+        for (const bucket of Object.values(SOURCE_DURATION_BUCKETS)) {
+          const s = await histogramSummary(db, q, METRIC_CONTENT_PUBLISH_DURATION.name, {
+            [ATTR_PUBLISH_STAGE]: stage,
+            [ATTR_SOURCE_DURATION_BUCKET]: bucket,
+          });
+          if (s.count > 0) rows.push({ stage, bucket, count: s.count, p50: s.p50, p95: s.p95 });
+        }
+      }
+      return rows;
+    },
   },
   'cdn-hit-ratio': {
     title: 'CDN hit ratio',

@@ -19,9 +19,15 @@ function where(
   q: DashboardQuery,
   name: string,
   applicable: readonly string[],
+  match: Readonly<Record<string, string>> = {},
 ): { sql: string; params: SqlParam[] } {
   const params: SqlParam[] = [name, q.fromMs, q.toMs];
   const parts = ['name = $1', SERVER_ONLY, 'epoch_ms(time) >= $2', 'epoch_ms(time) < $3'];
+  // Attribute values a panel splits by (bounded semconv values, never user input).
+  for (const [key, value] of Object.entries(match)) {
+    params.push(`${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    parts.push(`contains(attrs, $${params.length})`);
+  }
   for (const [filter, key] of Object.entries(METRIC_FILTERS)) {
     const v = q.filters[filter as keyof typeof METRIC_FILTERS];
     if (v === undefined || !applicable.includes(key)) continue;
@@ -92,8 +98,9 @@ async function histogramRows(
   q: DashboardQuery,
   name: string,
   applicable: readonly string[],
+  match: Readonly<Record<string, string>> = {},
 ): Promise<HistogramRow[]> {
-  const w = where(q, name, applicable);
+  const w = where(q, name, applicable, match);
   const base = `${w.sql} AND kind = 'histogram'`;
   // One bucket layout per metric (its semconv definition): the latest one in range. Points written under an
   // older layout (a changed definition) cannot be merged exactly, so they are left out rather than guessed.
@@ -155,6 +162,24 @@ export async function histogramPanel(
     p95: histogramQuantile(r, 0.95),
   }));
   return { summary, series };
+}
+
+/** A histogram metric's quantiles over the range for the points whose attributes include `match`. */
+export async function histogramSummary(
+  db: SqlReader,
+  q: DashboardQuery,
+  name: string,
+  match: Readonly<Record<string, string>>,
+): Promise<QuantileSummary> {
+  const merged = mergeHistograms(await histogramRows(db, q, name, [], match));
+  if (!merged || merged.count === 0) return { count: 0, mean: null, p50: null, p95: null, p99: null };
+  return {
+    count: merged.count,
+    mean: merged.sum / merged.count,
+    p50: histogramQuantile(merged, 0.5),
+    p95: histogramQuantile(merged, 0.95),
+    p99: histogramQuantile(merged, 0.99),
+  };
 }
 
 /** Just-in-time sessions that ended per bucket, by end reason, from their spans. */

@@ -14,12 +14,15 @@ import {
   type TranscodeMode,
 } from '@coursecast/semconv';
 import { createCounter, createHistogram, createObservableGauge } from '../instrumentation/instruments.js';
+import { createPublishInstruments } from './publish-instruments.js';
 
 /** The transcode pipeline's instruments, recorded once per rung or per job (never per frame). */
 export interface TranscodeMetrics {
   rungDone(quality: string, mode: TranscodeMode, seconds: number): void;
   error(quality: string, errorType: string): void;
   jobSpeed(mode: TranscodeMode, speed: number): void;
+  /** An uploaded lecture's first ladder is published, `seconds` after its upload completed. */
+  ladderReady(sourceSeconds: number | null, seconds: number): void;
 }
 
 /** Where the gauges read job counts from; the queue keeps this snapshot current. */
@@ -33,6 +36,7 @@ export function createTranscodeMetrics(meter: Meter, source: JobCountsSource): T
   const duration = createHistogram(meter, METRIC_CONTENT_TRANSCODE_DURATION);
   const errors = createCounter(meter, METRIC_CONTENT_TRANSCODE_ERRORS);
   const speed = createHistogram(meter, METRIC_CONTENT_TRANSCODE_SPEED);
+  const publish = createPublishInstruments(meter);
   createObservableGauge(meter, METRIC_CONTENT_TRANSCODE_JOBS).addCallback((result) => {
     const counts = source.counts();
     for (const state of JOB_STATE_VALUES) result.observe(counts[state], { [ATTR_CONTENT_JOB_STATE]: state });
@@ -50,5 +54,6 @@ export function createTranscodeMetrics(meter: Meter, source: JobCountsSource): T
     jobSpeed(mode, value) {
       speed.record(value, { [ATTR_CONTENT_TRANSCODE_MODE]: mode });
     },
+    ladderReady: publish.ladderReady,
   };
 }

@@ -127,6 +127,10 @@ async function runTranscode(deps: TranscodeRunnerDeps, ctx: JobContext): Promise
     const result = await runLadder(deps, ctx, t, { itemId: item.id, source, staging, ladder, info });
     await publishVersion(deps, item.id, job.id, staging, result, info);
     recordSuccess(deps.metrics, jobSpan, ladder, result);
+    // Publish time counts a lecture's first ladder only: a re-transcode's item was playable from its ladder all along.
+    if (!item.mediaVersion) {
+      deps.metrics.ladderReady(info.durationSeconds, (Date.now() - Date.parse(item.createdAt)) / 1000);
+    }
   } catch (err) {
     recordFailure(deps.metrics, t, err);
     // The transcoder removes its own output on failure; this also covers failures after it returned.

@@ -51,6 +51,7 @@ export async function completeResumable(
   deps: CompletionDeps,
   log: FastifyBaseLogger,
 ): Promise<UploadResponse> {
+  const completedAt = Date.now();
   try {
     const meta = parseResumableMetadata(upload.metadata);
     const course = await deps.store.getCourse(meta.course);
@@ -72,6 +73,7 @@ export async function completeResumable(
         title: meta.title,
         kind: meta.kind,
         head: await readHead(file),
+        completedAt,
       },
       meta.course,
       deps,

@@ -11,6 +11,7 @@ import { ingestPackage } from '../interactive/package-publisher.js';
 import type { PackageInstruments } from '../interactive/package-instruments.js';
 import type { CatalogStore } from '../store/index.js';
 import type { JobQueue } from '../transcoding/job-queue.js';
+import type { PublishInstruments } from '../transcoding/publish-instruments.js';
 import { sniffUpload, UPLOAD_TYPES, type UploadType } from './document-sniff.js';
 import { ingestDocument } from './document-upload.js';
 import { titleFromFilename, type ReceivedUpload } from './upload-receiver.js';
@@ -28,6 +29,8 @@ export interface UploadIngestDeps {
   packageInstruments: PackageInstruments;
   /** The SCORM runtime script copied into SCORM packages. */
   scormRuntimeFile: string;
+  /** Publish time: a lecture is playable (just in time) once its item commits. */
+  publish: PublishInstruments;
 }
 
 /** The kind of item a file becomes, from its bytes. */
@@ -67,6 +70,7 @@ export async function ingestReceived(
     let view: UploadResponse;
     if (type === UPLOAD_TYPES.other) {
       const { item, job } = await ingestVideo(upload, courseId, deps);
+      deps.publish.playable(item.durationSeconds, (Date.now() - upload.completedAt) / 1000);
       view = toItemResponse(item, [], job, deps.baseUrl(), deps.contentUrl());
     } else if (type === UPLOAD_TYPES.zip) {
       const item = await ingestPackage(

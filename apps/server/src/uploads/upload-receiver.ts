@@ -27,6 +27,8 @@ export interface ReceivedUpload {
   kind: ItemKind | undefined;
   /** The first bytes, for sniffing the type. */
   head: Buffer;
+  /** When the last byte arrived (epoch ms): publish time counts from here. */
+  completedAt: number;
 }
 
 export interface ReceiverDeps {
@@ -142,7 +144,18 @@ export async function receiveUpload(request: FastifyRequest, deps: ReceiverDeps)
     if (size === 0) {
       throw new AppError('empty_file', `the uploaded file ${part.filename ?? ''} is empty`.trim());
     }
-    return { itemId, dir, file, size, filename: part.filename, title, kind, head: await readHead(file) };
+    const completedAt = Date.now();
+    return {
+      itemId,
+      dir,
+      file,
+      size,
+      filename: part.filename,
+      title,
+      kind,
+      head: await readHead(file),
+      completedAt,
+    };
   } catch (err) {
     if (deadline.aborted) {
       await rm(dir, { recursive: true, force: true });

@@ -29,6 +29,8 @@ const JIT_HINT =
 const EMPTY_HINTS: Record<string, string> = {
   'transcode-errors': 'No failed transcodes in this range.',
   'transcode-speed': 'No transcode finished in this range — upload a lecture (or run `npx coursecast demo`).',
+  'publish-time':
+    'No lecture uploaded in this range — upload one from the studio (or run `npx coursecast demo`).',
   'session-timeouts': JIT_HINT,
   'jit-first-segment': JIT_HINT,
   'ffmpeg-segment-generation': JIT_HINT,
@@ -122,6 +124,34 @@ const transcodeErrors: Renderer<'transcode-errors'> = (body, res) => {
   );
 };
 
+const STAGE_LABELS: Readonly<Record<string, string>> = { playable: 'Playable', ladder_ready: 'Ladder ready' };
+const BUCKET_LABELS: Readonly<Record<string, string>> = {
+  under_5m: 'under 5 min',
+  '5m_to_20m': '5–20 min',
+  '20m_to_60m': '20–60 min',
+  over_60m: 'over 60 min',
+  unknown: 'unknown length',
+};
+
+const publishTime: Renderer<'publish-time'> = (body, res) => {
+  const rows = res.data;
+  const max = Math.max(1, ...rows.map((r) => r.p95 ?? r.p50 ?? 0));
+  body.append(
+    barTable(
+      'Stage · source length',
+      'p50',
+      ['p95', 'Lectures'],
+      rows.map((r) => ({
+        key: `${STAGE_LABELS[r.stage] ?? r.stage} · ${BUCKET_LABELS[r.bucket] ?? r.bucket}`,
+        fill: (r.p50 ?? 0) / max,
+        text: formatMs(r.p50 === null ? null : r.p50 * 1000),
+        tone: 'neutral',
+        cells: [formatMs(r.p95 === null ? null : r.p95 * 1000), formatCount(r.count)],
+      })),
+    ),
+  );
+};
+
 const RENDERERS: { readonly [K in PanelId]: Renderer<K> } = {
   summary,
   'success-by-codec': successBy,
@@ -141,6 +171,7 @@ const RENDERERS: { readonly [K in PanelId]: Renderer<K> } = {
   'transcode-speed': (body, res) => renderQuantiles(body, res, 'factor'),
   'origin-latency': (body, res) => renderQuantiles(body, res, 's'),
   'transcode-errors': transcodeErrors,
+  'publish-time': publishTime,
   'cdn-hit-ratio': (body, res) => {
     return renderStackedWithRate(body, res, res.data.byStatus, res.data.ratio, {
       countAxis: 'Requests',
