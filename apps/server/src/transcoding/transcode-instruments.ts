@@ -54,6 +54,6 @@ export function createTranscodeMetrics(meter: Meter, source: JobCountsSource): T
     jobSpeed(mode, value) {
       speed.record(value, { [ATTR_CONTENT_TRANSCODE_MODE]: mode });
     },
-    ladderReady: publish.ladderReady,
+    ladderReady: (source, seconds) => publish.ladderReady(source, seconds),
   };
 }
