@@ -14,13 +14,12 @@ import { readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateTestClip, generateMkvTestClip } from '@coursecast/media/samples';
-import { freePort } from '../../apps/server/test-support/nginx-process.js';
 import { protobufRequest } from '../../apps/server/test-support/otlp-fixtures.js';
 import { keyValues } from '../../apps/server/test-support/otlp-json.js';
-import { loadAverage, log, own, promSum, r3, waitForHttp } from '../edge/edge-bench-kit.js';
+import { loadAverage, log, own, promSum, r3 } from '../edge/edge-bench-kit.js';
+import { BENCH_AUTH, startBenchServer, type BenchServer } from '../serve-kit.js';
 
 /** Sum of a Prometheus metric's samples whose labels contain `label` (e.g. `ingest_outcome="stored"`). */
 function promWith(text: string, metric: string, label: string): number {
@@ -43,48 +42,18 @@ const REQUESTS = env('ABUSE_BENCH_REQUESTS', 300);
 const BIG = process.env.ABUSE_BENCH_BIG !== '0';
 const PLANS = process.env.ABUSE_BENCH_PLANS !== '0';
 const QUOTA_BYTES = 64 * 1024 * 1024;
-const TOKEN = 'bench-admin-token-0123456789';
 const TARGET = 1.2;
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
-const here = path.dirname(fileURLToPath(import.meta.url));
-const binCli = path.join(here, '..', '..', 'apps/server/bin/coursecast.js');
 
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
+async function startServer(dataDir: string): Promise<BenchServer> {
+  return startBenchServer(dataDir, {
+    COURSECAST_TRUSTED_PROXIES: '127.0.0.1',
+    COURSECAST_TELEMETRY_QUOTA_BYTES: String(QUOTA_BYTES),
+    COURSECAST_LADDER: '360',
+  });
 }
 
-async function startServer(dataDir: string): Promise<Server> {
-  const port = await freePort();
-  const child = own(
-    spawn(process.execPath, [binCli, '--port', String(port), '--data-dir', dataDir, 'serve'], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: process.env.HOME ?? tmpdir(),
-        COURSECAST_LOG_LEVEL: 'warn',
-        COURSECAST_ADMIN_TOKEN: TOKEN,
-        COURSECAST_TRUSTED_PROXIES: '127.0.0.1',
-        COURSECAST_TELEMETRY_QUOTA_BYTES: String(QUOTA_BYTES),
-        COURSECAST_LADDER: '360',
-        NODE_ENV: 'production',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${url}/healthz`, child, 'coursecast serve', 30_000);
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
-
-const auth = { authorization: `Bearer ${TOKEN}` };
+const auth = BENCH_AUTH;
 
 /** Uploads a file into a new course; resolves to the item id. */
 async function upload(base: string, file: string, title: string): Promise<string> {
@@ -265,7 +234,7 @@ function runWrk(url: string, script: string): Promise<{ requests: number; out: s
 
 export async function main(_args: string[]): Promise<object> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cc-bench-abuse-'));
-  let server: Server | null = null;
+  let server: BenchServer | null = null;
   try {
     log(
       `abuse bench: ${cpus().length} cpus, load ${loadAverage()}, ${CONNECTIONS} connections, ${SECONDS} s`,
