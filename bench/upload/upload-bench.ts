@@ -3,7 +3,7 @@
 // the same durability as ours). Ours, each from its own client process like the peer:
 //   - multipart: curl -F to POST /api/courses/:id/uploads (streamed to disk, fsynced, probed, item + job created);
 //   - tus: curl -T, the whole file in one PATCH to a resumable upload (tus-js-client's default chunk size);
-//   - tus-8MiB: the studio's chunking (8 MiB PATCHes, each fsynced before its 204), from a Node client.
+//   - tus-32MiB: the studio's chunking (32 MiB PATCHes, each fsynced before its 204), from a Node client.
 // The server's RSS is sampled every 50 ms during each upload: it must stay bounded, not grow with the file.
 // Runs alternate the order; each upload's item is deleted before the next (its transcode cancelled).
 // Ratio = ours MB/s / peer MB/s (goal ≥ 0.9).
@@ -100,10 +100,10 @@ http.createServer((req, res) => {
 }).listen(Number(process.argv[3]), '127.0.0.1');
 `;
 
-// The studio's chunking from a client process: 8 MiB PATCHes streamed from the file.
+// The studio's chunking from a client process: 32 MiB PATCHes streamed from the file.
 const CHUNKED = `
 import fs from 'node:fs'; import { Readable } from 'node:stream';
-const [url, file, size, auth] = process.argv.slice(2); const total = Number(size); const CHUNK = 8 * 1024 * 1024;
+const [url, file, size, auth] = process.argv.slice(2); const total = Number(size); const CHUNK = 32 * 1024 * 1024;
 for (let offset = 0; offset < total; ) {
   const end = Math.min(total, offset + CHUNK);
   const res = await fetch(url, { method: 'PATCH', duplex: 'half', body: Readable.toWeb(fs.createReadStream(file, { start: offset, end: end - 1 })),
@@ -115,7 +115,7 @@ for (let offset = 0; offset < total; ) {
 }
 `;
 
-type Way = 'peer' | 'multipart' | 'tus' | 'tus-8MiB';
+type Way = 'peer' | 'multipart' | 'tus' | 'tus-32MiB';
 
 /** Creates a resumable upload of `size` bytes; its URL. */
 async function createTus(base: string, courseId: string, size: number): Promise<string> {
@@ -140,7 +140,7 @@ async function uploadOnce(
   const { server, courseId, file } = ctx;
   let args: string[] = [];
   let cmd = 'curl';
-  const tusUrl = way === 'tus' || way === 'tus-8MiB' ? await createTus(server.url, courseId, ctx.size) : '';
+  const tusUrl = way === 'tus' || way === 'tus-32MiB' ? await createTus(server.url, courseId, ctx.size) : '';
   if (way === 'peer') args = ['-sS', '-f', '-o', '/dev/null', '-T', file, ctx.sink];
   if (way === 'multipart')
     args = [
@@ -171,7 +171,7 @@ async function uploadOnce(
       tusUrl,
     ];
   }
-  if (way === 'tus-8MiB') {
+  if (way === 'tus-32MiB') {
     cmd = process.execPath;
     args = [path.join(ctx.dir, 'chunked.mjs'), tusUrl, file, String(ctx.size), BENCH_AUTH.authorization];
   }
@@ -218,9 +218,9 @@ export async function main(_args: string[]): Promise<object> {
     });
     const courseId = ((await course.json()) as { course: { id: string } }).course.id;
     const idleRss = server.rss();
-    const ways: Way[] = ['peer', 'multipart', 'tus', 'tus-8MiB'];
-    const times: Record<Way, number[]> = { peer: [], multipart: [], tus: [], 'tus-8MiB': [] };
-    const peakRss: Record<Way, number> = { peer: 0, multipart: 0, tus: 0, 'tus-8MiB': 0 };
+    const ways: Way[] = ['peer', 'multipart', 'tus', 'tus-32MiB'];
+    const times: Record<Way, number[]> = { peer: [], multipart: [], tus: [], 'tus-32MiB': [] };
+    const peakRss: Record<Way, number> = { peer: 0, multipart: 0, tus: 0, 'tus-32MiB': 0 };
     for (let r = 0; r < RUNS; r++) {
       const order = r % 2 === 0 ? ways : [...ways].reverse();
       for (const way of order) {
@@ -252,15 +252,15 @@ export async function main(_args: string[]): Promise<object> {
       peerMBps: mbps('peer'),
       multipartMBps: mbps('multipart'),
       tusMBps: mbps('tus'),
-      tus8MiBMBps: mbps('tus-8MiB'),
+      tus32MiBMBps: mbps('tus-32MiB'),
       ratio: r3(mbps('tus') / mbps('peer')),
       multipartRatio: r3(mbps('multipart') / mbps('peer')),
-      tus8MiBRatio: r3(mbps('tus-8MiB') / mbps('peer')),
+      tus32MiBRatio: r3(mbps('tus-32MiB') / mbps('peer')),
       serverIdleRssMB: r3(idleRss / 1e6),
       serverPeakRssMB: {
         multipart: r3(peakRss.multipart / 1e6),
         tus: r3(peakRss.tus / 1e6),
-        tus8MiB: r3(peakRss['tus-8MiB'] / 1e6),
+        tus32MiB: r3(peakRss['tus-32MiB'] / 1e6),
       },
       load: loadAverage(),
     };

@@ -33,11 +33,22 @@ function hasAdminToken(header: string, expected: string): boolean {
   return match?.[1] !== undefined && tokenMatches(match[1], expected);
 }
 
-/** A Fastify onRequest hook that admits only `Authorization: Bearer <admin token>`. */
+/** Whether a request says a body follows (an upload's gigabytes, say). */
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * A Fastify onRequest hook that admits only `Authorization: Bearer <admin token>`. A refused request's body is
+ * not read: the connection closes after the 401, so a stranger cannot keep it open streaming an upload.
+ */
 export function requireAdmin(expected: string) {
   return async function adminOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const header = request.headers.authorization ?? '';
-    if (!hasAdminToken(header, expected)) refuse(reply, header);
+    if (hasAdminToken(header, expected)) return;
+    if (hasBody(request)) void reply.header('connection', 'close');
+    refuse(reply, header);
   };
 }
 

@@ -8,6 +8,7 @@ import { createCourse } from '../../test-support/api-calls.js';
 import { notMediaFile, testClip } from '../../test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { tusClient } from '../../test-support/tus-protocol.js';
+import { RESUMABLE_PATH } from './resumable.routes.js';
 
 let t: TestServer;
 let base: string;
@@ -75,6 +76,27 @@ describe('resumable uploads (tus 1.0)', () => {
     expect(sha256(await readFile(path.join(t.dataDir, stored?.sourceFile ?? '')))).toBe(sha256(clip));
     // The upload is gone once it is an item.
     expect((await tus.head(url)).status).toBe(404);
+    expect(await resumableFiles()).toEqual([]);
+  });
+
+  it('take a whole file in its creation request (creation-with-upload)', async () => {
+    const res = await fetch(`${base}/api/courses/${courseId}/resumable-uploads`, {
+      method: 'POST',
+      headers: {
+        ...t.auth,
+        'tus-resumable': '1.0.0',
+        'upload-length': String(clip.length),
+        'upload-metadata': `filename ${Buffer.from('one-go.mp4').toString('base64')}`,
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: clip,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('upload-offset')).toBe(String(clip.length));
+    const view = (await res.json()) as { item: { id: string; title: string } };
+    expect(view.item.title).toBe('one-go');
+    const stored = await t.cc.store.getItem(view.item.id);
+    expect(sha256(await readFile(path.join(t.dataDir, stored?.sourceFile ?? '')))).toBe(sha256(clip));
     expect(await resumableFiles()).toEqual([]);
   });
 
@@ -164,6 +186,14 @@ describe('resumable uploads (tus 1.0)', () => {
     const refused = await stranger.create(courseId, 10, { filename: 'a.mp4' });
     expect(refused.status).toBe(401);
     expect(errorOf(refused.body).code).toBe('unauthorized');
+    // A stranger's body is not read: the connection closes after the 401.
+    const strangerPatch = await stranger.patch(
+      `${base}${RESUMABLE_PATH}/${'a'.repeat(32)}`,
+      0,
+      clip.subarray(0, 100_000),
+    );
+    expect(strangerPatch.status).toBe(401);
+    expect(strangerPatch.headers.get('connection')).toBe('close');
     expect(await resumableFiles()).toEqual([]);
   });
 

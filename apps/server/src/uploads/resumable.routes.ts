@@ -43,6 +43,8 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
   // The course a creation was addressed to, from its route (tus itself has one path for every upload).
   const courseOf = new WeakMap<object, string>();
   const logOf = new WeakMap<object, FastifyBaseLogger>();
+  // Uploads a request completed: forgotten once it is answered.
+  const finishedBy = new WeakMap<object, string[]>();
   // Uploads whose last byte is in and which are being validated: nothing else may touch them meanwhile.
   const completing = new Set<string>();
   // The Node request under srvx's wrapper: what the maps above are keyed by.
@@ -86,6 +88,8 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
     },
     onUploadFinish: async (req, upload: Upload) => {
       completing.add(upload.id);
+      uploads.markCompleted(upload);
+      finishedBy.set(nodeRequest(req), [...(finishedBy.get(nodeRequest(req)) ?? []), upload.id]);
       try {
         const log = logOf.get(nodeRequest(req)) ?? app.log;
         const view = await completeResumable(upload, { ...deps, uploads }, log);
@@ -116,7 +120,12 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
   /** Hands the request to tus and answers what it answers; its plain-text errors become our JSON ones. */
   async function forward(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     logOf.set(request.raw, request.log);
-    const res = await tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw }));
+    let res: Response;
+    try {
+      res = await tus.handleWeb(new NodeRequest({ req: request.raw, res: reply.raw }));
+    } finally {
+      for (const id of finishedBy.get(request.raw) ?? []) uploads.forget(id);
+    }
     for (const [name, value] of res.headers) {
       if (name !== 'content-length' && name !== 'content-type') void reply.header(name, value);
     }

@@ -169,6 +169,7 @@ async function answerOutcome(
   leader: boolean,
   status: CdnCacheStatus,
   held: CachedObject | undefined,
+  forwarded = false,
 ): Promise<void> {
   const failed = outcome.kind === 'failed' || (outcome.kind === 'passed' && outcome.status >= 500);
   if (failed && held && Date.now() < held.staleIfErrorUntil) {
@@ -207,7 +208,7 @@ async function answerOutcome(
         outcome.originMs,
       );
     case 'stream':
-      return answerStream(scope, ex, fetchReq, outcome, leader, status);
+      return answerStream(scope, ex, fetchReq, outcome, leader, status, forwarded);
   }
 }
 
@@ -219,7 +220,8 @@ function originErrorCode(type: CdnOriginErrorType): ErrorCode {
 
 /**
  * An object too large to hold. Only the fetch's leader owns the stream; others, and ranged requests, go
- * to the origin alone with the client's own range and validators.
+ * to the origin alone with the client's own range and validators, and what that fetch answers (a 206 of a
+ * large part, say) is streamed as it is: `forwarded` says this is that answer, never to be fetched again.
  */
 async function answerStream(
   scope: EdgeScope,
@@ -228,9 +230,10 @@ async function answerStream(
   outcome: Extract<FetchOutcome, { kind: 'stream' }>,
   leader: boolean,
   status: CdnCacheStatus,
+  forwarded: boolean,
 ): Promise<void> {
   const wantsPart = ex.req.headers.range !== undefined;
-  if (!leader || wantsPart) {
+  if ((!leader || wantsPart) && !forwarded) {
     if (leader) outcome.body.destroy();
     const forwarded: Record<string, string> = {};
     for (const h of ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const) {
@@ -238,7 +241,7 @@ async function answerStream(
       if (typeof v === 'string') forwarded[h] = v;
     }
     const alone = await scope.fetcher.fetchAlone({ ...fetchReq, existing: undefined }, forwarded);
-    return answerOutcome(scope, ex, fetchReq, alone, true, status, undefined);
+    return answerOutcome(scope, ex, fetchReq, alone, true, status, undefined, true);
   }
   ex.span.setAttribute(ATTR_CDN_SERVED_FROM, CDN_SERVED_FROM.origin);
   const length = Number(outcome.headers['content-length']);

@@ -159,6 +159,15 @@ describe('edge: bounds and purge', () => {
     expect(part.headers['content-range']).toBe(`bytes 1000000-1000009/${big.length}`);
     expect(part.headers['content-length']).toBe('10');
     expect(part.rawPayload.equals(big.subarray(1_000_000, 1_000_010))).toBe(true);
+    // A part larger than any error body (a player's `bytes=0-` on a long source) is streamed from the origin's
+    // 206 as it comes, not fetched again and again.
+    const open = await get(p.mediaPath('big.m4s'), { range: 'bytes=0-' });
+    expect(open.statusCode).toBe(206);
+    expect(open.headers['content-range']).toBe(`bytes 0-${big.length - 1}/${big.length}`);
+    expect(open.rawPayload.equals(big)).toBe(true);
+    const tail = await get(p.mediaPath('big.m4s'), { range: `bytes=${big.length - 300_000}-` });
+    expect(tail.statusCode).toBe(206);
+    expect(tail.rawPayload.equals(big.subarray(big.length - 300_000))).toBe(true);
   });
 
   it('survives clients that disconnect mid-segment, leaking neither fetches nor files', async () => {
