@@ -8,7 +8,7 @@ import { ERRORS as TUS_ERRORS, Upload, type KvStore } from '@tus/server';
 import { syncFileAndDir, syncPath } from '../store/durable-files.js';
 
 // How much may arrive between two background syncs of a chunk being written.
-const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 2 * 1024 * 1024;
 
 /** One unfinished resumable upload, as the start-up sweep and the free-space reservation see it. */
 export interface OpenUpload {
