@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../e2e/support/chromium.js';
 import { freePort } from '../../apps/server/test-support/nginx-process.js';
 import { cleanUpOnSignal, loadAverage, log, median, own, r3, waitForHttp } from '../edge/edge-bench-kit.js';
-import { BENCH_AUTH, startBenchServer, type BenchServer } from '../serve-kit.js';
+import { BENCH_AUTH, runCommand, startBenchServer, type BenchServer } from '../serve-kit.js';
 
 const env = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -32,21 +32,10 @@ const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const MUX_MEDIAN_S = 9;
 const FIRST_FRAME_TIMEOUT_MS = 60_000;
 
-function run(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = own(spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
-    let err = '';
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}: ${err.slice(-500)}`)),
-    );
-  });
-}
-
 /** 1080p lectures of each length: one minute encoded, the longer ones that minute looped by stream copy. */
 async function makeSources(dir: string): Promise<Map<number, string>> {
   const minute = path.join(dir, 'lecture-1min.mp4');
-  await run(FFMPEG, [
+  await runCommand(FFMPEG, [
     '-v',
     'error',
     '-f',
@@ -79,7 +68,18 @@ async function makeSources(dir: string): Promise<Map<number, string>> {
       continue;
     }
     const file = path.join(dir, `lecture-${m}min.mp4`);
-    await run(FFMPEG, ['-v', 'error', '-stream_loop', String(m - 1), '-i', minute, '-c', 'copy', '-y', file]);
+    await runCommand(FFMPEG, [
+      '-v',
+      'error',
+      '-stream_loop',
+      String(m - 1),
+      '-i',
+      minute,
+      '-c',
+      'copy',
+      '-y',
+      file,
+    ]);
     out.set(m, file);
   }
   return out;

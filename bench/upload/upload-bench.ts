@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanUpOnSignal, loadAverage, log, median, own, r3, waitForHttp } from '../edge/edge-bench-kit.js';
 import { freePort } from '../../apps/server/test-support/nginx-process.js';
-import { BENCH_AUTH, rssOf, startBenchServer, type BenchServer } from '../serve-kit.js';
+import { BENCH_AUTH, runCommand, rssOf, startBenchServer, type BenchServer } from '../serve-kit.js';
 
 const env = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
@@ -27,25 +27,11 @@ const RUNS = env('UPLOAD_BENCH_RUNS', 3);
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const AUTH = `authorization: ${BENCH_AUTH.authorization}`;
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = own(spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${err.slice(-800)}`)),
-    );
-  });
-}
-
 /** A valid lecture of about `bytes`: a 20 s 720p clip at a high bitrate, looped by stream copy until the size. */
 async function makeSource(dir: string, bytes: number): Promise<string> {
   const clip = path.join(dir, 'clip.mp4');
   const out = path.join(dir, 'lecture.mp4');
-  await run(FFMPEG, [
+  await runCommand(FFMPEG, [
     '-v',
     'error',
     '-f',
@@ -69,7 +55,7 @@ async function makeSource(dir: string, bytes: number): Promise<string> {
     '-y',
     clip,
   ]);
-  await run(FFMPEG, [
+  await runCommand(FFMPEG, [
     '-v',
     'error',
     '-stream_loop',
@@ -176,7 +162,7 @@ async function uploadOnce(
     args = [path.join(ctx.dir, 'chunked.mjs'), tusUrl, file, String(ctx.size), BENCH_AUTH.authorization];
   }
   const t0 = performance.now();
-  const out = await run(cmd, args);
+  const out = await runCommand(cmd, args);
   const ms = performance.now() - t0;
   if (way === 'peer') return { ms, itemId: null };
   return { ms, itemId: (JSON.parse(out) as { item: { id: string } }).item.id };

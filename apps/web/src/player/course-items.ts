@@ -4,6 +4,7 @@ import type { CourseItem } from '@coursecast/api';
 import { el } from '../shared/dom-builder.js';
 import { pagePaths } from './catalog-api.js';
 import { describeStatus, formatBytes, formatClock, packageLabel } from './display-text.js';
+import '../shared/status-badge.css';
 
 type ItemRenderer = (item: CourseItem, courseId: string) => HTMLElement;
 

@@ -3,6 +3,7 @@
 import { el } from '../shared/dom-builder.js';
 import type { PagePlan } from './catalog-api.js';
 import { describeMode, describeReason, formatBitrate } from './display-text.js';
+import '../shared/status-badge.css';
 
 /** What the page measures while playing; null fields are shown as a dash. */
 export interface LiveFigures {

@@ -1,5 +1,6 @@
 // The admin-token form shown before the dashboard and the studio (and again when the server refuses the token).
 import { el, withCode } from './dom-builder.js';
+import './token-gate.css';
 
 /** The mounted form. */
 export interface TokenGate {

@@ -4,10 +4,11 @@
 import type { ItemResponse, JobProgressEvent } from '@coursecast/api';
 import { el } from '../shared/dom-builder.js';
 import { pagePaths } from '../player/catalog-api.js';
-import { formatClock } from '../player/display-text.js';
+import { formatBytes, formatClock } from '../player/display-text.js';
 import { followJob, studioApi } from './studio-api.js';
 import { confirmButton } from './confirm-button.js';
-import { formatLeft, formatSize } from './upload-speed.js';
+import { formatLeft } from './upload-speed.js';
+import '../shared/status-badge.css';
 
 /** A drawn item row; `stop()` ends its live progress stream. */
 export interface ItemRow {
@@ -116,7 +117,7 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
       { class: 'item-facts muted' },
       el('span', {}, KIND_LABELS[item.kind] ?? item.kind),
       item.durationSeconds ? el('span', {}, formatClock(item.durationSeconds)) : null,
-      item.sourceBytes ? el('span', {}, formatSize(item.sourceBytes)) : null,
+      item.sourceBytes ? el('span', {}, formatBytes(item.sourceBytes)) : null,
       el('span', { class: 'delivery' }, deliveryText(view)),
     ),
     encoding ? el('div', { class: 'job' }, bar, progress) : null,
@@ -143,5 +144,5 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
 
 /** The size line of an upload answer, for the log of what was added. */
 export function addedText(view: ItemResponse): string {
-  return `${KIND_LABELS[view.item.kind] ?? view.item.kind} “${view.item.title}”${view.item.sourceBytes ? ` (${formatSize(view.item.sourceBytes)})` : ''}`;
+  return `${KIND_LABELS[view.item.kind] ?? view.item.kind} “${view.item.title}”${view.item.sourceBytes ? ` (${formatBytes(view.item.sourceBytes)})` : ''}`;
 }

@@ -6,7 +6,8 @@ import { Upload } from 'tus-js-client';
 import { adminHeaders } from '../shared/admin-api.js';
 import { el } from '../shared/dom-builder.js';
 import { studioApi } from './studio-api.js';
-import { createSpeedMeter, formatLeft, formatRate, formatSize } from './upload-speed.js';
+import { formatBytes } from '../player/display-text.js';
+import { createSpeedMeter, formatLeft, formatRate } from './upload-speed.js';
 
 /** Where an upload is. */
 export type UploadState =
@@ -70,7 +71,7 @@ export function startUpload(
       if (current === 'retrying') set('uploading', 'Uploading');
       const speed = meter.bytesPerSecond();
       const left = meter.secondsLeft(total);
-      const parts = [`${formatSize(sent)} of ${formatSize(total)}`];
+      const parts = [`${formatBytes(sent)} of ${formatBytes(total)}`];
       if (speed !== null) parts.push(formatRate(speed));
       if (left !== null) parts.push(formatLeft(left));
       line.textContent = parts.join(' · ');
@@ -102,12 +103,12 @@ export function startUpload(
       try {
         const answer = JSON.parse(lastResponse.getBody()) as UploadResponse;
         set('done', 'Uploaded');
-        line.textContent = `${formatSize(file.size)} · now “${answer.item.title}”`;
+        line.textContent = `${formatBytes(file.size)} · now “${answer.item.title}”`;
         onDone(answer);
       } catch {
         // The server answered 204 without a body: the upload had been completed before (a resumed one).
         set('done', 'Uploaded');
-        line.textContent = `${formatSize(file.size)}`;
+        line.textContent = `${formatBytes(file.size)}`;
       }
     },
   });
@@ -125,7 +126,7 @@ export function startUpload(
     if (current === 'uploading' || current === 'retrying') {
       void upload.abort();
       set('paused', 'Paused');
-      line.textContent = `${formatSize(Number(bar.value))} of ${formatSize(file.size)} · paused`;
+      line.textContent = `${formatBytes(Number(bar.value))} of ${formatBytes(file.size)} · paused`;
     } else start();
   });
   cancel.addEventListener('click', () => {

@@ -1,5 +1,6 @@
 // Upload speed and time left from progress samples: the bytes sent over the last few seconds, so a stall shows
 // at once and a burst does not promise too much.
+import { formatBytes } from '../player/display-text.js';
 
 /** Keeps recent (time, bytes) samples and answers speed and ETA. */
 export interface SpeedMeter {
@@ -39,21 +40,9 @@ export function createSpeedMeter(windowMs = 5000): SpeedMeter {
   };
 }
 
-/** "1.5 MB/s"-style text of a byte rate. */
+/** "1.4 MB/s"-style text of a byte rate. */
 export function formatRate(bytesPerSecond: number): string {
-  return `${formatSize(bytesPerSecond)}/s`;
-}
-
-/** "12.3 MB"-style text of a size (decimal units, as browsers and operating systems show file sizes). */
-export function formatSize(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+  return `${formatBytes(bytesPerSecond)}/s`;
 }
 
 /** "3 min left"-style text of a duration in seconds. */
