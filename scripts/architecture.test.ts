@@ -28,6 +28,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   jit: ['auth', 'catalog', 'store', 'instrumentation'],
   delivery: ['auth', 'catalog', 'store', 'instrumentation'],
   web: [],
+  lti: ['auth', 'catalog', 'store'],
   // The CLI and the composition root wire everything together.
   cli: ['*'],
 };

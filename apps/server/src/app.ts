@@ -3,6 +3,8 @@ import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '
 import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
+import { ltiKeysRoutes } from './lti/lti-keys.routes.js';
+import { createToolKeyring } from './lti/tool-keyring.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
@@ -127,6 +129,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onRemoved: (n) => orphans.add(n, { [ATTR_ORPHAN_KIND]: ORPHAN_KINDS.resumable }),
     });
     await api.register(publicCatalogRoutes, common);
+    await api.register(ltiKeysRoutes, {
+      adminToken: deps.adminToken,
+      // A retired key stays published a day: what it signed before the rotation still verifies.
+      keyring: createToolKeyring({ store: deps.store, retiredGraceMs: 24 * 3600 * 1000 }),
+    });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

@@ -178,3 +178,10 @@ export {
   type ScormActivity,
   type LaunchActivity,
 } from './scorm-schemas.js';
+export {
+  ToolPublicKeySchema,
+  ToolJwksSchema,
+  type ToolJwks,
+  ToolKeyRotationResponseSchema,
+  type ToolKeyRotationResponse,
+} from './lti-schemas.js';

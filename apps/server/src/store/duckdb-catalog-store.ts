@@ -1,5 +1,6 @@
 import type { CatalogStore } from './catalog-store.js';
 import { duckDbCourseOperations } from './duckdb-catalog-courses.js';
+import { duckDbLtiOperations } from './duckdb-catalog-lti.js';
 import { duckDbItemOperations } from './duckdb-catalog-items.js';
 import { duckDbJobOperations } from './duckdb-catalog-jobs.js';
 import { openDuckDbDatabase, type ReopenPolicy } from './duckdb-database.js';
@@ -38,6 +39,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     ...duckDbCourseOperations(db, stamp),
     ...duckDbItemOperations(db, stamp),
     ...duckDbJobOperations(db, stamp, now),
+    ...duckDbLtiOperations(db, stamp),
     health: () => db.health(),
     onHealthChange: (listener) => db.onHealthChange(listener),
     async close() {

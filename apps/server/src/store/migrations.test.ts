@@ -18,6 +18,7 @@ const APPLIED = [
   [2, 'media-version'],
   [3, 'job-interruptions'],
   [4, 'course-listing'],
+  [5, 'lti-tool-keys'],
 ];
 
 let dir: string;
@@ -58,6 +59,7 @@ describe('applyMigrations', () => {
       '0002-media-version',
       '0003-job-interruptions',
       '0004-course-listing',
+      '0005-lti-tool-keys',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

@@ -5,6 +5,7 @@ import { migration0001Catalog } from './migrations/0001-catalog.js';
 import { migration0002MediaVersion } from './migrations/0002-media-version.js';
 import { migration0003JobInterruptions } from './migrations/0003-job-interruptions.js';
 import { migration0004CourseListing } from './migrations/0004-course-listing.js';
+import { migration0005LtiToolKeys } from './migrations/0005-lti-tool-keys.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -22,6 +23,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0002MediaVersion,
   migration0003JobInterruptions,
   migration0004CourseListing,
+  migration0005LtiToolKeys,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
