@@ -130,6 +130,11 @@ export class DurableFileStore extends FileStore {
     this.completed.set(upload.id, new Upload({ ...upload, offset: upload.size ?? upload.offset }));
   }
 
+  /** Whether an upload's last byte is in and its request is still being answered. */
+  isCompleted(id: string): boolean {
+    return this.completed.has(id);
+  }
+
   /** Ends what markCompleted began: the upload is unknown from now on. */
   forget(id: string): void {
     this.completed.delete(id);

@@ -45,8 +45,6 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
   const logOf = new WeakMap<object, FastifyBaseLogger>();
   // Uploads a request completed: forgotten once it is answered.
   const finishedBy = new WeakMap<object, string[]>();
-  // Uploads whose last byte is in and which are being validated: nothing else may touch them meanwhile.
-  const completing = new Set<string>();
   // The Node request under srvx's wrapper: what the maps above are keyed by.
   const nodeRequest = (req: Request): object => (req as ServerRequest).runtime?.node?.req ?? req;
 
@@ -58,7 +56,9 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
     // Same-origin only: the admin token is a bearer header, and no other site's page is meant to send it.
     allowedOrigins: () => false,
     onIncomingRequest: async (_req, id) => {
-      if (completing.has(id)) throw new AppError('conflict', 'this upload is complete and being validated');
+      // Its last byte is in and it is becoming an item: nothing else may touch it meanwhile.
+      if (uploads.isCompleted(id))
+        throw new AppError('conflict', 'this upload is complete and being validated');
     },
     onUploadCreate: async (req, upload) => {
       const course = courseOf.get(nodeRequest(req));
@@ -87,20 +87,15 @@ export const resumableRoutes: FastifyPluginAsync<ResumableRoutesDeps> = async (a
       return { metadata: { ...upload.metadata, course: meta.course } };
     },
     onUploadFinish: async (req, upload: Upload) => {
-      completing.add(upload.id);
       uploads.markCompleted(upload);
       finishedBy.set(nodeRequest(req), [...(finishedBy.get(nodeRequest(req)) ?? []), upload.id]);
-      try {
-        const log = logOf.get(nodeRequest(req)) ?? app.log;
-        const view = await completeResumable(upload, { ...deps, uploads }, log);
-        return {
-          status_code: 200,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'coursecast-item': view.item.id },
-          body: JSON.stringify(view),
-        };
-      } finally {
-        completing.delete(upload.id);
-      }
+      const log = logOf.get(nodeRequest(req)) ?? app.log;
+      const view = await completeResumable(upload, { ...deps, uploads }, log);
+      return {
+        status_code: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'coursecast-item': view.item.id },
+        body: JSON.stringify(view),
+      };
     },
     onResponseError: async (req, err) => {
       const id = /\/([0-9a-f]{32})$/.exec(new URL(req.url).pathname)?.[1];

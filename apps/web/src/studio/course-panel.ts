@@ -4,7 +4,7 @@ import type { Course, ItemResponse } from '@coursecast/api';
 import { el } from '../shared/dom-builder.js';
 import { pagePaths } from '../player/catalog-api.js';
 import { confirmButton } from './confirm-button.js';
-import { addedText, itemRow, type ItemRow } from './item-row.js';
+import { itemRow, type ItemRow } from './item-row.js';
 import { studioApi } from './studio-api.js';
 import { startUpload, type UploadRow } from './upload-row.js';
 
@@ -138,10 +138,7 @@ export function coursePanel(course: Course, host: CoursePanelHost): CoursePanel 
 
   const addFiles = (files: File[]): void => {
     for (const file of files) {
-      const row = startUpload(file, course.id, (answer) => {
-        items.dataset['added'] = addedText(answer);
-        void reload();
-      });
+      const row = startUpload(file, course.id, () => void reload());
       uploadRows.push(row);
       uploads.append(row.element);
     }

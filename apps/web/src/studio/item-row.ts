@@ -141,8 +141,3 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
   }
   return { element, stop: () => live.abort() };
 }
-
-/** The size line of an upload answer, for the log of what was added. */
-export function addedText(view: ItemResponse): string {
-  return `${KIND_LABELS[view.item.kind] ?? view.item.kind} “${view.item.title}”${view.item.sourceBytes ? ` (${formatBytes(view.item.sourceBytes)})` : ''}`;
-}
