@@ -109,7 +109,14 @@ describe('player SDK truth tests (Chromium, watch page)', () => {
       measuredMs: Math.round(measured),
       seenMs: Math.round(truth.firstMoveSeenAt! - truth.playCalledAt!),
     };
-    expect(Math.abs(startup!.durationMs! - measured)).toBeLessThanOrEqual(50);
+    // What a miss needs to be understood: when the page saw the play event, and how the playhead moved at first.
+    const detail = JSON.stringify({
+      ...(figures['startup'] as object),
+      playEvent: truth.playEvent,
+      playCalledAt: truth.playCalledAt,
+      early: truth.early,
+    });
+    expect(Math.abs(startup!.durationMs! - measured), detail).toBeLessThanOrEqual(50);
   });
 
   it('reports one rebuffer per real stall, the one of a segment held back 2 s at the edge within 15%', async () => {

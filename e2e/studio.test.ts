@@ -106,8 +106,13 @@ describe('the studio', () => {
       60_000,
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'studio-upload.png'), fullPage: true });
-    const line = await page.textContent(`${uploadRow('lecture-1080p.mp4')} .upload-line`);
-    expect(line).toMatch(/MB of \d+(\.\d)? MB · [\d.]+ [KM]?B\/s · \d+ (s|min) left/);
+    // Speed and time left need two progress samples that span time; the first event may already be past a third
+    // (the socket's buffer takes a burst), so the row is read until it shows them.
+    await waitFor('the row to show speed and time left', async () =>
+      /MB of \d+(\.\d)? MB · [\d.]+ [KM]?B\/s · \d+ (s|min) left/.test(
+        (await page.textContent(`${uploadRow('lecture-1080p.mp4')} .upload-line`)) ?? '',
+      ),
+    );
 
     // The Wi-Fi drops for 5 s.
     const beforeCut = await progress();

@@ -18,6 +18,10 @@
     /** Finished stalls: [start (the last move), end (the first move again)]. */
     stalls: [],
     samples: 0,
+    /** When the page handled the 'play' event (the SDK's play intent), and the event's own time stamp. */
+    playEvent: null,
+    /** The first samples after play() as [time, position], to tell a late timer from a playhead that jumps. */
+    early: [],
     play() {
       const v = document.querySelector('video');
       if (!v) throw new Error('no <video> on the page');
@@ -27,6 +31,13 @@
     },
   };
   window.playheadTruth = s;
+  document.addEventListener(
+    'play',
+    (e) => {
+      if (s.playEvent === null) s.playEvent = { handledAt: performance.now(), stamp: e.timeStamp };
+    },
+    true,
+  );
   setInterval(() => {
     const v = document.querySelector('video');
     if (!v) return;
@@ -34,6 +45,9 @@
     const pos = v.currentTime;
     const rate = v.playbackRate || 1;
     s.samples++;
+    // The first 4 samples after play(), then the first 8 with the playhead moved.
+    if (s.playCalledAt !== null && s.early.length < 12 && (s.early.length < 4 || pos > startPos))
+      s.early.push([Math.round(now), pos]);
     if (s.playCalledAt !== null && s.firstMoveAt === null && !v.paused && pos > startPos) {
       s.firstMoveSeenAt = now;
       s.firstMoveAt = Math.max(lastSampleAt, now - ((pos - startPos) * 1000) / rate);

@@ -16,6 +16,10 @@ export interface PlayheadTruth {
   /** Finished stalls: [start (last move), end (first move again)]. */
   stalls: [number, number][];
   samples: number;
+  /** When the page handled the first 'play' event, and the event's own time stamp. */
+  playEvent: { handledAt: number; stamp: number } | null;
+  /** The first samples after play() (and those around the first move) as [time, position]. */
+  early: [number, number][];
 }
 
 /** One stored event of a view, its attributes parsed. */
@@ -99,10 +103,10 @@ export class WatchSession {
 
   truth(): Promise<PlayheadTruth> {
     return this.page.evaluate(() => {
-      const { playCalledAt, firstMoveAt, firstMoveSeenAt, stalls, samples } = (
+      const { playCalledAt, firstMoveAt, firstMoveSeenAt, stalls, samples, playEvent, early } = (
         globalThis as unknown as WatchWindow
       ).playheadTruth;
-      return { playCalledAt, firstMoveAt, firstMoveSeenAt, stalls, samples };
+      return { playCalledAt, firstMoveAt, firstMoveSeenAt, stalls, samples, playEvent, early };
     });
   }
 
