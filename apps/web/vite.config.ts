@@ -38,7 +38,17 @@ function precompress(): Plugin {
 }
 
 /** The pages, one HTML entry each; apps/server/src/web/web.routes.ts serves them at their routes. */
-const PAGES = ['home', 'dashboard', 'course', 'watch', 'learn', 'studio'];
+const PAGES = [
+  'home',
+  'dashboard',
+  'course',
+  'watch',
+  'learn',
+  'studio',
+  'lti-bridge',
+  'lti-picker',
+  'lti-register',
+];
 
 // Vite reads its configuration from a default export: the one place the named-exports rule gives way.
 export default defineConfig({

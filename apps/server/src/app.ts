@@ -4,7 +4,11 @@ import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
 import { ltiKeysRoutes } from './lti/lti-keys.routes.js';
-import { createToolKeyring } from './lti/tool-keyring.js';
+import { ltiContentRoutes } from './lti/lti-content.routes.js';
+import { ltiLaunchRoutes } from './lti/lti-launch.routes.js';
+import { ltiPlatformsRoutes } from './lti/lti-platforms.routes.js';
+import { ltiRegistrationRoutes } from './lti/lti-registration.routes.js';
+import { createLtiTool } from './lti/lti-tool.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
@@ -22,7 +26,7 @@ import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { AppError } from './errors.js';
 import { healthRoutes } from './health.routes.js';
 import type { ReadinessCheck } from './readiness-check.js';
-import type { CatalogStore } from './store/index.js';
+import type { CatalogStore, LtiPlatform } from './store/index.js';
 import { instrumentationRoutes } from './instrumentation/instrumentation.routes.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { JobEventBus } from './transcoding/job-events.js';
@@ -85,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseWhileClosing(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
   const contentUrl = deps.contentUrl ?? (() => contentBaseUrl(deps.config));
+  const lti = await createLtiTool(deps.store, deps.config.lti);
   const common = {
     store: deps.store,
     queue: deps.queue,
@@ -129,10 +134,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onRemoved: (n) => orphans.add(n, { [ATTR_ORPHAN_KIND]: ORPHAN_KINDS.resumable }),
     });
     await api.register(publicCatalogRoutes, common);
-    await api.register(ltiKeysRoutes, {
+    await api.register(ltiKeysRoutes, { adminToken: deps.adminToken, keyring: lti.keyring });
+    const onPlatformChange = async (platform: LtiPlatform): Promise<void> => {
+      lti.platformKeys.forget(platform.jwksUrl);
+      await lti.origins.refresh();
+    };
+    await api.register(ltiPlatformsRoutes, {
+      store: deps.store,
       adminToken: deps.adminToken,
-      // A retired key stays published a day: what it signed before the rotation still verifies.
-      keyring: createToolKeyring({ store: deps.store, retiredGraceMs: 24 * 3600 * 1000 }),
+      baseUrl,
+      onChange: onPlatformChange,
+    });
+    await api.register(ltiRegistrationRoutes, {
+      store: deps.store,
+      adminToken: deps.adminToken,
+      baseUrl,
+      toolName: 'coursecast',
+      timeoutMs: deps.config.lti.platformTimeoutMs,
+      onChange: onPlatformChange,
+    });
+    await api.register(ltiLaunchRoutes, {
+      store: deps.store,
+      verify: lti.verify,
+      sessions: lti.sessions,
+      config: deps.config.lti,
+      baseUrl,
+      loginLimiter: lti.loginLimiter,
+    });
+    await api.register(ltiContentRoutes, {
+      ...common,
+      sessions: lti.sessions,
+      keyring: lti.keyring,
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
@@ -172,7 +204,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jit: deps.jit,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
-  await app.register(webRoutes, { contentOrigin: () => new URL(contentUrl()).origin });
+  await app.register(webRoutes, {
+    contentOrigin: () => new URL(contentUrl()).origin,
+    frameAncestors: () => lti.origins.list(),
+  });
   // The runtime served at /sdk/ is the one copied into packages.
   await app.register(sdkRoutes, { scormRuntimeFile: deps.scormRuntimeFile ?? defaultScormRuntimeFile() });
   if (deps.pipeline)

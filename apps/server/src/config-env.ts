@@ -1,5 +1,6 @@
 import { contentEnvVars } from './config-content.js';
 import { ingestEnvVars } from './config-ingest.js';
+import { ltiEnvVars } from './config-lti.js';
 
 // The environment variables of the configuration (config.ts merges them over the file and defaults), and how
 // each one's text is read.
@@ -110,4 +111,5 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
   ...ingestEnvVars(asNumber, asBoolean),
   ...contentEnvVars(asNumber, asString, asList),
+  ...ltiEnvVars(asNumber, asBoolean),
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ENV_VARS } from './config-env.js';
 import { ContentConfigSchema } from './config-content.js';
 import { IngestConfigSchema } from './config-ingest.js';
+import { LtiConfigSchema } from './config-lti.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -198,6 +199,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   ingest: IngestConfigSchema,
   content: ContentConfigSchema,
+  lti: LtiConfigSchema,
   instrumentation: z
     .strictObject({
       serviceName: z.string().min(1).default('coursecast'),

@@ -43,7 +43,7 @@ async function newKey(): Promise<{ kid: string; privateJwk: string; publicJwk: s
  */
 export function createToolKeyring(options: ToolKeyringOptions): ToolKeyring {
   const { store } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   // One key creation at a time in this process: two first uses must not make two keys.
   let creating: Promise<string> | null = null;
 

@@ -1,6 +1,7 @@
 import type { DocumentSource, PackageSource } from '@coursecast/api';
 import type { MediaInfo } from '@coursecast/media';
 import type { ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
+import type { LtiStore } from './lti-store.js';
 import type { StoreHealthSource } from './store-health.js';
 
 // The catalog's repository contract. Plain data only (ISO-8601 strings, numbers, JSON objects) so the
@@ -85,16 +86,6 @@ export interface Job {
   updatedAt: string;
 }
 
-/** One of the LTI tool's signing keys: JWKs as JSON text (the private one never leaves the server). */
-export interface ToolKey {
-  kid: string;
-  privateJwk: string;
-  publicJwk: string;
-  createdAt: string;
-  /** When a newer key took over; null for the key in use. */
-  retiredAt: string | null;
-}
-
 /** What a caller supplies to create a course. */
 export type NewCourse = Pick<Course, 'id' | 'title' | 'description'> & { listed?: boolean };
 /** The mutable fields of a course. */
@@ -139,7 +130,7 @@ export interface JobFilter {
  * Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. Its health
  * says whether it can write (readiness); after a fatal database error it reopens by itself.
  */
-export interface CatalogStore extends StoreHealthSource {
+export interface CatalogStore extends StoreHealthSource, LtiStore {
   /** Rejects with StoreError 'conflict' when the id exists. */
   createCourse(course: NewCourse): Promise<Course>;
   /** Newest first. */
@@ -147,12 +138,6 @@ export interface CatalogStore extends StoreHealthSource {
   /** The listed courses, newest first, at most `limit`. */
   listListedCourses(limit: number): Promise<Course[]>;
   getCourse(id: string): Promise<Course | null>;
-  /** The LTI tool's keys, newest first. */
-  listToolKeys(): Promise<ToolKey[]>;
-  /** Adds `key` as the one in use and retires the others at its creation time, in one transaction. */
-  rotateToolKey(key: Omit<ToolKey, 'createdAt' | 'retiredAt'>): Promise<ToolKey>;
-  /** Removes the keys retired before `before` (ISO time); how many. */
-  dropRetiredToolKeys(before: string): Promise<number>;
   /** Null when there is no such course. */
   updateCourse(id: string, patch: CoursePatch): Promise<Course | null>;
   /** False when there is no such course; StoreError 'conflict' (nothing deleted) while it still has items. */

@@ -1,5 +1,6 @@
 import type { CatalogStore } from './catalog-store.js';
 import { duckDbCourseOperations } from './duckdb-catalog-courses.js';
+import { duckDbLearnerOperations } from './duckdb-catalog-learners.js';
 import { duckDbLtiOperations } from './duckdb-catalog-lti.js';
 import { duckDbItemOperations } from './duckdb-catalog-items.js';
 import { duckDbJobOperations } from './duckdb-catalog-jobs.js';
@@ -40,6 +41,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     ...duckDbItemOperations(db, stamp),
     ...duckDbJobOperations(db, stamp, now),
     ...duckDbLtiOperations(db, stamp),
+    ...duckDbLearnerOperations(db, stamp),
     health: () => db.health(),
     onHealthChange: (listener) => db.onHealthChange(listener),
     async close() {

@@ -18,6 +18,15 @@ export {
   type Rendition,
   type StoreErrorCode,
 } from './catalog-store.js';
+export type {
+  Learner,
+  LearnerIdentity,
+  LtiPlatform,
+  LtiPlatformPatch,
+  LtiStore,
+  NewLtiPlatform,
+  ToolKey,
+} from './lti-store.js';
 export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';
 export { newId, type IdPrefix } from './ids.js';
 export { CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';

@@ -19,6 +19,7 @@ const APPLIED = [
   [3, 'job-interruptions'],
   [4, 'course-listing'],
   [5, 'lti-tool-keys'],
+  [6, 'lti-platforms'],
 ];
 
 let dir: string;
@@ -60,6 +61,7 @@ describe('applyMigrations', () => {
       '0003-job-interruptions',
       '0004-course-listing',
       '0005-lti-tool-keys',
+      '0006-lti-platforms',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

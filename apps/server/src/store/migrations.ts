@@ -6,6 +6,7 @@ import { migration0002MediaVersion } from './migrations/0002-media-version.js';
 import { migration0003JobInterruptions } from './migrations/0003-job-interruptions.js';
 import { migration0004CourseListing } from './migrations/0004-course-listing.js';
 import { migration0005LtiToolKeys } from './migrations/0005-lti-tool-keys.js';
+import { migration0006LtiPlatforms } from './migrations/0006-lti-platforms.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -24,6 +25,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0003JobInterruptions,
   migration0004CourseListing,
   migration0005LtiToolKeys,
+  migration0006LtiPlatforms,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */

@@ -10,6 +10,8 @@ export interface WebRoutesOptions {
   distDir?: string;
   /** The content origin, which the learn page frames modules from (ADR 0010); default: none. */
   contentOrigin?: () => string;
+  /** Origins that may frame the pages an LMS launch opens (the registered LTI platforms); default: none. */
+  frameAncestors?: () => readonly string[];
 }
 
 /** Where Vite's build puts hashed assets, under its `base` (apps/web/vite.config.ts). */
@@ -23,6 +25,9 @@ export const WEB_PAGES = {
   course: 'course.html',
   watch: 'watch.html',
   learn: 'learn.html',
+  ltiBridge: 'lti-bridge.html',
+  ltiPicker: 'lti-picker.html',
+  ltiRegister: 'lti-register.html',
 } as const;
 export type WebPage = keyof typeof WEB_PAGES;
 
@@ -59,20 +64,56 @@ export const PAGE_CSP: Record<WebPage, string> = {
   // A module runs in a launch frame of the content origin (added per server by learnCsp); a document is shown
   // from a blob: URL of the bytes the page fetched (PDF viewer frame, or an image).
   learn: csp({ 'frame-src': "'self' blob:", 'img-src': "'self' data: blob:" }),
+  // The LTI login and launch pass through it inside the LMS's frame: it only reads its fragment and moves on.
+  ltiBridge: csp(),
+  // The instructor's choice is form-posted to the platform's deep-linking return URL (added per platform).
+  ltiPicker: csp(),
+  // Opened by a platform not registered yet (in its frame or a window): framed by the platform it names only.
+  ltiRegister: csp(),
 };
+
+/** The pages an LMS launch opens inside its frame. */
+const LAUNCHED_PAGES: ReadonlySet<WebPage> = new Set([
+  'watch',
+  'learn',
+  'ltiBridge',
+  'ltiPicker',
+  'ltiRegister',
+]);
 
 /** The learn page's policy on a server whose modules run on `contentOrigin`. */
 export function learnCsp(contentOrigin: string): string {
   return csp({ 'frame-src': `'self' blob: ${contentOrigin}`, 'img-src': "'self' data: blob:" });
 }
 
-const pageHeaders = (page: WebPage, contentOrigin: string | null) => ({
+/** A page's policy on this server: its content origin, and the platforms that may frame launched pages. */
+export function pageCsp(page: WebPage, contentOrigin: string | null, platforms: readonly string[]): string {
+  let policy = page === 'learn' && contentOrigin ? learnCsp(contentOrigin) : PAGE_CSP[page];
+  if (LAUNCHED_PAGES.has(page) && platforms.length > 0) {
+    const list = platforms.join(' ');
+    policy = policy.replace("frame-ancestors 'none'", `frame-ancestors 'self' ${list}`);
+    if (page === 'ltiPicker') policy = policy.replace("form-action 'self'", `form-action 'self' ${list}`);
+  }
+  return policy;
+}
+
+const pageHeaders = (page: WebPage, contentOrigin: string | null, platforms: readonly string[]) => ({
   // Revalidated on every load: a page names the current build's assets.
   'cache-control': 'no-cache',
-  'content-security-policy': page === 'learn' && contentOrigin ? learnCsp(contentOrigin) : PAGE_CSP[page],
+  'content-security-policy': pageCsp(page, contentOrigin, platforms),
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
 });
+
+/** The origin of an http(s) URL, as a one-element list; none for anything else. */
+function httpOrigins(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? [u.origin] : [];
+  } catch {
+    return [];
+  }
+}
 
 /** Ids in page URLs: what the API's ids look like (no dots or slashes, so never a path). */
 const PAGE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -125,7 +166,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     },
   });
 
-  const send = (page: WebPage, reply: FastifyReply): FastifyReply => {
+  const send = (page: WebPage, reply: FastifyReply, framedBy: readonly string[] = []): FastifyReply => {
     const file = WEB_PAGES[page];
     if (!existsSync(path.join(root, file))) {
       throw new AppError(
@@ -133,7 +174,9 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
         `The web pages are not built (${path.join(root, file)} is missing): run \`npm run build\` in the repository`,
       );
     }
-    return reply.headers(pageHeaders(page, opts.contentOrigin?.() ?? null)).sendFile(file, root);
+    const platforms = framedBy.length > 0 ? framedBy : (opts.frameAncestors?.() ?? []);
+    const headers = pageHeaders(page, opts.contentOrigin?.() ?? null, platforms);
+    return reply.headers(headers).sendFile(file, root);
   };
   const withId =
     (page: WebPage, param: string) =>
@@ -151,4 +194,10 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   app.get('/courses/:courseId', withId('course', 'courseId'));
   app.get('/watch/:itemId', withId('watch', 'itemId'));
   app.get('/learn/:itemId', withId('learn', 'itemId'));
+  app.get('/lti/bridge', async (_request, reply) => send('ltiBridge', reply));
+  app.get('/lti/picker', async (_request, reply) => send('ltiPicker', reply));
+  app.get('/lti/register', async (request, reply) => {
+    const config = (request.query as Record<string, unknown>)['openid_configuration'];
+    return send('ltiRegister', reply, typeof config === 'string' ? httpOrigins(config) : []);
+  });
 };

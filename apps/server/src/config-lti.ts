@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { Parse } from './config-env.js';
+
+/** The `lti` section: how the LTI 1.3 tool treats launches, learners and its keys. */
+export const LtiConfigSchema = z
+  .strictObject({
+    /** How long the learner session a launch gives the browser lasts. */
+    sessionSeconds: z
+      .number()
+      .int()
+      .min(300)
+      .max(7 * 24 * 3600)
+      .default(4 * 3600),
+    /** Keep the names and emails platforms send (off: learners stay pseudonymous, (issuer, deployment, subject)). */
+    storeNames: z.boolean().default(false),
+    /** How far the platform's clock may be off from ours when an id_token's times are checked. */
+    clockSkewSeconds: z.number().int().min(0).max(600).default(60),
+    /** Longest the login initiation may take to come back as a launch (the signed state's lifetime). */
+    loginTimeoutSeconds: z.number().int().min(30).max(3600).default(600),
+    /** How long a retired tool key stays published (what it signed before a rotation still verifies). */
+    retiredKeyGraceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 24 * 3600)
+      .default(24 * 3600),
+    /** Longest a request to a platform (its keys, its token and grade endpoints) may take. */
+    platformTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    /** Login initiations per second per client, and the burst above it; more get 429. */
+    loginRatePerSecond: z.number().positive().default(2),
+    loginBurst: z.number().int().min(1).default(20),
+  })
+  .prefault({});
+
+/** The lti section's environment variables. */
+export function ltiEnvVars(
+  asNumber: Parse,
+  asBoolean: Parse,
+): Record<string, { path: string[]; parse: Parse }> {
+  return {
+    COURSECAST_LTI_SESSION_SECONDS: { path: ['lti', 'sessionSeconds'], parse: asNumber },
+    COURSECAST_LTI_STORE_NAMES: { path: ['lti', 'storeNames'], parse: asBoolean },
+    COURSECAST_LTI_CLOCK_SKEW_SECONDS: { path: ['lti', 'clockSkewSeconds'], parse: asNumber },
+    COURSECAST_LTI_LOGIN_TIMEOUT_SECONDS: { path: ['lti', 'loginTimeoutSeconds'], parse: asNumber },
+    COURSECAST_LTI_KEY_GRACE_SECONDS: { path: ['lti', 'retiredKeyGraceSeconds'], parse: asNumber },
+    COURSECAST_LTI_PLATFORM_TIMEOUT_MS: { path: ['lti', 'platformTimeoutMs'], parse: asNumber },
+  };
+}

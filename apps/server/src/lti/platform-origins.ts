@@ -1,0 +1,34 @@
+import type { LtiPlatform, LtiStore } from '../store/index.js';
+
+/** The origins of the registered platforms: who may frame the tool's pages (CSP frame-ancestors). */
+export interface PlatformOrigins {
+  /** The current list (kept in memory: a page's headers never wait for the store). */
+  list(): readonly string[];
+  /** Reads the registrations again (after a change). */
+  refresh(): Promise<void>;
+}
+
+const originOf = (url: string): string | null => {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+};
+
+/** A platform's origins: its issuer's and its authorization endpoint's (the LMS pages frame from either). */
+export function originsOf(p: Pick<LtiPlatform, 'issuer' | 'authLoginUrl'>): string[] {
+  return [originOf(p.issuer), originOf(p.authLoginUrl)].filter((o): o is string => o !== null);
+}
+
+/** Origins read from `store`, refreshed on demand. */
+export function createPlatformOrigins(store: Pick<LtiStore, 'listLtiPlatforms'>): PlatformOrigins {
+  let origins: readonly string[] = [];
+  return {
+    list: () => origins,
+    async refresh() {
+      origins = [...new Set((await store.listLtiPlatforms()).flatMap(originsOf))];
+    },
+  };
+}
