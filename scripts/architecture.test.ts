@@ -28,7 +28,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   jit: ['auth', 'catalog', 'store', 'instrumentation'],
   delivery: ['auth', 'catalog', 'store', 'instrumentation'],
   web: [],
-  lti: ['auth', 'catalog', 'store'],
+  lti: ['auth', 'catalog', 'store', 'instrumentation'],
+  learners: ['auth', 'catalog', 'store', 'lti'],
   // The CLI and the composition root wire everything together.
   cli: ['*'],
 };

@@ -3,6 +3,10 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '../../apps/server/test-support/test-server.js';
 import { fileURLToPath } from 'node:url';
+import { waitFor } from '../../apps/server/test-support/wait.js';
+
+/** Polls until a value comes (shared with the server's tests). */
+export { waitFor };
 
 const PLAYHEAD_TRUTH = fileURLToPath(new URL('./playhead-truth.js', import.meta.url));
 
@@ -42,23 +46,6 @@ export interface WatchWindow {
     handle: { viewId: string | null; sessionId: string; stats(): Record<string, number> } | null;
   };
   playheadTruth: PlayheadTruth & { play(): void };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value (not undefined/null/false), or fails naming `what`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 export interface WatchOptions {

@@ -3,12 +3,9 @@ import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '
 import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
-import { ltiKeysRoutes } from './lti/lti-keys.routes.js';
-import { ltiContentRoutes } from './lti/lti-content.routes.js';
-import { ltiLaunchRoutes } from './lti/lti-launch.routes.js';
-import { ltiPlatformsRoutes } from './lti/lti-platforms.routes.js';
-import { ltiRegistrationRoutes } from './lti/lti-registration.routes.js';
 import { createLtiTool } from './lti/lti-tool.js';
+import { ltiRoutes } from './lti/lti.routes.js';
+import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
@@ -26,7 +23,7 @@ import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import { AppError } from './errors.js';
 import { healthRoutes } from './health.routes.js';
 import type { ReadinessCheck } from './readiness-check.js';
-import type { CatalogStore, LtiPlatform } from './store/index.js';
+import type { CatalogStore } from './store/index.js';
 import { instrumentationRoutes } from './instrumentation/instrumentation.routes.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { JobEventBus } from './transcoding/job-events.js';
@@ -89,7 +86,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseWhileClosing(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
   const contentUrl = deps.contentUrl ?? (() => contentBaseUrl(deps.config));
-  const lti = await createLtiTool(deps.store, deps.config.lti);
+  const lti = await createLtiTool({
+    store: deps.store,
+    config: deps.config.lti,
+    meter: deps.instrumentation.meter,
+    log: (message) => app.log.warn(message),
+  });
+  app.addHook('onClose', async () => lti.outbox.stop());
   const common = {
     store: deps.store,
     queue: deps.queue,
@@ -134,37 +137,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onRemoved: (n) => orphans.add(n, { [ATTR_ORPHAN_KIND]: ORPHAN_KINDS.resumable }),
     });
     await api.register(publicCatalogRoutes, common);
-    await api.register(ltiKeysRoutes, { adminToken: deps.adminToken, keyring: lti.keyring });
-    const onPlatformChange = async (platform: LtiPlatform): Promise<void> => {
-      lti.platformKeys.forget(platform.jwksUrl);
-      await lti.origins.refresh();
-    };
-    await api.register(ltiPlatformsRoutes, {
+    await api.register(ltiRoutes, {
       store: deps.store,
-      adminToken: deps.adminToken,
-      baseUrl,
-      onChange: onPlatformChange,
-    });
-    await api.register(ltiRegistrationRoutes, {
-      store: deps.store,
-      adminToken: deps.adminToken,
-      baseUrl,
-      toolName: 'coursecast',
-      timeoutMs: deps.config.lti.platformTimeoutMs,
-      onChange: onPlatformChange,
-    });
-    await api.register(ltiLaunchRoutes, {
-      store: deps.store,
-      verify: lti.verify,
-      sessions: lti.sessions,
       config: deps.config.lti,
+      adminToken: deps.adminToken,
       baseUrl,
-      loginLimiter: lti.loginLimiter,
+      contentUrl,
+      tool: lti,
     });
-    await api.register(ltiContentRoutes, {
-      ...common,
+    await api.register(lectureProgressRoutes, {
+      store: deps.store,
       sessions: lti.sessions,
-      keyring: lti.keyring,
+      threshold: deps.config.lti.completionThreshold,
+      limiter: createRateLimiter({ perSecond: 1, burst: 30, maxClients: 100_000 }),
+      onScore: () => lti.outbox.kick(),
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {

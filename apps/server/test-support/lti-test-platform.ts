@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { createTestAgs, type TestAgs } from './lti-test-ags.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** The LIS role URIs tests launch with. */
@@ -52,6 +53,10 @@ export interface TestPlatform {
   registrations: { body: Record<string, unknown>; authorization: string | undefined }[];
   /** Whether the registration answer names a deployment (Canvas's does not). */
   answerDeployment: boolean;
+  /** Its token endpoint and grade services (scores recorded there). */
+  ags: TestAgs;
+  /** The AGS endpoint claim of a launch of resource link `rl-1` (its line item, when one was made). */
+  agsClaim(lineitem?: string): Record<string, unknown>;
   /** How many times its JWKS was fetched. */
   jwksFetches(): number;
   /** The registration body of `POST /api/lti/platforms`. */
@@ -89,6 +94,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const clientId = options.clientId ?? 'coursecast-client';
   const deploymentId = options.deploymentId ?? 'deployment-1';
   let issuer = '';
+  const grades = createTestAgs(() => issuer, clientId, send);
 
   const sign = async (claims: JWTPayload, k: SigningKey, expiresIn = 300): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
@@ -121,6 +127,17 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     authUrl: '',
     tokenUrl: '',
     authRequests,
+    ags: grades.ags,
+    agsClaim: (lineitem) => ({
+      'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': {
+        scope: [
+          'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+          'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+        ],
+        lineitems: `${issuer}/lineitems`,
+        ...(lineitem ? { lineitem } : {}),
+      },
+    }),
     openidConfigurationUrl: '',
     registrationToken: 'reg-token-1',
     registrations: [],
@@ -220,6 +237,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       if (jwksDown) return send(res, 500, 'text/plain', 'down');
       return send(res, 200, 'application/json', JSON.stringify({ keys: [key.publicJwk] }));
     }
+    if (grades.handle(req, res, url)) return;
     if (url.pathname === '/.well-known/openid-configuration') {
       if (req.headers.authorization !== `Bearer ${platform.registrationToken}`)
         return send(res, 401, 'application/json', '{"error":"invalid_token"}');

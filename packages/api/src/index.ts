@@ -202,4 +202,14 @@ export {
   type LtiDeepLinkResponse,
   LtiDynamicRegistrationSchema,
   type LtiDynamicRegistration,
+  LtiScoreSchema,
+  type LtiScore,
+  LtiScoreListSchema,
+  type LtiScoreList,
 } from './lti-schemas.js';
+export {
+  LectureProgressUpdateSchema,
+  type LectureProgressUpdate,
+  LectureProgressResponseSchema,
+  type LectureProgressResponse,
+} from './progress-schemas.js';

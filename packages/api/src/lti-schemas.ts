@@ -152,3 +152,31 @@ export const LtiDynamicRegistrationSchema = z.strictObject({
 });
 /** A dynamic registration's body. */
 export type LtiDynamicRegistration = z.infer<typeof LtiDynamicRegistrationSchema>;
+
+/** One score in the outbox, as the admin sees it (`GET /api/lti/scores`). */
+export const LtiScoreSchema = z.object({
+  id: z.string(),
+  platformId: z.string(),
+  learnerId: z.string(),
+  itemId: z.string(),
+  lineitemUrl: z.string().nullable(),
+  scoreGiven: z.number(),
+  scoreMaximum: z.number(),
+  activityProgress: z.string(),
+  state: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+/** An outbox score. */
+export type LtiScore = z.infer<typeof LtiScoreSchema>;
+
+/** `GET /api/lti/scores?state=&limit=` (admin): the score outbox, newest first, with the counts by state. */
+export const LtiScoreListSchema = z.object({
+  scores: z.array(LtiScoreSchema),
+  counts: z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
+});
+/** The outbox. */
+export type LtiScoreList = z.infer<typeof LtiScoreListSchema>;

@@ -291,3 +291,11 @@ export {
   METRIC_CONTENT_PUBLISH_DURATION,
   PUBLISH_METRICS,
 } from './publish-metrics.js';
+export {
+  ATTR_LTI_SCORE_OUTCOME,
+  SCORE_OUTCOMES,
+  type ScoreOutcome,
+  METRIC_LTI_SCORE_DELIVERIES,
+  METRIC_LTI_SCORE_PENDING,
+  LTI_METRICS,
+} from './lti-metrics.js';

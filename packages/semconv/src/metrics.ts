@@ -11,6 +11,7 @@ import { FORWARD_METRICS, INGEST_METRICS } from './ingest-metrics.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 import { RUNTIME_METRICS } from './runtime-metrics.js';
 import { PUBLISH_METRICS } from './publish-metrics.js';
+import { LTI_METRICS } from './lti-metrics.js';
 
 /** Wall time of one rung of a transcode, from encoder start to its last segment on disk. */
 export const METRIC_CONTENT_TRANSCODE_DURATION = {
@@ -73,5 +74,6 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...FORWARD_METRICS,
   ...CONTENT_METRICS,
   ...PUBLISH_METRICS,
+  ...LTI_METRICS,
   ...RUNTIME_METRICS,
 ];

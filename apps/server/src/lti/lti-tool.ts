@@ -1,4 +1,7 @@
+import type { Meter } from '@opentelemetry/api';
 import { createRateLimiter, type RateLimiter } from '../auth/rate-limiter.js';
+import { createAgsClient } from './ags-client.js';
+import { createScoreOutbox, type ScoreOutbox } from './score-outbox.js';
 import type { Config } from '../config.js';
 import type { CatalogStore } from '../store/index.js';
 import { createLaunchVerifier, type VerifiedLaunch } from './launch-verifier.js';
@@ -17,15 +20,31 @@ export interface LtiTool {
   loginLimiter: RateLimiter;
   /** The learner sessions launches hand out and the learner routes accept. */
   sessions: SignedTokenKind<LearnerSession>;
+  /** Delivers queued scores to the platforms' gradebooks. */
+  outbox: ScoreOutbox;
+}
+
+export interface LtiToolDeps {
+  store: CatalogStore;
+  config: Config['lti'];
+  meter: Meter;
+  log: (message: string) => void;
 }
 
 /** Builds the tool on the catalog store with the `lti` configuration. */
-export async function createLtiTool(store: CatalogStore, config: Config['lti']): Promise<LtiTool> {
+export async function createLtiTool({ store, config, meter, log }: LtiToolDeps): Promise<LtiTool> {
+  const keyring = createToolKeyring({ store, retiredGraceMs: config.retiredKeyGraceSeconds * 1000 });
   const platformKeys = createPlatformKeys({ timeoutMs: config.platformTimeoutMs });
   const origins = createPlatformOrigins(store);
   await origins.refresh();
   return {
-    keyring: createToolKeyring({ store, retiredGraceMs: config.retiredKeyGraceSeconds * 1000 }),
+    keyring,
+    outbox: createScoreOutbox({
+      store,
+      client: createAgsClient({ keyring, timeoutMs: config.platformTimeoutMs }),
+      meter,
+      log,
+    }),
     platformKeys,
     verify: createLaunchVerifier({ store, keys: platformKeys, clockSkewSeconds: config.clockSkewSeconds }),
     origins,

@@ -2,6 +2,7 @@ import type { DocumentSource, PackageSource } from '@coursecast/api';
 import type { MediaInfo } from '@coursecast/media';
 import type { ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
 import type { LtiStore } from './lti-store.js';
+import type { ProgressStore } from './progress-store.js';
 import type { StoreHealthSource } from './store-health.js';
 
 // The catalog's repository contract. Plain data only (ISO-8601 strings, numbers, JSON objects) so the
@@ -130,7 +131,7 @@ export interface JobFilter {
  * Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. Its health
  * says whether it can write (readiness); after a fatal database error it reopens by itself.
  */
-export interface CatalogStore extends StoreHealthSource, LtiStore {
+export interface CatalogStore extends StoreHealthSource, LtiStore, ProgressStore {
   /** Rejects with StoreError 'conflict' when the id exists. */
   createCourse(course: NewCourse): Promise<Course>;
   /** Newest first. */

@@ -1,6 +1,7 @@
 import type { CatalogStore } from './catalog-store.js';
 import { duckDbCourseOperations } from './duckdb-catalog-courses.js';
 import { duckDbLearnerOperations } from './duckdb-catalog-learners.js';
+import { duckDbProgressOperations } from './duckdb-catalog-progress.js';
 import { duckDbLtiOperations } from './duckdb-catalog-lti.js';
 import { duckDbItemOperations } from './duckdb-catalog-items.js';
 import { duckDbJobOperations } from './duckdb-catalog-jobs.js';
@@ -42,6 +43,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     ...duckDbJobOperations(db, stamp, now),
     ...duckDbLtiOperations(db, stamp),
     ...duckDbLearnerOperations(db, stamp),
+    ...duckDbProgressOperations(db, stamp),
     health: () => db.health(),
     onHealthChange: (listener) => db.onHealthChange(listener),
     async close() {

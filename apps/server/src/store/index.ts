@@ -27,6 +27,15 @@ export type {
   NewLtiPlatform,
   ToolKey,
 } from './lti-store.js';
+export type {
+  LectureProgress,
+  OutboxScore,
+  ProgressStore,
+  ScoreBody,
+  ScoreState,
+  ScoreTarget,
+  WatchedRanges,
+} from './progress-store.js';
 export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';
 export { newId, type IdPrefix } from './ids.js';
 export { CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';

@@ -20,6 +20,7 @@ const APPLIED = [
   [4, 'course-listing'],
   [5, 'lti-tool-keys'],
   [6, 'lti-platforms'],
+  [7, 'learner-progress'],
 ];
 
 let dir: string;
@@ -62,6 +63,7 @@ describe('applyMigrations', () => {
       '0004-course-listing',
       '0005-lti-tool-keys',
       '0006-lti-platforms',
+      '0007-learner-progress',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

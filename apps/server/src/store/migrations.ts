@@ -7,6 +7,7 @@ import { migration0003JobInterruptions } from './migrations/0003-job-interruptio
 import { migration0004CourseListing } from './migrations/0004-course-listing.js';
 import { migration0005LtiToolKeys } from './migrations/0005-lti-tool-keys.js';
 import { migration0006LtiPlatforms } from './migrations/0006-lti-platforms.js';
+import { migration0007LearnerProgress } from './migrations/0007-learner-progress.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -26,6 +27,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0004CourseListing,
   migration0005LtiToolKeys,
   migration0006LtiPlatforms,
+  migration0007LearnerProgress,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
