@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureSdkSize, SDK_BUDGET_BYTES } from './size-budget.js';
+import { measureProgressSize, measureSdkSize, PROGRESS_BUDGET_BYTES, SDK_BUDGET_BYTES } from './size-budget.js';
 
 describe('the player SDK size budget (scripts/size-budget.ts)', () => {
   it('keeps the single-file build within 10 KB min+gzip, without hls.js', async () => {
@@ -12,5 +12,15 @@ describe('the player SDK size budget (scripts/size-budget.ts)', () => {
     expect(code).toContain('content.video_startup');
     expect(code).not.toMatch(/hlsjs|Hls\.DefaultConfig/);
     expect(r.minified).toBeGreaterThan(5000);
+  });
+
+  it('keeps the progress entry (pages opened from an LMS) within its own 1 KB, apart from the core', async () => {
+    const r = await measureProgressSize();
+    expect(r.gzip, `${r.gzip} B min+gzip`).toBeLessThanOrEqual(PROGRESS_BUDGET_BYTES);
+    const { buildProgressEntry } = await import('../packages/player-sdk/iife-build.js');
+    const code = await buildProgressEntry();
+    expect(code).toContain('keepalive');
+    // Nothing of the core comes with it.
+    expect(code).not.toContain('content.video_startup');
   });
 });

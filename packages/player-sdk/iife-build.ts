@@ -70,3 +70,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await build({ ...LAUNCH_FRAME_OPTIONS, outfile: LAUNCH_FRAME_PATH });
   process.stdout.write(`launch frame written to ${LAUNCH_FRAME_PATH}\n`);
 }
+
+/** esbuild options of the progress entry as a page bundles it (ES module, minified): what its budget measures. */
+export const PROGRESS_OPTIONS: BuildOptions = {
+  ...IIFE_OPTIONS,
+  entryPoints: [`${here}src/progress/lecture-progress.ts`],
+  format: 'esm',
+  globalName: undefined,
+};
+
+/** Builds the progress entry in memory and returns its code. */
+export async function buildProgressEntry(): Promise<string> {
+  const out = await build({ ...PROGRESS_OPTIONS, write: false });
+  const file = out.outputFiles?.[0];
+  if (!file) throw new Error('esbuild produced no output for the progress entry');
+  return file.text;
+}

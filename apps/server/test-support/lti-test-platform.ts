@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { createTestAgs, type TestAgs } from './lti-test-ags.js';
+import { createLmsPages, type TestLmsPages } from './lti-test-lms-pages.js';
 
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
 /** The LIS role URIs tests launch with. */
@@ -33,6 +34,8 @@ export interface AuthRequest {
 export interface TestPlatformOptions {
   clientId?: string;
   deploymentId?: string;
+  /** The host name in its URLs (default 127.0.0.1; `localhost` makes it another site than a tool on 127.0.0.1). */
+  host?: string;
 }
 
 /** A running test platform. */
@@ -53,6 +56,8 @@ export interface TestPlatform {
   registrations: { body: Record<string, unknown>; authorization: string | undefined }[];
   /** Whether the registration answer names a deployment (Canvas's does not). */
   answerDeployment: boolean;
+  /** Its pages for a browser: the course page framing the tool, the registration page, the deep-link return. */
+  lms: TestLmsPages;
   /** Its token endpoint and grade services (scores recorded there). */
   ags: TestAgs;
   /** The AGS endpoint claim of a launch of resource link `rl-1` (its line item, when one was made). */
@@ -95,6 +100,11 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const deploymentId = options.deploymentId ?? 'deployment-1';
   let issuer = '';
   const grades = createTestAgs(() => issuer, clientId, send);
+  const lmsPages = createLmsPages(
+    () => issuer,
+    { clientId, deploymentId, registrationToken: () => platform.registrationToken },
+    send,
+  );
 
   const sign = async (claims: JWTPayload, k: SigningKey, expiresIn = 300): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
@@ -127,6 +137,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     authUrl: '',
     tokenUrl: '',
     authRequests,
+    lms: lmsPages.pages,
     ags: grades.ags,
     agsClaim: (lineitem) => ({
       'https://purl.imsglobal.org/spec/lti-ags/claim/endpoint': {
@@ -171,15 +182,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     const params = Object.fromEntries(url.searchParams);
     authRequests.push({ params });
     const target = params['redirect_uri'] ?? '';
-    const token = await sign(
-      {
-        nonce: params['nonce'],
-        [`${LTI}target_link_uri`]: platform.nextLaunch[`${LTI}target_link_uri`] ?? target,
-        ...platform.nextLaunch,
-      },
-      key,
-    );
-    const fields = { id_token: token, state: params['state'] ?? '' };
+    // A launch the course page started (its login_hint names it), else the test's next launch.
+    const launch = lmsPages.pages.launches.get(params['login_hint'] ?? '');
+    const claims = launch?.claims ?? platform.nextLaunch;
+    const token = await sign({ [`${LTI}target_link_uri`]: target, ...claims, nonce: params['nonce'] }, key);
+    const fields: Record<string, string> = { id_token: token, state: params['state'] ?? '' };
+    if (launch?.storage) fields['lti_storage_target'] = '_parent';
     const inputs = Object.entries(fields)
       .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
       .join('');
@@ -237,7 +245,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       if (jwksDown) return send(res, 500, 'text/plain', 'down');
       return send(res, 200, 'application/json', JSON.stringify({ keys: [key.publicJwk] }));
     }
-    if (grades.handle(req, res, url)) return;
+    if (grades.handle(req, res, url) || lmsPages.handle(req, res, url)) return;
     if (url.pathname === '/.well-known/openid-configuration') {
       if (req.headers.authorization !== `Bearer ${platform.registrationToken}`)
         return send(res, 401, 'application/json', '{"error":"invalid_token"}');
@@ -256,7 +264,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
-  issuer = `http://127.0.0.1:${port}`;
+  issuer = `http://${options.host ?? '127.0.0.1'}:${port}`;
   platform.issuer = issuer;
   platform.jwksUrl = `${issuer}/jwks`;
   platform.authUrl = `${issuer}/auth`;

@@ -23,6 +23,7 @@ import {
 import { startPlayer, type PlayerEngine } from './media-player.js';
 import { createPlanPanel, type LiveFigures } from './plan-panel.js';
 import { keepSessionAlive } from './session-keeper.js';
+import { followProgress, watchingLearner } from './learner-progress.js';
 import '../shared/palette.css';
 import './player.css';
 
@@ -55,6 +56,8 @@ const heading = el('h1', { id: 'item-title' }, 'Loading…');
 const back = el('a', { id: 'course-link', class: 'back', hidden: true }, '← Course');
 const message = el('p', { id: 'page-message', class: 'page-message', role: 'status', hidden: true });
 const side = el('div', { class: 'side' });
+const progressLine = el('p', { id: 'learner-progress', class: 'muted', hidden: true });
+const resumeOffer = el('div', { id: 'resume-offer', class: 'resume-offer', hidden: true });
 const exposed: WatchExposed = {
   video,
   hls: null,
@@ -171,10 +174,12 @@ async function main(): Promise<void> {
   setState('loading');
   app.replaceChildren(
     el('header', { class: 'page-head' }, back, heading),
-    el('main', { class: 'watch' }, el('div', { class: 'stage' }, video, message), side),
+    el('main', { class: 'watch' }, el('div', { class: 'stage' }, video, resumeOffer, message, progressLine), side),
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names no lecture.');
+  // Opened from an LMS: the launch's learner session (taken out of the address at once).
+  const learner = watchingLearner(itemId);
 
   let view: PublicItemResponse;
   try {
@@ -194,7 +199,8 @@ async function main(): Promise<void> {
 
   // The SDK's own viewer id (kept in localStorage, never a cookie): the playback request names the same viewer
   // as the SDK's events, so the server's JIT session and the views join.
-  const vid = viewerIdentity({ sampleRate: 1 }).viewerId;
+  // A learner from an LMS is the viewer under their pseudonymous id.
+  const vid = learner?.learnerId ?? viewerIdentity({ sampleRate: 1 }).viewerId;
   const capabilities = probeBrowser();
   exposed.capabilities = capabilities;
   let answer: PlaybackAnswer;
@@ -247,6 +253,7 @@ async function main(): Promise<void> {
   }
   setState('ready');
   watchPlayback((live) => panel.update(live));
+  if (learner) await followProgress(video, learner, progressLine, resumeOffer);
 }
 
 void main();

@@ -38,3 +38,24 @@ export function takeLearnerSession(): string | null {
 export function learnerHeaders(session: string): Record<string, string> {
   return { authorization: `Bearer ${session}` };
 }
+
+/** What a page reads of its learner session (the server checks the signature; a page only shows and routes). */
+export interface LearnerSessionClaims {
+  /** The learner's id (`lrn_…`). */
+  sub: string;
+  role: 'learner' | 'instructor';
+  /** The item the launch opened. */
+  item: string | null;
+}
+
+/** The claims of a session, or null when it is not one. */
+export function sessionClaims(session: string): LearnerSessionClaims | null {
+  try {
+    const part = session.split('.')[1] ?? '';
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const c = JSON.parse(json) as Partial<LearnerSessionClaims>;
+    return typeof c.sub === 'string' ? { sub: c.sub, role: c.role ?? 'learner', item: c.item ?? null } : null;
+  } catch {
+    return null;
+  }
+}
