@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { measureProgressSize, measureSdkSize, PROGRESS_BUDGET_BYTES, SDK_BUDGET_BYTES } from './size-budget.js';
+import {
+  measureProgressSize,
+  measureSdkSize,
+  PROGRESS_BUDGET_BYTES,
+  SDK_BUDGET_BYTES,
+} from './size-budget.js';
 
 describe('the player SDK size budget (scripts/size-budget.ts)', () => {
   it('keeps the single-file build within 10 KB min+gzip, without hls.js', async () => {

@@ -24,7 +24,12 @@ export const PROGRESS_BUDGET_BYTES = 1024;
 export async function measureProgressSize(): Promise<SizeReport> {
   const code = Buffer.from(await buildProgressEntry());
   const gzip = gzipSync(code, { level: 9 }).length;
-  return { minified: code.length, gzip, budget: PROGRESS_BUDGET_BYTES, within: gzip <= PROGRESS_BUDGET_BYTES };
+  return {
+    minified: code.length,
+    gzip,
+    budget: PROGRESS_BUDGET_BYTES,
+    within: gzip <= PROGRESS_BUDGET_BYTES,
+  };
 }
 
 /** Builds the SDK's IIFE and measures it (gzip level 9, as a server would pre-compress it). */

@@ -19,7 +19,11 @@ export function watchingLearner(itemId: string): WatchingLearner | null {
   const session = takeLearnerSession();
   const claims = session ? sessionClaims(session) : null;
   if (!session || !claims || claims.item !== itemId) return null;
-  return { session, learnerId: claims.sub, progressUrl: `/api/learners/${claims.sub}/items/${itemId}/progress` };
+  return {
+    session,
+    learnerId: claims.sub,
+    progressUrl: `/api/learners/${claims.sub}/items/${itemId}/progress`,
+  };
 }
 
 function describe(p: LectureProgressResponse): string {
@@ -49,7 +53,11 @@ export async function followProgress(
     show(p);
     if (p.resumeAt !== null) {
       const at = p.resumeAt;
-      const resume = el('button', { type: 'button', id: 'resume', class: 'primary' }, `Resume at ${formatClock(at)}`);
+      const resume = el(
+        'button',
+        { type: 'button', id: 'resume', class: 'primary' },
+        `Resume at ${formatClock(at)}`,
+      );
       const over = el('button', { type: 'button', id: 'start-over' }, 'Start from the beginning');
       resume.addEventListener('click', () => {
         video.currentTime = at;

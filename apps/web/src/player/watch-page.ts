@@ -174,7 +174,12 @@ async function main(): Promise<void> {
   setState('loading');
   app.replaceChildren(
     el('header', { class: 'page-head' }, back, heading),
-    el('main', { class: 'watch' }, el('div', { class: 'stage' }, video, resumeOffer, message, progressLine), side),
+    el(
+      'main',
+      { class: 'watch' },
+      el('div', { class: 'stage' }, video, resumeOffer, message, progressLine),
+      side,
+    ),
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names no lecture.');
