@@ -10,7 +10,9 @@ import type { LtiPlatformList } from '@coursecast/api';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWebDistDir, WEB_PAGES } from '@coursecast/server';
-import { createCourse, uploadLecture } from '../apps/server/test-support/api-calls.js';
+import { createCourse, postUpload, uploadLecture } from '../apps/server/test-support/api-calls.js';
+import { multipartBody } from '../apps/server/test-support/multipart.js';
+import { suspendResumeScorm2004 } from '../apps/server/test-support/suspend-resume-package.js';
 import {
   ROLES,
   startTestPlatform,
@@ -30,6 +32,7 @@ let t: TestServer;
 let lms: TestPlatform;
 let base: string;
 let itemId: string;
+let moduleId: string;
 /** The content item the instructor placed in the course. */
 let placed: Record<string, unknown>;
 
@@ -46,6 +49,12 @@ beforeAll(async () => {
   const clip = await testClip({ seconds: 30, width: 320, height: 180 });
   const upload = await uploadLecture(t, courseId, clip, 'Lecture 1: sampling');
   itemId = upload.item.id;
+  const module = await postUpload(
+    t,
+    courseId,
+    await multipartBody({ name: 'unit-2.zip', content: await suspendResumeScorm2004() }),
+  );
+  moduleId = module.json<{ item: { id: string } }>().item.id;
   expect((await waitForJob(t.cc.store, upload.job.id)).state).toBe('succeeded');
 }, 180_000);
 afterAll(async () => {
@@ -59,7 +68,7 @@ async function openLaunch(key: string, pathPrefix: string): Promise<{ page: Page
   const page = await context.newPage();
   await page.goto(`${lms.issuer}/course?launch=${key}`);
   const frame = await waitFor(`the tool's frame at ${pathPrefix}`, async () =>
-    page.frames().find((f) => f.name() === 'tool' && new URL(f.url()).pathname.startsWith(pathPrefix)),
+    page.frames().find((f) => f.name() === 'tool' && f.url().startsWith(`${base}${pathPrefix}`)),
   );
   return { page, frame };
 }
@@ -226,6 +235,53 @@ describe('coursecast in an LMS (LTI 1.3)', () => {
     ).toBeGreaterThanOrEqual(12);
     await again.page.close();
   }, 120_000);
+
+  it('resumes a suspended SCORM 2004 module on the next launch: it sees its suspend_data and entry resume', async () => {
+    lms.lms.launches.set('module-1', {
+      storage: true,
+      claims: {
+        sub: 'learner-42',
+        [`${LTI}roles`]: [ROLES.learner],
+        [`${LTI}resource_link`]: { id: 'rl-module-2' },
+        [`${LTI}target_link_uri`]: `${base}/learn/${moduleId}`,
+        ...lms.agsClaim(),
+      },
+    });
+    /** What the module saw, read in its own frame. */
+    const seen = async (): Promise<Record<string, string>> => {
+      const startedAt = new Date().toISOString();
+      const first = await openLaunch('module-1', '/learn/');
+      const pkg = await waitFor('the module', async () =>
+        first.page.frames().find((f) => f.url().split('?')[0]!.endsWith('/content/lesson.html')),
+      );
+      await pkg.waitForSelector('body[data-done="yes"]', { timeout: 20_000 });
+      const shown = JSON.parse((await pkg.textContent('#seen')) ?? '{}') as Record<string, string>;
+      // The session's finish is kept (the launch frame's PUT) before the learner leaves.
+      await waitFor('the finished session kept', async () => {
+        const kept = await t.cc.store.latestScormAttempt(shown['learnerId'] ?? '', moduleId);
+        return kept?.finished && kept.updatedAt > startedAt;
+      });
+      await first.page.close();
+      return shown;
+    };
+    const before = await seen();
+    expect(before).toMatchObject({ entry: 'ab-initio', suspendData: '' });
+    expect(before['learnerId']).toMatch(/^lrn_/);
+    const after = await seen();
+    expect(after).toMatchObject({
+      entry: 'resume',
+      suspendData: 'page=3;q1=b',
+      location: 'p3',
+      totalTime: 'PT20S',
+    });
+    const score = await waitFor(
+      'the module score at the platform',
+      async () =>
+        lms.ags.scores.find((s) => s.body['userId'] === 'learner-42' && s.body['scoreGiven'] === 85),
+      30_000,
+    );
+    expect(score.body).toMatchObject({ activityProgress: 'Completed', gradingProgress: 'FullyGraded' });
+  }, 90_000);
 
   it('offers a new window when the platform keeps nothing for the tool, and the lecture opens there', async () => {
     lms.lms.launches.set('learn-2', {

@@ -4,8 +4,11 @@ import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
 import { createLtiTool } from './lti/lti-tool.js';
+import type { PlatformOrigins } from './lti/platform-origins.js';
 import { ltiRoutes } from './lti/lti.routes.js';
 import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
+import { scormTicketRoutes } from './learners/scorm-ticket.routes.js';
+import { scormTickets } from './learners/scorm-tickets.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
 import { contentBaseUrl, publicBaseUrl, type Config } from './config.js';
@@ -63,6 +66,8 @@ export interface AppDeps {
   readiness: ReadinessCheck;
   /** The content origin's base URL, once its listener is bound (default: from the config). */
   contentUrl?: () => string;
+  /** The registered LMSs' origins, shared with the content origin (default: the app's own list). */
+  platformOrigins?: PlatformOrigins;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -91,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config.lti,
     meter: deps.instrumentation.meter,
     log: (message) => app.log.warn(message),
+    ...(deps.platformOrigins ? { origins: deps.platformOrigins } : {}),
   });
   app.addHook('onClose', async () => lti.outbox.stop());
   const common = {
@@ -152,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       limiter: createRateLimiter({ perSecond: 1, burst: 30, maxClients: 100_000 }),
       onScore: () => lti.outbox.kick(),
     });
+    await api.register(scormTicketRoutes, { sessions: lti.sessions, tickets: scormTickets(deps.store) });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

@@ -7,6 +7,9 @@ import { originRoutes } from './delivery/origin/origin.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
 import { launchRoutes } from './interactive/launch/launch.routes.js';
+import { createRateLimiter } from './auth/rate-limiter.js';
+import { scormAttemptsRoutes } from './learners/scorm-attempts.routes.js';
+import { scormTickets } from './learners/scorm-tickets.js';
 
 export interface ContentAppDeps {
   config: Config;
@@ -15,6 +18,8 @@ export interface ContentAppDeps {
   instruments: DeliveryInstruments;
   /** The origins the learner's page may have (appOriginsOf, once the app's port is known). */
   appOrigins: () => string[];
+  /** The registered LMSs' origins: they frame the learn page, so the launch and the package must let them. */
+  platformOrigins?: () => readonly string[];
   launchScriptFile: string;
   runtimeFile: string;
 }
@@ -39,14 +44,24 @@ export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInst
     region: deps.config.delivery.originRegion,
     servePublic: true,
     jit: null,
-    headersFor: contentDeliveryHeaders(deps.config.content.packageSources, deps.appOrigins),
+    headersFor: contentDeliveryHeaders(deps.config.content.packageSources, () => [
+      ...deps.appOrigins(),
+      ...(deps.platformOrigins?.() ?? []),
+    ]),
   });
   await app.register(launchRoutes, {
     store: deps.store,
     appOrigins: deps.appOrigins,
+    ...(deps.platformOrigins ? { framers: deps.platformOrigins } : {}),
     timeoutMs: deps.config.content.loadTimeoutSeconds * 1000,
     launchScriptFile: deps.launchScriptFile,
     runtimeFile: deps.runtimeFile,
+  });
+  // A learner's SCORM attempt, kept from the launch frame on this origin with the learn page's ticket.
+  await app.register(scormAttemptsRoutes, {
+    store: deps.store,
+    tickets: scormTickets(deps.store),
+    limiter: createRateLimiter({ perSecond: 2, burst: 30, maxClients: 100_000 }),
   });
   return app;
 }

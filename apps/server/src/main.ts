@@ -8,6 +8,7 @@ import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
 import { ConfigError, contentBaseUrl, contentPort, publicBaseUrl, type Config } from './config.js';
 import { appOriginsOf } from './interactive/launch/app-origins.js';
+import { createPlatformOrigins, type PlatformOrigins } from './lti/platform-origins.js';
 import { buildContentApp } from './content-app.js';
 import { defaultLaunchFrameFile, defaultScormRuntimeFile } from './web/sdk.routes.js';
 import { createDeliveryInstruments, type DeliveryInstruments } from './delivery/delivery-instruments.js';
@@ -153,7 +154,13 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const contentSlot: AppSlot = { app: null };
   const contentUrl = (): string =>
     contentBaseUrl(config, contentSlot.app ? boundPort(contentSlot.app) : undefined);
-  const app = await buildAppOrRelease(parts, { delivery, purge, readiness, contentUrl }, options);
+  // The registered LMSs frame the learner's pages: both origins' framing policies follow the registrations.
+  const platformOrigins = createPlatformOrigins(store);
+  const app = await buildAppOrRelease(
+    parts,
+    { delivery, purge, readiness, contentUrl, platformOrigins },
+    options,
+  );
   slot.app = app;
   const content = await buildContentApp({
     config,
@@ -161,6 +168,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     paths,
     instruments: delivery,
     appOrigins: () => appOriginsOf(config, boundPort(app)),
+    platformOrigins: () => platformOrigins.list(),
     launchScriptFile: defaultLaunchFrameFile(),
     runtimeFile: defaultScormRuntimeFile(),
   });
@@ -311,10 +319,11 @@ async function buildAppOrRelease(
     purge: (itemId: string) => void;
     readiness: ReadinessCheck;
     contentUrl: () => string;
+    platformOrigins: PlatformOrigins;
   },
   options: CreateOptions,
 ): Promise<FastifyInstance> {
-  const { delivery, purge, readiness, contentUrl } = wiring;
+  const { delivery, purge, readiness, contentUrl, platformOrigins } = wiring;
   const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
     return await buildApp({
@@ -332,6 +341,7 @@ async function buildAppOrRelease(
       pipeline,
       readiness,
       contentUrl,
+      platformOrigins,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });

@@ -212,4 +212,10 @@ export {
   type LectureProgressUpdate,
   LectureProgressResponseSchema,
   type LectureProgressResponse,
+  ScormTicketResponseSchema,
+  type ScormTicketResponse,
+  ScormLaunchStateSchema,
+  type ScormLaunchState,
+  ScormCommitResponseSchema,
+  type ScormCommitResponse,
 } from './progress-schemas.js';

@@ -32,3 +32,32 @@ export const LectureProgressResponseSchema = z.object({
 });
 /** Lecture progress. */
 export type LectureProgressResponse = z.infer<typeof LectureProgressResponseSchema>;
+
+/** `POST /api/learners/:learnerId/items/:itemId/scorm-ticket` (201): the module's launch frame's ticket. */
+export const ScormTicketResponseSchema = z.object({ ticket: z.string() });
+/** A SCORM ticket. */
+export type ScormTicketResponse = z.infer<typeof ScormTicketResponseSchema>;
+
+/** `GET /launch/:itemId/cmi` (content origin, ticket): what the launch continues or starts. */
+export const ScormLaunchStateSchema = z.object({
+  attempt: z.number().int(),
+  edition: z.enum(['1.2', '2004']),
+  /** The values the package kept in the suspended attempt; empty for a new one. */
+  restored: z.record(z.string(), z.string()),
+  /** The LMS's own values: entry, total time, the learner's id and name. */
+  initial: z.record(z.string(), z.string()),
+});
+/** A SCORM launch's state. */
+export type ScormLaunchState = z.infer<typeof ScormLaunchStateSchema>;
+
+/** `PUT /launch/:itemId/cmi` (content origin, ticket): the attempt as kept. */
+export const ScormCommitResponseSchema = z.object({
+  attempt: z.number().int(),
+  finished: z.boolean(),
+  completionStatus: z.string(),
+  successStatus: z.string(),
+  scoreScaled: z.number().nullable(),
+  totalTimeSeconds: z.number(),
+});
+/** A kept commit. */
+export type ScormCommitResponse = z.infer<typeof ScormCommitResponseSchema>;

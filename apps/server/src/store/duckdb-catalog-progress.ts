@@ -1,6 +1,7 @@
 import type { Stamp } from './duckdb-catalog-sql.js';
-import type { DuckDbDatabase, SqlParam, SqlRow } from './duckdb-database.js';
+import type { DuckDbDatabase, SqlParam, SqlRow, SqlSession } from './duckdb-database.js';
 import {
+  readNullableNumber,
   readNullableString,
   readNullableTimestamp,
   readNumber,
@@ -14,6 +15,8 @@ import type {
   ProgressStore,
   ScoreBody,
   ScoreState,
+  ScoreTarget,
+  ScormAttempt,
   WatchedRanges,
 } from './progress-store.js';
 
@@ -22,6 +25,57 @@ const PROGRESS_COLUMNS =
 const SCORE_COLUMNS =
   'id, platform_id, learner_id, item_id, lineitem_url, lineitems_url, resource_link_id, label, user_id, score, ' +
   'state, attempts, next_attempt_at, last_error, created_at, sent_at';
+
+const ATTEMPT_COLUMNS =
+  'learner_id, item_id, attempt, cmi, exit_mode, total_time_seconds, completion_status, success_status, ' +
+  'score_scaled, finished, created_at, updated_at';
+
+function attemptFromRow(row: SqlRow): ScormAttempt {
+  return {
+    learnerId: readString(row, 'learner_id'),
+    itemId: readString(row, 'item_id'),
+    attempt: readNumber(row, 'attempt'),
+    cmi: JSON.parse(readString(row, 'cmi')) as Record<string, string>,
+    exitMode: readString(row, 'exit_mode'),
+    totalTimeSeconds: readNumber(row, 'total_time_seconds'),
+    completionStatus: readString(row, 'completion_status'),
+    successStatus: readString(row, 'success_status'),
+    scoreScaled: readNullableNumber(row, 'score_scaled'),
+    finished: row['finished'] === true,
+    createdAt: readTimestamp(row, 'created_at'),
+    updatedAt: readTimestamp(row, 'updated_at'),
+  };
+}
+
+/** Queues a score in `tx`, replacing a pending one of the same learner, item and platform (it supersedes it). */
+async function queueScore(
+  tx: SqlSession,
+  score: { id: string; target: ScoreTarget; body: ScoreBody },
+  at: SqlParam,
+): Promise<void> {
+  const t = score.target;
+  await tx.all(
+    "DELETE FROM score_outbox WHERE learner_id = $1 AND item_id = $2 AND platform_id = $3 AND state = 'pending'",
+    [t.learnerId, t.itemId, t.platformId],
+  );
+  await tx.all(
+    `INSERT INTO score_outbox (${SCORE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ` +
+      "'pending', 0, $11, NULL, $11, NULL)",
+    [
+      score.id,
+      t.platformId,
+      t.learnerId,
+      t.itemId,
+      t.lineitemUrl,
+      t.lineitemsUrl,
+      t.resourceLinkId,
+      t.label,
+      t.userId,
+      JSON.stringify(score.body),
+      at,
+    ],
+  );
+}
 
 function progressFromRow(row: SqlRow): LectureProgress {
   return {
@@ -88,34 +142,57 @@ export function duckDbProgressOperations(db: DuckDbDatabase, stamp: Stamp): Prog
             at,
           ],
         );
-        if (score) {
-          const t = score.target;
-          // A newer score supersedes one still waiting: the gradebook only needs the latest.
-          await tx.all(
-            "DELETE FROM score_outbox WHERE learner_id = $1 AND item_id = $2 AND platform_id = $3 AND state = 'pending'",
-            [t.learnerId, t.itemId, t.platformId],
-          );
-          const params: SqlParam[] = [
-            score.id,
-            t.platformId,
-            t.learnerId,
-            t.itemId,
-            t.lineitemUrl,
-            t.lineitemsUrl,
-            t.resourceLinkId,
-            t.label,
-            t.userId,
-            JSON.stringify(score.body),
-            at,
-          ];
-          await tx.all(
-            `INSERT INTO score_outbox (${SCORE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ` +
-              "'pending', 0, $11, NULL, $11, NULL)",
-            params,
-          );
-        }
+        if (score) await queueScore(tx, score, at);
         return progressFromRow(rows[0]!);
       });
+    },
+
+    async latestScormAttempt(learnerId, itemId) {
+      const rows = await db.all(
+        `SELECT ${ATTEMPT_COLUMNS} FROM scorm_attempts WHERE learner_id = $1 AND item_id = $2 ` +
+          'ORDER BY attempt DESC LIMIT 1',
+        [learnerId, itemId],
+      );
+      return rows[0] ? attemptFromRow(rows[0]) : null;
+    },
+
+    async saveScormAttempt(a, score) {
+      const at = stamp();
+      return db.transaction(async (tx) => {
+        const rows = await tx.all(
+          `INSERT INTO scorm_attempts (${ATTEMPT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ` +
+            'ON CONFLICT (learner_id, item_id, attempt) DO UPDATE SET cmi = excluded.cmi, ' +
+            'exit_mode = excluded.exit_mode, total_time_seconds = excluded.total_time_seconds, ' +
+            'completion_status = excluded.completion_status, success_status = excluded.success_status, ' +
+            'score_scaled = excluded.score_scaled, finished = excluded.finished, updated_at = excluded.updated_at ' +
+            `RETURNING ${ATTEMPT_COLUMNS}`,
+          [
+            a.learnerId,
+            a.itemId,
+            a.attempt,
+            JSON.stringify(a.cmi),
+            a.exitMode,
+            a.totalTimeSeconds,
+            a.completionStatus,
+            a.successStatus,
+            a.scoreScaled,
+            a.finished,
+            at,
+          ],
+        );
+        if (score) await queueScore(tx, score, at);
+        return attemptFromRow(rows[0]!);
+      });
+    },
+
+    async listItemScormAttempts(itemId) {
+      const rows = await db.all(
+        `SELECT ${ATTEMPT_COLUMNS} FROM scorm_attempts a WHERE item_id = $1 AND attempt = ` +
+          '(SELECT max(attempt) FROM scorm_attempts b WHERE b.learner_id = a.learner_id AND b.item_id = a.item_id) ' +
+          'ORDER BY updated_at DESC, learner_id',
+        [itemId],
+      );
+      return rows.map(attemptFromRow);
     },
 
     async listItemProgress(itemId) {

@@ -34,6 +34,7 @@ export type {
   ScoreBody,
   ScoreState,
   ScoreTarget,
+  ScormAttempt,
   WatchedRanges,
 } from './progress-store.js';
 export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';

@@ -21,6 +21,7 @@ const APPLIED = [
   [5, 'lti-tool-keys'],
   [6, 'lti-platforms'],
   [7, 'learner-progress'],
+  [8, 'scorm-attempts'],
 ];
 
 let dir: string;
@@ -64,6 +65,7 @@ describe('applyMigrations', () => {
       '0005-lti-tool-keys',
       '0006-lti-platforms',
       '0007-learner-progress',
+      '0008-scorm-attempts',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

@@ -8,6 +8,7 @@ import { migration0004CourseListing } from './migrations/0004-course-listing.js'
 import { migration0005LtiToolKeys } from './migrations/0005-lti-tool-keys.js';
 import { migration0006LtiPlatforms } from './migrations/0006-lti-platforms.js';
 import { migration0007LearnerProgress } from './migrations/0007-learner-progress.js';
+import { migration0008ScormAttempts } from './migrations/0008-scorm-attempts.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -28,6 +29,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0005LtiToolKeys,
   migration0006LtiPlatforms,
   migration0007LearnerProgress,
+  migration0008ScormAttempts,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */

@@ -19,6 +19,29 @@ export interface LectureProgress {
   updatedAt: string;
 }
 
+/** One SCORM attempt of a learner at a module. */
+export interface ScormAttempt {
+  learnerId: string;
+  itemId: string;
+  /** 1, 2, …: a new attempt starts when the last one ended other than suspended. */
+  attempt: number;
+  /** Every CMI value the package set in the attempt (the LMS's own elements left out). */
+  cmi: Record<string, string>;
+  /** How the last session ended: `suspend`, `normal`, `logout`, `time-out`, or `` (not said, or still open). */
+  exitMode: string;
+  totalTimeSeconds: number;
+  /** `completed`, `incomplete`, `not attempted`, `unknown` (1.2's lesson status is mapped onto these two). */
+  completionStatus: string;
+  /** `passed`, `failed`, `unknown`. */
+  successStatus: string;
+  /** -1..1, null when the package set none. */
+  scoreScaled: number | null;
+  /** The last session terminated (Terminate / LMSFinish). */
+  finished: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** A score for an LMS gradebook (AGS 2.0 Score, without its `userId`, which the outbox keeps). */
 export interface ScoreBody {
   scoreGiven: number;
@@ -69,6 +92,15 @@ export interface ProgressStore {
     progress: Omit<LectureProgress, 'updatedAt'>,
     score?: { id: string; target: ScoreTarget; body: ScoreBody },
   ): Promise<LectureProgress>;
+  /** The learner's latest attempt at a module, or null before the first. */
+  latestScormAttempt(learnerId: string, itemId: string): Promise<ScormAttempt | null>;
+  /** Writes an attempt (creating or replacing it), and in the same transaction queues `score` as lectures do. */
+  saveScormAttempt(
+    attempt: Omit<ScormAttempt, 'createdAt' | 'updatedAt'>,
+    score?: { id: string; target: ScoreTarget; body: ScoreBody },
+  ): Promise<ScormAttempt>;
+  /** Every learner's latest attempt at a module, most recent first. */
+  listItemScormAttempts(itemId: string): Promise<ScormAttempt[]>;
   /** Every learner's progress in an item, most recent first. */
   listItemProgress(itemId: string): Promise<LectureProgress[]>;
   /** Pending scores due at `now` (ISO), oldest first, at most `limit`. */

@@ -131,6 +131,7 @@ export function launchModule(
   title: string,
   courseId: string,
   content: ModuleContent,
+  ticket: string | null = null,
 ): Promise<LaunchedModule> {
   const attributes = { [ATTR_PACKAGE_TYPE]: content.packageType };
   return traceInteractiveLoad(
@@ -158,7 +159,9 @@ export function launchModule(
               attributes,
             });
       const verdict = launchVerdict(frame, origin);
-      frame.src = launchFrameSrc(content.launchFrameUrl, location.origin, ctx.traceparent);
+      // The ticket rides in the fragment: the content origin's server never logs it; its launch frame reads it.
+      const keep = ticket ? `#ticket=${encodeURIComponent(ticket)}` : '';
+      frame.src = `${launchFrameSrc(content.launchFrameUrl, location.origin, ctx.traceparent)}${keep}`;
       stage.replaceChildren(frame);
       await verdict;
       return { frame, manifest, scorm };

@@ -3,8 +3,9 @@
 // `window.coursecastLearn` and, on <body>, `data-state` (loading | ready | error) and `data-kind`.
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import { el } from '../shared/dom-builder.js';
-import { ApiError } from '../shared/http-json.js';
-import type { PublicItemResponse } from '@coursecast/api';
+import { ApiError, requestJson } from '../shared/http-json.js';
+import { learnerHeaders, sessionClaims, takeLearnerSession } from '../shared/learner-session.js';
+import type { PublicItemResponse, ScormTicketResponse } from '@coursecast/api';
 import { fetchCourse, fetchItem, idFromPath, pagePaths } from '../player/catalog-api.js';
 import { formatBytes, packageLabel } from '../player/display-text.js';
 import { openDocument, type OpenedDocument } from './learn-document.js';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names nothing to open.');
+  // Opened from an LMS: the launch's learner session (taken out of the address at once).
+  const session = takeLearnerSession();
+  const learner = session ? sessionClaims(session) : null;
   let view: PublicItemResponse;
   try {
     view = await fetchItem(itemId);
@@ -105,11 +109,27 @@ async function main(): Promise<void> {
     } else {
       facts.textContent = `${packageLabel(content.packageType)} · ${content.assetCount} files · ${formatBytes(content.totalBytes)}`;
       stage.replaceChildren(el('p', { class: 'muted' }, 'Launching the module…'));
-      exposed.module = await launchModule(stage, item.id, item.title, courseId, content);
+      // A learner from an LMS: the module's attempt is kept (and resumed) with a ticket of their session.
+      const ticket =
+        session && learner?.item === item.id ? await scormTicket(session, learner.sub, item.id) : null;
+      exposed.module = await launchModule(stage, item.id, item.title, courseId, content, ticket);
     }
     document.body.dataset['state'] = 'ready';
   } catch (err) {
     fail(err instanceof Error ? `${err.message}.` : String(err));
+  }
+}
+
+/** A ticket for the module's attempt, or null when the server gives none (the module then runs unkept). */
+async function scormTicket(session: string, learnerId: string, itemId: string): Promise<string | null> {
+  try {
+    const { ticket } = await requestJson<ScormTicketResponse>(
+      `/api/learners/${learnerId}/items/${itemId}/scorm-ticket`,
+      { method: 'POST', headers: learnerHeaders(session) },
+    );
+    return ticket;
+  } catch {
+    return null;
   }
 }
 

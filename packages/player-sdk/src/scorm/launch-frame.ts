@@ -7,6 +7,7 @@ import { createCallRelay, DEFAULT_MAX_MESSAGES, defineApiSlot, installScormFrame
 import { LAUNCH_HOOK, type LaunchHook } from './scorm-page.js';
 import { createLaunchWatch, type LaunchWatch } from './launch-watch.js';
 import type { LaunchVerdict } from './launch-message.js';
+import { attemptStore, readTicket, type AttemptStore } from './attempt-store.js';
 
 /** What the server writes into the launch frame (`<script type="application/json" id="coursecast-launch">`). */
 export interface LaunchConfig {
@@ -66,8 +67,15 @@ function countLaunchable(a: LaunchActivity): number {
   return (a.url ? 1 : 0) + a.children.reduce((n, c) => n + countLaunchable(c), 0);
 }
 
+/** A learner's attempt to continue: its kept values, the LMS's launch values, and where commits are kept. */
+export interface LaunchAttempt {
+  restored: Record<string, string>;
+  initial: Record<string, string>;
+  store: AttemptStore;
+}
+
 /** Starts a launch from its config: API, package frame, verdict. */
-export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
+export function startLaunch(win: Window, config: LaunchConfig, attempt?: LaunchAttempt): LaunchWatch {
   const post = (message: LaunchVerdict): void => win.parent.postMessage(message, config.appOrigin);
   const scorm = config.scormVersion !== null;
   const watch = createLaunchWatch({ scorm, onVerdict: post });
@@ -100,7 +108,14 @@ export function startLaunch(win: Window, config: LaunchConfig): LaunchWatch {
     installScormFrame(win, {
       version: config.scormVersion,
       appOrigin: config.appOrigin,
-      initial: config.initial ?? {},
+      initial: { ...config.initial, ...attempt?.initial },
+      ...(attempt
+        ? {
+            restored: attempt.restored,
+            persist: (call: string, values: Record<string, string>) =>
+              attempt.store.keep(call === 'finish' ? 'finish' : 'commit', values),
+          }
+        : {}),
       onApiRead: () => watch.apiRead(),
       onCall: (call) => {
         if (call === 'initialize') watch.initialized();
@@ -124,7 +139,28 @@ export function readLaunchConfig(doc: Document): LaunchConfig | null {
   }
 }
 
+/**
+ * Starts the launch; with a ticket in the fragment (a learner from an LMS) and one SCO, first reads the attempt
+ * to continue. A failure to read it launches the module anyway, as a fresh attempt that is not kept.
+ */
+async function launchWithAttempt(win: Window, config: LaunchConfig): Promise<void> {
+  const ticket = readTicket(win.location.hash);
+  if (!ticket || !config.scormVersion || config.organization) {
+    startLaunch(win, config);
+    return;
+  }
+  // Out of the address bar: the package shares this origin and has no business with it there.
+  win.history.replaceState(null, '', `${win.location.pathname}${win.location.search}`);
+  const store = attemptStore(`${win.location.pathname.replace(/\/$/, '')}/cmi`, ticket);
+  try {
+    const state = await store.load();
+    startLaunch(win, config, { restored: state.restored, initial: state.initial, store });
+  } catch {
+    startLaunch(win, config);
+  }
+}
+
 if (typeof window !== 'undefined') {
   const config = readLaunchConfig(window.document);
-  if (config) startLaunch(window, config);
+  if (config) void launchWithAttempt(window, config);
 }

@@ -22,6 +22,10 @@ export interface ScormApiOptions extends LearnerInfo, StoreLimits {
   onCall?: (call: ScormCall, snapshot: ScormSnapshot, read: (element: string) => string | undefined) => void;
   /** A multi-SCO course's sequencer: answers adl.nav.request_valid and checks request targets (2004). */
   navigation?: ScormNavigation;
+  /** Values kept from the attempt's earlier sessions (a resume), arrays included: put back before the package runs. */
+  restored?: Readonly<Record<string, string>>;
+  /** Told at each commit and finish with every value of the attempt, for the LMS to keep; what it throws is ignored. */
+  persist?: (call: ScormCall, values: Record<string, string>) => void;
 }
 
 /** SCORM 1.2's API object (`window.API`): every method answers a string, as the spec has it. */
@@ -70,6 +74,7 @@ const codeOf = (c: unknown): string => (typeof c === 'string' || typeof c === 'n
 /** The state machine shared by both editions: not initialized → running → terminated, one session per launch. */
 function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
   const store = createCmiStore(model, o);
+  for (const [element, value] of Object.entries(o.restored ?? {})) store.restore(element, value);
   for (const [element, value] of Object.entries(o.initial ?? {})) store.seed(element, value);
   let state: State = STATES.notInitialized;
   let code = 0;
@@ -89,6 +94,12 @@ function createRuntime(model: DataModel, o: ScormApiOptions): Runtime {
       o.onCall?.(call, model.snapshot(store.read), store.read);
     } catch {
       // The relay's trouble is not the package's: its call has succeeded.
+    }
+    if (call === SCORM_CALLS.initialize) return;
+    try {
+      o.persist?.(call, store.entries());
+    } catch {
+      // Keeping the values is the LMS's trouble, never the package's.
     }
   };
   // The error of a call made outside a session, or undefined while running.

@@ -54,6 +54,13 @@ export interface CmiStore {
   seed(element: string, value: string): void;
   /** The current value of a plain element (no index), access rules aside: for the snapshot. */
   read: (element: string) => string | undefined;
+  /** Every value the learner's attempt set (or was restored with), for the LMS to keep. */
+  entries(): Record<string, string>;
+  /**
+   * Puts back a value kept from an earlier session of the attempt (arrays too: `cmi.interactions.0.id`), access
+   * rules aside but within the model and the store's limits; false when it is not the model's, or past a limit.
+   */
+  restore(element: string, value: string): boolean;
 }
 
 interface ArrayRef {
@@ -161,10 +168,25 @@ export function createCmiStore(model: DataModel, limits: StoreLimits = {}): CmiS
     chars = size;
   }
 
+  function restore(element: string, value: string): boolean {
+    const parsed = parse(element);
+    if (!parsed || !model.elements.has(parsed.pattern)) return false;
+    const old = values.get(element);
+    const size = chars - (old?.length ?? 0) + value.length;
+    if ((old === undefined && values.size >= maxElements) || size > maxChars) return false;
+    // Arrays come back in index order (the LMS keeps them so): an entry's index makes its array that long.
+    for (const r of parsed.refs) if (r.index >= count(r.path)) counts.set(r.path, r.index + 1);
+    values.set(element, value);
+    chars = size;
+    return true;
+  }
+
   return {
     get,
     set,
     seed,
     read,
+    entries: () => Object.fromEntries(values),
+    restore,
   };
 }

@@ -30,6 +30,10 @@ export interface LaunchApiOptions {
   appOrigin: string;
   /** CMI values the API starts with (ScormApiOptions.initial). */
   initial?: Readonly<Record<string, string>>;
+  /** A resumed attempt's kept values (ScormApiOptions.restored). */
+  restored?: Readonly<Record<string, string>>;
+  /** Told at each commit and finish with the attempt's values (ScormApiOptions.persist). */
+  persist?: ScormApiOptions['persist'];
   /** The package read the API object. */
   onApiRead?: () => void;
   /** After each call is posted. */
@@ -90,6 +94,8 @@ export function installScormFrame(win: FrameWindow, o: LaunchApiOptions): void {
   setApi(
     createApi(o.version, {
       initial: o.initial ?? {},
+      ...(o.restored ? { restored: o.restored } : {}),
+      ...(o.persist ? { persist: o.persist } : {}),
       onCall: (call, snapshot) => {
         relay(call, snapshot);
         o.onCall?.(call, snapshot);

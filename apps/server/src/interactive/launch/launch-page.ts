@@ -83,6 +83,8 @@ export function launchPageCsp(appOrigins: readonly string[]): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
+    // The learner's attempt is read and kept on this origin (/launch/:itemId/cmi).
+    "connect-src 'self'",
     "style-src 'unsafe-inline'",
     "frame-src 'self'",
     "base-uri 'none'",

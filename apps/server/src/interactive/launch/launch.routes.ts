@@ -15,6 +15,8 @@ export interface LaunchRoutesDeps {
   store: CatalogStore;
   /** The origins the learner's page may have (appOriginsOf). */
   appOrigins: () => string[];
+  /** The origins that may frame the launch (the app's, and the LMSs that frame the app's learn page). */
+  framers?: () => readonly string[];
   timeoutMs: number;
   /** The launch frame's script (player SDK build). */
   launchScriptFile: string;
@@ -113,7 +115,7 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
       .headers({
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
-        'content-security-policy': launchPageCsp(origins),
+        'content-security-policy': launchPageCsp([...origins, ...(deps.framers?.() ?? [])]),
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
       })
