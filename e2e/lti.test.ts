@@ -4,6 +4,7 @@
 // the platform's postMessage storage) who watches 95 % (the score reaches the platform's gradebook) and is offered
 // to resume at the right second on the next launch, and the new-window fallback when the platform offers no storage.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LtiPlatformList } from '@coursecast/api';
@@ -33,6 +34,7 @@ let lms: TestPlatform;
 let base: string;
 let itemId: string;
 let moduleId: string;
+let courseId: string;
 /** The content item the instructor placed in the course. */
 let placed: Record<string, unknown>;
 
@@ -45,7 +47,7 @@ beforeAll(async () => {
   lms = await startTestPlatform({ host: 'localhost' });
   lms.lms.toolOrigin = new URL(base).origin;
   lms.lms.toolJwksUrl = lms.ags.toolJwksUrl = `${base}/lti/jwks`;
-  const courseId = await createCourse(t, 'Signals and systems');
+  courseId = await createCourse(t, 'Signals and systems');
   const clip = await testClip({ seconds: 30, width: 320, height: 180 });
   const upload = await uploadLecture(t, courseId, clip, 'Lecture 1: sampling');
   itemId = upload.item.id;
@@ -282,6 +284,25 @@ describe('coursecast in an LMS (LTI 1.3)', () => {
     );
     expect(score.body).toMatchObject({ activityProgress: 'Completed', gradingProgress: 'FullyGraded' });
   }, 90_000);
+
+  it("shows the instructor each learner's progress and gradebook score in the studio, and as CSV", async () => {
+    const page = await context.newPage();
+    await page.goto(`${base}/studio/?course=${courseId}`);
+    await page.fill('#admin-token', TEST_TOKEN);
+    await page.click('#token-form button[type="submit"]');
+    const row = `li.studio-item[data-item="${itemId}"]`;
+    await page.click(`${row} button.learners-toggle`);
+    const learner = await page.waitForSelector(`${row} table.learners tbody tr`);
+    const text = (await learner.textContent()) ?? '';
+    expect(text).toMatch(/^lrn_[a-z2-7]{16}Completed9\d % watched/);
+    expect(text).toMatch(/\d+ \/ 100 \(sent\)$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${row} button.csv`)]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toMatch(/^learner_id,name,email,lms,status,completion_percent/);
+    expect(csv).toMatch(/\r\nlrn_[a-z2-7]{16},,,http:\/\/localhost:\d+,completed,9\d/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'lti-studio-learners.png'), fullPage: true });
+    await page.close();
+  });
 
   it('offers a new window when the platform keeps nothing for the tool, and the lecture opens there', async () => {
     lms.lms.launches.set('learn-2', {

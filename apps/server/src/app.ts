@@ -8,6 +8,7 @@ import type { PlatformOrigins } from './lti/platform-origins.js';
 import { ltiRoutes } from './lti/lti.routes.js';
 import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
 import { scormTicketRoutes } from './learners/scorm-ticket.routes.js';
+import { itemLearnersRoutes } from './learners/item-learners.routes.js';
 import { scormTickets } from './learners/scorm-tickets.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       onScore: () => lti.outbox.kick(),
     });
     await api.register(scormTicketRoutes, { sessions: lti.sessions, tickets: scormTickets(deps.store) });
+    await api.register(itemLearnersRoutes, { store: deps.store, adminToken: deps.adminToken });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

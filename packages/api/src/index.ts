@@ -218,4 +218,8 @@ export {
   type ScormLaunchState,
   ScormCommitResponseSchema,
   type ScormCommitResponse,
+  ItemLearnerSchema,
+  type ItemLearner,
+  ItemLearnersResponseSchema,
+  type ItemLearnersResponse,
 } from './progress-schemas.js';

@@ -61,3 +61,38 @@ export const ScormCommitResponseSchema = z.object({
 });
 /** A kept commit. */
 export type ScormCommitResponse = z.infer<typeof ScormCommitResponseSchema>;
+
+/** One learner's standing in an item, as an instructor sees it in the studio. */
+export const ItemLearnerSchema = z.object({
+  learnerId: z.string(),
+  /** Only when the operator keeps names (COURSECAST_LTI_STORE_NAMES); else null. */
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  /** The LMS the learner came from. */
+  issuer: z.string(),
+  status: z.enum(['in_progress', 'completed', 'passed', 'failed']),
+  /** A lecture's unique seconds watched / duration, 0..1; null for a module. */
+  completion: z.number().nullable(),
+  /** A module's attempt number; null for a lecture. */
+  attempt: z.number().int().nullable(),
+  /** A module's score, -1..1; null when none. */
+  scoreScaled: z.number().nullable(),
+  /** A module's time summed over its sessions, s; null for a lecture. */
+  timeSpentSeconds: z.number().nullable(),
+  lastSeen: z.string(),
+  /** The last score for the LMS gradebook and where it is. */
+  lmsScore: z
+    .object({
+      scoreGiven: z.number(),
+      state: z.enum(['pending', 'sent', 'failed']),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+});
+/** An item's learner row. */
+export type ItemLearner = z.infer<typeof ItemLearnerSchema>;
+
+/** `GET /api/items/:id/learners` (admin): every learner's progress in an item, most recent first. */
+export const ItemLearnersResponseSchema = z.object({ itemId: z.string(), learners: z.array(ItemLearnerSchema) });
+/** An item's learners. */
+export type ItemLearnersResponse = z.infer<typeof ItemLearnersResponseSchema>;

@@ -1,4 +1,4 @@
-import type { ErrorBody, LectureProgressResponse } from '@coursecast/api';
+import type { ErrorBody, ItemLearnersResponse, LectureProgressResponse } from '@coursecast/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
 import { ltiLaunch } from '../../test-support/lti-launch-kit.js';
@@ -88,12 +88,41 @@ describe('lecture progress', () => {
     expect(lms.ags.lineitems).toEqual([
       expect.objectContaining({ resourceLinkId: 'rl-1', label: 'Lecture 1' }),
     ]);
-    const outbox = await t.cc.app.inject({
+    // The platform took it; the outbox marks it sent right after.
+    await waitFor('the score marked sent', async () => {
+      const outbox = await t.cc.app.inject({
+        method: 'GET',
+        url: '/api/lti/scores?state=sent',
+        headers: t.auth,
+      });
+      return outbox.json<{ counts: { sent: number } }>().counts.sent >= 1;
+    });
+
+    // The instructor's view: the learner's completion and the score the gradebook got, also as CSV (admin only).
+    const report = await t.cc.app.inject({
       method: 'GET',
-      url: '/api/lti/scores?state=sent',
+      url: `/api/items/${itemId}/learners`,
       headers: t.auth,
     });
-    expect(outbox.json<{ counts: { sent: number } }>().counts.sent).toBeGreaterThanOrEqual(1);
+    expect(report.json<ItemLearnersResponse>().learners).toEqual([
+      expect.objectContaining({
+        learnerId,
+        name: null,
+        status: 'completed',
+        completion: 0.95,
+        lmsScore: expect.objectContaining({ scoreGiven: 95, state: 'sent' }),
+      }),
+    ]);
+    const csv = await t.cc.app.inject({
+      method: 'GET',
+      url: `/api/items/${itemId}/learners.csv`,
+      headers: t.auth,
+    });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.split('\r\n')[1]).toMatch(new RegExp(`^${learnerId},,,${lms.issuer},completed,95,`));
+    expect(
+      (await t.cc.app.inject({ method: 'GET', url: `/api/items/${itemId}/learners.csv` })).statusCode,
+    ).toBe(401);
 
     // A new launch finds the same learner and the same resume point data.
     const next = await launchAs('learner-42');

@@ -6,7 +6,7 @@ import { readNullableString, readString, readTimestamp, timestampParam } from '.
 /** The catalog store's launch nonces, learners and server secrets. */
 export type LearnerOperations = Pick<
   LtiStore,
-  'useLtiNonce' | 'upsertLearner' | 'getLearner' | 'serverSecret'
+  'useLtiNonce' | 'upsertLearner' | 'getLearner' | 'listItemLearners' | 'serverSecret'
 >;
 
 const LEARNER_COLUMNS = 'id, issuer, deployment_id, subject, name, email, created_at';
@@ -51,6 +51,16 @@ export function duckDbLearnerOperations(db: DuckDbDatabase, stamp: Stamp): Learn
     async getLearner(id) {
       const rows = await db.all(`SELECT ${LEARNER_COLUMNS} FROM learners WHERE id = $1`, [id]);
       return rows[0] ? learnerFromRow(rows[0]) : null;
+    },
+
+    async listItemLearners(itemId) {
+      const rows = await db.all(
+        `SELECT ${LEARNER_COLUMNS} FROM learners WHERE id IN (` +
+          'SELECT learner_id FROM lecture_progress WHERE item_id = $1 ' +
+          'UNION SELECT learner_id FROM scorm_attempts WHERE item_id = $1) ORDER BY created_at, id',
+        [itemId],
+      );
+      return rows.map(learnerFromRow);
     },
 
     async serverSecret(name, make) {

@@ -232,6 +232,14 @@ export function duckDbProgressOperations(db: DuckDbDatabase, stamp: Stamp): Prog
       }
     },
 
+    async listItemScores(itemId) {
+      const rows = await db.all(
+        `SELECT ${SCORE_COLUMNS} FROM score_outbox WHERE item_id = $1 ORDER BY created_at DESC, id`,
+        [itemId],
+      );
+      return rows.map(scoreFromRow);
+    },
+
     async countScores(state) {
       const rows = await db.all('SELECT count(*) AS n FROM score_outbox WHERE state = $1', [state]);
       return readNumber(rows[0]!, 'n');

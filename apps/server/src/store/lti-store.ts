@@ -79,6 +79,8 @@ export interface LtiStore {
   /** The learner of (issuer, deployment, subject), created with `identity.id` when new; name and email updated. */
   upsertLearner(identity: LearnerIdentity): Promise<Learner>;
   getLearner(id: string): Promise<Learner | null>;
+  /** The learners with progress or an attempt in an item. */
+  listItemLearners(itemId: string): Promise<Learner[]>;
   /**
    * The server's secret called `name`, made by `make` the first time any process asks (every process of the store
    * then shares it).

@@ -113,6 +113,8 @@ export interface ProgressStore {
       | { state: 'pending'; nextAttemptAt: string; error: string }
       | { state: 'failed'; error: string },
   ): Promise<void>;
+  /** Every score of an item, newest first. */
+  listItemScores(itemId: string): Promise<OutboxScore[]>;
   /** How many scores are in `state`. */
   countScores(state: ScoreState): Promise<number>;
   /** The outbox, newest first, at most `limit`, optionally of one state. */

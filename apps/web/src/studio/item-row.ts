@@ -8,6 +8,7 @@ import { formatBytes, formatClock } from '../player/display-text.js';
 import { followJob, studioApi } from './studio-api.js';
 import { confirmButton } from './confirm-button.js';
 import { formatLeft } from './upload-speed.js';
+import { learnersToggle } from './learners-panel.js';
 import '../shared/status-badge.css';
 
 /** A drawn item row; `stop()` ends its live progress stream. */
@@ -80,6 +81,8 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
   const progress = el('span', { class: 'job-line muted' });
   const encoding = item.kind === 'video' && job && (job.state === 'queued' || job.state === 'running');
   const actions = el('span', { class: 'item-actions' }, learnerLink(view));
+  const learners = item.status === 'failed' ? null : learnersToggle(item.id);
+  if (learners) actions.append(learners.button);
   if (item.kind === 'video' && !encoding) {
     const again = el('button', { type: 'button', class: 'retranscode' }, 'Re-transcode');
     again.addEventListener('click', () => {
@@ -122,6 +125,7 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
     ),
     encoding ? el('div', { class: 'job' }, bar, progress) : null,
     actions,
+    learners?.panel,
   );
   if (encoding && job) {
     progress.textContent = progressText({ job });
