@@ -9,6 +9,7 @@ import { ltiRoutes } from './lti/lti.routes.js';
 import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
 import { scormTicketRoutes } from './learners/scorm-ticket.routes.js';
 import { itemLearnersRoutes } from './learners/item-learners.routes.js';
+import { startLearnerRetention } from './learners/learner-retention.js';
 import { scormTickets } from './learners/scorm-tickets.js';
 import { dashboardRoutes } from './dashboards/dashboards.routes.js';
 import type { MediaPaths } from './catalog/media-paths.js';
@@ -99,7 +100,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     log: (message) => app.log.warn(message),
     ...(deps.platformOrigins ? { origins: deps.platformOrigins } : {}),
   });
-  app.addHook('onClose', async () => lti.outbox.stop());
+  const retention = startLearnerRetention({
+    store: deps.store,
+    days: deps.config.lti.learnerRetentionDays,
+    log: (message) => app.log.info(message),
+  });
+  app.addHook('onClose', async () => {
+    retention.stop();
+    await lti.outbox.stop();
+  });
   const common = {
     store: deps.store,
     queue: deps.queue,

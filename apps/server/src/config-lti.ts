@@ -26,6 +26,11 @@ export const LtiConfigSchema = z
       .default(24 * 3600),
     /** Longest a request to a platform (its keys, its token and grade endpoints) may take. */
     platformTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+    /**
+     * Learner data (progress, SCORM attempts, delivered scores, and learners with nothing left) untouched for this
+     * many days is deleted: it is personal data, kept only as long as the operator says.
+     */
+    learnerRetentionDays: z.number().int().min(1).max(3650).default(365),
     /** Share of a lecture's seconds a learner must have watched for it to count as completed (and scored). */
     completionThreshold: z.number().min(0.1).max(1).default(0.9),
     /** Login initiations per second per client, and the burst above it; more get 429. */
@@ -45,6 +50,7 @@ export function ltiEnvVars(
     COURSECAST_LTI_CLOCK_SKEW_SECONDS: { path: ['lti', 'clockSkewSeconds'], parse: asNumber },
     COURSECAST_LTI_LOGIN_TIMEOUT_SECONDS: { path: ['lti', 'loginTimeoutSeconds'], parse: asNumber },
     COURSECAST_LTI_KEY_GRACE_SECONDS: { path: ['lti', 'retiredKeyGraceSeconds'], parse: asNumber },
+    COURSECAST_LEARNER_RETENTION_DAYS: { path: ['lti', 'learnerRetentionDays'], parse: asNumber },
     COURSECAST_COMPLETION_THRESHOLD: { path: ['lti', 'completionThreshold'], parse: asNumber },
     COURSECAST_LTI_PLATFORM_TIMEOUT_MS: { path: ['lti', 'platformTimeoutMs'], parse: asNumber },
   };

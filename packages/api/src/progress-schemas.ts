@@ -93,6 +93,9 @@ export const ItemLearnerSchema = z.object({
 export type ItemLearner = z.infer<typeof ItemLearnerSchema>;
 
 /** `GET /api/items/:id/learners` (admin): every learner's progress in an item, most recent first. */
-export const ItemLearnersResponseSchema = z.object({ itemId: z.string(), learners: z.array(ItemLearnerSchema) });
+export const ItemLearnersResponseSchema = z.object({
+  itemId: z.string(),
+  learners: z.array(ItemLearnerSchema),
+});
 /** An item's learners. */
 export type ItemLearnersResponse = z.infer<typeof ItemLearnersResponseSchema>;

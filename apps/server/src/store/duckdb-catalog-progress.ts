@@ -240,6 +240,37 @@ export function duckDbProgressOperations(db: DuckDbDatabase, stamp: Stamp): Prog
       return rows.map(scoreFromRow);
     },
 
+    async purgeLearnerData(before) {
+      const cutoff = timestampParam(before, 'before');
+      return db.transaction(async (tx) => {
+        const progress = await tx.all(
+          'DELETE FROM lecture_progress WHERE updated_at < $1 RETURNING learner_id',
+          [cutoff],
+        );
+        const attempts = await tx.all(
+          'DELETE FROM scorm_attempts WHERE updated_at < $1 RETURNING learner_id',
+          [cutoff],
+        );
+        const scores = await tx.all(
+          "DELETE FROM score_outbox WHERE state <> 'pending' AND created_at < $1 RETURNING id",
+          [cutoff],
+        );
+        const learners = await tx.all(
+          'DELETE FROM learners WHERE created_at < $1 ' +
+            'AND id NOT IN (SELECT learner_id FROM lecture_progress) ' +
+            'AND id NOT IN (SELECT learner_id FROM scorm_attempts) ' +
+            'AND id NOT IN (SELECT learner_id FROM score_outbox) RETURNING id',
+          [cutoff],
+        );
+        return {
+          progress: progress.length,
+          attempts: attempts.length,
+          scores: scores.length,
+          learners: learners.length,
+        };
+      });
+    },
+
     async countScores(state) {
       const rows = await db.all('SELECT count(*) AS n FROM score_outbox WHERE state = $1', [state]);
       return readNumber(rows[0]!, 'n');

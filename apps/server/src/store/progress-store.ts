@@ -115,6 +115,13 @@ export interface ProgressStore {
   ): Promise<void>;
   /** Every score of an item, newest first. */
   listItemScores(itemId: string): Promise<OutboxScore[]>;
+  /**
+   * Deletes learner data untouched since `before` (ISO): lecture progress, SCORM attempts, scores no longer pending,
+   * and learners with nothing left; how many rows of each went.
+   */
+  purgeLearnerData(
+    before: string,
+  ): Promise<{ progress: number; attempts: number; scores: number; learners: number }>;
   /** How many scores are in `state`. */
   countScores(state: ScoreState): Promise<number>;
   /** The outbox, newest first, at most `limit`, optionally of one state. */
