@@ -33,9 +33,12 @@ export const LtiConfigSchema = z
     learnerRetentionDays: z.number().int().min(1).max(3650).default(365),
     /** Share of a lecture's seconds a learner must have watched for it to count as completed (and scored). */
     completionThreshold: z.number().min(0.1).max(1).default(0.9),
-    /** Login initiations per second per client, and the burst above it; more get 429. */
-    loginRatePerSecond: z.number().positive().default(2),
-    loginBurst: z.number().int().min(1).default(20),
+    /**
+     * Logins and launches per second per client address, and the burst above it; more get 429. Generous: a class
+     * behind one campus NAT launches at once, and each costs only a signature and a few store reads.
+     */
+    loginRatePerSecond: z.number().positive().default(10),
+    loginBurst: z.number().int().min(1).default(200),
   })
   .prefault({});
 

@@ -63,3 +63,20 @@ export async function ltiLaunch(
   if (launched.step !== 'launch') throw new Error('the launch did not answer a launch step');
   return { session: launched.session, next: launched.next };
 }
+
+/** Registers the test platform with the server through the admin API (as an admin enters it by hand). */
+export async function registerPlatform(t: TestServer, lms: TestPlatform): Promise<void> {
+  const res = await t.cc.app.inject({
+    method: 'POST',
+    url: '/api/lti/platforms',
+    headers: t.auth,
+    payload: lms.registration(),
+  });
+  if (res.statusCode !== 201)
+    throw new Error(`the platform registration answered ${res.statusCode}: ${res.body}`);
+}
+
+/** The learner id a learner session names (read, not verified: the server checks it). */
+export function learnerIdOf(session: string): string {
+  return (JSON.parse(Buffer.from(session.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+}

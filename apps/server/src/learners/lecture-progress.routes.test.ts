@@ -1,7 +1,7 @@
 import type { ErrorBody, ItemLearnersResponse, LectureProgressResponse } from '@coursecast/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
-import { ltiLaunch } from '../../test-support/lti-launch-kit.js';
+import { learnerIdOf, ltiLaunch, registerPlatform } from '../../test-support/lti-launch-kit.js';
 import { startTestPlatform, type TestPlatform } from '../../test-support/lti-test-platform.js';
 import { testClip } from '../../test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
@@ -22,13 +22,7 @@ beforeAll(async () => {
   const clip = await testClip({ seconds: 20, width: 320, height: 180 });
   itemId = (await uploadLecture(t, courseId, clip, 'Lecture 1')).item.id;
   otherItem = (await uploadLecture(t, courseId, clip, 'Lecture 2')).item.id;
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/lti/platforms',
-    headers: t.auth,
-    payload: lms.registration(),
-  });
-  expect(res.statusCode, res.body).toBe(201);
+  await registerPlatform(t, lms);
 }, 120_000);
 afterAll(async () => {
   await lms?.close();
@@ -38,9 +32,7 @@ afterAll(async () => {
 /** A learner's launch of the lecture; its session and learner id. */
 async function launchAs(sub: string) {
   const { session } = await ltiLaunch(t, lms, `${base}/watch/${itemId}`, { sub, ...lms.agsClaim() });
-  const learnerId = (
-    JSON.parse(Buffer.from(session.split('.')[1]!, 'base64url').toString()) as { sub: string }
-  ).sub;
+  const learnerId = learnerIdOf(session);
   return { session, learnerId };
 }
 const progress = (session: string | null, learnerId: string, item: string, body?: object) =>

@@ -1,7 +1,7 @@
 import type { ErrorBody, ScormCommitResponse, ScormLaunchState, ScormTicketResponse } from '@coursecast/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, postUpload } from '../../test-support/api-calls.js';
-import { ltiLaunch } from '../../test-support/lti-launch-kit.js';
+import { learnerIdOf, ltiLaunch, registerPlatform } from '../../test-support/lti-launch-kit.js';
 import { startTestPlatform, type TestPlatform } from '../../test-support/lti-test-platform.js';
 import { multipartBody } from '../../test-support/multipart.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
@@ -25,12 +25,7 @@ beforeAll(async () => {
     );
     modules[v] = res.json<{ item: { id: string } }>().item.id;
   }
-  await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/lti/platforms',
-    headers: t.auth,
-    payload: lms.registration(),
-  });
+  await registerPlatform(t, lms);
 }, 60_000);
 afterAll(async () => {
   await lms?.close();
@@ -40,9 +35,7 @@ afterAll(async () => {
 /** A learner's launch of a module and the ticket the learn page gets for it. */
 async function ticketFor(itemId: string, sub: string) {
   const { session } = await ltiLaunch(t, lms, `${base}/learn/${itemId}`, { sub, ...lms.agsClaim() });
-  const learnerId = (
-    JSON.parse(Buffer.from(session.split('.')[1]!, 'base64url').toString()) as { sub: string }
-  ).sub;
+  const learnerId = learnerIdOf(session);
   const res = await t.cc.app.inject({
     method: 'POST',
     url: `/api/learners/${learnerId}/items/${itemId}/scorm-ticket`,

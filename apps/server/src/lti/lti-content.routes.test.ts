@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
-import { DL_SETTINGS, LTI_CLAIM, ltiLaunch } from '../../test-support/lti-launch-kit.js';
+import { DL_SETTINGS, LTI_CLAIM, ltiLaunch, registerPlatform } from '../../test-support/lti-launch-kit.js';
 import { ROLES, startTestPlatform, type TestPlatform } from '../../test-support/lti-test-platform.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { samplePdf } from '../cli/sample-pdf.js';
@@ -25,13 +25,7 @@ beforeAll(async () => {
     await writeFile(pdf, samplePdf([`Week ${week}`]));
     items.push((await uploadLecture(t, courseId, pdf, `Week ${week} slides`)).item.id);
   }
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/lti/platforms',
-    headers: t.auth,
-    payload: lms.registration(),
-  });
-  expect(res.statusCode, res.body).toBe(201);
+  await registerPlatform(t, lms);
 }, 60_000);
 afterAll(async () => {
   await lms?.close();

@@ -7,6 +7,7 @@ import {
 } from '@coursecast/api';
 import type { FastifyPluginAsync } from 'fastify';
 import { toPublicCourseView } from '../catalog/catalog.routes.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
@@ -21,6 +22,8 @@ export interface LtiContentRoutesDeps {
   store: Pick<CatalogStore, 'listCourses' | 'listItems' | 'getItem' | 'getLtiPlatform'>;
   sessions: SignedTokenKind<LearnerSession>;
   keyring: ToolKeyring;
+  /** Calls per instructor: listing the catalog reads every course. */
+  limiter: RateLimiter;
   baseUrl: () => string;
   contentUrl: () => string;
   now?: () => number;
@@ -43,6 +46,9 @@ export const ltiContentRoutes: FastifyPluginAsync<LtiContentRoutesDeps> = async 
   const pickerSession = async (request: Parameters<typeof learnerOf>[0]) => {
     const session = await learnerOf(request);
     requireInstructor(session);
+    const retry = deps.limiter.take(session.sub);
+    if (retry !== null)
+      throw new AppError('rate_limited', 'Too many requests from this session', { retryAfterSeconds: retry });
     if (!session.dl) throw new AppError('learner_forbidden', 'This session was not opened to choose content');
     return { ...session, dl: session.dl };
   };

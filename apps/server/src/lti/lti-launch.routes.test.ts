@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
-import { bridgeStep, ltiLogin, postLaunch } from '../../test-support/lti-launch-kit.js';
+import { bridgeStep, ltiLogin, postLaunch, registerPlatform } from '../../test-support/lti-launch-kit.js';
 import { ROLES, startTestPlatform, type TestPlatform } from '../../test-support/lti-test-platform.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { samplePdf } from '../cli/sample-pdf.js';
@@ -24,13 +24,7 @@ beforeAll(async () => {
   const pdf = path.join(t.dataDir, 'week-1.pdf');
   await writeFile(pdf, samplePdf(['Week 1']));
   itemId = (await uploadLecture(t, courseId, pdf, 'Week 1 slides')).item.id;
-  const res = await t.cc.app.inject({
-    method: 'POST',
-    url: '/api/lti/platforms',
-    headers: t.auth,
-    payload: lms.registration(),
-  });
-  expect(res.statusCode, res.body).toBe(201);
+  await registerPlatform(t, lms);
 }, 60_000);
 afterAll(async () => {
   await lms?.close();

@@ -112,11 +112,16 @@ export const ltiLaunchRoutes: FastifyPluginAsync<LtiLaunchRoutesDeps> = async (a
   await app.register(formBody, { bodyLimit: 96 * 1024 });
   htmlErrorsForBrowsers(app);
 
-  async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  /** Logins and launches share one budget per client: each costs a signature and store reads. */
+  function limit(request: FastifyRequest): void {
     const client = clientKey(request.ip);
     const retry = deps.loginLimiter.take(client);
     if (retry !== null)
       throw new AppError('rate_limited', `too many LTI logins from ${client}`, { retryAfterSeconds: retry });
+  }
+
+  async function login(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    limit(request);
     const raw = request.method === 'POST' ? request.body : request.query;
     const login = loginParams(raw);
     const base = deps.baseUrl();
@@ -179,6 +184,7 @@ export const ltiLaunchRoutes: FastifyPluginAsync<LtiLaunchRoutesDeps> = async (a
   }
 
   app.post(LTI_PATHS.launch, async (request, reply) => {
+    limit(request);
     const body = parseInput(LaunchBody, request.body ?? {}, 'launch');
     // Canvas sends the storage target in the body; some platforms add it to the redirect URI's query instead.
     const query = parseInput(LaunchQuery, request.query ?? {}, 'query');

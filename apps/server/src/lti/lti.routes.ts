@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { createRateLimiter } from '../auth/rate-limiter.js';
 import type { Config } from '../config.js';
 import type { CatalogStore, LtiPlatform } from '../store/index.js';
 import { ltiContentRoutes } from './lti-content.routes.js';
@@ -50,6 +51,7 @@ export const ltiRoutes: FastifyPluginAsync<LtiRoutesDeps> = async (app, deps) =>
     keyring: tool.keyring,
     baseUrl,
     contentUrl: deps.contentUrl,
+    limiter: createRateLimiter({ perSecond: 1, burst: 20, maxClients: 100_000 }),
   });
   await app.register(ltiScoresRoutes, { store, adminToken });
 };

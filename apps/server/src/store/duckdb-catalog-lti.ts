@@ -1,4 +1,5 @@
-import type { LtiPlatform, LtiStore, ToolKey } from './lti-store.js';
+import type { LtiPlatform, LtiPlatformPatch, LtiStore, ToolKey } from './lti-store.js';
+import { setAssignments, type PatchSpec } from './duckdb-patches.js';
 import { renamedConflict, type Stamp } from './duckdb-catalog-sql.js';
 import type { DuckDbDatabase, SqlParam, SqlRow } from './duckdb-database.js';
 import { readNullableString, readNullableTimestamp, readString, readTimestamp } from './duckdb-values.js';
@@ -46,6 +47,16 @@ function platformFromRow(row: SqlRow): LtiPlatform {
     createdAt: readTimestamp(row, 'created_at'),
   };
 }
+
+/** The columns behind LtiPlatformPatch. */
+const PLATFORM_PATCH: PatchSpec<LtiPlatformPatch> = {
+  name: { column: 'name', encode: (v) => v },
+  authLoginUrl: { column: 'auth_login_url', encode: (v) => v },
+  tokenUrl: { column: 'token_url', encode: (v) => v },
+  jwksUrl: { column: 'jwks_url', encode: (v) => v },
+  tokenAudience: { column: 'token_audience', encode: (v) => v },
+  deploymentIds: { column: 'deployment_ids', encode: (v) => JSON.stringify(v) },
+};
 
 /** The LTI key and platform operations of the embedded catalog store, on its database. */
 export function duckDbLtiOperations(db: DuckDbDatabase, stamp: Stamp): LtiPlatformOperations {
@@ -122,19 +133,8 @@ export function duckDbLtiOperations(db: DuckDbDatabase, stamp: Stamp): LtiPlatfo
     },
 
     async updateLtiPlatform(id, patch) {
-      const sets: string[] = [];
       const params: SqlParam[] = [id];
-      const put = (column: string, value: SqlParam | undefined) => {
-        if (value === undefined) return;
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      };
-      put('name', patch.name);
-      put('auth_login_url', patch.authLoginUrl);
-      put('token_url', patch.tokenUrl);
-      put('jwks_url', patch.jwksUrl);
-      put('token_audience', patch.tokenAudience);
-      put('deployment_ids', patch.deploymentIds && JSON.stringify(patch.deploymentIds));
+      const sets = setAssignments(patch, PLATFORM_PATCH, params);
       if (sets.length === 0) return this.getLtiPlatform(id);
       const rows = await db.all(
         `UPDATE lti_platforms SET ${sets.join(', ')} WHERE id = $1 RETURNING ${PLATFORM_COLUMNS}`,
