@@ -11,6 +11,14 @@ export const LtiConfigSchema = z
       .min(300)
       .max(7 * 24 * 3600)
       .default(4 * 3600),
+    /**
+     * Origins besides the registered platforms' (their issuer and authorization endpoint) whose pages frame the
+     * tool: Canvas's courses live on each school's host, so a Canvas operator adds `https://*.instructure.com`
+     * (and the school's own domain). Origins or `https://*.host` patterns.
+     */
+    frameAncestors: z
+      .array(z.string().regex(/^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin or https://*.host'))
+      .default([]),
     /** Keep the names and emails platforms send (off: learners stay pseudonymous, (issuer, deployment, subject)). */
     storeNames: z.boolean().default(false),
     /** How far the platform's clock may be off from ours when an id_token's times are checked. */
@@ -46,9 +54,11 @@ export const LtiConfigSchema = z
 export function ltiEnvVars(
   asNumber: Parse,
   asBoolean: Parse,
+  asList: Parse,
 ): Record<string, { path: string[]; parse: Parse }> {
   return {
     COURSECAST_LTI_SESSION_SECONDS: { path: ['lti', 'sessionSeconds'], parse: asNumber },
+    COURSECAST_LTI_FRAME_ANCESTORS: { path: ['lti', 'frameAncestors'], parse: asList },
     COURSECAST_LTI_STORE_NAMES: { path: ['lti', 'storeNames'], parse: asBoolean },
     COURSECAST_LTI_CLOCK_SKEW_SECONDS: { path: ['lti', 'clockSkewSeconds'], parse: asNumber },
     COURSECAST_LTI_LOGIN_TIMEOUT_SECONDS: { path: ['lti', 'loginTimeoutSeconds'], parse: asNumber },

@@ -155,7 +155,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const contentUrl = (): string =>
     contentBaseUrl(config, contentSlot.app ? boundPort(contentSlot.app) : undefined);
   // The registered LMSs frame the learner's pages: both origins' framing policies follow the registrations.
-  const platformOrigins = createPlatformOrigins(store);
+  const platformOrigins = createPlatformOrigins(store, config.lti.frameAncestors);
   const app = await buildAppOrRelease(
     parts,
     { delivery, purge, readiness, contentUrl, platformOrigins },

@@ -48,7 +48,9 @@ export async function launchDestination(
         'Only an instructor can choose content (the launch has no such role)',
       );
     const multiple = settings.accept_multiple === true || settings.accept_multiple === 'true';
-    return { path: `${PICKER_PATH}?multiple=${multiple ? 1 : 0}`, itemId: null };
+    // The page's policy lets its form post to the platform's return URL (on a school's host for Canvas).
+    const back = encodeURIComponent(new URL(settings.deep_link_return_url).origin);
+    return { path: `${PICKER_PATH}?multiple=${multiple ? 1 : 0}&return=${back}`, itemId: null };
   }
   if (!claims[CLAIMS.resourceLink])
     throw new AppError('lti_token_invalid', 'The resource link launch has no resource_link claim');

@@ -51,7 +51,18 @@ const asSession = (session: string) => ({ authorization: `Bearer ${session}` });
 describe('Deep Linking 2.0', () => {
   it('lists the catalog to an instructor and signs the chosen items as ltiResourceLinks for the platform', async () => {
     const { session, next } = await deepLinkingLaunch(true);
-    expect(next).toBe(`${base}/lti/picker?multiple=1`);
+    expect(next).toBe(`${base}/lti/picker?multiple=1&return=${encodeURIComponent(lms.issuer)}`);
+    // The picker may post to the platform's return URL (its origin from the query), and to nothing else.
+    const picker = await t.cc.app.inject({
+      method: 'GET',
+      url: new URL(next).pathname + new URL(next).search,
+    });
+    expect(String(picker.headers['content-security-policy'])).toContain(`form-action 'self' ${lms.issuer}`);
+    const elsewhere = await t.cc.app.inject({
+      method: 'GET',
+      url: '/lti/picker?return=javascript%3Aalert(1)',
+    });
+    expect(String(elsewhere.headers['content-security-policy'])).not.toContain('javascript');
     const content = await t.cc.app.inject({
       method: 'GET',
       url: '/api/lti/content',
@@ -124,7 +135,7 @@ describe('Deep Linking 2.0', () => {
     expect(forged.json<ErrorBody>().error.message).toMatch(/not signed by this server/);
 
     const single = await deepLinkingLaunch(false);
-    expect(single.next).toBe(`${base}/lti/picker?multiple=0`);
+    expect(single.next).toMatch(new RegExp(`^${base}/lti/picker\\?multiple=0&`));
     const two = await call(single.session, items);
     expect([two.statusCode, two.json<ErrorBody>().error.message]).toEqual([
       400,

@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from '../../test-support/test-server
 let t: TestServer;
 let base: string;
 beforeAll(async () => {
-  t = await startTestServer();
+  t = await startTestServer({ lti: { frameAncestors: ['https://*.instructure.com'] } });
   base = await t.cc.listen();
 });
 afterAll(async () => t?.close());
@@ -43,8 +43,9 @@ describe('LTI platform registration (admin)', () => {
     expect(patched.json<{ platform: LtiPlatformInfo }>().platform.deploymentIds).toEqual(['7', '8']);
     // The launched pages may now be framed by the platform.
     const watch = await t.cc.app.inject({ method: 'GET', url: '/watch/itm_aaaaaaaaaaaaaaaa' });
+    // With the operator's own (Canvas courses live on each school's host).
     expect(String(watch.headers['content-security-policy'])).toContain(
-      "frame-ancestors 'self' https://moodle.example.edu",
+      "frame-ancestors 'self' https://*.instructure.com https://moodle.example.edu",
     );
 
     expect((await call('DELETE', `/api/lti/platforms/${platform.id}`)).statusCode).toBe(204);

@@ -37,7 +37,7 @@ export interface LtiToolDeps {
 export async function createLtiTool({ store, config, meter, log, ...shared }: LtiToolDeps): Promise<LtiTool> {
   const keyring = createToolKeyring({ store, retiredGraceMs: config.retiredKeyGraceSeconds * 1000 });
   const platformKeys = createPlatformKeys({ timeoutMs: config.platformTimeoutMs });
-  const origins = shared.origins ?? createPlatformOrigins(store);
+  const origins = shared.origins ?? createPlatformOrigins(store, config.frameAncestors);
   await origins.refresh();
   return {
     keyring,

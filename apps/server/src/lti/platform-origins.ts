@@ -22,13 +22,16 @@ export function originsOf(p: Pick<LtiPlatform, 'issuer' | 'authLoginUrl'>): stri
   return [originOf(p.issuer), originOf(p.authLoginUrl)].filter((o): o is string => o !== null);
 }
 
-/** Origins read from `store`, refreshed on demand. */
-export function createPlatformOrigins(store: Pick<LtiStore, 'listLtiPlatforms'>): PlatformOrigins {
-  let origins: readonly string[] = [];
+/** Origins read from `store`, refreshed on demand, with the operator's `extra` ones (`https://*.host` too). */
+export function createPlatformOrigins(
+  store: Pick<LtiStore, 'listLtiPlatforms'>,
+  extra: readonly string[] = [],
+): PlatformOrigins {
+  let origins: readonly string[] = [...extra];
   return {
     list: () => origins,
     async refresh() {
-      origins = [...new Set((await store.listLtiPlatforms()).flatMap(originsOf))];
+      origins = [...new Set([...extra, ...(await store.listLtiPlatforms()).flatMap(originsOf)])];
     },
   };
 }

@@ -87,20 +87,33 @@ export function learnCsp(contentOrigin: string): string {
 }
 
 /** A page's policy on this server: its content origin, and the platforms that may frame launched pages. */
-export function pageCsp(page: WebPage, contentOrigin: string | null, platforms: readonly string[]): string {
+export function pageCsp(
+  page: WebPage,
+  contentOrigin: string | null,
+  platforms: readonly string[],
+  formTargets: readonly string[] = [],
+): string {
   let policy = page === 'learn' && contentOrigin ? learnCsp(contentOrigin) : PAGE_CSP[page];
   if (LAUNCHED_PAGES.has(page) && platforms.length > 0) {
-    const list = platforms.join(' ');
-    policy = policy.replace("frame-ancestors 'none'", `frame-ancestors 'self' ${list}`);
-    if (page === 'ltiPicker') policy = policy.replace("form-action 'self'", `form-action 'self' ${list}`);
+    policy = policy.replace("frame-ancestors 'none'", `frame-ancestors 'self' ${platforms.join(' ')}`);
+  }
+  if (page === 'ltiPicker') {
+    const targets = [...new Set([...platforms, ...formTargets])];
+    if (targets.length > 0)
+      policy = policy.replace("form-action 'self'", `form-action 'self' ${targets.join(' ')}`);
   }
   return policy;
 }
 
-const pageHeaders = (page: WebPage, contentOrigin: string | null, platforms: readonly string[]) => ({
+const pageHeaders = (
+  page: WebPage,
+  contentOrigin: string | null,
+  platforms: readonly string[],
+  formTargets: readonly string[],
+) => ({
   // Revalidated on every load: a page names the current build's assets.
   'cache-control': 'no-cache',
-  'content-security-policy': pageCsp(page, contentOrigin, platforms),
+  'content-security-policy': pageCsp(page, contentOrigin, platforms, formTargets),
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
 });
@@ -166,7 +179,12 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
     },
   });
 
-  const send = (page: WebPage, reply: FastifyReply, framedBy: readonly string[] = []): FastifyReply => {
+  const send = (
+    page: WebPage,
+    reply: FastifyReply,
+    framedBy: readonly string[] = [],
+    formTargets: readonly string[] = [],
+  ): FastifyReply => {
     const file = WEB_PAGES[page];
     if (!existsSync(path.join(root, file))) {
       throw new AppError(
@@ -175,7 +193,7 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
       );
     }
     const platforms = framedBy.length > 0 ? framedBy : (opts.frameAncestors?.() ?? []);
-    const headers = pageHeaders(page, opts.contentOrigin?.() ?? null, platforms);
+    const headers = pageHeaders(page, opts.contentOrigin?.() ?? null, platforms, formTargets);
     return reply.headers(headers).sendFile(file, root);
   };
   const withId =
@@ -195,7 +213,12 @@ export const webRoutes: FastifyPluginAsync<WebRoutesOptions> = async (app, opts)
   app.get('/watch/:itemId', withId('watch', 'itemId'));
   app.get('/learn/:itemId', withId('learn', 'itemId'));
   app.get('/lti/bridge', async (_request, reply) => send('ltiBridge', reply));
-  app.get('/lti/picker', async (_request, reply) => send('ltiPicker', reply));
+  // The picker posts the signed choice to the platform's return URL: its origin rides in the query (a forged one
+  // only makes the post fail: the page posts to the return URL of the server's signed answer).
+  app.get('/lti/picker', async (request, reply) => {
+    const back = (request.query as Record<string, unknown>)['return'];
+    return send('ltiPicker', reply, [], typeof back === 'string' ? httpOrigins(back) : []);
+  });
   app.get('/lti/register', async (request, reply) => {
     const config = (request.query as Record<string, unknown>)['openid_configuration'];
     return send('ltiRegister', reply, typeof config === 'string' ? httpOrigins(config) : []);
