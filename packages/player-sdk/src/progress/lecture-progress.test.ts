@@ -34,7 +34,7 @@ describe('lecture progress tracking', () => {
   it('reports the spans played, not the ones skipped, with the position; failed spans go again', async () => {
     const bodies: { positionSeconds: number; watched: [number, number][] }[] = [];
     let fail = false;
-    const fetchFake = vi.fn(async (_url: unknown, init?: RequestInit) => {
+    const fetchFake = vi.fn<typeof fetch>(async (_url, init) => {
       bodies.push(JSON.parse(init?.body as string) as (typeof bodies)[number]);
       if (fail) return new Response('', { status: 503 });
       return Response.json({ completed: false });
@@ -44,7 +44,7 @@ describe('lecture progress tracking', () => {
       video,
       url: '/p',
       session: 's',
-      fetch: fetchFake as unknown as typeof fetch,
+      fetch: fetchFake,
       page,
     });
     video.play(10);
@@ -79,13 +79,13 @@ describe('lecture progress tracking', () => {
   });
 
   it('reports on pause and every period, and once more when stopped', async () => {
-    const fetchFake = vi.fn(async () => Response.json({}));
+    const fetchFake = vi.fn<typeof fetch>(async () => Response.json({}));
     const video = fakeVideo();
     const handle = trackLectureProgress({
       video,
       url: '/p',
       session: 's',
-      fetch: fetchFake as unknown as typeof fetch,
+      fetch: fetchFake,
       page,
       flushMs: 5000,
     });
