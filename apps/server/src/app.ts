@@ -3,8 +3,7 @@ import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '
 import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
-import { createLtiTool } from './lti/lti-tool.js';
-import type { PlatformOrigins } from './lti/platform-origins.js';
+import { createLtiTool, type LtiTool } from './lti/lti-tool.js';
 import { ltiRoutes } from './lti/lti.routes.js';
 import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
 import { scormTicketRoutes } from './learners/scorm-ticket.routes.js';
@@ -68,8 +67,8 @@ export interface AppDeps {
   readiness: ReadinessCheck;
   /** The content origin's base URL, once its listener is bound (default: from the config). */
   contentUrl?: () => string;
-  /** The registered LMSs' origins, shared with the content origin (default: the app's own list). */
-  platformOrigins?: PlatformOrigins;
+  /** The LTI tool, shared with the content origin (default: the app's own). */
+  lti?: LtiTool;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -93,13 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   refuseWhileClosing(app);
   const baseUrl = (): string => publicBaseUrl(deps.config, boundPort(app));
   const contentUrl = deps.contentUrl ?? (() => contentBaseUrl(deps.config));
-  const lti = await createLtiTool({
-    store: deps.store,
-    config: deps.config.lti,
-    meter: deps.instrumentation.meter,
-    log: (message) => app.log.warn(message),
-    ...(deps.platformOrigins ? { origins: deps.platformOrigins } : {}),
-  });
+  const lti =
+    deps.lti ??
+    (await createLtiTool({
+      store: deps.store,
+      config: deps.config.lti,
+      meter: deps.instrumentation.meter,
+      log: (message) => app.log.warn(message),
+    }));
   const retention = startLearnerRetention({
     store: deps.store,
     days: deps.config.lti.learnerRetentionDays,

@@ -20,6 +20,8 @@ export interface ContentAppDeps {
   appOrigins: () => string[];
   /** The registered LMSs' origins: they frame the learn page, so the launch and the package must let them. */
   platformOrigins?: () => readonly string[];
+  /** A module's attempt queued a score for an LMS gradebook (the outbox delivers it). */
+  onScore?: () => void;
   launchScriptFile: string;
   runtimeFile: string;
 }
@@ -62,6 +64,7 @@ export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInst
     store: deps.store,
     tickets: scormTickets(deps.store),
     limiter: createRateLimiter({ perSecond: 2, burst: 30, maxClients: 100_000 }),
+    ...(deps.onScore ? { onScore: deps.onScore } : {}),
   });
   return app;
 }

@@ -8,7 +8,7 @@ import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js
 import { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
 import { ConfigError, contentBaseUrl, contentPort, publicBaseUrl, type Config } from './config.js';
 import { appOriginsOf } from './interactive/launch/app-origins.js';
-import { createPlatformOrigins, type PlatformOrigins } from './lti/platform-origins.js';
+import { createLtiTool, type LtiTool } from './lti/lti-tool.js';
 import { buildContentApp } from './content-app.js';
 import { defaultLaunchFrameFile, defaultScormRuntimeFile } from './web/sdk.routes.js';
 import { createDeliveryInstruments, type DeliveryInstruments } from './delivery/delivery-instruments.js';
@@ -154,13 +154,15 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   const contentSlot: AppSlot = { app: null };
   const contentUrl = (): string =>
     contentBaseUrl(config, contentSlot.app ? boundPort(contentSlot.app) : undefined);
-  // The registered LMSs frame the learner's pages: both origins' framing policies follow the registrations.
-  const platformOrigins = createPlatformOrigins(store, config.lti.frameAncestors);
-  const app = await buildAppOrRelease(
-    parts,
-    { delivery, purge, readiness, contentUrl, platformOrigins },
-    options,
-  );
+  // One LTI tool for both origins: the registered LMSs frame the learner's pages on each, and a score a module
+  // earns on the content origin goes out through the same outbox as the app's.
+  const lti = await createLtiTool({
+    store,
+    config: config.lti,
+    meter: instrumentation.meter,
+    log: (message) => slot.app?.log.warn(message),
+  });
+  const app = await buildAppOrRelease(parts, { delivery, purge, readiness, contentUrl, lti }, options);
   slot.app = app;
   const content = await buildContentApp({
     config,
@@ -168,7 +170,8 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     paths,
     instruments: delivery,
     appOrigins: () => appOriginsOf(config, boundPort(app)),
-    platformOrigins: () => platformOrigins.list(),
+    platformOrigins: () => lti.origins.list(),
+    onScore: () => lti.outbox.kick(),
     launchScriptFile: defaultLaunchFrameFile(),
     runtimeFile: defaultScormRuntimeFile(),
   });
@@ -319,11 +322,11 @@ async function buildAppOrRelease(
     purge: (itemId: string) => void;
     readiness: ReadinessCheck;
     contentUrl: () => string;
-    platformOrigins: PlatformOrigins;
+    lti: LtiTool;
   },
   options: CreateOptions,
 ): Promise<FastifyInstance> {
-  const { delivery, purge, readiness, contentUrl, platformOrigins } = wiring;
+  const { delivery, purge, readiness, contentUrl, lti } = wiring;
   const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
     return await buildApp({
@@ -341,7 +344,7 @@ async function buildAppOrRelease(
       pipeline,
       readiness,
       contentUrl,
-      platformOrigins,
+      lti,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });

@@ -32,6 +32,8 @@ export interface ScormAttemptsDeps {
   tickets: SignedTokenKind<LearnerSession>;
   /** Writes per learner. */
   limiter: RateLimiter;
+  /** Told when a score was queued (the outbox delivers it; without it, its next round does). */
+  onScore?: () => void;
 }
 
 const Params = z.object({ itemId: z.string().regex(/^itm_[a-z2-7]{16}$/, 'an item id (itm_…)') });
@@ -155,6 +157,7 @@ export const scormAttemptsRoutes: FastifyPluginAsync<ScormAttemptsDeps> = async 
           }
         : undefined,
     );
+    if (target) deps.onScore?.();
     return {
       attempt: saved.attempt,
       finished: saved.finished,

@@ -29,15 +29,13 @@ export interface LtiToolDeps {
   config: Config['lti'];
   meter: Meter;
   log: (message: string) => void;
-  /** The platforms' origins, when another part (the content origin) shares them. */
-  origins?: PlatformOrigins;
 }
 
 /** Builds the tool on the catalog store with the `lti` configuration. */
-export async function createLtiTool({ store, config, meter, log, ...shared }: LtiToolDeps): Promise<LtiTool> {
+export async function createLtiTool({ store, config, meter, log }: LtiToolDeps): Promise<LtiTool> {
   const keyring = createToolKeyring({ store, retiredGraceMs: config.retiredKeyGraceSeconds * 1000 });
   const platformKeys = createPlatformKeys({ timeoutMs: config.platformTimeoutMs });
-  const origins = shared.origins ?? createPlatformOrigins(store, config.frameAncestors);
+  const origins = createPlatformOrigins(store, config.frameAncestors);
   await origins.refresh();
   return {
     keyring,
