@@ -42,7 +42,11 @@ beforeAll(async () => {
   const built = path.join(defaultWebDistDir(), WEB_PAGES.ltiBridge);
   if (!existsSync(built)) throw new Error(`no web build at ${built}: run npm run build (scripts/setup does)`);
   context = await launchChromiumBlockingThirdParty();
-  t = await startTestServer({ lti: { loginBurst: 1000 }, transcode: { ladder: [144] } });
+  // Enrolled access (ADR 0013): what only a launch opens, media under signed links, as a university runs it.
+  t = await startTestServer({
+    lti: { loginBurst: 1000, access: 'enrolled', mediaKey: 'e2e-media-key-0123456789abcdefghijkl' },
+    transcode: { ladder: [144] },
+  });
   base = await t.cc.listen();
   lms = await startTestPlatform({ host: 'localhost' });
   lms.lms.toolOrigin = new URL(base).origin;
@@ -84,6 +88,7 @@ interface PageGlobals {
   };
   sessionStorage: { setItem(k: string, v: string): void };
   Event: new (type: string) => unknown;
+  performance: { getEntriesByType(type: string): { name: string }[] };
 }
 interface Video {
   muted: boolean;
@@ -201,6 +206,16 @@ describe('coursecast in an LMS (LTI 1.3)', () => {
         timeout: 40_000,
       },
     );
+    // Everything played came under the learner's signed link; a stranger gets neither the lecture nor its media.
+    const fetched = await frame.evaluate(() =>
+      (globalThis as unknown as PageGlobals).performance.getEntriesByType('resource').map((e) => e.name),
+    );
+    const media = fetched.filter((u) => /\.(m3u8|m4s)(\?|$)/.test(u));
+    expect(media.length).toBeGreaterThan(2);
+    for (const url of media) expect(new URL(url).pathname).toMatch(new RegExp(`^/m/[^/]+/${itemId}/`));
+    expect((await fetch(`${base}/api/items/${itemId}`)).status).toBe(401);
+    const plain = new URL(media[0]!).pathname.replace(/^\/m\/[^/]+\//, '/media/');
+    expect((await fetch(`${base}${plain}`)).status).toBe(401);
     await frame.evaluate(() => {
       const v = (globalThis as unknown as PageGlobals).document.querySelector('video')!;
       v.pause();

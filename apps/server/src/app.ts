@@ -3,6 +3,9 @@ import { ATTR_ORPHAN_KIND, METRIC_STORAGE_ORPHANS_REMOVED, ORPHAN_KINDS } from '
 import { createCounter } from './instrumentation/instruments.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { publicCatalogRoutes } from './catalog/public-catalog.routes.js';
+import { createMediaAccess } from './catalog/media-access.js';
+import { mediaLinksFor } from './catalog/media-links.js';
+import { learnerAccess } from './lti/learner-auth.js';
 import { createLtiTool, type LtiTool } from './lti/lti-tool.js';
 import { ltiRoutes } from './lti/lti.routes.js';
 import { lectureProgressRoutes } from './learners/lecture-progress.routes.js';
@@ -109,6 +112,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     retention.stop();
     await lti.outbox.stop();
   });
+  const links = mediaLinksFor(deps.config.lti);
+  const access = createMediaAccess({
+    enrolled: deps.config.lti.access === 'enrolled',
+    links,
+    adminToken: deps.adminToken,
+    learner: learnerAccess(lti.sessions),
+  });
   const common = {
     store: deps.store,
     queue: deps.queue,
@@ -116,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminToken: deps.adminToken,
     baseUrl,
     contentUrl,
+    access,
   };
 
   // API routes share one duration hook; delivery routes record their own (with cache status) on the hot path.
@@ -206,6 +217,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     region: deps.config.delivery.originRegion,
     servePublic: deps.edge === null,
     jit: deps.jit,
+    links,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   await app.register(webRoutes, {

@@ -111,5 +111,5 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_TEST_FAULTS: { path: ['testing', 'faults'], parse: asBoolean },
   ...ingestEnvVars(asNumber, asBoolean),
   ...contentEnvVars(asNumber, asString, asList),
-  ...ltiEnvVars(asNumber, asBoolean, asList),
+  ...ltiEnvVars(asNumber, asBoolean, asList, asString),
 };

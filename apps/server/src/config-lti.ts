@@ -47,6 +47,25 @@ export const LtiConfigSchema = z
      */
     loginRatePerSecond: z.number().positive().default(10),
     loginBurst: z.number().int().min(1).default(200),
+    /**
+     * Who may watch: `public` (anyone with a link, the default) or `enrolled` (only a learner session from an LMS
+     * launch, or the admin: item answers, playback plans and media then need a session, and media is delivered
+     * under signed links, ADR 0013).
+     */
+    access: z.enum(['public', 'enrolled']).default('public'),
+    /**
+     * The secret signed media links are made with; the origin, every edge (`coursecast edge`) and an nginx edge
+     * must share it. Required in `enrolled` mode. At least 32 characters of base64 or base64url.
+     */
+    mediaKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_+/=-]{32,256}$/, 'at least 32 characters of base64 or base64url')
+      .nullable()
+      .default(null),
+  })
+  .refine((lti) => lti.access === 'public' || lti.mediaKey !== null, {
+    message: 'enrolled access signs media links: set COURSECAST_MEDIA_KEY (e.g. `openssl rand -base64 32`)',
+    path: ['mediaKey'],
   })
   .prefault({});
 
@@ -55,8 +74,11 @@ export function ltiEnvVars(
   asNumber: Parse,
   asBoolean: Parse,
   asList: Parse,
+  asString: Parse,
 ): Record<string, { path: string[]; parse: Parse }> {
   return {
+    COURSECAST_ACCESS: { path: ['lti', 'access'], parse: asString },
+    COURSECAST_MEDIA_KEY: { path: ['lti', 'mediaKey'], parse: asString },
     COURSECAST_LTI_SESSION_SECONDS: { path: ['lti', 'sessionSeconds'], parse: asNumber },
     COURSECAST_LTI_FRAME_ANCESTORS: { path: ['lti', 'frameAncestors'], parse: asList },
     COURSECAST_LTI_STORE_NAMES: { path: ['lti', 'storeNames'], parse: asBoolean },

@@ -98,11 +98,28 @@ describe('loadConfig', () => {
 
   it('masks secrets when described', () => {
     const c = loadConfig({
-      env: { COURSECAST_ADMIN_TOKEN: 'super-secret-token-1234', OTEL_EXPORTER_OTLP_HEADERS: 'api-key=xyz' },
+      env: {
+        COURSECAST_ADMIN_TOKEN: 'super-secret-token-1234',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=xyz',
+        COURSECAST_ACCESS: 'enrolled',
+        COURSECAST_MEDIA_KEY: 'media-key-secret-0123456789abcdefgh',
+      },
     });
     const text = JSON.stringify(describeConfig(c));
     expect(text).not.toContain('super-secret-token');
     expect(text).toContain('****1234');
     expect(text).not.toContain('xyz');
+    expect(text).not.toContain('media-key-secret');
+  });
+
+  it('takes enrolled access only with a media key, and names what is wrong with one', () => {
+    expect(loadConfig({ env: {} }).lti).toMatchObject({ access: 'public', mediaKey: null });
+    expect(() => loadConfig({ env: { COURSECAST_ACCESS: 'enrolled' } })).toThrow(
+      /COURSECAST_MEDIA_KEY.*openssl rand -base64 32/,
+    );
+    expect(() =>
+      loadConfig({ env: { COURSECAST_ACCESS: 'enrolled', COURSECAST_MEDIA_KEY: 'short' } }),
+    ).toThrow(/COURSECAST_MEDIA_KEY \(lti.mediaKey\): at least 32 characters/);
+    expect(() => loadConfig({ env: { COURSECAST_ACCESS: 'members' } })).toThrow(/COURSECAST_ACCESS/);
   });
 });

@@ -371,6 +371,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     adminToken: config.adminToken
       ? mask(config.adminToken)
       : '(generated on first start, kept in the data dir)',
+    lti: { ...config.lti, mediaKey: config.lti.mediaKey === null ? null : '****' },
     instrumentation: {
       ...config.instrumentation,
       otlpHeaders: Object.fromEntries(

@@ -6,6 +6,7 @@ import { contentDeliveryHeaders } from './delivery/http/package-headers.js';
 import { originRoutes } from './delivery/origin/origin.routes.js';
 import { frameworkErrors, installErrorHandler } from './error-handler.js';
 import type { CatalogStore } from './store/index.js';
+import { mediaLinksFor } from './catalog/media-links.js';
 import { launchRoutes } from './interactive/launch/launch.routes.js';
 import { createRateLimiter } from './auth/rate-limiter.js';
 import { scormAttemptsRoutes } from './learners/scorm-attempts.routes.js';
@@ -39,6 +40,7 @@ export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInst
     trustProxy: deps.config.trustedProxies.length > 0 ? deps.config.trustedProxies : false,
   });
   installErrorHandler(app);
+  const links = mediaLinksFor(deps.config.lti);
   await app.register(originRoutes, {
     store: deps.store,
     paths: deps.paths,
@@ -46,6 +48,7 @@ export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInst
     region: deps.config.delivery.originRegion,
     servePublic: true,
     jit: null,
+    links,
     headersFor: contentDeliveryHeaders(deps.config.content.packageSources, () => [
       ...deps.appOrigins(),
       ...(deps.platformOrigins?.() ?? []),
@@ -58,6 +61,7 @@ export async function buildContentApp(deps: ContentAppDeps): Promise<FastifyInst
     timeoutMs: deps.config.content.loadTimeoutSeconds * 1000,
     launchScriptFile: deps.launchScriptFile,
     runtimeFile: deps.runtimeFile,
+    links,
   });
   // A learner's SCORM attempt, kept from the launch frame on this origin with the learn page's ticket.
   await app.register(scormAttemptsRoutes, {

@@ -75,6 +75,11 @@ export const ERRORS = {
   lti_registration_failed: { status: 502, message: 'The platform did not complete the registration' },
   learner_session_required: { status: 401, message: 'A learner session from a course launch is required' },
   learner_forbidden: { status: 403, message: 'This learner session does not allow it' },
+  media_link_required: {
+    status: 401,
+    message: 'This server delivers media to enrolled learners only, through signed links',
+  },
+  media_link_refused: { status: 403, message: 'The signed media link is not valid' },
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },
   store_unavailable: { status: 503, message: 'The telemetry store could not commit; retry later' },
   web_not_built: { status: 503, message: 'The web pages are not built: run `npm run build`' },

@@ -13,6 +13,7 @@ import { buildContentApp } from './content-app.js';
 import { defaultLaunchFrameFile, defaultScormRuntimeFile } from './web/sdk.routes.js';
 import { createDeliveryInstruments, type DeliveryInstruments } from './delivery/delivery-instruments.js';
 import { createEdgeNode, type EdgeNode } from './delivery/edge/edge-node.js';
+import { mediaLinksFor } from './catalog/media-links.js';
 import { createFaultInjector } from './delivery/faults/fault-injector.js';
 import { createInProcessOriginClient } from './delivery/edge/origin-client.js';
 import { createPurgeNotifier } from './delivery/edge/purge-notifier.js';
@@ -248,6 +249,7 @@ function embeddedEdge(config: Config, delivery: DeliveryInstruments, slot: AppSl
     }),
     (err) => slot.app?.log.error({ err }, 'edge request failed'),
     config.testing.faults ? createFaultInjector() : null,
+    mediaLinksFor(config.lti),
   );
 }
 

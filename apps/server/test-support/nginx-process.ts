@@ -110,6 +110,84 @@ export interface EdgeCacheOptions {
   maxSize?: string;
   /** The name in Cache-Status (default `nginx`). */
   serverName?: string;
+  /**
+   * Enrolled access (ADR 0013): the server's `COURSECAST_MEDIA_KEY`. nginx then checks signed links
+   * (`/m/<expires>.<subject>.<signature>/<item>/<version>/<file>`) with its secure_link module, caches them by the
+   * plain `/media/` path and passes the link on to the origin, which checks it again; `/media/` answers 401.
+   */
+  mediaKey?: string;
+}
+
+/** What both edge locations do with the origin's answers: one connection pool, the trace, the cache rules. */
+const PROXY = `      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      # Forwarded by default like every request header; spelled out because the origin's span needs it.
+      proxy_set_header traceparent $http_traceparent;
+      proxy_set_header tracestate $http_tracestate;
+
+      proxy_cache coursecast;
+      proxy_cache_lock on;
+      proxy_cache_lock_age 10s;
+      proxy_cache_lock_timeout 10s;
+      proxy_cache_revalidate on;
+      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+      # no proxy_cache_valid: the origin's Cache-Control decides.
+
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 15s;
+      add_header Cache-Status $coursecast_cache_status always;
+`;
+
+const json = (code: string, message: string): string =>
+  `'${JSON.stringify({ error: { code, message } }).replace(/'/g, "\\'")}'`;
+
+/** The edge's media locations: `/media/` through the cache, or (enrolled access) signed links only. */
+function edgeLocations(mediaKey: string | undefined): string {
+  if (mediaKey === undefined) {
+    return `    location /media/ {
+      proxy_pass http://coursecast_origin/origin/media/;
+      proxy_cache_key $uri;
+${PROXY}    }
+`;
+  }
+  return `    location /media/ {
+      default_type application/json;
+      add_header Cache-Control no-store always;
+      return 401 ${json('media_link_required', 'Media is delivered through the signed links of a course launch')};
+    }
+${signedLinkLocation(mediaKey, PROXY)}
+`;
+}
+
+/** The signed-link location of the edge config (enrolled access). */
+function signedLinkLocation(key: string, proxy: string): string {
+  const id = '[A-Za-z0-9_-]{1,64}';
+  return `
+    location ~ "^/m/(?<cc_expires>[0-9]{1,12})\\.(?<cc_subject>${id})\\.(?<cc_sig>[A-Za-z0-9_-]{22})/(?<cc_item>${id})/(?<cc_version>${id})/(?<cc_file>.+)$" {
+      default_type application/json;
+      secure_link $cc_sig,$cc_expires;
+      secure_link_md5 "$cc_expires $cc_item/$cc_version $cc_subject ${key}";
+      if ($secure_link = "") {
+        add_header Cache-Control no-store always;
+        return 403 ${json('media_link_refused', 'The media link was not signed by this server for this item')};
+      }
+      if ($secure_link = "0") {
+        add_header Cache-Control no-store always;
+        return 403 ${json('media_link_refused', 'The media link has expired: open the lecture from your course again')};
+      }
+      # The origin checks the same link again; the cache keeps one copy per object, whoever's link asked.
+      proxy_pass http://coursecast_origin/origin$request_uri;
+      proxy_cache_key /media/$cc_item/$cc_version/$cc_file;
+${proxy}
+    }
+
+    location /m/ {
+      default_type application/json;
+      add_header Cache-Control no-store always;
+      return 403 ${json('media_link_refused', 'The media link is malformed')};
+    }`;
 }
 
 /**
@@ -147,29 +225,7 @@ export function edgeCacheHttpBlock(options: EdgeCacheOptions): NginxHttpBlock {
   server {
     listen 127.0.0.1:${site.port};
 
-    location /media/ {
-      proxy_pass http://coursecast_origin/origin/media/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
-      # Forwarded by default like every request header; spelled out because the origin's span needs it.
-      proxy_set_header traceparent $http_traceparent;
-      proxy_set_header tracestate $http_tracestate;
-
-      proxy_cache coursecast;
-      proxy_cache_key $uri;
-      proxy_cache_lock on;
-      proxy_cache_lock_age 10s;
-      proxy_cache_lock_timeout 10s;
-      proxy_cache_revalidate on;
-      proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;
-      proxy_cache_background_update on;
-      # no proxy_cache_valid: the origin's Cache-Control decides.
-
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 15s;
-      add_header Cache-Status $coursecast_cache_status always;
-    }
+${edgeLocations(options.mediaKey)}
 
     location / {
       return 404;

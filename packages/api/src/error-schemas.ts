@@ -60,6 +60,8 @@ export const ERROR_CODES = [
   'lti_registration_failed',
   'learner_session_required',
   'learner_forbidden',
+  'media_link_required',
+  'media_link_refused',
   'ingest_overloaded',
   'store_unavailable',
   'web_not_built',

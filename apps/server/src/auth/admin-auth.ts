@@ -19,7 +19,7 @@ export function tokenMatches(presented: string, expected: string): boolean {
 }
 
 /** Throws the 401 of a missing or wrong admin token, with its challenge. */
-function refuse(reply: FastifyReply, header: string): never {
+export function refuseAdmin(reply: FastifyReply, header: string): never {
   void reply.header('www-authenticate', 'Bearer realm="coursecast"');
   throw new AppError(
     'unauthorized',
@@ -28,7 +28,7 @@ function refuse(reply: FastifyReply, header: string): never {
 }
 
 /** Whether an Authorization header is exactly `Bearer <admin token>`. */
-function hasAdminToken(header: string, expected: string): boolean {
+export function hasAdminToken(header: string, expected: string): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match?.[1] !== undefined && tokenMatches(match[1], expected);
 }
@@ -48,20 +48,8 @@ export function requireAdmin(expected: string) {
     const header = request.headers.authorization ?? '';
     if (hasAdminToken(header, expected)) return;
     if (hasBody(request)) void reply.header('connection', 'close');
-    refuse(reply, header);
+    refuseAdmin(reply, header);
   };
-}
-
-/**
- * For a public route that tells an admin more: true with the admin token, false without bearer credentials
- * (other schemes too: a site behind HTTP basic auth sends its own with every request). A wrong bearer token
- * is refused (401) as on admin routes, so a mistyped token never passes silently for a stranger.
- */
-export function isAdminRequest(request: FastifyRequest, reply: FastifyReply, expected: string): boolean {
-  const header = request.headers.authorization ?? '';
-  if (!/^Bearer(\s|$)/i.test(header)) return false;
-  if (!hasAdminToken(header, expected)) refuse(reply, header);
-  return true;
 }
 
 /** Where a generated admin token is, and whether it was generated just now. */

@@ -14,13 +14,15 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import { z } from 'zod';
-import { isAdminRequest, requireAdmin } from '../auth/admin-auth.js';
+import { requireAdmin } from '../auth/admin-auth.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
 import { newId, StoreError, type CatalogStore, type Course, type Item } from '../store/index.js';
 import { parseInput } from '../validation.js';
 import { itemContent, publicItem, toItemResponse, toPublicItemResponse } from './item-response.js';
 import type { MediaPaths } from './media-paths.js';
+import type { MediaAccess, Viewer } from './media-access.js';
+import { PLAIN_MEDIA_URLS, type MediaUrls } from './media-links.js';
 import { TitleInput } from './title-text.js';
 
 /** What the catalog asks of the job runner: stop an item's job, and look for new work. */
@@ -45,6 +47,8 @@ export interface CatalogRoutesDeps {
   onContentRemoved?: (itemId: string) => void;
   /** Ends an item's just-in-time sessions, before its files go (none when this server runs no sessions). */
   endSessions?: (itemId: string) => Promise<void>;
+  /** Who may read a course or an item, and the media URLs they get (enrolled access signs them). */
+  access: MediaAccess;
 }
 
 const NewCourseBody = z.strictObject({
@@ -71,6 +75,7 @@ export function toPublicCourseView(
   items: Item[],
   baseUrl: string,
   contentUrl: string,
+  media: MediaUrls = PLAIN_MEDIA_URLS,
 ): CourseWithItemsResponse {
   return {
     course: {
@@ -80,7 +85,7 @@ export function toPublicCourseView(
       listed: course.listed,
       createdAt: course.createdAt,
     },
-    items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl, contentUrl) })),
+    items: items.map((i) => ({ ...publicItem(i), content: itemContent(i, baseUrl, contentUrl, media) })),
   };
 }
 
@@ -95,16 +100,19 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
   const admin = { onRequest: requireAdmin(deps.adminToken) };
 
   /** An admin's answer carries the latest job; a stranger's needs the renditions only to know one is published. */
-  async function itemResponse(id: string, asAdmin: boolean): Promise<ItemOrPublicItemResponse> {
+  async function itemResponse(id: string, viewer: Viewer): Promise<ItemOrPublicItemResponse> {
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
-    if (!asAdmin)
-      return toPublicItemResponse(item, await store.listRenditions(id), deps.baseUrl(), deps.contentUrl());
+    const media = deps.access.urls(viewer);
+    if (!viewer.admin) {
+      const renditions = await store.listRenditions(id);
+      return toPublicItemResponse(item, renditions, deps.baseUrl(), deps.contentUrl(), media);
+    }
     const [renditions, jobs] = await Promise.all([
       store.listRenditions(id),
       store.listJobs({ itemId: id, limit: 1 }),
     ]);
-    return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl(), deps.contentUrl());
+    return toItemResponse(item, renditions, jobs[0] ?? null, deps.baseUrl(), deps.contentUrl(), media);
   }
 
   app.post(
@@ -123,20 +131,24 @@ export const catalogRoutes: FastifyPluginAsync<CatalogRoutesDeps> = async (app, 
     async (): Promise<CourseListResponse> => ({ courses: await store.listCourses() }),
   );
 
-  app.get('/api/courses/:id', { schema: replySchema(CourseWithItemsResponseSchema) }, async (request) => {
+  const oneCourse = { schema: replySchema(CourseWithItemsResponseSchema) };
+  app.get('/api/courses/:id', oneCourse, async (request, reply) => {
+    void reply.header('vary', 'authorization');
+    // Enrolled access: a course page is the admin's only (a learner's launch opens one item).
+    const viewer = await deps.access.viewer(request, reply, null);
     const { id } = parseInput(IdParams, request.params, 'path');
     const course = await store.getCourse(id);
     if (!course) throw new AppError('course_not_found', `No course with id ${id}`);
-    return toPublicCourseView(course, await store.listItems(id), deps.baseUrl(), deps.contentUrl());
+    const items = await store.listItems(id);
+    return toPublicCourseView(course, items, deps.baseUrl(), deps.contentUrl(), deps.access.urls(viewer));
   });
 
   const oneItem = { schema: replySchema(ItemOrPublicItemResponseSchema) };
   app.get('/api/items/:id', oneItem, async (request, reply) => {
     // One URL, two answers: a cache on the way must not give an admin's answer to a stranger.
     void reply.header('vary', 'authorization');
-    const asAdmin = isAdminRequest(request, reply, deps.adminToken);
     const { id } = parseInput(IdParams, request.params, 'path');
-    return itemResponse(id, asAdmin);
+    return itemResponse(id, await deps.access.viewer(request, reply, id));
   });
 
   /** Stops an item's work, then removes its row and its files, and lets the edges know. */

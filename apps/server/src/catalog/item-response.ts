@@ -8,7 +8,7 @@ import type {
 } from '@coursecast/api';
 import { ITEM_KINDS } from '@coursecast/semconv';
 import type { Item, Job, Rendition } from '../store/index.js';
-import { mediaUrlPath } from './content-url.js';
+import { PLAIN_MEDIA_URLS, type MediaUrls } from './media-links.js';
 
 /** A package-relative path as URL path segments. */
 function encodePath(file: string): string {
@@ -19,14 +19,19 @@ function encodePath(file: string): string {
  * Where the item's document or module is delivered, once published: documents from the app's `baseUrl`, modules
  * from the content origin's `contentUrl` (ADR 0010), in the launch frame there.
  */
-export function itemContent(item: Item, baseUrl: string, contentUrl: string): ItemContent | null {
+export function itemContent(
+  item: Item,
+  baseUrl: string,
+  contentUrl: string,
+  media: MediaUrls = PLAIN_MEDIA_URLS,
+): ItemContent | null {
   const version = item.status === 'ready' ? item.mediaVersion : null;
   if (!version || !item.sourceInfo) return null;
   if (item.kind === ITEM_KINDS.document) {
     const d = item.sourceInfo.document;
     return {
       kind: 'document',
-      url: `${baseUrl}${mediaUrlPath(item.id, version, encodePath(d.fileName))}`,
+      url: `${baseUrl}${media.path(item.id, version, encodePath(d.fileName))}`,
       format: d.format,
       contentType: d.contentType,
       bytes: d.bytes,
@@ -40,9 +45,9 @@ export function itemContent(item: Item, baseUrl: string, contentUrl: string): It
     const query = params === '' || /^[?#]/.test(params) ? params : `?${params}`;
     return {
       kind: 'interactive',
-      launchUrl: `${contentUrl}${mediaUrlPath(item.id, version, encodePath(p.launch))}${query}`,
-      launchFrameUrl: `${contentUrl}/launch/${encodeURIComponent(item.id)}`,
-      manifestUrl: `${baseUrl}${mediaUrlPath(item.id, version, '__coursecast/manifest.json')}`,
+      launchUrl: `${contentUrl}${media.path(item.id, version, encodePath(p.launch))}${query}`,
+      launchFrameUrl: launchFrameUrl(item.id, version, contentUrl, media),
+      manifestUrl: `${baseUrl}${media.path(item.id, version, '__coursecast/manifest.json')}`,
       packageType: p.type,
       title: p.title,
       assetCount: p.assetCount,
@@ -52,14 +57,26 @@ export function itemContent(item: Item, baseUrl: string, contentUrl: string): It
   return null;
 }
 
+/** The launch frame of a module; under enrolled access with the link that lets it load the package's files. */
+function launchFrameUrl(itemId: string, version: string, contentUrl: string, media: MediaUrls): string {
+  const link = media.link(itemId, version);
+  const frame = `${contentUrl}/launch/${encodeURIComponent(itemId)}`;
+  return link === null ? frame : `${frame}?link=${encodeURIComponent(link)}`;
+}
+
 /** The published ladder's URLs; null until the item is ready with renditions. */
-function playbackLinks(item: Item, renditions: Rendition[], baseUrl: string): PlaybackLinks | null {
+function playbackLinks(
+  item: Item,
+  renditions: Rendition[],
+  baseUrl: string,
+  media: MediaUrls,
+): PlaybackLinks | null {
   const version = item.status === 'ready' && renditions.length > 0 ? item.mediaVersion : null;
   if (!version) return null;
   return {
-    hls: `${baseUrl}${mediaUrlPath(item.id, version, 'master.m3u8')}`,
+    hls: `${baseUrl}${media.path(item.id, version, 'master.m3u8')}`,
     poster: item.posterFile
-      ? `${baseUrl}${mediaUrlPath(item.id, version, path.posix.basename(item.posterFile))}`
+      ? `${baseUrl}${media.path(item.id, version, path.posix.basename(item.posterFile))}`
       : null,
   };
 }
@@ -88,11 +105,12 @@ export function toPublicItemResponse(
   renditions: Rendition[],
   baseUrl: string,
   contentUrl: string,
+  media: MediaUrls = PLAIN_MEDIA_URLS,
 ): PublicItemResponse {
   return {
     item: publicItem(item),
-    playback: playbackLinks(item, renditions, baseUrl),
-    content: itemContent(item, baseUrl, contentUrl),
+    playback: playbackLinks(item, renditions, baseUrl, media),
+    content: itemContent(item, baseUrl, contentUrl, media),
   };
 }
 
@@ -103,13 +121,14 @@ export function toItemResponse(
   job: Job | null,
   baseUrl: string,
   contentUrl: string,
+  media: MediaUrls = PLAIN_MEDIA_URLS,
 ): ItemResponse {
   const { sourceFile: _sourceFile, sourceInfo, ...rest } = item;
   return {
     item: { ...rest, source: sourceInfo },
     renditions,
     job,
-    playback: playbackLinks(item, renditions, baseUrl),
-    content: itemContent(item, baseUrl, contentUrl),
+    playback: playbackLinks(item, renditions, baseUrl, media),
+    content: itemContent(item, baseUrl, contentUrl, media),
   };
 }

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
 import { toPublicCourseView } from './catalog.routes.js';
+import type { MediaAccess } from './media-access.js';
+import { PLAIN_MEDIA_URLS, type MediaUrls } from './media-links.js';
 
 export interface PublicCatalogDeps {
   store: CatalogStore;
@@ -10,6 +12,8 @@ export interface PublicCatalogDeps {
   contentUrl: () => string;
   /** How long one answer is reused (ms): a flood of home-page loads costs one catalog read per period. */
   reuseMs?: number;
+  /** Enrolled access lists the catalog to the admin only (a learner's launch opens one item). */
+  access: MediaAccess;
 }
 
 /** Courses and items per course the catalog shows at most: its cost per request is bounded. */
@@ -17,7 +21,7 @@ export const CATALOG_MAX_COURSES = 50;
 export const CATALOG_MAX_ITEMS = 50;
 
 /**
- * `GET /api/catalog` (public): the courses an instructor listed, newest first, each with its first items and
+ * `GET /api/catalog` (public, or the admin's under enrolled access): the courses an instructor listed, newest first, each with its first items and
  * their status, for the home page. Unlisted courses stay reachable by their link only. The answer is computed
  * at most once per `reuseMs` whoever asks, so strangers cannot turn it into load on the store.
  */
@@ -25,7 +29,7 @@ export const publicCatalogRoutes: FastifyPluginAsync<PublicCatalogDeps> = async 
   const reuseMs = deps.reuseMs ?? 2000;
   let cached: { at: number; answer: Promise<CatalogResponse> } | null = null;
 
-  async function build(): Promise<CatalogResponse> {
+  async function build(media: MediaUrls = PLAIN_MEDIA_URLS): Promise<CatalogResponse> {
     const courses = await deps.store.listListedCourses(CATALOG_MAX_COURSES);
     const entries = [];
     for (const course of courses) {
@@ -35,13 +39,19 @@ export const publicCatalogRoutes: FastifyPluginAsync<PublicCatalogDeps> = async 
         items.slice(0, CATALOG_MAX_ITEMS),
         deps.baseUrl(),
         deps.contentUrl(),
+        media,
       );
       entries.push({ ...view, itemCount: items.length });
     }
     return { courses: entries };
   }
 
-  app.get('/api/catalog', { schema: replySchema(CatalogResponseSchema) }, async (_request, reply) => {
+  app.get('/api/catalog', { schema: replySchema(CatalogResponseSchema) }, async (request, reply) => {
+    if (deps.access.enrolled) {
+      const viewer = await deps.access.viewer(request, reply, null);
+      void reply.header('cache-control', 'private, no-store');
+      return build(deps.access.urls(viewer));
+    }
     const now = Date.now();
     if (!cached || now - cached.at >= reuseMs) {
       const answer = build();

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { clientKey } from '../auth/client-key.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
-import { jitVersion, mediaUrlPath, SOURCE_VERSION } from '../catalog/content-url.js';
+import { jitVersion, SOURCE_VERSION } from '../catalog/content-url.js';
+import type { MediaAccess } from '../catalog/media-access.js';
 import { AppError } from '../errors.js';
 import { replySchema } from '../reply-schema.js';
 import type { CatalogStore } from '../store/index.js';
@@ -28,6 +29,8 @@ export interface JitRoutesDeps {
   planOptions: PlanOptions;
   adminToken: string;
   baseUrl: () => string;
+  /** Who may play an item, and the media URLs they get (enrolled access signs them, sessions' included). */
+  access: MediaAccess;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -70,6 +73,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
       });
     }
     const { id } = parseInput(IdParams, request.params, 'path');
+    const media = deps.access.urls(await deps.access.viewer(request, reply, id));
     const { viewer, ...caps } = (request.query ?? {}) as Record<string, string>;
     const caps_ = parseInput(CapabilitiesQuery, caps, 'query');
     const view = parseInput(ViewerQuery, { viewer }, 'query');
@@ -82,18 +86,18 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const plan = decidePlayback(item.sourceInfo, ready, caps_, deps.planOptions);
     const base = deps.baseUrl();
     if (plan.mode === PLAYBACK_MODES.vod) {
-      return { plan, url: `${base}${mediaUrlPath(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
+      return { plan, url: `${base}${media.path(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
     }
     if (plan.mode === PLAYBACK_MODES.direct) {
       const file = path.posix.basename(item.sourceFile);
-      return { plan, url: `${base}${mediaUrlPath(id, SOURCE_VERSION, file)}`, session: null };
+      return { plan, url: `${base}${media.path(id, SOURCE_VERSION, file)}`, session: null };
     }
     const session = await jit.open(item, plan, { client, viewer: view.viewer ?? null }, requestedAt);
     const token = encodeURIComponent(jit.token(session.id) ?? '');
     return {
       plan,
       // The session's master playlist: a player checks its CODECS and BANDWIDTH, then plays its one variant.
-      url: `${base}${mediaUrlPath(id, jitVersion(session.id), JIT_MASTER)}`,
+      url: `${base}${media.path(id, jitVersion(session.id), JIT_MASTER)}`,
       session: {
         id: session.id,
         segmentCount: session.segmentCount,
@@ -155,7 +159,7 @@ async function preflight(_request: FastifyRequest, reply: FastifyReply): Promise
     .headers({
       'access-control-allow-origin': '*',
       'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-      'access-control-allow-headers': 'content-type, traceparent, tracestate',
+      'access-control-allow-headers': 'authorization, content-type, traceparent, tracestate',
       'access-control-max-age': '86400',
     })
     .send();

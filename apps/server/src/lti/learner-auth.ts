@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import type { LearnerVerifier } from '../catalog/media-access.js';
 import type { LearnerSession } from './learner-session.js';
 import { TokenRefused, type SignedTokenKind } from './signed-token.js';
 
@@ -16,6 +17,22 @@ export function learnerAuth(sessions: SignedTokenKind<LearnerSession>) {
     }
     try {
       return await sessions.verify(token);
+    } catch (err) {
+      if (!(err instanceof TokenRefused)) throw err;
+      throw new AppError(
+        'learner_session_required',
+        `The learner session ${err.message}: open coursecast from the link in your course again`,
+      );
+    }
+  };
+}
+
+/** The learner sessions as the access mode reads them (catalog/media-access), refused with a 401 saying why. */
+export function learnerAccess(sessions: SignedTokenKind<LearnerSession>): LearnerVerifier {
+  return async (token) => {
+    try {
+      const session = await sessions.verify(token);
+      return { subject: session.sub, itemId: session.item, expiresAt: session.exp };
     } catch (err) {
       if (!(err instanceof TokenRefused)) throw err;
       throw new AppError(

@@ -3,7 +3,7 @@
 // (loading|ready|error) tells tests when it has drawn.
 import type { CatalogCourse, CatalogResponse } from '@coursecast/api';
 import { el } from '../shared/dom-builder.js';
-import { requestJson } from '../shared/http-json.js';
+import { ApiError, requestJson } from '../shared/http-json.js';
 import { pagePaths } from '../player/catalog-api.js';
 import { renderItems } from '../player/course-items.js';
 import '../shared/palette.css';
@@ -70,7 +70,9 @@ async function main(): Promise<void> {
         el(
           'p',
           { id: 'page-error', class: 'error' },
-          `The courses could not be loaded: ${(err as Error).message}.`,
+          err instanceof ApiError && err.code === 'learner_session_required'
+            ? 'This coursecast is for enrolled learners: open your lectures from your course in your learning platform (Moodle, Canvas…).'
+            : `The courses could not be loaded: ${(err as Error).message}.`,
         ),
         staffLinks(),
       ),

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const learner = session ? sessionClaims(session) : null;
   let view: PublicItemResponse;
   try {
-    view = await fetchItem(itemId);
+    view = await fetchItem(itemId, learner?.item === itemId ? session : null);
   } catch (err) {
     heading.textContent = 'Unavailable';
     return fail(apiMessage(err));

@@ -1,5 +1,6 @@
-// The public API calls of the learner pages (never with a token: a learner has none); what they answer is
-// typed by @coursecast/api, the contract the server's routes serialize with.
+// The API calls of the learner pages: anonymous, or with the learner session of an LMS launch (which a server in
+// enrolled mode requires, and answers with signed media links for). What they answer is typed by
+// @coursecast/api, the contract the server's routes serialize with.
 import type {
   CourseWithItemsResponse,
   PlaybackPlan,
@@ -7,6 +8,7 @@ import type {
   PublicItemResponse,
 } from '@coursecast/api';
 import { requestJson } from '../shared/http-json.js';
+import { learnerHeaders } from '../shared/learner-session.js';
 
 /**
  * A plan as the page holds it: the server's, or the page's own `vod` when the server has no playback route
@@ -19,6 +21,7 @@ export type PagePlan = Pick<PlaybackPlan, 'mode' | 'reasons'> &
 export type PlaybackAnswer = Omit<PlaybackResponse, 'plan'> & { plan: PagePlan };
 
 const enc = encodeURIComponent;
+const withSession = (session: string | null) => ({ headers: session ? learnerHeaders(session) : {} });
 
 /** The course and its items. */
 export function fetchCourse(courseId: string): Promise<CourseWithItemsResponse> {
@@ -26,13 +29,17 @@ export function fetchCourse(courseId: string): Promise<CourseWithItemsResponse> 
 }
 
 /** One item's public answer: its facts and, once ready, its published stream or delivery. */
-export function fetchItem(itemId: string): Promise<PublicItemResponse> {
-  return requestJson<PublicItemResponse>(`/api/items/${enc(itemId)}`);
+export function fetchItem(itemId: string, session: string | null = null): Promise<PublicItemResponse> {
+  return requestJson<PublicItemResponse>(`/api/items/${enc(itemId)}`, withSession(session));
 }
 
 /** The playback plan for this browser; `query` is capabilityQuery()'s. Opens a JIT session when needed. */
-export function fetchPlayback(itemId: string, query: string): Promise<PlaybackResponse> {
-  return requestJson<PlaybackResponse>(`/api/items/${enc(itemId)}/playback?${query}`);
+export function fetchPlayback(
+  itemId: string,
+  query: string,
+  session: string | null = null,
+): Promise<PlaybackResponse> {
+  return requestJson<PlaybackResponse>(`/api/items/${enc(itemId)}/playback?${query}`, withSession(session));
 }
 
 /** The course page of a course, the watch page of a video, the learn page of a document or module. */

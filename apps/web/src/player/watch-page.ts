@@ -113,9 +113,14 @@ async function showCourse(courseId: string): Promise<void> {
  * The plan for this browser. A server without just-in-time playback has no playback route (404 `not_found`):
  * the published ladder is then the only way, if there is one.
  */
-async function planFor(itemId: string, view: PublicItemResponse, query: string): Promise<PlaybackAnswer> {
+async function planFor(
+  itemId: string,
+  view: PublicItemResponse,
+  query: string,
+  session: string | null,
+): Promise<PlaybackAnswer> {
   try {
-    return await fetchPlayback(itemId, query);
+    return await fetchPlayback(itemId, query, session);
   } catch (err) {
     if (err instanceof ApiError && err.code === 'not_found' && view.playback) {
       return { plan: { mode: 'vod', reasons: [] }, url: view.playback.hls, session: null };
@@ -188,7 +193,7 @@ async function main(): Promise<void> {
 
   let view: PublicItemResponse;
   try {
-    view = await fetchItem(itemId);
+    view = await fetchItem(itemId, learner?.session ?? null);
   } catch (err) {
     heading.textContent = 'Lecture unavailable';
     return fail(apiMessage(err, 'The lecture could not be loaded'));
@@ -210,7 +215,7 @@ async function main(): Promise<void> {
   exposed.capabilities = capabilities;
   let answer: PlaybackAnswer;
   try {
-    answer = await planFor(itemId, view, capabilityQuery(capabilities, vid));
+    answer = await planFor(itemId, view, capabilityQuery(capabilities, vid), learner?.session ?? null);
   } catch (err) {
     return fail(apiMessage(err, 'The server could not prepare this lecture'));
   }

@@ -16,6 +16,7 @@ import { AppError, type ErrorCode } from '../../errors.js';
 import { staleVerdict } from '../http/cache-status.js';
 import { cmsdDynamicValue } from '../http/cmsd-response.js';
 import { MEDIA_PREFIX, ORIGIN_PREFIX, parseContentPath } from '../../catalog/content-url.js';
+import { MEDIA_LINK_PREFIX, ORIGIN_LINK_PREFIX, type MediaLinks } from '../../catalog/media-links.js';
 import { PREFLIGHT_PAIRS, pairs } from '../http/cors-headers.js';
 import { createRequestPrelude, type ServeExchange } from '../http/request-prelude.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
@@ -39,6 +40,11 @@ export interface EdgeHandlerDeps {
   faults?: FaultInjector | null;
   /** Unexpected failures (answered 500), for the server's log. */
   onError?: (err: unknown) => void;
+  /**
+   * Enrolled access (ADR 0013): only signed links (`/m/...`) are served, checked here on every request, hits
+   * included; plain `/media/` answers 401. Null: public access, `/media/` only.
+   */
+  links?: MediaLinks | null;
 }
 
 /** Answers one edge request on the raw Node objects; never rejects (failures become 500s). */
@@ -64,6 +70,7 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
     duress: cmsdDynamicValue({ server: serverName, duress: true }),
   };
   const targets = new Map<string, Target>();
+  const links = deps.links ?? null;
 
   return async function handleEdge(req, res) {
     const started = performance.now();
@@ -83,8 +90,8 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
         const fault = faults.take(ex.path);
         if (fault !== null && (await injectFault(scope, ex, fault))) return;
       }
-      const target = targetOf(scope, targets, ex);
-      if (target !== null) await serve(scope, ex, target);
+      const routed = routeOf(scope, links, targets, ex);
+      if (routed !== null) await serve(scope, ex, routed.target, routed.link);
     } catch (err) {
       deps.onError?.(err);
       if (!res.headersSent) sendError(scope, ex, 500, 'internal', 'Internal server error', null);
@@ -94,21 +101,42 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
 }
 
 /**
- * The target of the request's path, parsed once per path: players ask for the same few thousand paths over
- * and over. Null once a path that names nothing has been answered.
+ * The request's target and, under enrolled access, its checked link (every time: a link expires, so only the
+ * parse of the canonical path is remembered). Null once a refused path has been answered.
  */
-function targetOf(scope: EdgeScope, targets: Map<string, Target>, ex: ServeExchange): Target | null {
-  let target = targets.get(ex.path);
-  if (target) return target;
+function routeOf(
+  scope: EdgeScope,
+  links: MediaLinks | null,
+  targets: Map<string, Target>,
+  ex: ServeExchange,
+): { target: Target; link: string | null } | null {
   try {
-    target = resolveTarget(parseContentPath(ex.path.slice(MEDIA_PREFIX.length)));
+    if (links === null) {
+      if (!ex.path.startsWith(MEDIA_PREFIX)) throw new AppError('object_not_found', 'No such object');
+      return { target: targetOf(targets, ex.path.slice(MEDIA_PREFIX.length)), link: null };
+    }
+    if (!ex.path.startsWith(MEDIA_LINK_PREFIX)) {
+      throw new AppError(
+        'media_link_required',
+        'Media is delivered through the signed links of a course launch: open the lecture from your course',
+      );
+    }
+    const opened = links.open(ex.path.slice(MEDIA_LINK_PREFIX.length));
+    return { target: targetOf(targets, opened.rest), link: opened.link };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     sendError(scope, ex, err.status, err.code, err.message, null);
     return null;
   }
+}
+
+/** The target of a canonical path (after the prefix), parsed once: players ask for the same few thousand. */
+function targetOf(targets: Map<string, Target>, rest: string): Target {
+  let target = targets.get(rest);
+  if (target) return target;
+  target = resolveTarget(parseContentPath(rest));
   if (targets.size >= MAX_TARGETS) targets.clear();
-  targets.set(ex.path, target);
+  targets.set(rest, target);
   return target;
 }
 
@@ -123,7 +151,12 @@ async function injectFault(scope: EdgeScope, ex: ServeExchange, fault: Fault): P
 }
 
 /** Serves a target: fresh from the cache, stale while it revalidates, or through the coalesced origin fetch. */
-async function serve(scope: EdgeScope, ex: ServeExchange, target: Target): Promise<void> {
+async function serve(
+  scope: EdgeScope,
+  ex: ServeExchange,
+  target: Target,
+  link: string | null,
+): Promise<void> {
   const { key, rest, objectType, itemId } = target;
   ex.objectType = objectType;
   ex.attributes[ATTR_CONTENT_TYPE] = objectType;
@@ -144,7 +177,8 @@ async function serve(scope: EdgeScope, ex: ServeExchange, target: Target): Promi
   const fetchReq: FetchRequest = {
     key,
     itemId,
-    originPath: ORIGIN_PREFIX + rest,
+    // A signed link travels on to the origin, which checks it again: no other credential between them.
+    originPath: link === null ? ORIGIN_PREFIX + rest : `${ORIGIN_LINK_PREFIX}${link}/${rest}`,
     objectType,
     existing: held,
     parent: ex.ctx,

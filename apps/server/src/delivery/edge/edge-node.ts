@@ -5,6 +5,7 @@ import { createEdgeFetcher, type EdgeFetcher } from './edge-fetch.js';
 import { createEdgeHandler, type EdgeHandler } from './edge-handler.js';
 import type { FaultInjector } from '../faults/fault-injector.js';
 import type { OriginClient } from './origin-client.js';
+import type { MediaLinks } from '../../catalog/media-links.js';
 
 /** An edge cache node: the store, the fetcher in front of one origin, and purge. */
 export interface EdgeNode {
@@ -27,6 +28,7 @@ export function createEdgeNode(
   origin: OriginClient,
   onError: (err: unknown) => void = () => {},
   faults: FaultInjector | null = null,
+  links: MediaLinks | null = null,
 ): EdgeNode {
   const cache = createEdgeCache(settings.cacheBytes, (reason, n) => instruments.evicted(reason, n));
   instruments.observeCache(cache);
@@ -46,6 +48,7 @@ export function createEdgeNode(
     hitSpanRatio: settings.hitSpanRatio,
     faults,
     onError,
+    links,
   });
   return {
     cache,

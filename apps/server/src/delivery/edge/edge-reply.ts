@@ -16,7 +16,8 @@ import { evaluateRequest } from '../http/http-conditional.js';
 import type { ServeExchange } from '../http/request-prelude.js';
 import { pushTimingHeaders } from '../http/trace-response.js';
 import type { CachedObject } from './edge-cache.js';
-import { EDGE_ROUTE, type EdgeScope } from './edge-scope.js';
+import { EDGE_LINK_ROUTE, EDGE_ROUTE, type EdgeScope } from './edge-scope.js';
+import { MEDIA_PREFIX } from '../../catalog/content-url.js';
 
 /** Answers with a stored object: whole, a range, 304 or the precondition's error, per the request's headers. */
 export function sendObject(
@@ -112,7 +113,7 @@ export function finishReply(
   if (verdict && ex.objectType) instruments.served(verdict.status, ex.objectType, head ? 0 : bytes);
   instruments.http.record(
     req.method ?? 'GET',
-    EDGE_ROUTE,
+    ex.path.startsWith(MEDIA_PREFIX) ? EDGE_ROUTE : EDGE_LINK_ROUTE,
     httpStatus,
     verdict?.status ?? null,
     edgeMs / 1000,

@@ -1,4 +1,5 @@
 import { MEDIA_PREFIX } from '../../catalog/content-url.js';
+import { MEDIA_LINK_PREFIX } from '../../catalog/media-links.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
 import type { RequestPrelude } from '../http/request-prelude.js';
 import type { EdgeCache } from './edge-cache.js';
@@ -6,6 +7,8 @@ import type { EdgeFetcher } from './edge-fetch.js';
 
 /** The route the edge answers, as `http.route` names it. */
 export const EDGE_ROUTE = `${MEDIA_PREFIX}*`;
+/** The route of signed links (enrolled access). */
+export const EDGE_LINK_ROUTE = `${MEDIA_LINK_PREFIX}*`;
 
 /** What every step of an edge answer reads; built once per handler, never per request. */
 export interface EdgeScope {

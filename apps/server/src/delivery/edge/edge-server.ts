@@ -21,6 +21,7 @@ import { edgeRoutes, edgeServerFactory } from './edge.routes.js';
 import { createFaultInjector } from '../faults/fault-injector.js';
 import { faultRoutes } from '../faults/fault.routes.js';
 import { createHttpOriginClient } from './origin-client.js';
+import { mediaLinksFor } from '../../catalog/media-links.js';
 
 /** A standalone edge: a CDN node in front of a coursecast origin over HTTP. */
 export interface EdgeServer {
@@ -76,6 +77,7 @@ export async function createEdgeServer(
     createHttpOriginClient(originUrl),
     (err) => app?.log.error({ err }, 'edge request failed'),
     config.testing.faults ? createFaultInjector() : null,
+    mediaLinksFor(config.lti),
   );
   app = Fastify({
     logger: options.logger ?? false,

@@ -26,6 +26,7 @@ import {
   SOURCE_VERSION,
   type ContentPath,
 } from '../../catalog/content-url.js';
+import { MEDIA_LINK_PREFIX, ORIGIN_LINK_PREFIX, type MediaLinks } from '../../catalog/media-links.js';
 import { contentKind, type ContentKind } from '../http/content-types.js';
 import { MEDIA_CORS_HEADERS, MEDIA_PREFLIGHT_HEADERS } from '../http/cors-headers.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
@@ -55,6 +56,11 @@ export interface OriginRoutesDeps {
    * packages only). Default: deliveryHeaders.
    */
   headersFor?: (kind: ItemKind) => Readonly<Record<string, string>> | null;
+  /**
+   * Enrolled access (ADR 0013): the plain prefixes answer 401 and signed links (`/m/`, `/origin/m/` from edges)
+   * are served once checked. Null or absent: public access.
+   */
+  links?: MediaLinks | null;
 }
 
 /**
@@ -73,6 +79,7 @@ export const originRoutes: FastifyPluginAsync<OriginRoutesDeps> = async (app, de
     spanRatio: null,
   });
   const prefixes = deps.servePublic ? [ORIGIN_PREFIX, MEDIA_PREFIX] : [ORIGIN_PREFIX];
+  if (deps.links) prefixes.push(ORIGIN_LINK_PREFIX, ...(deps.servePublic ? [MEDIA_LINK_PREFIX] : []));
   for (const prefix of prefixes) {
     const route = `${prefix}*`;
     app.route({
@@ -98,7 +105,8 @@ async function serve(
   // The span's ids for the browser, only where the origin answers browsers itself (`/media/`, no edge in
   // this process). Answers on `/origin/` go to edges, and nginx or a CDN would cache these headers with the
   // body and replay one request's ids to every later player.
-  const traceResponse = prefix === ORIGIN_PREFIX ? null : traceResponseValue(span);
+  const traceResponse =
+    prefix === ORIGIN_PREFIX || prefix === ORIGIN_LINK_PREFIX ? null : traceResponseValue(span);
   if (traceResponse !== null) {
     reply
       .header('traceresponse', traceResponse)
@@ -111,7 +119,14 @@ async function serve(
     span.end();
   };
   try {
-    await answer(deps, urlPath.slice(prefix.length), request, reply, span, finish);
+    await answer(
+      deps,
+      canonicalRest(deps, prefix, urlPath.slice(prefix.length)),
+      request,
+      reply,
+      span,
+      finish,
+    );
   } catch (err) {
     const appErr = err instanceof AppError ? err : null;
     if (!appErr) request.log.error({ err }, 'origin failed');
@@ -126,6 +141,16 @@ async function serve(
     finish(status, 0);
     return reply.send(body);
   }
+}
+
+/** The canonical `<item>/<version>/<file>` of a request: its signed link checked, or refused when one is due. */
+function canonicalRest(deps: OriginRoutesDeps, prefix: string, raw: string): string {
+  if (!deps.links) return raw;
+  if (prefix === ORIGIN_LINK_PREFIX || prefix === MEDIA_LINK_PREFIX) return deps.links.open(raw).rest;
+  throw new AppError(
+    'media_link_required',
+    'Media is delivered through the signed links of a course launch: open the lecture from your course',
+  );
 }
 
 async function answer(

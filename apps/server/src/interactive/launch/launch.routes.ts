@@ -5,6 +5,7 @@ import { ITEM_KINDS } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { mediaUrlPath } from '../../catalog/content-url.js';
+import { linkedPath, MEDIA_LINK_PREFIX, type MediaLinks } from '../../catalog/media-links.js';
 import { AppError } from '../../errors.js';
 import type { CatalogStore } from '../../store/index.js';
 import { parseInput } from '../../validation.js';
@@ -22,6 +23,8 @@ export interface LaunchRoutesDeps {
   launchScriptFile: string;
   /** The SCORM runtime's page half (player SDK build), served for every package's copy. */
   runtimeFile: string;
+  /** Enrolled access (ADR 0013): a launch needs the item version's signed link, and the package loads under it. */
+  links?: MediaLinks | null;
 }
 
 const LaunchParams = z.object({ itemId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an item id') });
@@ -32,6 +35,8 @@ const LaunchQuery = z.object({
     .string()
     .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'a W3C traceparent')
     .optional(),
+  /** The item version's signed link, under enrolled access (the learner's item answer carries it). */
+  link: z.string().max(200).optional(),
 });
 
 /** A launch URL: the file's path, its query, the learner page's trace (so the package's first request joins it), its fragment. */
@@ -61,8 +66,27 @@ function toLaunchActivity(
   };
 }
 
+/** The URL path of a package file: plain, or under the launch's signed link once it is checked for this version. */
+function packagePaths(
+  links: MediaLinks | null,
+  itemId: string,
+  version: string,
+  link: string | undefined,
+): (file: string) => string {
+  if (links === null) return (file) => mediaUrlPath(itemId, version, file);
+  if (link === undefined) {
+    throw new AppError(
+      'media_link_required',
+      'A module opens from a course launch here: open it from the link in your course',
+    );
+  }
+  const { link: checked } = links.open(`${link}/${itemId}/${version}/launch`);
+  return (file) => linkedPath(checked, itemId, version, file);
+}
+
 /** Every package's copy of the page half, answered from the current build: old packages get today's. */
 const RUNTIME_ROUTE = `/media/:itemId/:version/${RUNTIME_PATH}`;
+const LINKED_RUNTIME_ROUTE = `${MEDIA_LINK_PREFIX}:link/:itemId/:version/${RUNTIME_PATH}`;
 
 async function sendScript(reply: FastifyReply, file: string, what: string): Promise<FastifyReply> {
   if (!existsSync(file)) {
@@ -85,7 +109,10 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
   app.get(LAUNCH_SCRIPT_PATH, async (_request, reply) =>
     sendScript(reply, deps.launchScriptFile, 'The launch frame'),
   );
-  app.get(RUNTIME_ROUTE, async (_request, reply) => sendScript(reply, deps.runtimeFile, 'The SCORM runtime'));
+  // The same public script for every package, whatever link it was loaded under.
+  for (const route of [RUNTIME_ROUTE, LINKED_RUNTIME_ROUTE]) {
+    app.get(route, async (_request, reply) => sendScript(reply, deps.runtimeFile, 'The SCORM runtime'));
+  }
   app.get('/launch/:itemId', async (request, reply) => {
     const { itemId } = parseInput(LaunchParams, request.params, 'path');
     const query = parseInput(LaunchQuery, request.query, 'query');
@@ -103,12 +130,9 @@ export const launchRoutes: FastifyPluginAsync<LaunchRoutesDeps> = async (app, de
     }
     const p = item.sourceInfo.package;
     const version = item.mediaVersion;
+    const pathOf = packagePaths(deps.links ?? null, item.id, version, query.link);
     const urlOf = (path: string, parameters: string | null) =>
-      launchUrlOf(
-        mediaUrlPath(item.id, version, path.split('/').map(encodeURIComponent).join('/')),
-        parameters,
-        query.traceparent,
-      );
+      launchUrlOf(pathOf(path.split('/').map(encodeURIComponent).join('/')), parameters, query.traceparent);
     const launchUrl = urlOf(p.launch, p.launchParameters);
     const organization = p.scorm?.organization;
     return reply
