@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LtiPlatformList } from '@coursecast/api';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultWebDistDir, WEB_PAGES } from '@coursecast/server';
 import { createCourse, postUpload, uploadLecture } from '../apps/server/test-support/api-calls.js';
@@ -23,6 +23,7 @@ import { testClip } from '../apps/server/test-support/media-fixtures.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { waitFor, waitForJob } from '../apps/server/test-support/wait.js';
 import { launchChromiumBlockingThirdParty } from './support/chromium.js';
+import { openLaunch as openLaunchAt } from './support/lms-launch.js';
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const LTI = 'https://purl.imsglobal.org/spec/lti/claim/';
@@ -70,14 +71,7 @@ afterAll(async () => {
 });
 
 /** The course page of launch `key`, and the tool's frame in it once it reached `path`. */
-async function openLaunch(key: string, pathPrefix: string): Promise<{ page: Page; frame: Frame }> {
-  const page = await context.newPage();
-  await page.goto(`${lms.issuer}/course?launch=${key}`);
-  const frame = await waitFor(`the tool's frame at ${pathPrefix}`, async () =>
-    page.frames().find((f) => f.name() === 'tool' && f.url().startsWith(`${base}${pathPrefix}`)),
-  );
-  return { page, frame };
-}
+const openLaunch = (key: string, pathPrefix: string) => openLaunchAt(context, lms, base, key, pathPrefix);
 
 /** The browser globals the page callbacks use (the tools' tsconfig has no DOM library). */
 interface PageGlobals {

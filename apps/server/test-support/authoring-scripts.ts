@@ -274,6 +274,8 @@ export const MULTI_SCO_JS = `document.addEventListener('DOMContentLoaded', funct
   if (!api) return;
   var lms = ScormWrapper.session(version, api);
   lms.initialize();
+  // Who the LMS says the learner is (empty when launched without one).
+  window.learnerId = lms.getValue(version === '1.2' ? 'cmi.core.student_id' : 'cmi.learner_id');
   if (role === 'suspend') {
     // First visit: leaves mid-way and suspends the course; back again: reads where it was, and completes.
     if (lms.getValue('cmi.entry') === 'resume') {

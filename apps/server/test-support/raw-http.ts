@@ -1,3 +1,4 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 
 /** A raw HTTP/1.1 answer: status code, lower-cased headers, body bytes. */
@@ -37,5 +38,28 @@ export function rawGet(
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
     socket.write(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`);
+  });
+}
+
+/** An answer as node:http gives it: status, headers, body bytes (not decoded). */
+export interface NodeAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A GET with node:http and no agent (fetch would add its own headers and decode the body). */
+export function nodeGet(url: string, headers: Record<string, string> = {}): Promise<NodeAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
   });
 }

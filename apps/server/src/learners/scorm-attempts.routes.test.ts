@@ -179,4 +179,26 @@ describe('SCORM attempts kept for a learner', () => {
     const stale = await cmi(modules['2004'], ticket, { attempt: 7, call: 'commit', values: {} });
     expect(stale.statusCode).toBe(409);
   });
+
+  it("keeps a multi-SCO course's state in its one element of ours, and refuses any other name", async () => {
+    const item = modules['2004'];
+    const { ticket } = await ticketFor(item, 'learner-course');
+    const state = JSON.stringify({ s: { v: 1, at: 'sco_2', a: {} }, r: { sco_2: { 'cmi.location': 'p2' } } });
+    const kept = await cmi(item, ticket, {
+      attempt: 1,
+      call: 'finish',
+      values: { 'coursecast.course': state, 'cmi.completion_status': 'incomplete', 'cmi.exit': 'suspend' },
+    });
+    expect(kept.statusCode, kept.body).toBe(200);
+    const next = (await cmi(item, ticket)).json<ScormLaunchState>();
+    expect(next.restored['coursecast.course']).toBe(state);
+    expect(next.initial).toMatchObject({ 'cmi.entry': 'resume' });
+    const forged = await cmi(item, ticket, {
+      attempt: 1,
+      call: 'commit',
+      values: { 'coursecast.other': 'x' },
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json<ErrorBody>().error.message).toMatch(/coursecast\.other is not a CMI element/);
+  });
 });

@@ -43,7 +43,11 @@ export const SUSPEND_DATA_MAX: Record<ScormEdition, number> = { '1.2': 4096, '20
 /** The error the API answers a value over its limit with: 1.2's 405 (incorrect data type), 2004's 406. */
 export const OVER_LIMIT_ERROR: Record<ScormEdition, string> = { '1.2': '405', '2004': '406' };
 
-const ELEMENT = /^(cmi|adl)\.[A-Za-z0-9_.]+$/;
+/**
+ * A CMI element, or the one element of ours: `coursecast.course`, a multi-SCO course's state (its sequencing
+ * state and its suspended SCOs' data, kept by the launch frame as the whole course's attempt).
+ */
+const ELEMENT = /^(?:(?:cmi|adl)\.[A-Za-z0-9_.]+|coursecast\.course)$/;
 
 /** Why `values` cannot be what the runtime sent, or null when they can. */
 export function cmiProblem(values: Record<string, string>, edition: ScormEdition): string | null {

@@ -1,10 +1,13 @@
 // A multi-SCO course in the launch frame (ADR 0011): the sequencer decides what to deliver; each SCO gets a
 // fresh API in the same place discovery finds it; its Terminate ends the attempt and its adl.nav.request is
 // acted on; the learner's buttons and contents first unload the SCO (so it can save and terminate), then
-// navigate. Suspended SCOs resume with their suspend data within the launch.
+// navigate. Suspended SCOs resume with their suspend data within the launch, and, for a learner launched from an
+// LMS, at the next launch too: the course is kept as one attempt (course-record.ts).
 import type { LaunchActivity } from '@coursecast/api';
 import type { ScormCall } from '@coursecast/semconv/browser';
+import { courseValues, readCourseRecord } from './course-record.js';
 import { createCourseView, type CourseView } from './course-view.js';
+import { duration2004Seconds, timespan12Seconds } from './scorm-values.js';
 import { createApi, type FrameWindow } from './scorm-frame.js';
 import type { ScormSnapshot, ScormVersion } from './scorm-message.js';
 import type { Activity } from './sequencing/activity-tree.js';
@@ -30,6 +33,18 @@ export interface CourseOptions {
   relay: (call: ScormCall, snapshot: ScormSnapshot, activity?: string) => void;
   /** The first SCO initialized, or the course is waiting for the learner's choice: it started. */
   onStarted: () => void;
+  /** A learner's attempt at the LMS (a launch from an LMS): where the course resumes from and is kept. */
+  persist?: CoursePersistence;
+}
+
+/** The course's attempt at the LMS. */
+export interface CoursePersistence {
+  /** The kept values of the attempt this launch continues ({} for a new one). */
+  restored: Readonly<Record<string, string>>;
+  /** What every SCO gets from the LMS besides its launch data: the learner's id and name. */
+  learner: Readonly<Record<string, string>>;
+  /** Keeps the course's values; a finish goes out even as the page unloads. */
+  keep(call: 'commit' | 'finish', values: Record<string, string>): void;
 }
 
 export interface CoursePlayer {
@@ -60,35 +75,68 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
   let lastRead: Read = () => undefined;
   let pending: NavRequest | null = null;
   let started = false;
+  // What the LMS keeps: unsent SCO time, whether anything changed since the last finish, how the course ended.
+  let sessionSeconds = 0;
+  let dirty = false;
+  let lastSent = '';
+  let endedBy: Extract<NavOutcome, { type: 'end' }>['reason'] | null = null;
   const start = (): void => {
     if (started) return;
     started = true;
     o.onStarted();
   };
 
+  const resumeData = (read: Read): Record<string, string> => {
+    const keep: Record<string, string> = {};
+    for (const e of RESUME_ELEMENTS[o.version].saved) {
+      const v = read(e);
+      if (v) keep[e] = v;
+    }
+    return keep;
+  };
+
   const endAttempt = (activity: Activity, read: Read): void => {
     attemptOpen = false;
     const result = attemptResultOf(o.version, read);
-    if (result.suspend) {
-      const keep: Record<string, string> = {};
-      for (const e of RESUME_ELEMENTS[o.version].saved) {
-        const v = read(e);
-        if (v) keep[e] = v;
-      }
-      saved.set(activity.id, keep);
-    } else {
-      saved.delete(activity.id);
-    }
+    if (result.suspend) saved.set(activity.id, resumeData(read));
+    else saved.delete(activity.id);
+    sessionSeconds +=
+      (o.version === '2004'
+        ? duration2004Seconds(read('cmi.session_time'))
+        : timespan12Seconds(read('cmi.core.session_time'))) ?? 0;
     seq.endAttempt(result);
+  };
+
+  /**
+   * Sends the course to the LMS. Until it ends (or when it was suspended) it is kept as suspended where it is, with
+   * the open SCO's latest resume data: a learner who closes the window comes back to the same place.
+   */
+  const persist = (call: 'commit' | 'finish'): void => {
+    if (!o.persist) return;
+    const kept = new Map(saved);
+    if (attemptOpen && seq.current) kept.set(seq.current.id, resumeData(lastRead));
+    const resumable = endedBy === null || endedBy === 'suspendAll';
+    const values = courseValues(o.version, seq, kept, resumable, call === 'finish' ? sessionSeconds : 0);
+    // Content commits often, mostly with nothing new: only a change is worth a request.
+    const text = JSON.stringify(values);
+    if (call === 'commit' && text === lastSent) return;
+    lastSent = text;
+    o.persist.keep(call, values);
+    if (call === 'finish') {
+      sessionSeconds = 0;
+      dirty = false;
+    }
   };
 
   const deliver = (activity: Activity, resume: boolean): void => {
     const id = ++delivery;
-    const resumeData = resume ? saved.get(activity.id) : undefined;
-    const initial: Record<string, string> = { ...activity.launchData, ...resumeData };
-    if (resumeData) initial[RESUME_ELEMENTS[o.version].entry] = 'resume';
+    const resumed = resume ? saved.get(activity.id) : undefined;
+    const initial: Record<string, string> = { ...o.persist?.learner, ...activity.launchData, ...resumed };
+    if (resumed) initial[RESUME_ELEMENTS[o.version].entry] = 'resume';
     lastRead = () => undefined;
     attemptOpen = true;
+    endedBy = null;
+    dirty = true;
     o.setApi(
       createApi(o.version, {
         initial,
@@ -100,6 +148,7 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
           lastRead = read;
           if (call === 'initialize') start();
           if (call === 'finish') onFinish(activity, read);
+          if (call === 'commit' || call === 'finish') persist('commit');
         },
       }),
     );
@@ -112,6 +161,8 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
   const act = (outcome: NavOutcome, fromContent: boolean): void => {
     if (outcome.type === 'deliver') return deliver(outcome.activity, outcome.resume);
     if (outcome.type === 'end') {
+      endedBy = outcome.reason;
+      persist('finish');
       o.frame.src = 'about:blank';
       view.update();
       const resume = outcome.reason === 'suspendAll';
@@ -166,7 +217,15 @@ export function startCourse(win: Window & FrameWindow, o: CourseOptions): Course
   };
 
   const view: CourseView = createCourseView(win.document, o.frame, seq, request);
-  const first = seq.navigate({ kind: 'start' });
+  // A kept course resumes where it was left: its statuses first, then the activity it was at.
+  const record = o.persist ? readCourseRecord(o.persist.restored) : null;
+  for (const [id, data] of record?.saved ?? []) saved.set(id, data);
+  const resuming = record !== null && seq.restore(record.snapshot) && seq.isValid({ kind: 'resumeAll' });
+  // The window closing ends the launch: what changed since the last finish goes out with the page.
+  win.addEventListener('pagehide', () => {
+    if (dirty) persist('finish');
+  });
+  const first = seq.navigate({ kind: resuming ? 'resumeAll' : 'start' });
   if (first.type !== 'deliver') start();
   act(first, false);
   return { sequencer: seq, request };

@@ -67,6 +67,13 @@ function countLaunchable(a: LaunchActivity): number {
   return (a.url ? 1 : 0) + a.children.reduce((n, c) => n + countLaunchable(c), 0);
 }
 
+/** The launch values every SCO of a course gets: the learner's id and name (the entry and time are the course's). */
+function learnerValues(initial: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(initial).filter(([k]) => /^cmi\.(learner_(id|name)|core\.student_(id|name))$/.test(k)),
+  );
+}
+
 /** A learner's attempt to continue: its kept values, the LMS's launch values, and where commits are kept. */
 export interface LaunchAttempt {
   restored: Record<string, string>;
@@ -101,6 +108,16 @@ export function startLaunch(win: Window, config: LaunchConfig, attempt?: LaunchA
       ),
       // A course waiting for the learner's choice has started too: its contents are what it shows first.
       onStarted: () => watch.initialized(),
+      ...(attempt
+        ? {
+            persist: {
+              restored: attempt.restored,
+              learner: learnerValues(attempt.initial),
+              keep: (call: 'commit' | 'finish', values: Record<string, string>) =>
+                attempt.store.keep(call, values),
+            },
+          }
+        : {}),
     });
     return watch;
   }
@@ -140,12 +157,13 @@ export function readLaunchConfig(doc: Document): LaunchConfig | null {
 }
 
 /**
- * Starts the launch; with a ticket in the fragment (a learner from an LMS) and one SCO, first reads the attempt
- * to continue. A failure to read it launches the module anyway, as a fresh attempt that is not kept.
+ * Starts the launch; with a ticket in the fragment (a learner from an LMS), first reads the attempt to continue (a
+ * multi-SCO course's is the whole course's). A failure to read it launches the module anyway, as a fresh attempt
+ * that is not kept.
  */
 async function launchWithAttempt(win: Window, config: LaunchConfig): Promise<void> {
   const ticket = readTicket(win.location.hash);
-  if (!ticket || !config.scormVersion || config.organization) {
+  if (!ticket || !config.scormVersion) {
     startLaunch(win, config);
     return;
   }

@@ -1,6 +1,5 @@
 // nginx as the edge (docs/operations.md): a real CDN node in front of our origin keeps its cache semantics,
 // the origin's error bodies and the trace. nginx is installed by scripts/setup; missing it fails here.
-import { request } from 'node:http';
 import { ATTR_CDN_SERVED_FROM, ATTR_CONTENT_PATH, CDN_SERVED_FROM } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNginxInstalled, edgeCacheHttpBlock, startNginx } from '../../../test-support/nginx-process.js';
@@ -8,6 +7,7 @@ import type { NginxProcess } from '../../../test-support/nginx-process.js';
 import { patternBytes, publishItem, type PublishedItem } from '../../../test-support/published-item.js';
 import { PACKAGE_CSP } from '../http/package-headers.js';
 import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
+import { nodeGet, type NodeAnswer } from '../../../test-support/raw-http.js';
 
 let t: TestServer;
 let nginx: NginxProcess;
@@ -37,27 +37,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+type Answer = NodeAnswer;
 
 /** A GET to nginx with node:http (fetch would add its own headers and decode). */
-function get(path: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${nginx.url}${path}`, { headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (path: string, headers: Record<string, string> = {}): Promise<Answer> =>
+  nodeGet(`${nginx.url}${path}`, headers);
 
 async function originSpans(file: string) {
   await t.cc.instrumentation.forceFlush();

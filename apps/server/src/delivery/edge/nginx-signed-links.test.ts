@@ -1,12 +1,12 @@
 // nginx as the edge of a server in enrolled access (ADR 0013): Debian's nginx checks the links the server signs
 // with its secure_link module (no script), keeps one cached copy per object whoever's link asked, and passes the
 // link on to the origin, which checks it again. nginx is installed by scripts/setup; missing it fails here.
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNginxInstalled, edgeCacheHttpBlock, startNginx } from '../../../test-support/nginx-process.js';
 import type { NginxProcess } from '../../../test-support/nginx-process.js';
 import { patternBytes, publishItem, type PublishedItem } from '../../../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
+import { nodeGet, type NodeAnswer } from '../../../test-support/raw-http.js';
 import { createMediaLinks, linkedPath } from '../../catalog/media-links.js';
 
 const KEY = 'nginx-shared-media-key-0123456789abcdef';
@@ -33,26 +33,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function get(path: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${nginx.url}${path}`, { agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+type Answer = NodeAnswer;
+const get = (path: string): Promise<Answer> => nodeGet(`${nginx.url}${path}`);
 
 const linkFor = (subject: string, expiresAt = inAnHour()) =>
   links.sign(p.itemId, p.version, { subject, expiresAt });

@@ -10,6 +10,7 @@ import {
   type Activity,
   type ObjectiveStatus,
 } from './activity-tree.js';
+import { restoreSnapshot, snapshotOf, type CourseSnapshot } from './course-snapshot.js';
 import { choiceWalk, flowFrom, flowInto, type Walk } from './flow-traversal.js';
 import { rollupFrom } from './rollup.js';
 import { firstAction } from './rule-check.js';
@@ -60,6 +61,13 @@ export interface Sequencer {
   isValid(request: NavRequest): boolean;
   /** Whether an activity of that identifier exists. */
   exists(id: string): boolean;
+  /** The course's state to keep: where it was suspended, or else the activity delivered now, resumes next time. */
+  snapshot(): CourseSnapshot;
+  /**
+   * Takes a kept state back before the course starts; true when it names an activity to resume at (the course is
+   * then suspended there and `resumeAll` goes on), false when it only restored the statuses.
+   */
+  restore(snapshot: CourseSnapshot): boolean;
 }
 
 const NAV_PATTERN =
@@ -268,5 +276,13 @@ export function createSequencer(organization: LaunchActivity, edition: '1.2' | '
     },
     isValid,
     exists: (id) => findActivity(root, id) !== undefined,
+    snapshot: () => snapshotOf(root, suspendedAt ?? current),
+    restore(snapshot) {
+      const at = restoreSnapshot(root, snapshot);
+      current = null;
+      suspendedAt = at;
+      ended = at !== null;
+      return ended;
+    },
   };
 }
