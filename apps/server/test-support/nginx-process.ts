@@ -238,6 +238,21 @@ export interface StaticFilesOptions {
   root: string;
   /** URL prefix (default `/`). */
   location?: string;
+  /** Serves signed links (`/m/<link>/<item>/<version>/<file>`) under `root` instead, checked with secure_link. */
+  mediaKey?: string;
+}
+
+/** The static location of signed links: the same check as the edge's, then the file from disk. */
+function signedStaticLocation(root: string, key: string): string {
+  const id = '[A-Za-z0-9_-]{1,64}';
+  return `location ~ "^/m/(?<cc_expires>[0-9]{1,12})\\.(?<cc_subject>${id})\\.(?<cc_sig>[A-Za-z0-9_-]{22})/(?<cc_item>${id})/(?<cc_version>${id})/(?<cc_file>.+)$" {
+      secure_link $cc_sig,$cc_expires;
+      secure_link_md5 "$cc_expires $cc_item/$cc_version $cc_subject ${key}";
+      if ($secure_link = "") { return 403; }
+      if ($secure_link = "0") { return 403; }
+      alias ${q(`${root}$cc_item/$cc_version/$cc_file`)};
+      add_header Cache-Control "public, max-age=31536000, immutable";
+    }`;
 }
 
 /** nginx tuned as a static file server (the benchmark's peer): sendfile, open_file_cache, no access log. */
@@ -264,9 +279,13 @@ export function staticFilesHttpBlock(options: StaticFilesOptions): NginxHttpBloc
 
   server {
     listen 127.0.0.1:${site.port} backlog=4096;
-    location ${location} {
+    ${
+      options.mediaKey
+        ? signedStaticLocation(root, options.mediaKey)
+        : `location ${location} {
       alias ${q(root)};
       add_header Cache-Control "public, max-age=31536000, immutable";
+    }`
     }
   }`;
 }

@@ -26,7 +26,11 @@ describe('signed media links', () => {
   it('opens a link it signed, for any file of that item version', () => {
     const link = links.sign('itm_1', 'job_2', grant);
     expect(link).toMatch(/^1800003600\.lrn_abc\.[A-Za-z0-9_-]{22}$/);
-    expect(links.open(`${link}/itm_1/job_2/master.m3u8`)).toEqual({ link, rest: 'itm_1/job_2/master.m3u8' });
+    expect(links.open(`${link}/itm_1/job_2/master.m3u8`)).toEqual({
+      link,
+      rest: 'itm_1/job_2/master.m3u8',
+      expiresMs: 1_800_003_600_000,
+    });
     expect(links.open(`${link}/itm_1/job_2/v0/seg_00001.m4s`).rest).toBe('itm_1/job_2/v0/seg_00001.m4s');
   });
 
@@ -59,6 +63,18 @@ describe('signed media links', () => {
     const link = links.sign('itm_1', 'job_2', grant);
     expect(refusal(() => links.open(`${link}/itm_1`))).toMatch(/names no item/);
     expect(refusal(() => links.open(`${link}/../job_2/a`))).toMatch(/names no item/);
+  });
+
+  it('checks the expiry on every request, also of a link it has already checked', () => {
+    let now = NOW;
+    const clocked = createMediaLinks(KEY, () => now);
+    const link = clocked.sign('itm_1', 'job_2', { subject: 'lrn_abc', expiresAt: NOW / 1000 + 10 });
+    expect(clocked.open(`${link}/itm_1/job_2/a.m4s`).rest).toBe('itm_1/job_2/a.m4s');
+    now += 11_000;
+    expect(refusal(() => clocked.open(`${link}/itm_1/job_2/b.m4s`))).toMatch(/expired/);
+    // A remembered link does not open another version.
+    now = NOW;
+    expect(refusal(() => clocked.open(`${link}/itm_1/job_3/a.m4s`))).toMatch(/not signed/);
   });
 
   it('makes signed URL paths for a grant, plain ones without', () => {

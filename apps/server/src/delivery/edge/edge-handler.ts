@@ -69,7 +69,7 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
     duressInflight: deps.duressInflight,
     duress: cmsdDynamicValue({ server: serverName, duress: true }),
   };
-  const targets = new Map<string, Target>();
+  const routes = new Map<string, Route>();
   const links = deps.links ?? null;
 
   return async function handleEdge(req, res) {
@@ -90,7 +90,7 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
         const fault = faults.take(ex.path);
         if (fault !== null && (await injectFault(scope, ex, fault))) return;
       }
-      const routed = routeOf(scope, links, targets, ex);
+      const routed = routeOf(scope, links, routes, ex);
       if (routed !== null) await serve(scope, ex, routed.target, routed.link);
     } catch (err) {
       deps.onError?.(err);
@@ -100,29 +100,38 @@ export function createEdgeHandler(deps: EdgeHandlerDeps): EdgeHandler {
   };
 }
 
+/** A path the edge has parsed: its target and, under a signed link, the link and when it expires. */
+interface Route {
+  readonly target: Target;
+  readonly link: string | null;
+  readonly expiresMs: number;
+}
+
 /**
- * The request's target and, under enrolled access, its checked link (every time: a link expires, so only the
- * parse of the canonical path is remembered). Null once a refused path has been answered.
+ * The request's route, parsed once per path (players ask for the same few thousand paths over and over): a signed
+ * path's signature is checked the first time, its expiry every time. Null once a refused path has been answered.
  */
 function routeOf(
   scope: EdgeScope,
   links: MediaLinks | null,
-  targets: Map<string, Target>,
+  routes: Map<string, Route>,
   ex: ServeExchange,
-): { target: Target; link: string | null } | null {
+): Route | null {
   try {
-    if (links === null) {
-      if (!ex.path.startsWith(MEDIA_PREFIX)) throw new AppError('object_not_found', 'No such object');
-      return { target: targetOf(targets, ex.path.slice(MEDIA_PREFIX.length)), link: null };
+    let route = routes.get(ex.path);
+    if (route === undefined) {
+      route = parseRoute(links, ex.path);
+      if (routes.size >= MAX_TARGETS) routes.clear();
+      routes.set(ex.path, route);
     }
-    if (!ex.path.startsWith(MEDIA_LINK_PREFIX)) {
+    if (route.expiresMs <= Date.now()) {
+      routes.delete(ex.path);
       throw new AppError(
-        'media_link_required',
-        'Media is delivered through the signed links of a course launch: open the lecture from your course',
+        'media_link_refused',
+        'The media link has expired: open the lecture from your course again',
       );
     }
-    const opened = links.open(ex.path.slice(MEDIA_LINK_PREFIX.length));
-    return { target: targetOf(targets, opened.rest), link: opened.link };
+    return route;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     sendError(scope, ex, err.status, err.code, err.message, null);
@@ -130,14 +139,28 @@ function routeOf(
   }
 }
 
-/** The target of a canonical path (after the prefix), parsed once: players ask for the same few thousand. */
-function targetOf(targets: Map<string, Target>, rest: string): Target {
-  let target = targets.get(rest);
-  if (target) return target;
-  target = resolveTarget(parseContentPath(rest));
-  if (targets.size >= MAX_TARGETS) targets.clear();
-  targets.set(rest, target);
-  return target;
+/** Parses a path: plain `/media/` under public access, a signed link (checked) under enrolled access. */
+function parseRoute(links: MediaLinks | null, path: string): Route {
+  if (links === null) {
+    if (!path.startsWith(MEDIA_PREFIX)) throw new AppError('object_not_found', 'No such object');
+    return {
+      target: resolveTarget(parseContentPath(path.slice(MEDIA_PREFIX.length))),
+      link: null,
+      expiresMs: Infinity,
+    };
+  }
+  if (!path.startsWith(MEDIA_LINK_PREFIX)) {
+    throw new AppError(
+      'media_link_required',
+      'Media is delivered through the signed links of a course launch: open the lecture from your course',
+    );
+  }
+  const opened = links.open(path.slice(MEDIA_LINK_PREFIX.length));
+  return {
+    target: resolveTarget(parseContentPath(opened.rest)),
+    link: opened.link,
+    expiresMs: opened.expiresMs,
+  };
 }
 
 /** Applies a test fault: waits, then answers its status (true) or lets the request be served (false). */

@@ -77,4 +77,20 @@ describe('coursecast edge under enrolled access', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('media_link_refused');
   });
+
+  it('refuses a link once it expires, though it served it (from its cache) before', async () => {
+    const edge = await startEdge(origin.cc.url(), KEY);
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const link = createMediaLinks(KEY).sign(p.itemId, p.version, { subject: 'lrn_a', expiresAt });
+    const url = `${edge}${linkedPath(link, p.itemId, p.version, 'v/seg_00001.m4s')}`;
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    await new Promise((r) => setTimeout(r, expiresAt * 1000 - Date.now() + 50));
+    const late = await fetch(url);
+    expect(late.status).toBe(403);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
+  });
 });
