@@ -13,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCoursecast, loadConfig, type Coursecast } from '@coursecast/server';
+import { createMediaLinks, linkedPath } from '@coursecast/server/parts';
 import {
   assertNginxInstalled,
   freePort,
@@ -20,7 +21,6 @@ import {
   staticFilesHttpBlock,
 } from '../../apps/server/test-support/nginx-process.js';
 import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
-import { createMediaLinks, linkedPath } from '../../apps/server/src/catalog/media-links.js';
 import {
   cleanUpOnSignal,
   get,

@@ -1,6 +1,7 @@
 // `@coursecast/server/parts`: the stages benchmarks and end-to-end tests drive one at a time (a store without
 // a server, a transcode runner without a queue, the view derivation's SQL). The package's main entry is the
 // server as a whole; this one names the parts, so no caller reaches into src/ by path.
+export { createMediaLinks, linkedPath } from './catalog/media-links.js';
 export { createMediaPaths, type MediaPaths } from './catalog/media-paths.js';
 export { PANELS, type Panel } from './dashboards/dashboard-panels.js';
 export { resolveQuery } from './dashboards/dashboard-query.js';
