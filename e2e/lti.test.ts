@@ -303,7 +303,8 @@ describe('coursecast in an LMS (LTI 1.3)', () => {
     await page.click(`${row} button.learners-toggle`);
     const learner = await page.waitForSelector(`${row} table.learners tbody tr`);
     const text = (await learner.textContent()) ?? '';
-    expect(text).toMatch(/^lrn_[a-z2-7]{16}Completed9\d % watched/);
+    // 95 % or more: under load the video may reach its end before the pause lands.
+    expect(text).toMatch(/^lrn_[a-z2-7]{16}Completed(9\d|100) % watched/);
     expect(text).toMatch(/\d+ \/ 100 \(sent\)$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(`${row} button.csv`)]);
     const csv = await readFile((await download.path())!, 'utf8');

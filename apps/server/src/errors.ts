@@ -77,7 +77,8 @@ export const ERRORS = {
   learner_forbidden: { status: 403, message: 'This learner session does not allow it' },
   media_link_required: {
     status: 401,
-    message: 'This server delivers media to enrolled learners only, through signed links',
+    message:
+      'Media is delivered through the signed links of a course launch: open the lecture from your course',
   },
   media_link_refused: { status: 403, message: 'The signed media link is not valid' },
   ingest_overloaded: { status: 503, message: 'The telemetry store is overloaded; retry later' },

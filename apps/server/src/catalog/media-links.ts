@@ -35,6 +35,9 @@ export interface MediaLinks {
   open(raw: string): OpenedLink;
 }
 
+/** Why an expired link is refused, in the learner's words. */
+export const LINK_EXPIRED = 'The media link has expired: open the lecture from your course again';
+
 const LINK = /^([0-9]{1,12})\.([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{22})$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -83,10 +86,7 @@ export function createMediaLinks(key: string, now: () => number = () => Date.now
         verified.set(memo, expiresMs);
       }
       if (expiresMs <= now()) {
-        throw new AppError(
-          'media_link_refused',
-          'The media link has expired: open the lecture from your course again',
-        );
+        throw new AppError('media_link_refused', LINK_EXPIRED);
       }
       return { link, rest, expiresMs };
     },

@@ -21,9 +21,10 @@ export const CATALOG_MAX_COURSES = 50;
 export const CATALOG_MAX_ITEMS = 50;
 
 /**
- * `GET /api/catalog` (public, or the admin's under enrolled access): the courses an instructor listed, newest first, each with its first items and
- * their status, for the home page. Unlisted courses stay reachable by their link only. The answer is computed
- * at most once per `reuseMs` whoever asks, so strangers cannot turn it into load on the store.
+ * `GET /api/catalog` (public; the admin's only under enrolled access): the courses an instructor listed, newest
+ * first, each with its first items and their status, for the home page. Unlisted courses stay reachable by their
+ * link only. The public answer is computed at most once per `reuseMs` whoever asks, so strangers cannot turn it
+ * into load on the store.
  */
 export const publicCatalogRoutes: FastifyPluginAsync<PublicCatalogDeps> = async (app, deps) => {
   const reuseMs = deps.reuseMs ?? 2000;

@@ -16,7 +16,12 @@ import { AppError, type ErrorCode } from '../../errors.js';
 import { staleVerdict } from '../http/cache-status.js';
 import { cmsdDynamicValue } from '../http/cmsd-response.js';
 import { MEDIA_PREFIX, ORIGIN_PREFIX, parseContentPath } from '../../catalog/content-url.js';
-import { MEDIA_LINK_PREFIX, ORIGIN_LINK_PREFIX, type MediaLinks } from '../../catalog/media-links.js';
+import {
+  LINK_EXPIRED,
+  MEDIA_LINK_PREFIX,
+  ORIGIN_LINK_PREFIX,
+  type MediaLinks,
+} from '../../catalog/media-links.js';
 import { PREFLIGHT_PAIRS, pairs } from '../http/cors-headers.js';
 import { createRequestPrelude, type ServeExchange } from '../http/request-prelude.js';
 import type { DeliveryInstruments } from '../delivery-instruments.js';
@@ -126,10 +131,7 @@ function routeOf(
     }
     if (route.expiresMs <= Date.now()) {
       routes.delete(ex.path);
-      throw new AppError(
-        'media_link_refused',
-        'The media link has expired: open the lecture from your course again',
-      );
+      throw new AppError('media_link_refused', LINK_EXPIRED);
     }
     return route;
   } catch (err) {
@@ -150,10 +152,7 @@ function parseRoute(links: MediaLinks | null, path: string): Route {
     };
   }
   if (!path.startsWith(MEDIA_LINK_PREFIX)) {
-    throw new AppError(
-      'media_link_required',
-      'Media is delivered through the signed links of a course launch: open the lecture from your course',
-    );
+    throw new AppError('media_link_required');
   }
   const opened = links.open(path.slice(MEDIA_LINK_PREFIX.length));
   return {

@@ -21,8 +21,8 @@ export const edgeRoutes: FastifyPluginAsync<{ handler: EdgeHandler }> = async (a
 };
 
 /**
- * A Fastify `serverFactory` that hands `/media/` (and signed `/m/` links)
- * straight to the edge and everything else to Fastify.
+ * A Fastify `serverFactory` that hands `/media/` and signed `/m/` links straight to the edge and everything else
+ * to Fastify.
  * Skipping the framework's routing and per-request objects on hits is what keeps the edge near a bare
  * Node server's throughput (bench/edge).
  */

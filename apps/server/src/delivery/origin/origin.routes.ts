@@ -147,10 +147,7 @@ async function serve(
 function canonicalRest(deps: OriginRoutesDeps, prefix: string, raw: string): string {
   if (!deps.links) return raw;
   if (prefix === ORIGIN_LINK_PREFIX || prefix === MEDIA_LINK_PREFIX) return deps.links.open(raw).rest;
-  throw new AppError(
-    'media_link_required',
-    'Media is delivered through the signed links of a course launch: open the lecture from your course',
-  );
+  throw new AppError('media_link_required');
 }
 
 async function answer(
