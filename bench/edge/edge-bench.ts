@@ -21,9 +21,9 @@ import {
   assertNginxInstalled,
   freePort,
   startNginx,
-  staticFilesHttpBlock,
   type NginxProcess,
 } from '../../apps/server/test-support/nginx-process.js';
+import { staticFilesHttpBlock } from '../../apps/server/test-support/nginx-sites.js';
 import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
 import {
   cleanUpOnSignal,

@@ -14,12 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCoursecast, loadConfig, type Coursecast } from '@coursecast/server';
 import { createMediaLinks, linkedPath } from '@coursecast/server/parts';
-import {
-  assertNginxInstalled,
-  freePort,
-  startNginx,
-  staticFilesHttpBlock,
-} from '../../apps/server/test-support/nginx-process.js';
+import { assertNginxInstalled, freePort, startNginx } from '../../apps/server/test-support/nginx-process.js';
+import { staticFilesHttpBlock } from '../../apps/server/test-support/nginx-sites.js';
 import { patternBytes, publishItem } from '../../apps/server/test-support/published-item.js';
 import {
   cleanUpOnSignal,

@@ -2,7 +2,8 @@
 // the origin's error bodies and the trace. nginx is installed by scripts/setup; missing it fails here.
 import { ATTR_CDN_SERVED_FROM, ATTR_CONTENT_PATH, CDN_SERVED_FROM } from '@coursecast/semconv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNginxInstalled, edgeCacheHttpBlock, startNginx } from '../../../test-support/nginx-process.js';
+import { assertNginxInstalled, startNginx } from '../../../test-support/nginx-process.js';
+import { edgeCacheHttpBlock } from '../../../test-support/nginx-sites.js';
 import type { NginxProcess } from '../../../test-support/nginx-process.js';
 import { patternBytes, publishItem, type PublishedItem } from '../../../test-support/published-item.js';
 import { PACKAGE_CSP } from '../http/package-headers.js';

@@ -2,7 +2,8 @@
 // with its secure_link module (no script), keeps one cached copy per object whoever's link asked, and passes the
 // link on to the origin, which checks it again. nginx is installed by scripts/setup; missing it fails here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertNginxInstalled, edgeCacheHttpBlock, startNginx } from '../../../test-support/nginx-process.js';
+import { assertNginxInstalled, startNginx } from '../../../test-support/nginx-process.js';
+import { edgeCacheHttpBlock } from '../../../test-support/nginx-sites.js';
 import type { NginxProcess } from '../../../test-support/nginx-process.js';
 import { patternBytes, publishItem, type PublishedItem } from '../../../test-support/published-item.js';
 import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
