@@ -164,4 +164,23 @@ describe('lecture progress', () => {
       watchedSeconds: 5,
     });
   });
+
+  it('under public access answers a launched learner, a stale session and no session alike, with plain URLs', async () => {
+    const { session } = await launchAs('learner-public');
+    const item = (bearer: string | null) =>
+      t.cc.app.inject({
+        url: `/api/items/${itemId}`,
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      });
+    const stale = `${session.slice(0, -4)}AAAA`;
+    for (const bearer of [session, stale, null]) {
+      const res = await item(bearer);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json<{ item: { id: string } }>().item.id).toBe(itemId);
+      expect(res.body).not.toContain('/m/');
+    }
+    // A bearer that is no session was meant as the admin token: a wrong one is refused, never taken as anyone.
+    const wrong = await item('not-the-admin-token');
+    expect([wrong.statusCode, wrong.json<ErrorBody>().error.code]).toEqual([401, 'unauthorized']);
+  });
 });
