@@ -41,3 +41,11 @@ export { parseSegmentList } from './jit/segment-publisher.js';
 export { startJitEncoder } from './jit/jit-encoder.js';
 export { measureVariant } from './rung-measure.js';
 export { readTsSegmentCodecs, type TsSegmentCodecs } from './ts-segment-codecs.js';
+export { CaptionError } from './captions/caption-error.js';
+export { captionLanguage } from './captions/caption-language.js';
+export {
+  formatCueTime,
+  normalizeCaptions,
+  type CaptionOptions,
+  type NormalizedCaptions,
+} from './captions/caption-normalize.js';
