@@ -49,3 +49,11 @@ export {
   type CaptionOptions,
   type NormalizedCaptions,
 } from './captions/caption-normalize.js';
+export {
+  segmentCaptions,
+  subtitleMediaTag,
+  type CaptionKind,
+  type SubtitleRendition,
+  type SubtitleRenditionFiles,
+  type SubtitleSegment,
+} from './captions/caption-segments.js';
