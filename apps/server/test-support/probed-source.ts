@@ -37,5 +37,6 @@ export function probedSource(spec: ProbedSourceSpec = {}): MediaInfo {
       interlaced: false,
     },
     audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
+    subtitles: [],
   };
 }

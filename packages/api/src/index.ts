@@ -23,6 +23,7 @@ export {
   KeyframeIntervalSchema,
   VideoStreamSchema,
   AudioStreamSchema,
+  SubtitleStreamSchema,
   MediaInfoSchema,
   StreamActionSchema,
   PlaybackPlanSchema,

@@ -33,6 +33,17 @@ export const AudioStreamSchema = z.object({
   bitrate: z.number().nullable(),
 });
 
+/** A subtitle or caption stream in a source (MediaInfo `subtitles`), offered for import. */
+export const SubtitleStreamSchema = z.object({
+  index: z.number(),
+  codec: z.string(),
+  language: z.string().nullable(),
+  title: z.string().nullable(),
+  forced: z.boolean(),
+  hearingImpaired: z.boolean(),
+  text: z.boolean(),
+});
+
 /** What ffprobe said about an uploaded video (@coursecast/media MediaInfo): a video item's `source`. */
 export const MediaInfoSchema = z.object({
   durationSeconds: z.number(),
@@ -42,6 +53,7 @@ export const MediaInfoSchema = z.object({
   sizeBytes: z.number(),
   video: VideoStreamSchema.nullable(),
   audio: AudioStreamSchema.nullable(),
+  subtitles: z.array(SubtitleStreamSchema),
 });
 /** A video's probe, as the API gives it. */
 export type MediaInfo = z.infer<typeof MediaInfoSchema>;

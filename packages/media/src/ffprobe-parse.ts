@@ -1,6 +1,12 @@
 import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
 import { MediaError } from './media-error.js';
-import type { AudioStreamInfo, KeyframeInterval, MediaInfo, VideoStreamInfo } from './media-info.js';
+import type {
+  AudioStreamInfo,
+  KeyframeInterval,
+  MediaInfo,
+  SubtitleStreamInfo,
+  VideoStreamInfo,
+} from './media-info.js';
 
 /** The parts of `ffprobe -print_format json -show_format -show_streams` we read. */
 interface FfprobeStream {
@@ -126,6 +132,41 @@ function toAudio(s: FfprobeStream): AudioStreamInfo {
   };
 }
 
+/** Subtitle codecs FFmpeg can write as WebVTT (the rest are pictures of text). */
+const TEXT_SUBTITLE_CODECS = new Set([
+  'subrip',
+  'srt',
+  'ass',
+  'ssa',
+  'mov_text',
+  'webvtt',
+  'text',
+  'eia_608',
+]);
+
+/** An ISO 639 tag (`fre`, `eng`) as BCP 47 (`fr`, `en`); null for none, `und` or what is no language tag. */
+function bcp47(tag: string | undefined): string | null {
+  if (!tag || tag === 'und') return null;
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function toSubtitle(s: FfprobeStream): SubtitleStreamInfo {
+  const codec = s.codec_name ?? 'unknown';
+  return {
+    index: s.index ?? 0,
+    codec,
+    language: bcp47(s.tags?.['language']),
+    title: s.tags?.['title'] ?? null,
+    forced: s.disposition?.['forced'] === 1,
+    hearingImpaired: s.disposition?.['hearing_impaired'] === 1,
+    text: TEXT_SUBTITLE_CODECS.has(codec),
+  };
+}
+
 /**
  * Reduces ffprobe's JSON to MediaInfo. Throws MediaError `no_streams` when there is neither video
  * nor audio, `invalid_media` when there is no duration to transcode.
@@ -158,6 +199,7 @@ export function toMediaInfo(json: unknown, file: string, sizeOnDisk: number): Me
     sizeBytes: positive(out.format?.size) ?? sizeOnDisk,
     video,
     audio,
+    subtitles: streams.filter((st) => st.codec_type === 'subtitle').map(toSubtitle),
   };
 }
 

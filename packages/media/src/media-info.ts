@@ -39,6 +39,20 @@ export interface AudioStreamInfo {
   bitrate: number | null;
 }
 
+/** A subtitle or caption stream carried in the source (mov_text, subrip, ass, webvtt; or a bitmap format). */
+export interface SubtitleStreamInfo {
+  index: number;
+  codec: string;
+  /** BCP 47 (ffprobe's ISO 639-2 `fre` read as `fr`); null when untagged or undetermined. */
+  language: string | null;
+  title: string | null;
+  forced: boolean;
+  /** Captions for the deaf and hard of hearing (SDH). */
+  hearingImpaired: boolean;
+  /** Text that can become WebVTT; bitmap subtitles (PGS, DVD, DVB) cannot without OCR. */
+  text: boolean;
+}
+
 /** What ffprobe says about a media file, reduced to what planning and telemetry need. */
 export interface MediaInfo {
   durationSeconds: number;
@@ -50,4 +64,6 @@ export interface MediaInfo {
   sizeBytes: number;
   video: VideoStreamInfo | null;
   audio: AudioStreamInfo | null;
+  /** The source's subtitle and caption streams, offered for import as caption tracks. */
+  subtitles: SubtitleStreamInfo[];
 }

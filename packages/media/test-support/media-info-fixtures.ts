@@ -41,5 +41,6 @@ export function media(v: VideoStreamInfo | null, a: AudioStreamInfo | null = AUD
     sizeBytes: 1,
     video: v,
     audio: a,
+    subtitles: [],
   };
 }

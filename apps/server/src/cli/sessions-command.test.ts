@@ -41,6 +41,7 @@ it('lists the running server’s sessions with plan, encoder position, age and i
     sizeBytes: 1,
     video: null,
     audio: { index: 0, codec: 'flac', channels: 2, sampleRate: 48000, bitrate: null },
+    subtitles: [],
   });
   const playback = await t.cc.app.inject({ url: `/api/items/${id}/playback` });
   const url = new URL(playback.json<{ url: string }>().url).pathname;

@@ -59,12 +59,18 @@ export function courseFromRow(row: SqlRow): Course {
 
 /**
  * Sources probed before variable frame rate was told apart (ADR 0009) were stored without it: they read back
- * as the planner then saw them, constant at their average rate.
+ * as the planner then saw them, constant at their average rate. Those probed before subtitle streams were read
+ * have none.
  */
 function withFrameTiming(info: MediaInfo | null): MediaInfo | null {
-  const v = info?.video as (MediaInfo['video'] & Partial<{ nominalFrameRate: number }>) | null;
-  if (!info || !v || typeof v.nominalFrameRate === 'number') return info;
-  return { ...info, video: { ...v, nominalFrameRate: v.frameRate, variableFrameRate: false } };
+  if (!info) return info;
+  // The stored JSON may predate a field: read as possibly absent, whatever the type says.
+  type Video = NonNullable<MediaInfo['video']>;
+  const stored: Omit<MediaInfo, 'subtitles'> & { subtitles?: MediaInfo['subtitles'] } = info;
+  const current: MediaInfo = { ...info, subtitles: stored.subtitles ?? [] };
+  const v: (Omit<Video, 'nominalFrameRate'> & { nominalFrameRate?: number }) | null = current.video;
+  if (!v || typeof v.nominalFrameRate === 'number') return current;
+  return { ...current, video: { ...v, nominalFrameRate: v.frameRate, variableFrameRate: false } };
 }
 
 /**

@@ -138,6 +138,8 @@ describe('items', () => {
     expect((await ctx.store.getItem('itm_old'))!.sourceInfo).toEqual({
       ...info,
       video: { ...old, nominalFrameRate: 25, variableFrameRate: false },
+      // Probed before subtitle streams were read: none known.
+      subtitles: [],
     });
   });
 
