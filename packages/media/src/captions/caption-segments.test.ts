@@ -1,5 +1,6 @@
 import HLS from 'hls-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { segmentGrid } from '../jit/segment-grid.js';
 import { segmentCaptions, subtitleMediaTag, type SubtitleRendition } from './caption-segments.js';
 import { HTML_ENTITIES, webvtt } from './webvtt-types.js';
 
@@ -25,7 +26,7 @@ beforeAll(() => HLS.setOptions({ strictMode: true, silent: true }));
 
 describe('a caption track as an HLS subtitles rendition', () => {
   it('cuts it on the media segments, a spanning cue in both, each segment stamped with X-TIMESTAMP-MAP', () => {
-    const { segments, playlist } = segmentCaptions(VTT, [4, 4, 2], 126_000);
+    const { segments, playlist } = segmentCaptions(VTT, segmentGrid(10, 4), 126_000);
     expect(segments.map((s) => s.name)).toEqual(['sub_00001.vtt', 'sub_00002.vtt', 'sub_00003.vtt']);
     for (const s of segments) {
       expect(s.body.startsWith('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n\n')).toBe(true);
@@ -51,7 +52,7 @@ describe('a caption track as an HLS subtitles rendition', () => {
   });
 
   it('writes an empty segment where no cue falls, still valid WebVTT', () => {
-    const { segments } = segmentCaptions('WEBVTT\n\n00:09.000 --> 00:09.500\nlate\n', [4, 4, 2]);
+    const { segments } = segmentCaptions('WEBVTT\n\n00:09.000 --> 00:09.500\nlate\n', segmentGrid(10, 4));
     expect(segments[0]!.body).toBe('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n');
     expect(errorsOf(segments[0]!.body)).toEqual([]);
   });

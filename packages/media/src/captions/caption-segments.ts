@@ -1,3 +1,5 @@
+import type { SegmentGrid } from '../jit/segment-grid.js';
+import { vodMediaPlaylist } from '../jit/vod-media-playlist.js';
 import { HTML_ENTITIES, webvtt, type WebVttCue } from './webvtt-types.js';
 
 // A caption track as an HLS subtitles rendition (RFC 8216 3.1.4, 4.4.6.1; Apple's HLS authoring spec): segmented
@@ -21,45 +23,28 @@ export interface SubtitleRenditionFiles {
   playlist: string;
 }
 
+/** The file name of the subtitles segment at grid index `index`. */
+const segmentName = (index: number): string => `sub_${String(index + 1).padStart(5, '0')}.vtt`;
+
 /**
- * Splits a normalized WebVTT on the media segments' durations. `mpegts` is the media's presentation time at its
- * start in 90 kHz units (what a player maps LOCAL 0 to).
+ * Splits a normalized WebVTT on the media's segment grid (the same segments, so a player asks for the captions of
+ * what it plays). `mpegts` is the media's presentation time at its start in 90 kHz units (what a player maps LOCAL 0
+ * to).
  */
-export function segmentCaptions(
-  vtt: string,
-  segmentDurations: readonly number[],
-  mpegts = 0,
-): SubtitleRenditionFiles {
+export function segmentCaptions(vtt: string, grid: SegmentGrid, mpegts = 0): SubtitleRenditionFiles {
   const tree = new webvtt.WebVTTParser(HTML_ENTITIES).parse(vtt, 'metadata');
   if (tree.errors.length > 0) throw new Error(`not a normalized WebVTT: ${tree.errors[0]?.message}`);
   const serializer = new webvtt.WebVTTSerializer();
   const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${Math.round(mpegts)},LOCAL:00:00:00.000\n\n`;
-  const segments: SubtitleSegment[] = [];
-  let start = 0;
-  segmentDurations.forEach((duration, i) => {
+  const segments = grid.segments.map(({ index, start, duration }) => {
     const end = start + duration;
     const inside = tree.cues.filter((c: WebVttCue) => c.startTime < end && c.endTime > start);
     const cues = serializer
       .serialize(inside.map((c) => ({ ...c, id: c.id || undefined })))
       .replace(/^WEBVTT\n\n/, '');
-    segments.push({ name: `sub_${String(i + 1).padStart(5, '0')}.vtt`, duration, body: header + cues });
-    start = end;
+    return { name: segmentName(index), duration, body: header + cues };
   });
-  return { segments, playlist: subtitlePlaylist(segments) };
-}
-
-function subtitlePlaylist(segments: readonly SubtitleSegment[]): string {
-  const target = Math.max(1, ...segments.map((s) => Math.ceil(s.duration)));
-  const lines = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:3',
-    `#EXT-X-TARGETDURATION:${target}`,
-    '#EXT-X-MEDIA-SEQUENCE:0',
-    '#EXT-X-PLAYLIST-TYPE:VOD',
-  ];
-  for (const s of segments) lines.push(`#EXTINF:${s.duration.toFixed(6)},`, s.name);
-  lines.push('#EXT-X-ENDLIST', '');
-  return lines.join('\n');
+  return { segments, playlist: vodMediaPlaylist(grid, { segmentUri: segmentName }) };
 }
 
 /** What a subtitles rendition says of itself in the master playlist. */
