@@ -300,3 +300,14 @@ export function loadAverage(): string {
 }
 
 /** Runs the benchmark and returns its figures. */
+
+/** Runs a bench's cleanups, last started first; one that fails is logged and the rest still run. */
+export async function runCleanups(cleanups: readonly (() => Promise<void>)[]): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) {
+    try {
+      await cleanup();
+    } catch (err) {
+      log(`cleanup failed: ${String(err)}`);
+    }
+  }
+}

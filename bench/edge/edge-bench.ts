@@ -35,6 +35,7 @@ import {
   promSum,
   r0,
   r3,
+  runCleanups,
   runWrk,
   startEdge,
   startRawNode,
@@ -276,13 +277,7 @@ export async function main(_args: string[]): Promise<object> {
       log_level: 'warn',
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (err) {
-        log(`cleanup failed: ${String(err)}`);
-      }
-    }
+    await runCleanups(cleanups);
     killAll();
     await rm(dataDir, { recursive: true, force: true });
     stopCleanUp();

@@ -26,6 +26,7 @@ import {
   median,
   r0,
   r3,
+  runCleanups,
   runWrk,
   startEdge,
   type WrkResult,
@@ -155,13 +156,7 @@ export async function main(_args: string[]): Promise<object> {
       load_average_after: loadAverage(),
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (err) {
-        log(`cleanup failed: ${String(err)}`);
-      }
-    }
+    await runCleanups(cleanups);
     killAll();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     for (const stop of stops) stop();

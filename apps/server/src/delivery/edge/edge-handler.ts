@@ -129,7 +129,8 @@ function routeOf(
       if (routes.size >= MAX_TARGETS) routes.clear();
       routes.set(ex.path, route);
     }
-    if (route.expiresMs <= Date.now()) {
+    // Plain routes never expire: the clock is read for signed links only.
+    if (route.link !== null && route.expiresMs <= Date.now()) {
       routes.delete(ex.path);
       throw new AppError('media_link_refused', LINK_EXPIRED);
     }
