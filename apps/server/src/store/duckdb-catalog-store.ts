@@ -1,4 +1,5 @@
 import type { CatalogStore } from './catalog-store.js';
+import { duckDbCaptionOperations } from './duckdb-catalog-captions.js';
 import { duckDbCourseOperations } from './duckdb-catalog-courses.js';
 import { duckDbLearnerOperations } from './duckdb-catalog-learners.js';
 import { duckDbProgressOperations } from './duckdb-catalog-progress.js';
@@ -44,6 +45,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     ...duckDbLtiOperations(db, stamp),
     ...duckDbLearnerOperations(db, stamp),
     ...duckDbProgressOperations(db, stamp),
+    ...duckDbCaptionOperations(db, stamp),
     health: () => db.health(),
     onHealthChange: (listener) => db.onHealthChange(listener),
     async close() {

@@ -37,6 +37,13 @@ export type {
   ScormAttempt,
   WatchedRanges,
 } from './progress-store.js';
+export type {
+  CaptionOrigin,
+  CaptionPublish,
+  CaptionStore,
+  CaptionTrack,
+  NewCaptionTrack,
+} from './caption-store.js';
 export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';
 export { newId, type IdPrefix } from './ids.js';
 export { CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';

@@ -22,6 +22,7 @@ const APPLIED = [
   [6, 'lti-platforms'],
   [7, 'learner-progress'],
   [8, 'scorm-attempts'],
+  [9, 'caption-tracks'],
 ];
 
 let dir: string;
@@ -66,6 +67,7 @@ describe('applyMigrations', () => {
       '0006-lti-platforms',
       '0007-learner-progress',
       '0008-scorm-attempts',
+      '0009-caption-tracks',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);
