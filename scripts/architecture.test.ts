@@ -30,6 +30,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   web: [],
   lti: ['auth', 'catalog', 'store', 'instrumentation'],
   learners: ['auth', 'catalog', 'store', 'lti'],
+  captions: ['auth', 'catalog', 'store'],
   // The CLI and the composition root wire everything together.
   cli: ['*'],
 };

@@ -38,12 +38,18 @@ import type { JobQueue } from './transcoding/job-queue.js';
 import { jobRoutes } from './transcoding/jobs.routes.js';
 import { resumableRoutes } from './uploads/resumable.routes.js';
 import { uploadRoutes } from './uploads/upload.routes.js';
+import { createCaptionPublisher, type CaptionPublisher } from './captions/caption-publish.js';
+import { createCaptionService } from './captions/caption-service.js';
+import { captionRoutes } from './captions/captions.routes.js';
 import { createPublishInstruments } from './transcoding/publish-instruments.js';
 import { createPackageInstruments } from './interactive/package-instruments.js';
 import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
 import { webRoutes } from './web/web.routes.js';
 
 /** Everything the HTTP app needs, built by main.ts (or by a test with fakes). */
+/** Longest FFmpeg may take to read a subtitle stream out of a source (it reads the whole file). */
+const CAPTION_EXTRACT_TIMEOUT_MS = 120_000;
+
 export interface AppDeps {
   config: Config;
   store: CatalogStore;
@@ -72,6 +78,8 @@ export interface AppDeps {
   contentUrl?: () => string;
   /** The LTI tool, shared with the content origin (default: the app's own). */
   lti?: LtiTool;
+  /** Publishes caption changes into the ladder, shared with the transcode runner (default: the app's own). */
+  captions?: CaptionPublisher;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -181,6 +189,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await api.register(scormTicketRoutes, { sessions: lti.sessions, tickets: scormTickets(deps.store) });
     await api.register(itemLearnersRoutes, { store: deps.store, adminToken: deps.adminToken });
+    const publisher =
+      deps.captions ??
+      createCaptionPublisher({ store: deps.store, paths: deps.paths, onPublished: deps.purge });
+    await api.register(captionRoutes, {
+      captions: createCaptionService({
+        store: deps.store,
+        paths: deps.paths,
+        publisher,
+        ffmpegPath: deps.config.ffmpegPath,
+        maxBytes: deps.config.upload.captionMaxBytes,
+        extractTimeoutMs: CAPTION_EXTRACT_TIMEOUT_MS,
+      }),
+      adminToken: deps.adminToken,
+      baseUrl,
+      maxBytes: deps.config.upload.captionMaxBytes,
+    });
     await api.register(jobRoutes, { ...common, events: deps.events });
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {

@@ -65,6 +65,7 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   COURSECAST_UPLOAD_TIMEOUT_SECONDS: { path: ['upload', 'timeoutSeconds'], parse: asNumber },
   COURSECAST_UPLOAD_EXPIRY_SECONDS: { path: ['upload', 'resumableExpirySeconds'], parse: asNumber },
   COURSECAST_UPLOAD_MAX_OPEN: { path: ['upload', 'resumableMaxOpen'], parse: asNumber },
+  COURSECAST_CAPTION_MAX_BYTES: { path: ['upload', 'captionMaxBytes'], parse: asNumber },
   COURSECAST_PACKAGE_MAX_ENTRIES: { path: ['upload', 'packageMaxEntries'], parse: asNumber },
   COURSECAST_PACKAGE_MAX_BYTES: { path: ['upload', 'packageMaxBytes'], parse: asBytes },
   COURSECAST_PACKAGE_MAX_RATIO: { path: ['upload', 'packageMaxRatio'], parse: asNumber },

@@ -102,6 +102,16 @@ export const ConfigSchema = z.strictObject({
         .default(24 * 3600),
       /** Unfinished resumable uploads at once; a creation past it is answered 429 `too_many_uploads`. */
       resumableMaxOpen: z.number().int().min(1).max(10_000).default(100),
+      /**
+       * Largest caption file (WebVTT or SubRip) accepted: a three-hour lecture's captions are about 300 KB, so the
+       * default leaves room for dense ones and refuses anything that is not a caption file long before it costs.
+       */
+      captionMaxBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * MiB)
+        .default(4 * MiB),
     })
     .prefault({}),
   transcode: z

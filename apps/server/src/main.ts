@@ -19,6 +19,7 @@ import { createInProcessOriginClient } from './delivery/edge/origin-client.js';
 import { createPurgeNotifier } from './delivery/edge/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
+import { createCaptionPublisher, type CaptionPublisher } from './captions/caption-publish.js';
 import { KEYFRAMES_FILE } from './jit/keyframe-cache.js';
 import { sweepAtStartup } from './catalog/orphan-sweep.js';
 import { createCounter } from './instrumentation/instruments.js';
@@ -149,8 +150,14 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
   };
   // Sessions live in memory: whatever a previous run left in the sessions dir belongs to no one.
   await rm(jitRoot(paths), { recursive: true, force: true });
-  const jit = jitService(config, paths, instrumentation, options.prepareSession);
-  const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge });
+  const captions = createCaptionPublisher({ store, paths, onPublished: purge });
+  const jit = jitService(
+    config,
+    paths,
+    instrumentation,
+    options.prepareSession ?? createJitMedia(paths, config, (id) => captions.sessionCaptions(id)),
+  );
+  const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge, captions });
   const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
   const contentSlot: AppSlot = { app: null };
   const contentUrl = (): string =>
@@ -163,7 +170,11 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     meter: instrumentation.meter,
     log: (message) => slot.app?.log.warn(message),
   });
-  const app = await buildAppOrRelease(parts, { delivery, purge, readiness, contentUrl, lti }, options);
+  const app = await buildAppOrRelease(
+    parts,
+    { delivery, purge, readiness, contentUrl, lti, captions },
+    options,
+  );
   slot.app = app;
   const content = await buildContentApp({
     config,
@@ -258,11 +269,11 @@ function jitService(
   config: Config,
   paths: MediaPaths,
   instrumentation: Instrumentation,
-  prepareSession: PrepareSession | undefined,
+  prepare: PrepareSession,
 ): JitService | null {
   if (config.jit.maxSessions <= 0) return null;
   return createJitService({
-    prepare: prepareSession ?? createJitMedia(paths, config),
+    prepare,
     instruments: createJitInstruments(instrumentation.tracer, instrumentation.meter),
     maxSessions: config.jit.maxSessions,
     maxSessionsPerClient: config.jit.maxSessionsPerClient,
@@ -283,6 +294,7 @@ function transcodeQueue(
     paths: MediaPaths;
     instrumentation: Instrumentation;
     purge: (itemId: string) => void;
+    captions: CaptionPublisher;
   },
 ): JobQueue {
   const runJob: JobRunner = (ctx) => runner(ctx);
@@ -311,7 +323,14 @@ function transcodeQueue(
       preset: config.transcode.preset,
     },
     timeoutMs: config.transcode.timeoutSeconds * 1000,
-    onPublished: (itemId) => d.purge(itemId),
+    beforePublish: (itemId, dir) => d.captions.decorate(itemId, dir),
+    onPublished: (itemId) => {
+      d.purge(itemId);
+      // A track changed while the ladder was encoding: the new ladder gets it now.
+      d.captions
+        .reconcile(itemId)
+        .catch((err: unknown) => d.logger.warn({ err, itemId }, 'captions not republished'));
+    },
   });
   return queue;
 }
@@ -325,10 +344,11 @@ async function buildAppOrRelease(
     readiness: ReadinessCheck;
     contentUrl: () => string;
     lti: LtiTool;
+    captions: CaptionPublisher;
   },
   options: CreateOptions,
 ): Promise<FastifyInstance> {
-  const { delivery, purge, readiness, contentUrl, lti } = wiring;
+  const { delivery, purge, readiness, contentUrl, lti, captions } = wiring;
   const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
   try {
     return await buildApp({
@@ -347,6 +367,7 @@ async function buildAppOrRelease(
       readiness,
       contentUrl,
       lti,
+      captions,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.freeBytes ? { freeBytes: options.freeBytes } : {}),
     });

@@ -26,6 +26,7 @@ export function fakeJitMedia(dataDir: () => string, segments = 6): PrepareSessio
           '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=16000,CODECS="avc1.42c00d"\nindex.m3u8\n',
         )),
       segmentCount: segments,
+      staticFiles: new Set<string>(),
       segmentFile: name,
       segmentIndex: (file) => (/^seg_\d{5}\.ts$/.test(file) ? Number(file.slice(4, 9)) : null),
       startEncoder(startIndex, _generation, events) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateMkvTestClip, generateTestClip } from '@coursecast/media/samples';
+import { generateMkvTestClip, generateTestClip, generateTrackedClip } from '@coursecast/media/samples';
 
 const FIXTURE_DIR = path.join(tmpdir(), 'coursecast-test-fixtures');
 
@@ -57,6 +57,33 @@ export async function mkvClip(spec: {
   await mkdir(FIXTURE_DIR, { recursive: true });
   const partial = `${file}.${process.pid}.${Date.now()}.mkv`;
   await generateMkvTestClip({ ffmpegPath: FFMPEG, out: partial, seconds, width, height, fps: 25, codec });
+  await rename(partial, file);
+  return file;
+}
+
+/** English captions carried by {@link trackedClip}'s first subtitle stream. */
+export const EMBEDDED_SRT_EN =
+  '1\n00:00:00,500 --> 00:00:01,500\n[music] Welcome to the lecture\n\n2\n00:00:02,000 --> 00:00:03,500\nToday: sampling\n';
+
+/** A 4 s MP4 with two audio languages (English, French) and English SDH captions as mov_text; made once per machine. */
+export async function trackedClip(): Promise<string> {
+  const file = path.join(FIXTURE_DIR, 'tracked-4s.mp4');
+  if (existsSync(file)) return file;
+  await mkdir(FIXTURE_DIR, { recursive: true });
+  const partial = `${file}.${process.pid}.${Date.now()}.mp4`;
+  await generateTrackedClip({
+    ffmpegPath: FFMPEG,
+    out: partial,
+    seconds: 4,
+    width: 320,
+    height: 180,
+    fps: 25,
+    audio: [
+      { language: 'eng', frequency: 440, title: 'English' },
+      { language: 'fre', frequency: 660, title: 'Français' },
+    ],
+    subtitles: [{ language: 'eng', srt: EMBEDDED_SRT_EN, title: 'English SDH', hearingImpaired: true }],
+  });
   await rename(partial, file);
   return file;
 }

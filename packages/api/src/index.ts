@@ -91,6 +91,21 @@ export {
   type CatalogResponse,
 } from './course-schemas.js';
 export {
+  CAPTION_KINDS,
+  PublicCaptionTrackSchema,
+  CaptionTrackSchema,
+  CaptionListResponseSchema,
+  CaptionTrackResponseSchema,
+  CaptionImportBodySchema,
+  CaptionPatchBodySchema,
+  type PublicCaptionTrack,
+  type CaptionTrack,
+  type CaptionListResponse,
+  type CaptionTrackResponse,
+  type CaptionImportBody,
+  type CaptionPatchBody,
+} from './caption-schemas.js';
+export {
   PlaybackResponseSchema,
   JitSessionSchema,
   JitSessionListResponseSchema,

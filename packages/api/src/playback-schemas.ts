@@ -1,5 +1,6 @@
 import { PLAYBACK_MODES, PLAYBACK_REASONS } from '@coursecast/semconv/browser';
 import { z } from 'zod';
+import { PublicCaptionTrackSchema } from './caption-schemas.js';
 import { PlaybackPlanSchema } from './media-schemas.js';
 
 /** `GET /api/items/:id/playback`: the plan, what to play, and the just-in-time session when one was opened. */
@@ -15,6 +16,11 @@ export const PlaybackResponseSchema = z.object({
   session: z
     .object({ id: z.string(), segmentCount: z.number(), heartbeat: z.string(), end: z.string() })
     .nullable(),
+  /**
+   * The lecture's caption tracks, each as a whole WebVTT (for `<track>` in direct play and for the transcript); the
+   * HLS master playlists (ladder and sessions) carry the same tracks as subtitles renditions, in this order.
+   */
+  captions: z.array(PublicCaptionTrackSchema),
 });
 /** A playback decision. */
 export type PlaybackResponse = z.infer<typeof PlaybackResponseSchema>;

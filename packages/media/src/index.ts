@@ -51,6 +51,7 @@ export {
 } from './captions/caption-normalize.js';
 export {
   segmentCaptions,
+  SUBTITLES_MPEGTS_START,
   subtitleMediaTag,
   type CaptionKind,
   type SubtitleRendition,
@@ -58,3 +59,5 @@ export {
   type SubtitleSegment,
 } from './captions/caption-segments.js';
 export { extractCaptions, type ExtractCaptionsOptions } from './captions/caption-extract.js';
+export { HLS_LAYOUT } from './hls-layout.js';
+export { gridOfMediaPlaylist, SUBTITLES_GROUP_ID, withSubtitles } from './captions/caption-master.js';

@@ -24,11 +24,20 @@ describe('the start-up sweep', () => {
       courseId,
       await testClip({ seconds: 2, width: 320, height: 240 }),
     );
+    const caption = await first.cc.app.inject({
+      method: 'POST',
+      url: `/api/items/${item.id}/captions?language=en`,
+      headers: { ...first.auth, 'content-type': 'text/vtt' },
+      payload: 'WEBVTT\n\n00:00.500 --> 00:01.000\nHello\n',
+    });
+    expect(caption.statusCode).toBe(201);
+    const trackFile = path.basename(new URL(caption.json<{ track: { url: string } }>().track.url).pathname);
     await first.cc.close();
 
     const d = (...p: string[]): string => path.join(dataDir, ...p);
     await leave(d('uploads', item.id, 'upload.part'));
     await leave(d('uploads', item.id, 'keyframes.json'), '{}');
+    await leave(d('uploads', item.id, 'captions', 'cap_gone-0badf00d.vtt'));
     await leave(d('media', item.id, '.staging-job_old-a1', 'v0', 'seg_0.m4s'));
     await leave(d('media', item.id, 'ver_stale', 'master.m3u8'));
     await leave(d('uploads', 'itm_ghost', 'source.mp4'));
@@ -36,7 +45,12 @@ describe('the start-up sweep', () => {
 
     const second = await startTestServer({}, { startQueue: false }, dataDir);
     try {
-      expect((await readdir(d('uploads', item.id))).sort()).toEqual(['keyframes.json', 'source.mp4']);
+      expect((await readdir(d('uploads', item.id))).sort()).toEqual([
+        'captions',
+        'keyframes.json',
+        'source.mp4',
+      ]);
+      expect(await readdir(d('uploads', item.id, 'captions'))).toEqual([trackFile]);
       expect(await readdir(d('media', item.id))).toEqual([]);
       expect(existsSync(d('uploads', 'itm_ghost'))).toBe(false);
       expect(existsSync(d('media', 'itm_ghost'))).toBe(false);
@@ -56,7 +70,7 @@ describe('the start-up sweep', () => {
         item: 2,
         staging: 1,
         version: 1,
-        partial: 1,
+        partial: 2,
       });
     } finally {
       await second.close();

@@ -4,6 +4,7 @@ import type { Counter } from '@opentelemetry/api';
 import type { FastifyBaseLogger } from 'fastify';
 import { ATTR_ORPHAN_KIND, ORPHAN_KINDS, type OrphanKind } from '@coursecast/semconv';
 import type { CatalogStore, Item } from '../store/index.js';
+import { CAPTIONS_FILE_DIR } from './caption-urls.js';
 import type { MediaPaths } from './media-paths.js';
 
 /** One file or folder the sweep removed. */
@@ -51,9 +52,15 @@ async function strayInside(item: Item, deps: SweepDeps): Promise<Orphan[]> {
   if (item.sourceFile) {
     const keep = path.basename(item.sourceFile);
     for (const name of await names(paths.uploadDir(item.id))) {
-      if (name !== keep && !deps.sidecars.includes(name))
+      if (name !== keep && name !== CAPTIONS_FILE_DIR && !deps.sidecars.includes(name))
         found.push({ path: rel('uploads', item.id, name), kind: ORPHAN_KINDS.partial });
     }
+  }
+  // Caption files no track names: a replaced track's old file, a write cut short before its row committed.
+  const tracks = new Set((await deps.store.listCaptionTracks(item.id)).map((t) => path.basename(t.file)));
+  for (const name of await names(path.join(paths.uploadDir(item.id), CAPTIONS_FILE_DIR))) {
+    if (!tracks.has(name))
+      found.push({ path: rel('uploads', item.id, CAPTIONS_FILE_DIR, name), kind: ORPHAN_KINDS.partial });
   }
   for (const name of await names(paths.itemMediaDir(item.id))) {
     if (name === item.mediaVersion) continue;

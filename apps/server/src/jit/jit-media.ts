@@ -12,7 +12,10 @@ import {
   segmentGrid,
   startJitEncoder,
   STREAM_ACTIONS,
+  segmentCaptions,
+  SUBTITLES_MPEGTS_START,
   vodMediaPlaylist,
+  withSubtitles,
   type CopiedStreams,
   type JitAudio,
   type JitVideo,
@@ -20,6 +23,7 @@ import {
   type MediaInfo,
   type PlaybackPlan,
   type SegmentGrid,
+  type SubtitleRendition,
 } from '@coursecast/media';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import type { Config } from '../config.js';
@@ -34,12 +38,52 @@ export function jitRoot(paths: MediaPaths): string {
   return path.join(paths.dataDir, 'jit');
 }
 
+/** A caption track a session carries: its rendition in the master playlist and its normalized WebVTT. */
+export interface SessionCaption {
+  id: string;
+  rendition: SubtitleRendition;
+  vtt: string;
+}
+
+/** The caption tracks of an item, for a session about to open. */
+export type SessionCaptions = (itemId: string) => Promise<SessionCaption[]>;
+
+/**
+ * Writes each track as a subtitles rendition cut on the session's own grid (`subs/<track>/...`); the names written.
+ * The session's MPEG-TS segments keep the source's timeline from FFmpeg's muxer start, which X-TIMESTAMP-MAP names.
+ */
+async function writeSessionSubtitles(
+  dir: string,
+  grid: SegmentGrid,
+  captions: readonly SessionCaption[],
+): Promise<{ files: Set<string>; renditions: SubtitleRendition[] }> {
+  const files = new Set<string>();
+  const renditions: SubtitleRendition[] = [];
+  for (const c of captions) {
+    const { segments, playlist } = segmentCaptions(c.vtt, grid, SUBTITLES_MPEGTS_START);
+    const rel = `subs/${c.id}`;
+    await mkdir(path.join(dir, rel), { recursive: true });
+    for (const s of segments) {
+      await writeFile(path.join(dir, rel, s.name), s.body);
+      files.add(`${rel}/${s.name}`);
+    }
+    await writeFile(path.join(dir, rel, JIT_PLAYLIST), playlist);
+    files.add(`${rel}/${JIT_PLAYLIST}`);
+    renditions.push({ ...c.rendition, uri: `${rel}/${JIT_PLAYLIST}` });
+  }
+  return { files, renditions };
+}
+
 /**
  * The FFmpeg side of sessions: the segment grid (fixed length when encoding, the source's keyframes when
  * copying), the complete playlist written at once, and encoders from @coursecast/media started at any
  * grid index. Keyframe probes are cached per item (memory and a sidecar file): a cold probe reads the whole file.
  */
-export function createJitMedia(paths: MediaPaths, config: Config): PrepareSession {
+export function createJitMedia(
+  paths: MediaPaths,
+  config: Config,
+  captionsOf: SessionCaptions = async () => [],
+): PrepareSession {
   const keyframes = new Map<string, Promise<KeyframeIndex>>();
   // What an item's copied streams are, once a session's probe found out: later sessions skip the probe (~0.1 s).
   const copiedByItem = new Map<string, CopiedStreams>();
@@ -86,6 +130,7 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
     await mkdir(dir, { recursive: true });
     const playlist = vodMediaPlaylist(grid, { segmentUri: jitSegmentName });
     await writeFile(path.join(dir, JIT_PLAYLIST), playlist);
+    const subtitles = await writeSessionSubtitles(dir, grid, await captionsOf(item.id));
     const { video, audio } = encoderStreams(plan, config.jit.preset, info);
     const keyIndex = video.mode === 'copy' && info.video ? await keyframesOf(item, source) : null;
     const probing = new AbortController();
@@ -94,12 +139,23 @@ export function createJitMedia(paths: MediaPaths, config: Config): PrepareSessio
     let master: Promise<void> | null = null;
     const copied = (streams: { video: boolean; audio: boolean }) =>
       copiedOf(item, streams, { source, dir, signal: probing.signal, durationSeconds: info.durationSeconds });
-    const writeMaster = () => writeJitMaster({ dir, info, grid, video, audio, keyframes: keyIndex, copied });
+    const writeMaster = () =>
+      writeJitMaster({
+        dir,
+        info,
+        grid,
+        video,
+        audio,
+        keyframes: keyIndex,
+        copied,
+        subtitles: subtitles.renditions,
+      });
     return {
       dir,
       playlist,
       master: () => (master ??= writeMaster()),
       segmentCount: grid.segments.length,
+      staticFiles: subtitles.files,
       segmentFile: jitSegmentName,
       segmentIndex(file) {
         const m = SEGMENT_FILE.exec(file);
@@ -149,12 +205,14 @@ async function writeJitMaster(o: {
   /** The source's keyframes when the video is copied: the bytes of each segment. */
   keyframes: KeyframeIndex | null;
   copied: (streams: { video: boolean; audio: boolean }) => Promise<CopiedStreams>;
+  subtitles: readonly SubtitleRendition[];
 }): Promise<void> {
   const video = o.video.mode === 'copy' && o.info.video !== null;
   const audio = o.audio.mode === 'copy' && o.info.audio !== null;
   const copied = video || audio ? await o.copied({ video, audio }) : null;
   const copiedVideoBytes = o.keyframes ? bytesPerSegment(o.grid, o.keyframes.times, o.keyframes.bytes) : null;
-  const text = jitMasterPlaylist({ ...o, copied, copiedVideoBytes, uri: JIT_PLAYLIST });
+  const master = jitMasterPlaylist({ ...o, copied, copiedVideoBytes, uri: JIT_PLAYLIST });
+  const text = o.subtitles.length > 0 ? withSubtitles(master, o.subtitles) : master;
   await writeFile(path.join(o.dir, JIT_MASTER), text);
 }
 

@@ -28,6 +28,8 @@ export interface PreparedSession {
    */
   master(): Promise<void>;
   segmentCount: number;
+  /** Files written once at preparation besides the playlists (the subtitles renditions, `subs/...`). */
+  staticFiles: ReadonlySet<string>;
   /** File name of segment `index`, e.g. `seg_00012.ts`. */
   segmentFile(index: number): string;
   /** Inverse of segmentFile; null when `file` is not a segment name. */
@@ -153,6 +155,10 @@ export function createJitService(o: JitServiceOptions): JitService {
           o.instruments.sessionStarted(session.plan, (performance.now() - requestedAt) / 1000);
         }
         return { dir: media.dir, file: JIT_PLAYLIST };
+      }
+      if (media.staticFiles.has(file)) {
+        session.touch();
+        return { dir: media.dir, file };
       }
       const index = media.segmentIndex(file);
       if (index === null)

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { requireAdmin } from '../auth/admin-auth.js';
 import { clientKey } from '../auth/client-key.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
+import { publicCaptionTrack } from '../catalog/caption-urls.js';
 import { jitVersion, SOURCE_VERSION } from '../catalog/content-url.js';
 import type { MediaAccess } from '../catalog/media-access.js';
 import { AppError } from '../errors.js';
@@ -85,12 +86,14 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const ready = item.status === 'ready' && item.mediaVersion !== null;
     const plan = decidePlayback(item.sourceInfo, ready, caps_, deps.planOptions);
     const base = deps.baseUrl();
+    const captions = (await store.listCaptionTracks(id)).map((t) => publicCaptionTrack(t, base, media));
     if (plan.mode === PLAYBACK_MODES.vod) {
-      return { plan, url: `${base}${media.path(id, item.mediaVersion!, 'master.m3u8')}`, session: null };
+      const url = `${base}${media.path(id, item.mediaVersion!, 'master.m3u8')}`;
+      return { plan, url, session: null, captions };
     }
     if (plan.mode === PLAYBACK_MODES.direct) {
       const file = path.posix.basename(item.sourceFile);
-      return { plan, url: `${base}${media.path(id, SOURCE_VERSION, file)}`, session: null };
+      return { plan, url: `${base}${media.path(id, SOURCE_VERSION, file)}`, session: null, captions };
     }
     const session = await jit.open(item, plan, { client, viewer: view.viewer ?? null }, requestedAt);
     const token = encodeURIComponent(jit.token(session.id) ?? '');
@@ -104,6 +107,7 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
         heartbeat: `${base}/api/sessions/${session.id}/heartbeat?token=${token}`,
         end: `${base}/api/sessions/${session.id}?token=${token}`,
       },
+      captions,
     };
   });
 

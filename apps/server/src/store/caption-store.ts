@@ -55,6 +55,8 @@ export interface CaptionStore {
   saveCaptionTrack(track: NewCaptionTrack, publish: CaptionPublish | null): Promise<CaptionTrack>;
   /** One transaction: removes the track and moves the item to `publish.to`; false when there was no such track. */
   deleteCaptionTrack(itemId: string, trackId: string, publish: CaptionPublish | null): Promise<boolean>;
+  /** Moves the item to `publish.to` (its tracks unchanged); StoreError 'conflict' when it is no longer on `from`. */
+  publishCaptions(itemId: string, publish: CaptionPublish): Promise<void>;
   /** How many of the catalog's ready lectures have at least one track, and how many have none. */
   captionCoverage(): Promise<{ captioned: number; uncaptioned: number }>;
 }

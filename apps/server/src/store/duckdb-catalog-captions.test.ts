@@ -84,6 +84,12 @@ describe('caption tracks', () => {
       await ctx.store.deleteCaptionTrack('itm_1', 'cap_en', { from: 'ver_2', to: 'ver_5', posterFile: null }),
     ).toBe(true);
     expect((await ctx.store.getItem('itm_1'))?.mediaVersion).toBe('ver_5');
+    await ctx.store.publishCaptions('itm_1', { from: 'ver_5', to: 'ver_6', posterFile: null });
+    expect((await ctx.store.getItem('itm_1'))?.mediaVersion).toBe('ver_6');
+    const stalePublish = await ctx.store
+      .publishCaptions('itm_1', { from: 'ver_5', to: 'ver_7', posterFile: null })
+      .catch((e: unknown) => e);
+    expect(isStoreError(stalePublish, 'conflict')).toBe(true);
   });
 
   it('counts the ready lectures with and without captions, and deleting an item takes its tracks', async () => {

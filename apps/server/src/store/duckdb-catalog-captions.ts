@@ -113,6 +113,10 @@ export function duckDbCaptionOperations(db: DuckDbDatabase, stamp: Stamp): Capti
       });
     },
 
+    async publishCaptions(itemId, publish) {
+      await db.transaction((tx) => moveVersion(tx, stamp, itemId, publish));
+    },
+
     async captionCoverage() {
       const has = 'EXISTS (SELECT 1 FROM caption_tracks c WHERE c.item_id = i.id)';
       const rows = await db.all(

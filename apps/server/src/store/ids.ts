@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 /**
  * The kinds of id the catalog hands out; the prefix makes a stray id self-describing in logs and URLs. `ver`: a
  * published version of a document or package (a transcode's version is its job id); `plt`: an LTI platform; `lrn`:
- * a learner; `sco`: a score in the outbox.
+ * a learner; `sco`: a score in the outbox; `cap`: a caption track.
  */
-export type IdPrefix = 'crs' | 'itm' | 'job' | 'ses' | 'ver' | 'plt' | 'lrn' | 'sco';
+export type IdPrefix = 'crs' | 'itm' | 'job' | 'ses' | 'ver' | 'plt' | 'lrn' | 'sco' | 'cap';
 
 // RFC 4648 base32, lower-cased: URL-safe, case-insensitive file systems can't collide two ids.
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';

@@ -47,6 +47,8 @@ export interface TranscodeRunnerDeps {
   timeoutMs: number;
   /** Called after a new version is published and older ones are removed (the edge purges the item). */
   onPublished?: (itemId: string) => void;
+  /** Adds to a staged ladder what is not encoded (the item's caption tracks), before it is published. */
+  beforePublish?: (itemId: string, stagingDir: string) => Promise<void>;
 }
 
 /** Quality label for failures that happen before a ladder exists (probing the source). */
@@ -227,6 +229,7 @@ async function publishVersion(
   const live = paths.versionDir(itemId, jobId);
   // A previous attempt of this job may have died between publishing and committing.
   await rm(live, { recursive: true, force: true });
+  await deps.beforePublish?.(itemId, staging);
   await publishDir(staging, live);
   try {
     await deps.store.completeTranscode(jobId, toRenditions(itemId, result.rungs), {

@@ -123,7 +123,7 @@ async function planFor(
     return await fetchPlayback(itemId, query, session);
   } catch (err) {
     if (err instanceof ApiError && err.code === 'not_found' && view.playback) {
-      return { plan: { mode: 'vod', reasons: [] }, url: view.playback.hls, session: null };
+      return { plan: { mode: 'vod', reasons: [] }, url: view.playback.hls, session: null, captions: [] };
     }
     throw err;
   }

@@ -23,6 +23,12 @@ export interface SubtitleRenditionFiles {
   playlist: string;
 }
 
+/**
+ * Where FFmpeg's MPEG-TS muxer puts the media's time 0, in 90 kHz units (its 1.4 s start): the X-TIMESTAMP-MAP of
+ * subtitles played beside MPEG-TS segments written by FFmpeg (a just-in-time session's).
+ */
+export const SUBTITLES_MPEGTS_START = 126_000;
+
 /** The file name of the subtitles segment at grid index `index`. */
 const segmentName = (index: number): string => `sub_${String(index + 1).padStart(5, '0')}.vtt`;
 

@@ -11,3 +11,9 @@ export {
   type LookalikeClipOptions,
   type LookalikeKind,
 } from './lookalike-clip-generate.js';
+export {
+  generateTrackedClip,
+  type ClipAudio,
+  type ClipSubtitle,
+  type TrackedClipOptions,
+} from './tracked-clip-generate.js';

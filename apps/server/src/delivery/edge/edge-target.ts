@@ -1,4 +1,5 @@
 import { CONTENT_OBJECT_TYPES, type ContentObjectType } from '@coursecast/semconv';
+import { isSourceCaption } from '../../catalog/caption-urls.js';
 import { MEDIA_PREFIX, SOURCE_VERSION, type ContentPath } from '../../catalog/content-url.js';
 import { contentKind } from '../http/content-types.js';
 
@@ -20,6 +21,9 @@ export function resolveTarget(cp: ContentPath): Target {
     key: MEDIA_PREFIX + rest,
     rest,
     itemId: cp.itemId,
-    objectType: cp.version === SOURCE_VERSION ? CONTENT_OBJECT_TYPES.source : contentKind(cp.file).objectType,
+    objectType:
+      cp.version === SOURCE_VERSION && !isSourceCaption(cp)
+        ? CONTENT_OBJECT_TYPES.source
+        : contentKind(cp.file).objectType,
   };
 }

@@ -13,6 +13,7 @@ import {
 } from '@coursecast/semconv';
 import type { Span } from '@opentelemetry/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { CAPTIONS_FILE_DIR, isSourceCaption } from '../../catalog/caption-urls.js';
 import type { MediaPaths } from '../../catalog/media-paths.js';
 import { AppError, errorBody } from '../../errors.js';
 import type { CatalogStore, Item } from '../../store/index.js';
@@ -215,7 +216,7 @@ async function answer(
 }
 
 function sourceKind(cp: ContentPath): ContentKind | null {
-  if (cp.version !== SOURCE_VERSION) return null;
+  if (cp.version !== SOURCE_VERSION || isSourceCaption(cp)) return null;
   return { ...contentKind(cp.file), objectType: CONTENT_OBJECT_TYPES.source };
 }
 
@@ -231,6 +232,15 @@ async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath
     // Waits for the encoder when the segment is on its way (or moves it): the edge coalesces the waiting.
     const found = await deps.jit.resolve(item.id, sessionId, cp.file);
     return openContentFile(path.dirname(found.dir), [path.basename(found.dir), found.file]);
+  }
+  if (isSourceCaption(cp) && item.kind === ITEM_KINDS.video) {
+    // Only a file a track of the item names now: an old file of a replaced track is gone, a stray one never served.
+    const name = cp.fileSegments[1]!;
+    const tracks = await deps.store.listCaptionTracks(item.id);
+    if (!tracks.some((t) => path.basename(t.file) === name)) {
+      throw new AppError('object_not_found', `item ${item.id} has no caption file ${name}`);
+    }
+    return openContentFile(path.join(paths.dataDir, 'uploads'), [item.id, CAPTIONS_FILE_DIR, name]);
   }
   if (cp.version === SOURCE_VERSION) {
     // Only a video's source is ever played directly; a package's zip stays private.
