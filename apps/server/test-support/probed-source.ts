@@ -38,5 +38,18 @@ export function probedSource(spec: ProbedSourceSpec = {}): MediaInfo {
     },
     audio: { index: 1, codec: 'aac', channels: 2, sampleRate: 48_000, bitrate: 128_000 },
     subtitles: [],
+    audioTracks: [
+      {
+        index: 1,
+        codec: 'aac',
+        channels: 2,
+        sampleRate: 48_000,
+        bitrate: 128_000,
+        language: null,
+        title: null,
+        default: true,
+        description: false,
+      },
+    ],
   };
 }

@@ -24,6 +24,7 @@ export {
   VideoStreamSchema,
   AudioStreamSchema,
   SubtitleStreamSchema,
+  AudioTrackSchema,
   MediaInfoSchema,
   StreamActionSchema,
   PlaybackPlanSchema,

@@ -33,6 +33,15 @@ export const AudioStreamSchema = z.object({
   bitrate: z.number().nullable(),
 });
 
+/** One audio stream of a source (MediaInfo `audioTracks`): each becomes an audio rendition of the ladder. */
+export const AudioTrackSchema = AudioStreamSchema.extend({
+  language: z.string().nullable(),
+  title: z.string().nullable(),
+  default: z.boolean(),
+  /** An audio description of the video. */
+  description: z.boolean(),
+});
+
 /** A subtitle or caption stream in a source (MediaInfo `subtitles`), offered for import. */
 export const SubtitleStreamSchema = z.object({
   index: z.number(),
@@ -54,6 +63,7 @@ export const MediaInfoSchema = z.object({
   video: VideoStreamSchema.nullable(),
   audio: AudioStreamSchema.nullable(),
   subtitles: z.array(SubtitleStreamSchema),
+  audioTracks: z.array(AudioTrackSchema),
 });
 /** A video's probe, as the API gives it. */
 export type MediaInfo = z.infer<typeof MediaInfoSchema>;

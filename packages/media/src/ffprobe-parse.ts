@@ -2,6 +2,7 @@ import { TRANSCODE_ERROR_TYPES } from '@coursecast/semconv';
 import { MediaError } from './media-error.js';
 import type {
   AudioStreamInfo,
+  AudioTrackInfo,
   KeyframeInterval,
   MediaInfo,
   SubtitleStreamInfo,
@@ -132,6 +133,16 @@ function toAudio(s: FfprobeStream): AudioStreamInfo {
   };
 }
 
+function toAudioTrack(s: FfprobeStream): AudioTrackInfo {
+  return {
+    ...toAudio(s),
+    language: bcp47(s.tags?.['language']),
+    title: s.tags?.['title'] ?? null,
+    default: s.disposition?.['default'] === 1,
+    description: s.disposition?.['visual_impaired'] === 1 || s.disposition?.['descriptions'] === 1,
+  };
+}
+
 /** Subtitle codecs FFmpeg can write as WebVTT (the rest are pictures of text). */
 const TEXT_SUBTITLE_CODECS = new Set([
   'subrip',
@@ -200,6 +211,7 @@ export function toMediaInfo(json: unknown, file: string, sizeOnDisk: number): Me
     video,
     audio,
     subtitles: streams.filter((st) => st.codec_type === 'subtitle').map(toSubtitle),
+    audioTracks: streams.filter((st) => st.codec_type === 'audio').map(toAudioTrack),
   };
 }
 

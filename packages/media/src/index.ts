@@ -1,7 +1,7 @@
 // The pipeline's public entry: exactly what the server, the benchmarks and the end-to-end tests use. Everything
 // else stays internal to the package (sample clips have their own entry, `@coursecast/media/samples`).
 export { MediaError } from './media-error.js';
-export type { MediaInfo, SubtitleStreamInfo } from './media-info.js';
+export type { AudioTrackInfo, MediaInfo, SubtitleStreamInfo } from './media-info.js';
 export { runOwnedProcess, ffmpegExitError } from './owned-process.js';
 export { probeMedia } from './ffprobe-probe.js';
 export { checkIsoBmffIntegrity } from './isobmff-integrity.js';

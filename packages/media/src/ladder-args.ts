@@ -120,10 +120,16 @@ export function buildLadderArgs(input: string, outDir: string, plan: LadderPlan)
     else args.push('-map', `[v${encodedIndex++}]`);
     streamMap.push(`v:${out}${group},name:${rung.name}`);
   });
-  if (audio) {
-    args.push('-map', `0:${audioIndex}`);
-    streamMap.push(`a:0${group},name:${HLS_LAYOUT.audioName}`);
-  }
+  // A video ladder's audio group: each stream of the source its own rendition; an audio-only ladder, its first.
+  const audioOut = !audio
+    ? []
+    : rungs.length > 0 && plan.audioRenditions.length > 0
+      ? plan.audioRenditions.map((r) => ({ index: r.sourceIndex, name: r.name }))
+      : [{ index: audioIndex!, name: HLS_LAYOUT.audioName }];
+  audioOut.forEach((a, i) => {
+    args.push('-map', `0:${a.index}`);
+    streamMap.push(`a:${i}${group},name:${a.name}`);
+  });
   // Source metadata (GPS from phones, encoder tags) and chapters are not ours to publish.
   args.push('-map_metadata', '-1', '-map_chapters', '-1');
 
@@ -131,17 +137,17 @@ export function buildLadderArgs(input: string, outDir: string, plan: LadderPlan)
     if (rung.mode === TRANSCODE_MODES.copy) args.push(`-c:v:${out}`, 'copy');
     else args.push(...encodeOptions(plan, rung, out));
   });
-  if (audio) {
+  audioOut.forEach((_, i) => {
     // Audio that starts late (a camera's or recorder's audio track starting after its video) is
     // padded with silence from t=0, where the video starts, so a player's A/V start together;
     // async=1 also fills gaps and trims overlaps mid-stream, so a dropped packet cannot drift A/V.
     // Audio that stops early is padded to the source's end (a minimum: longer audio is kept whole),
     // or a player would run out of audio buffer and stall before the picture ends.
     const pad = rungs.length > 0 ? `,apad=whole_dur=${plan.durationSeconds.toFixed(3)}` : '';
-    args.push('-filter:a:0', `aresample=async=1:first_pts=0${pad}`);
-    args.push('-c:a:0', 'aac', '-b:a:0', String(audio.bitrate));
-    args.push('-ac:a:0', String(audio.channels), '-ar:a:0', String(audio.sampleRate));
-  }
+    args.push(`-filter:a:${i}`, `aresample=async=1:first_pts=0${pad}`);
+    args.push(`-c:a:${i}`, 'aac', `-b:a:${i}`, String(audio!.bitrate));
+    args.push(`-ac:a:${i}`, String(audio!.channels), `-ar:a:${i}`, String(audio!.sampleRate));
+  });
   args.push('-max_muxing_queue_size', MUXING_QUEUE_PACKETS);
 
   const variants = streamMap.length;

@@ -1,4 +1,5 @@
 import { TRANSCODE_ERROR_TYPES, TRANSCODE_MODES, type TranscodeMode } from '@coursecast/semconv';
+import { planAudioGroup } from './audio-group-plan.js';
 import { decideCopy, type CopyDecision } from './copy-decision.js';
 import { targetVideoBitrate } from './ladder-bitrate.js';
 import { MediaError } from './media-error.js';
@@ -58,6 +59,22 @@ export interface LadderRung {
   mode: TranscodeMode;
 }
 
+/** One audio rendition of a video ladder's audio group: a stream of the source, as players list it. */
+export interface PlannedAudioRendition {
+  /** Its variant folder: `audio` for the first, `audio_<n>` for the others. */
+  name: string;
+  /** Absolute stream index in the source. */
+  sourceIndex: number;
+  /** BCP 47, null when the source does not say. */
+  language: string | null;
+  /** The name players show; unique in the group. */
+  label: string;
+  /** The one a player plays without being asked (the source's default stream). */
+  default: boolean;
+  /** An audio description of the video. */
+  description: boolean;
+}
+
 /** The whole ladder, as buildLadderArgs needs it. */
 export interface LadderPlan {
   /** highest first; empty for audio-only */
@@ -90,6 +107,11 @@ export interface LadderPlan {
   deinterlace: boolean;
   /** Absolute stream indices in the source (cover art is skipped, so not always v:0). */
   sourceStreams: { video: number | null; audio: number | null };
+  /**
+   * A video ladder's audio group, the first (`sourceStreams.audio`) first: every audio stream of the source, each
+   * encoded once as its own rendition. Empty for an audio-only ladder (its one variant is the first stream).
+   */
+  audioRenditions: PlannedAudioRendition[];
 }
 
 /** Above this, the ladder halves the frame rate: lecture players gain nothing from 120 fps. */
@@ -190,6 +212,7 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
     : null;
   const base = {
     audio,
+    audioRenditions: [] as PlannedAudioRendition[],
     segmentSeconds: opts.segmentSeconds,
     durationSeconds: info.durationSeconds,
     preset: opts.preset,
@@ -261,6 +284,7 @@ export function planLadder(info: MediaInfo, opts: LadderOptions): LadderPlan {
 
   return {
     ...base,
+    audioRenditions: planAudioGroup(info),
     rungs,
     frameRate,
     frameTiming: timing.frameTiming,

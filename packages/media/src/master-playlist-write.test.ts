@@ -15,7 +15,7 @@ describe('renderMasterPlaylist', () => {
           codecs: 'avc1.64001f,mp4a.40.2',
         },
       ],
-      audio: { uri: 'audio/index.m3u8', groupId: 'audio', name: 'Audio', channels: 2 },
+      audio: [{ uri: 'audio/index.m3u8', groupId: 'audio', name: 'Audio', channels: 2 }],
     });
     expect(text).toBe(
       [

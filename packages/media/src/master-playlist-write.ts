@@ -12,12 +12,18 @@ interface MasterVariant {
   codecs: string;
 }
 
-/** The shared audio rendition group of a video ladder. */
+/** One rendition of a video ladder's audio group. */
 interface MasterAudioRendition {
   uri: string;
   groupId: string;
   name: string;
   channels: number;
+  /** BCP 47; left out when unknown. */
+  language?: string | null;
+  /** The one a player plays without being asked; at most one per group (the first when none says). */
+  default?: boolean;
+  /** An audio description of the video (Apple's `public.accessibility.describes-video`). */
+  description?: boolean;
 }
 
 /** An audio-only ladder's single variant. */
@@ -30,7 +36,24 @@ interface MasterAudioOnly {
 
 /** What a master playlist lists: video variants (with an optional audio group), or audio only. */
 export type MasterPlaylistInput =
-  { variants: MasterVariant[]; audio: MasterAudioRendition | null } | { audioOnly: MasterAudioOnly };
+  | { variants: MasterVariant[]; audio: readonly MasterAudioRendition[] | null }
+  | { audioOnly: MasterAudioOnly };
+
+/** The `#EXT-X-MEDIA:TYPE=AUDIO` line of one rendition (RFC 8216 4.4.6.1). */
+function audioMediaTag(a: MasterAudioRendition, isDefault: boolean): string {
+  const attrs = [
+    'TYPE=AUDIO',
+    `GROUP-ID=${quoted(a.groupId)}`,
+    `NAME=${quoted(a.name)}`,
+    ...(a.language ? [`LANGUAGE=${quoted(a.language)}`] : []),
+    `DEFAULT=${isDefault ? 'YES' : 'NO'}`,
+    'AUTOSELECT=YES',
+    `CHANNELS=${quoted(String(a.channels))}`,
+    ...(a.description ? [`CHARACTERISTICS=${quoted('public.accessibility.describes-video')}`] : []),
+    `URI=${quoted(a.uri)}`,
+  ];
+  return `#EXT-X-MEDIA:${attrs.join(',')}`;
+}
 
 const quoted = (s: string): string => `"${s.replaceAll('"', "'")}"`;
 
@@ -48,13 +71,13 @@ export function renderMasterPlaylist(input: MasterPlaylistInput, version: 3 | 7 
     );
     return `${lines.join('\n')}\n`;
   }
-  const { audio } = input;
-  if (audio) {
-    lines.push(
-      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=${quoted(audio.groupId)},NAME=${quoted(audio.name)},` +
-        `DEFAULT=YES,AUTOSELECT=YES,CHANNELS=${quoted(String(audio.channels))},URI=${quoted(audio.uri)}`,
-    );
-  }
+  const group = input.audio ?? [];
+  const defaultAt = Math.max(
+    0,
+    group.findIndex((a) => a.default === true),
+  );
+  group.forEach((a, i) => lines.push(audioMediaTag(a, i === defaultAt)));
+  const audio = group[0] ?? null;
   for (const v of input.variants) {
     const attrs = [
       `BANDWIDTH=${Math.ceil(v.bandwidth)}`,

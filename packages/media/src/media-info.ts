@@ -39,6 +39,17 @@ export interface AudioStreamInfo {
   bitrate: number | null;
 }
 
+/** One audio stream of the source, with what its tags say of it (a lecture recorded in two languages, a description). */
+export interface AudioTrackInfo extends AudioStreamInfo {
+  /** BCP 47 (ffprobe's ISO 639-2 `fre` read as `fr`); null when untagged or undetermined. */
+  language: string | null;
+  title: string | null;
+  /** The stream the source marks to play by default. */
+  default: boolean;
+  /** An audio description of the video, for blind and low-vision learners (disposition `visual_impaired`). */
+  description: boolean;
+}
+
 /** A subtitle or caption stream carried in the source (mov_text, subrip, ass, webvtt; or a bitmap format). */
 export interface SubtitleStreamInfo {
   index: number;
@@ -66,4 +77,6 @@ export interface MediaInfo {
   audio: AudioStreamInfo | null;
   /** The source's subtitle and caption streams, offered for import as caption tracks. */
   subtitles: SubtitleStreamInfo[];
+  /** Every audio stream, in the source's order; `audio` is the first of them. */
+  audioTracks: AudioTrackInfo[];
 }

@@ -54,6 +54,8 @@ interface LadderRun {
   hasVideo: boolean;
   hasAudio: boolean;
   videoNames: string[];
+  /** The audio renditions' folders: the group of a video ladder, or the one variant of an audio-only one. */
+  audioNames: string[];
   watcher: RungWatcher;
   /** performance.now() at the call. */
   t0: number;
@@ -72,7 +74,9 @@ function startLadderRun(opts: TranscodeOptions): LadderRun {
   const hasVideo = plan.rungs.length > 0 && plan.sourceStreams.video !== null;
   const hasAudio = plan.audio !== null && plan.sourceStreams.audio !== null;
   const videoNames = hasVideo ? plan.rungs.map((r) => r.name) : [];
-  const watcher = new RungWatcher(outDir, [...videoNames, ...(hasAudio ? [HLS_LAYOUT.audioName] : [])]);
+  const group = hasVideo && plan.audioRenditions.length > 0 ? plan.audioRenditions.map((r) => r.name) : null;
+  const audioNames = hasAudio ? (group ?? [HLS_LAYOUT.audioName]) : [];
+  const watcher = new RungWatcher(outDir, [...videoNames, ...audioNames]);
   return {
     opts,
     plan,
@@ -82,6 +86,7 @@ function startLadderRun(opts: TranscodeOptions): LadderRun {
     hasVideo,
     hasAudio,
     videoNames,
+    audioNames,
     watcher,
     t0,
     spawnedAt: null,
@@ -242,13 +247,13 @@ async function publishPlaylists(
   run: LadderRun,
   snaps: RungSnapshot[],
   rungs: RungResult[],
-  audio: RungResult | null,
+  audioGroup: RungResult[],
 ): Promise<void> {
   try {
     for (const snap of snaps) await finalizeVariant(run.outDir, snap.name);
     await writeFile(
       path.join(run.outDir, HLS_LAYOUT.master),
-      renderMasterPlaylist(masterInput(rungs, audio, run.plan, run.hasVideo)),
+      renderMasterPlaylist(masterInput(rungs, audioGroup, run.plan, run.hasVideo)),
     );
   } catch (err) {
     throw fsMediaError('writing the playlists', err);
@@ -294,7 +299,8 @@ async function transcodeLadder(run: LadderRun, ticker: ProgressTicker): Promise<
   }
 
   const audio = run.hasAudio ? (completed.get(HLS_LAYOUT.audioName) ?? null) : null;
-  await publishPlaylists(run, snaps, rungs, audio);
+  const group = run.hasVideo ? run.audioNames.map((n) => completed.get(n)!) : [];
+  await publishPlaylists(run, snaps, rungs, group);
 
   const wallSeconds = (performance.now() - run.t0) / 1000;
   const mediaSeconds = rungs[0]?.mediaSeconds ?? 0;
@@ -331,10 +337,13 @@ export async function transcodeVodHls(opts: TranscodeOptions): Promise<Transcode
   }
 }
 
-/** The master playlist's facts: measured peaks and averages, the audio rendition added to each variant. */
+/**
+ * The master playlist's facts: measured peaks and averages; each variant's BANDWIDTH counts the audio rendition of the
+ * group that needs the most, as RFC 8216 4.3.4.2 asks when players may switch between them.
+ */
 function masterInput(
   rungs: RungResult[],
-  audio: RungResult | null,
+  audioGroup: RungResult[],
   plan: LadderPlan,
   hasVideo: boolean,
 ): MasterPlaylistInput {
@@ -349,23 +358,29 @@ function masterInput(
       },
     };
   }
+  const peak = Math.max(0, ...audioGroup.map((a) => a.peakBitrate));
+  const average = Math.max(0, ...audioGroup.map((a) => a.averageBitrate));
   return {
     variants: rungs.map((r) => ({
       uri: r.playlist,
-      bandwidth: r.peakBitrate + (audio?.peakBitrate ?? 0),
-      averageBandwidth: r.averageBitrate + (audio?.averageBitrate ?? 0),
+      bandwidth: r.peakBitrate + peak,
+      averageBandwidth: r.averageBitrate + average,
       width: r.width,
       height: r.height,
       frameRate: plan.frameRate,
       codecs: r.codecs,
     })),
-    audio: audio
-      ? {
-          uri: audio.playlist,
-          groupId: HLS_LAYOUT.audioGroupId,
-          name: 'Audio',
-          channels: plan.audio?.channels ?? 2,
-        }
-      : null,
+    audio: audioGroup.map((a) => {
+      const planned = plan.audioRenditions.find((r) => r.name === a.name);
+      return {
+        uri: a.playlist,
+        groupId: HLS_LAYOUT.audioGroupId,
+        name: planned?.label ?? 'Audio',
+        channels: plan.audio?.channels ?? 2,
+        language: planned?.language ?? null,
+        default: planned?.default ?? a.name === HLS_LAYOUT.audioName,
+        description: planned?.description ?? false,
+      };
+    }),
   };
 }

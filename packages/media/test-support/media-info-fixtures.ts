@@ -42,5 +42,6 @@ export function media(v: VideoStreamInfo | null, a: AudioStreamInfo | null = AUD
     video: v,
     audio: a,
     subtitles: [],
+    audioTracks: a ? [{ ...a, language: null, title: null, default: true, description: false }] : [],
   };
 }

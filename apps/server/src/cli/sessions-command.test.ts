@@ -42,6 +42,7 @@ it('lists the running server’s sessions with plan, encoder position, age and i
     video: null,
     audio: { index: 0, codec: 'flac', channels: 2, sampleRate: 48000, bitrate: null },
     subtitles: [],
+    audioTracks: [],
   });
   const playback = await t.cc.app.inject({ url: `/api/items/${id}/playback` });
   const url = new URL(playback.json<{ url: string }>().url).pathname;

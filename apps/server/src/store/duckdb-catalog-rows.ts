@@ -66,8 +66,15 @@ function withFrameTiming(info: MediaInfo | null): MediaInfo | null {
   if (!info) return info;
   // The stored JSON may predate a field: read as possibly absent, whatever the type says.
   type Video = NonNullable<MediaInfo['video']>;
-  const stored: Omit<MediaInfo, 'subtitles'> & { subtitles?: MediaInfo['subtitles'] } = info;
-  const current: MediaInfo = { ...info, subtitles: stored.subtitles ?? [] };
+  const stored: Omit<MediaInfo, 'subtitles' | 'audioTracks'> & Partial<Pick<MediaInfo, 'subtitles' | 'audioTracks'>> =
+    info;
+  // A source probed before every audio stream was listed: its one known stream, untagged.
+  const primary = info.audio ? [{ ...info.audio, language: null, title: null, default: true, description: false }] : [];
+  const current: MediaInfo = {
+    ...info,
+    subtitles: stored.subtitles ?? [],
+    audioTracks: stored.audioTracks ?? primary,
+  };
   const v: (Omit<Video, 'nominalFrameRate'> & { nominalFrameRate?: number }) | null = current.video;
   if (!v || typeof v.nominalFrameRate === 'number') return current;
   return { ...current, video: { ...v, nominalFrameRate: v.frameRate, variableFrameRate: false } };

@@ -140,6 +140,8 @@ describe('items', () => {
       video: { ...old, nominalFrameRate: 25, variableFrameRate: false },
       // Probed before subtitle streams were read: none known.
       subtitles: [],
+      // Nor every audio stream: none here (the source had no audio).
+      audioTracks: [],
     });
   });
 

@@ -7,7 +7,7 @@ import type { SubtitleRendition } from './caption-segments.js';
 beforeAll(() => HLS.setOptions({ strictMode: true, silent: true }));
 
 const master = renderMasterPlaylist({
-  audio: { uri: 'audio/index.m3u8', groupId: 'audio', name: 'Audio', channels: 2 },
+  audio: [{ uri: 'audio/index.m3u8', groupId: 'audio', name: 'Audio', channels: 2 }],
   variants: [
     {
       uri: '720p/index.m3u8',
