@@ -66,10 +66,12 @@ function withFrameTiming(info: MediaInfo | null): MediaInfo | null {
   if (!info) return info;
   // The stored JSON may predate a field: read as possibly absent, whatever the type says.
   type Video = NonNullable<MediaInfo['video']>;
-  const stored: Omit<MediaInfo, 'subtitles' | 'audioTracks'> & Partial<Pick<MediaInfo, 'subtitles' | 'audioTracks'>> =
-    info;
+  const stored: Omit<MediaInfo, 'subtitles' | 'audioTracks'> &
+    Partial<Pick<MediaInfo, 'subtitles' | 'audioTracks'>> = info;
   // A source probed before every audio stream was listed: its one known stream, untagged.
-  const primary = info.audio ? [{ ...info.audio, language: null, title: null, default: true, description: false }] : [];
+  const primary = info.audio
+    ? [{ ...info.audio, language: null, title: null, default: true, description: false }]
+    : [];
   const current: MediaInfo = {
     ...info,
     subtitles: stored.subtitles ?? [],
