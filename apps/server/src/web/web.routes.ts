@@ -59,8 +59,9 @@ export const PAGE_CSP: Record<WebPage, string> = {
   dashboard: csp({ 'style-src': "'self' 'unsafe-inline'" }),
   course: csp(),
   // MediaSource playback: the <video> plays a blob: URL of the MediaSource, and hls.js may run its transmuxer
-  // in a worker (a same-origin script here; blob: for builds that inline it).
-  watch: csp({ 'media-src': "'self' blob:", 'worker-src': "'self' blob:" }),
+  // in a worker (a same-origin script here; blob: for builds that inline it). hls.js gives each subtitles rendition
+  // a <track> whose source is an empty `data:,WEBVTT` (its cues are added by script): data: media runs no code.
+  watch: csp({ 'media-src': "'self' blob: data:", 'worker-src': "'self' blob:" }),
   // A module runs in a launch frame of the content origin (added per server by learnCsp); a document is shown
   // from a blob: URL of the bytes the page fetched (PDF viewer frame, or an image).
   learn: csp({ 'frame-src': "'self' blob:", 'img-src': "'self' data: blob:" }),

@@ -3,7 +3,7 @@
 // player SDK. For tests: `window.coursecastWatch` ({ video, hls, handle, plan, ... }) and, on <body>,
 // `data-plan-mode` and `data-state` (loading | ready | playing | error); `window.coursecastHlsConfig`, set
 // before the page runs, is merged over its hls.js settings.
-import type { PublicItemResponse } from '@coursecast/api';
+import type { PublicCaptionTrack, PublicItemResponse } from '@coursecast/api';
 import { viewerIdentity, type MonitorHandle } from '@coursecast/player-sdk';
 import { ITEM_KINDS } from '@coursecast/semconv/browser';
 import type Hls from 'hls.js';
@@ -24,6 +24,9 @@ import { startPlayer, type PlayerEngine } from './media-player.js';
 import { createPlanPanel, type LiveFigures } from './plan-panel.js';
 import { keepSessionAlive } from './session-keeper.js';
 import { followProgress, watchingLearner } from './learner-progress.js';
+import { bestTrack } from './track-preferences.js';
+import { createTrackControls, type TrackControls } from './track-menus.js';
+import { createTranscriptPanel, type TranscriptPanel } from './transcript-panel.js';
 import '../shared/palette.css';
 import './player.css';
 
@@ -36,6 +39,8 @@ export interface WatchExposed {
   engine: PlayerEngine | null;
   capabilities: BrowserCapabilities | null;
   session: PlaybackAnswer['session'];
+  tracks: TrackControls | null;
+  transcript: TranscriptPanel | null;
 }
 
 declare global {
@@ -66,6 +71,8 @@ const exposed: WatchExposed = {
   engine: null,
   capabilities: null,
   session: null,
+  tracks: null,
+  transcript: null,
 };
 window.coursecastWatch = exposed;
 
@@ -175,6 +182,39 @@ function watchPlayback(update: (live: LiveFigures) => void): void {
   setInterval(tick, 1000);
 }
 
+/** The captions and audio menus and the transcript, above the plan panel. */
+function showTracks(answer: PlaybackAnswer, planPanel: HTMLElement): void {
+  const storage = (() => {
+    try {
+      return window.localStorage;
+    } catch {
+      return null;
+    }
+  })();
+  const tracks = createTrackControls({
+    video,
+    hls: exposed.hls,
+    captions: answer.captions,
+    storage,
+    languages: navigator.languages,
+  });
+  const transcript = createTranscriptPanel({
+    video,
+    fetchText: async (url) => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return res.text();
+    },
+    reducedMotion: () => matchMedia('(prefers-reduced-motion: reduce)').matches,
+  });
+  const preferred = (): PublicCaptionTrack | null =>
+    tracks.caption() ?? bestTrack(answer.captions, null, navigator.languages) ?? answer.captions[0] ?? null;
+  tracks.onCaptionChange(() => void transcript.show(preferred()));
+  void transcript.show(preferred());
+  Object.assign(exposed, { tracks, transcript });
+  side.replaceChildren(tracks.element, planPanel, transcript.element);
+}
+
 async function main(): Promise<void> {
   setState('loading');
   app.replaceChildren(
@@ -261,6 +301,7 @@ async function main(): Promise<void> {
       { once: true },
     );
   }
+  showTracks(answer, panel.element);
   setState('ready');
   watchPlayback((live) => panel.update(live));
   if (learner) await followProgress(video, learner, progressLine, resumeOffer);

@@ -76,7 +76,7 @@ export async function generateTrackedClip(o: TrackedClipOptions): Promise<void> 
       dispositionOf({ forced: s.forced, hearing_impaired: s.hearingImpaired }, false),
     );
   });
-  args.push('-shortest', o.out);
+  args.push(o.out);
   try {
     const result = await runOwnedProcess({
       command: o.ffmpegPath,
