@@ -14,6 +14,7 @@ import type { EventRecord } from '@coursecast/server/parts';
 import { probedSource } from '../apps/server/test-support/probed-source.js';
 import { publishItem, registerSource } from '../apps/server/test-support/published-item.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
+import { axeViolations } from './support/axe-check.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 
@@ -159,6 +160,8 @@ describe('the dashboard page in Chromium', () => {
     const shot = path.join(ARTIFACTS, 'dashboard.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(40_000);
+    // With its charts and tables drawn, the dashboard meets WCAG 2.1 AA as axe-core checks it.
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     console.log(
       `dashboard: ${panelIds.length} panels settled ${settledMs} ms after opening; screenshot ${shot}`,

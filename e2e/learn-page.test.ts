@@ -19,6 +19,7 @@ import { PANELS } from '@coursecast/server/parts';
 import { createCourse, postUpload } from '../apps/server/test-support/api-calls.js';
 import { multipartBody } from '../apps/server/test-support/multipart.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
+import { axeViolations } from './support/axe-check.js';
 import { launchChromium } from './support/chromium.js';
 import { openPage, settledStates, signIn, type Attributes } from './support/dashboard-page.js';
 import { eventsOf as storedEvents } from './support/stored-events.js';
@@ -209,6 +210,8 @@ describe('the learn page', () => {
       'Terminate=true',
     ]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'learn-module.png') });
+    // The learn page around the module meets WCAG 2.1 AA (the package's own pages are its author's).
+    expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
 
     const calls = await waitFor('initialize, commit and finish events', async () => {

@@ -22,6 +22,7 @@ import {
 import { testClip } from '../apps/server/test-support/media-fixtures.js';
 import { startTestServer, TEST_TOKEN, type TestServer } from '../apps/server/test-support/test-server.js';
 import { waitFor, waitForJob } from '../apps/server/test-support/wait.js';
+import { axeViolations } from './support/axe-check.js';
 import { launchChromiumBlockingThirdParty } from './support/chromium.js';
 import { openLaunch as openLaunchAt } from './support/lms-launch.js';
 
@@ -136,6 +137,8 @@ describe('coursecast in an LMS (LTI 1.3)', () => {
     await frame.waitForSelector('body[data-state="ready"]');
     await frame.check(`li[data-item="${itemId}"] input`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'lti-picker.png') });
+    // The picker inside the LMS's frame meets WCAG 2.1 AA as axe-core checks it.
+    expect(await axeViolations(frame)).toEqual([]);
     await frame.click('button:has-text("Add to course")');
     const added = await waitFor('the deep-link return', async () => lms.lms.deepLinks[0]);
     expect(added).toEqual([

@@ -3,7 +3,7 @@
 // what to fix.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 // Evaluated through the DevTools protocol, which the pages' Content-Security-Policy (script-src 'self') leaves alone.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -16,6 +16,8 @@ interface PageElement {
   textContent: string | null;
   getAttribute(name: string): string | null;
   blur(): void;
+  /** A form control's <label>s, whether they name it with `for` or wrap it. */
+  labels?: ArrayLike<{ textContent: string | null }>;
 }
 interface PageGlobals {
   document: {
@@ -28,7 +30,12 @@ interface PageGlobals {
   axe: { run(ctx: unknown, opts: unknown): Promise<AxeResult> };
 }
 type AxeResult = {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+  violations: {
+    id: string;
+    impact: string | null;
+    help: string;
+    nodes: { target: string[]; html: string; failureSummary?: string }[];
+  }[];
 };
 
 /** One rule broken, with where. */
@@ -39,8 +46,8 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** The page's WCAG 2.1 A and AA violations (empty: none found). */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+/** The page's (or a frame's) WCAG 2.1 A and AA violations (empty: none found). */
+export async function axeViolations(page: Page | Frame): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags: string[]) => {
     const g = globalThis as unknown as PageGlobals;
@@ -52,7 +59,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       id: v.id,
       impact: v.impact,
       help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      targets: v.nodes
+        .slice(0, 5)
+        .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)} ${n.failureSummary ?? ''}`),
     }));
   }, WCAG_AA);
 }
@@ -71,9 +80,12 @@ export async function tabWalk(
       const a = g.document.activeElement;
       if (!a || a === g.document.body) return null;
       const labelled = a.getAttribute('aria-labelledby');
-      const byLabel = a.id
-        ? g.document.querySelector(`label[for="${g.CSS.escape(a.id)}"]`)?.textContent
-        : null;
+      const byLabel =
+        a.labels && a.labels.length > 0
+          ? a.labels[0]!.textContent
+          : a.id
+            ? g.document.querySelector(`label[for="${g.CSS.escape(a.id)}"]`)?.textContent
+            : null;
       const name =
         a.getAttribute('aria-label') ??
         (labelled ? g.document.getElementById(labelled)?.textContent : null) ??

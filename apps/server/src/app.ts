@@ -201,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         maxBytes: deps.config.upload.captionMaxBytes,
         extractTimeoutMs: CAPTION_EXTRACT_TIMEOUT_MS,
       }),
+      coverage: (limit) => deps.store.captionCoverage(limit),
       adminToken: deps.adminToken,
       baseUrl,
       maxBytes: deps.config.upload.captionMaxBytes,

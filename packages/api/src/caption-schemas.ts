@@ -69,3 +69,13 @@ export type CaptionImportBody = z.infer<typeof CaptionImportBodySchema>;
 export const CaptionPatchBodySchema = CaptionImportBodySchema.omit({ streamIndex: true });
 /** A track's new description. */
 export type CaptionPatchBody = z.infer<typeof CaptionPatchBodySchema>;
+
+/** `GET /api/captions/coverage` (admin): the ready lectures with and without captions, and the to-do list. */
+export const CaptionCoverageResponseSchema = z.object({
+  captioned: z.number().int(),
+  uncaptioned: z.number().int(),
+  /** Lectures without a caption track, longest waiting first (at most 100). */
+  missing: z.array(z.object({ itemId: z.string(), courseId: z.string(), title: z.string() })),
+});
+/** Caption coverage of the catalog. */
+export type CaptionCoverageResponse = z.infer<typeof CaptionCoverageResponseSchema>;

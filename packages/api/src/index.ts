@@ -99,6 +99,8 @@ export {
   CaptionTrackResponseSchema,
   CaptionImportBodySchema,
   CaptionPatchBodySchema,
+  CaptionCoverageResponseSchema,
+  type CaptionCoverageResponse,
   type PublicCaptionTrack,
   type CaptionTrack,
   type CaptionListResponse,

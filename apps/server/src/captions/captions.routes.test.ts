@@ -245,6 +245,18 @@ describe('caption tracks of a transcoded lecture', () => {
   });
 });
 
+describe('caption coverage', () => {
+  it('counts the ready lectures with and without captions and lists those without (admin only)', async () => {
+    const res = await t.cc.app.inject({ url: '/api/captions/coverage', headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ captioned: number; uncaptioned: number; missing: { itemId: string }[] }>();
+    expect(body.captioned).toBeGreaterThanOrEqual(1);
+    expect(body.missing.map((m) => m.itemId)).not.toContain(itemId);
+    expect(body.missing).toHaveLength(body.uncaptioned);
+    expect((await t.cc.app.inject({ url: '/api/captions/coverage' })).statusCode).toBe(401);
+  });
+});
+
 describe('captions carried in the source', () => {
   it('lists a source subtitle stream and imports it with its language and SDH kind', async () => {
     const up = await uploadLecture(t, courseId, await trackedClip(), 'Tracked');

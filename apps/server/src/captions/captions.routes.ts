@@ -1,5 +1,7 @@
 import {
   CAPTION_KINDS,
+  CaptionCoverageResponseSchema,
+  type CaptionCoverageResponse,
   CaptionImportBodySchema,
   CaptionListResponseSchema,
   CaptionPatchBodySchema,
@@ -19,6 +21,8 @@ import type { CaptionService, SavedTrack } from './caption-service.js';
 /** What the caption routes need. */
 export interface CaptionRoutesDeps {
   captions: CaptionService;
+  /** The catalog's coverage (the store's). */
+  coverage: (limit: number) => Promise<CaptionCoverageResponse>;
   adminToken: string;
   baseUrl: () => string;
   /** Largest caption file; a larger body is refused before it is read whole. */
@@ -80,6 +84,11 @@ export const captionRoutes: FastifyPluginAsync<CaptionRoutesDeps> = async (app, 
     track: captionTrackResponse(saved.track, deps.baseUrl()),
     warnings: saved.warnings,
   });
+
+  const coverage = { ...admin, schema: replySchema(CaptionCoverageResponseSchema) };
+  app.get('/api/captions/coverage', coverage, async (): Promise<CaptionCoverageResponse> =>
+    deps.coverage(100),
+  );
 
   const list = { ...admin, schema: replySchema(CaptionListResponseSchema) };
   app.get('/api/items/:id/captions', list, async (request): Promise<CaptionListResponse> => {

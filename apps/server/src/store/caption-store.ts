@@ -43,6 +43,13 @@ export interface CaptionPublish {
   posterFile: string | null;
 }
 
+/** The catalog's captioned and uncaptioned lectures. */
+export interface CaptionCoverage {
+  captioned: number;
+  uncaptioned: number;
+  missing: { itemId: string; courseId: string; title: string }[];
+}
+
 /** Caption tracks of the catalog's items. */
 export interface CaptionStore {
   /** The item's tracks, oldest first. */
@@ -57,6 +64,9 @@ export interface CaptionStore {
   deleteCaptionTrack(itemId: string, trackId: string, publish: CaptionPublish | null): Promise<boolean>;
   /** Moves the item to `publish.to` (its tracks unchanged); StoreError 'conflict' when it is no longer on `from`. */
   publishCaptions(itemId: string, publish: CaptionPublish): Promise<void>;
-  /** How many of the catalog's ready lectures have at least one track, and how many have none. */
-  captionCoverage(): Promise<{ captioned: number; uncaptioned: number }>;
+  /**
+   * How many of the catalog's ready lectures have at least one track and how many have none, and the first `limit`
+   * of those with none (oldest first: the longest waiting), as the studio's to-do list.
+   */
+  captionCoverage(limit: number): Promise<CaptionCoverage>;
 }

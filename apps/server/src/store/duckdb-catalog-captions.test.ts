@@ -97,11 +97,19 @@ describe('caption tracks', () => {
     await ctx.store.createItemWithJob(newItem('itm_2'), { id: 'job_2', itemId: 'itm_2', maxAttempts: 3 });
     await ctx.store.updateItem('itm_2', { status: 'ready', mediaVersion: 'job_2' });
     await ctx.store.createItemWithJob(newItem('itm_3'), { id: 'job_3', itemId: 'itm_3', maxAttempts: 3 });
-    expect(await ctx.store.captionCoverage()).toEqual({ captioned: 0, uncaptioned: 2 });
+    expect(await ctx.store.captionCoverage(10)).toEqual({
+      captioned: 0,
+      uncaptioned: 2,
+      missing: [
+        { itemId: 'itm_1', courseId: 'crs_a', title: 'Lecture itm_1' },
+        { itemId: 'itm_2', courseId: 'crs_a', title: 'Lecture itm_2' },
+      ],
+    });
+    expect((await ctx.store.captionCoverage(1)).missing.map((m) => m.itemId)).toEqual(['itm_1']);
     await ctx.store.saveCaptionTrack(track('cap_en', 'English'), null);
-    expect(await ctx.store.captionCoverage()).toEqual({ captioned: 1, uncaptioned: 1 });
+    expect(await ctx.store.captionCoverage(10)).toMatchObject({ captioned: 1, uncaptioned: 1 });
     await ctx.store.deleteItem('itm_1');
     expect(await ctx.store.listCaptionTracks('itm_1')).toEqual([]);
-    expect(await ctx.store.captionCoverage()).toEqual({ captioned: 0, uncaptioned: 1 });
+    expect(await ctx.store.captionCoverage(10)).toMatchObject({ captioned: 0, uncaptioned: 1 });
   });
 });

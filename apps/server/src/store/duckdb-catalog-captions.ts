@@ -117,14 +117,27 @@ export function duckDbCaptionOperations(db: DuckDbDatabase, stamp: Stamp): Capti
       await db.transaction((tx) => moveVersion(tx, stamp, itemId, publish));
     },
 
-    async captionCoverage() {
+    async captionCoverage(limit) {
       const has = 'EXISTS (SELECT 1 FROM caption_tracks c WHERE c.item_id = i.id)';
+      const ready = "i.kind = 'video' AND i.status = 'ready'";
       const rows = await db.all(
         `SELECT count(*) FILTER (WHERE ${has}) AS captioned, count(*) FILTER (WHERE NOT ${has}) AS uncaptioned ` +
-          "FROM items i WHERE i.kind = 'video' AND i.status = 'ready'",
+          `FROM items i WHERE ${ready}`,
+      );
+      const missing = await db.all(
+        `SELECT i.id, i.course_id, i.title FROM items i WHERE ${ready} AND NOT ${has} ORDER BY i.created_at, i.id LIMIT $1`,
+        [limit],
       );
       const row = rows[0]!;
-      return { captioned: readNumber(row, 'captioned'), uncaptioned: readNumber(row, 'uncaptioned') };
+      return {
+        captioned: readNumber(row, 'captioned'),
+        uncaptioned: readNumber(row, 'uncaptioned'),
+        missing: missing.map((m) => ({
+          itemId: readString(m, 'id'),
+          courseId: readString(m, 'course_id'),
+          title: readString(m, 'title'),
+        })),
+      };
     },
   };
 }

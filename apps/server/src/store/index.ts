@@ -38,6 +38,7 @@ export type {
   WatchedRanges,
 } from './progress-store.js';
 export type {
+  CaptionCoverage,
   CaptionOrigin,
   CaptionPublish,
   CaptionStore,

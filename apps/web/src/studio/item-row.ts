@@ -9,6 +9,7 @@ import { followJob, studioApi } from './studio-api.js';
 import { confirmButton } from './confirm-button.js';
 import { formatLeft } from './upload-speed.js';
 import { learnersToggle } from './learners-panel.js';
+import { captionsToggle } from './captions-panel.js';
 import '../shared/status-badge.css';
 
 /** A drawn item row; `stop()` ends its live progress stream. */
@@ -83,6 +84,8 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
   const actions = el('span', { class: 'item-actions' }, learnerLink(view));
   const learners = item.status === 'failed' ? null : learnersToggle(item.id);
   if (learners) actions.append(learners.button);
+  const captions = item.kind === 'video' && item.status !== 'failed' ? captionsToggle(item.id) : null;
+  if (captions) actions.append(captions.button);
   if (item.kind === 'video' && !encoding) {
     const again = el('button', { type: 'button', class: 'retranscode' }, 'Re-transcode');
     again.addEventListener('click', () => {
@@ -126,6 +129,7 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
     encoding ? el('div', { class: 'job' }, bar, progress) : null,
     actions,
     learners?.panel,
+    captions?.panel,
   );
   if (encoding && job) {
     progress.textContent = progressText({ job });

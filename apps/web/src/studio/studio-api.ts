@@ -1,5 +1,6 @@
 // The studio's calls to the admin API, typed by @coursecast/api (types only: no contract code in the bundle).
 import type {
+  CaptionCoverageResponse,
   CourseListResponse,
   CourseResponse,
   CourseWithItemsResponse,
@@ -33,6 +34,8 @@ export const studioApi = {
   deleteItem: (id: string): Promise<null> => sendJson<null>('DELETE', `/api/items/${enc(id)}`),
   retranscode: (id: string): Promise<JobResponse> =>
     sendJson<JobResponse>('POST', `/api/items/${enc(id)}/transcode`),
+  captionCoverage: (): Promise<CaptionCoverageResponse> =>
+    getJson<CaptionCoverageResponse>('/api/captions/coverage'),
   /** Where a course's resumable uploads are created (tus endpoint). */
   uploadEndpoint: (courseId: string): string => `/api/courses/${enc(courseId)}/resumable-uploads`,
 };

@@ -15,6 +15,11 @@ const app = document.getElementById('app')!;
 const courseList = el('ul', { id: 'courses', class: 'course-list', 'aria-label': 'Courses' });
 const pageMessage = el('p', { id: 'page-message', class: 'error', role: 'alert', hidden: true });
 const panelSlot = el('div', { id: 'panel-slot', class: 'panel-slot' });
+const captionTodo = el('section', {
+  id: 'caption-todo',
+  class: 'caption-todo',
+  'aria-labelledby': 'caption-todo-title',
+});
 // A course's panel is kept while the page lives: its uploads go on when another course is opened.
 const panels = new Map<string, CoursePanel>();
 let courses: Course[] = [];
@@ -113,6 +118,46 @@ function draw(): void {
 async function loadCourses(): Promise<void> {
   ({ courses } = await studioApi.listCourses());
   draw();
+  void drawCaptionTodo();
+}
+
+/** The lectures no learner who cannot hear can follow yet: ready, without a caption track. */
+async function drawCaptionTodo(): Promise<void> {
+  const title = el('h2', { id: 'caption-todo-title' }, 'Captions to do');
+  try {
+    const c = await studioApi.captionCoverage();
+    const total = c.captioned + c.uncaptioned;
+    captionTodo.replaceChildren(
+      title,
+      el(
+        'p',
+        { class: 'muted' },
+        total === 0 ? 'No lecture is ready yet.' : `${c.captioned} of ${total} ready lectures have captions.`,
+      ),
+      c.missing.length === 0
+        ? ''
+        : el(
+            'ul',
+            {},
+            ...c.missing.map((m) =>
+              el(
+                'li',
+                {},
+                el(
+                  'a',
+                  { href: `?course=${encodeURIComponent(m.courseId)}`, 'data-course': m.courseId },
+                  m.title,
+                ),
+              ),
+            ),
+          ),
+    );
+  } catch (err) {
+    captionTodo.replaceChildren(
+      title,
+      el('p', { class: 'error' }, `Not available: ${(err as Error).message}`),
+    );
+  }
 }
 
 async function start(): Promise<void> {
@@ -157,7 +202,7 @@ async function start(): Promise<void> {
       el(
         'div',
         { class: 'studio-body' },
-        el('aside', { class: 'studio-courses' }, newCourseForm(), courseList),
+        el('aside', { class: 'studio-courses' }, newCourseForm(), courseList, captionTodo),
         el('main', {}, panelSlot),
       ),
     ),
@@ -165,11 +210,13 @@ async function start(): Promise<void> {
   document.body.dataset['state'] = 'ready';
 }
 
-courseList.addEventListener('click', (e) => {
-  const link = (e.target as HTMLElement).closest('a[data-course]');
-  if (!link) return;
-  e.preventDefault();
-  select(link.getAttribute('data-course'));
-});
+for (const list of [courseList, captionTodo]) {
+  list.addEventListener('click', (e) => {
+    const link = (e.target as HTMLElement).closest('a[data-course]');
+    if (!link) return;
+    e.preventDefault();
+    select(link.getAttribute('data-course'));
+  });
+}
 window.addEventListener('popstate', draw);
 void start();
