@@ -323,6 +323,24 @@ describe('captions, audio tracks and the transcript in Chromium', () => {
     await w.context.close();
   }, 90_000);
 
+  it('reported the caption and audio use with the view: the dashboard shows the share of time with captions', async () => {
+    // The switches above each sent the view's figures (content.track_usage), as the SDK's tracks entry counts them.
+    const rows = await t.cc.pipeline.store.db.all(
+      "SELECT max(duration_ms) AS on_ms, max(seq) AS seq FROM events WHERE name = 'content.track_usage' AND item_id = $1",
+      [itemId],
+    );
+    expect(Number(rows[0]!['on_ms'])).toBeGreaterThan(0);
+    expect(Number(rows[0]!['seq'])).toBeGreaterThanOrEqual(9_000_000);
+    const panel = await t.cc.app.inject({ url: '/api/dashboard/panels/captions-by-course', headers: t.auth });
+    expect(panel.statusCode).toBe(200);
+    const data = panel.json<{ data: { course_id: string; views_with_captions: number; share: number }[] }>()
+      .data;
+    expect(data).toHaveLength(1);
+    expect(data[0]!.views_with_captions).toBeGreaterThanOrEqual(1);
+    expect(data[0]!.share).toBeGreaterThan(0);
+    expect(data[0]!.share).toBeLessThanOrEqual(1);
+  });
+
   it('seeks from the transcript by keyboard, follows the playing cue, and searches the words', async () => {
     const w = await watch('en-US');
     const { page } = w;

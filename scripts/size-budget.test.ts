@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   measureProgressSize,
   measureSdkSize,
+  measureTracksSize,
   PROGRESS_BUDGET_BYTES,
   SDK_BUDGET_BYTES,
+  TRACKS_BUDGET_BYTES,
 } from './size-budget.js';
 
 describe('the player SDK size budget (scripts/size-budget.ts)', () => {
@@ -26,6 +28,16 @@ describe('the player SDK size budget (scripts/size-budget.ts)', () => {
     const code = await buildProgressEntry();
     expect(code).toContain('keepalive');
     // Nothing of the core comes with it.
+    expect(code).not.toContain('content.video_startup');
+  });
+
+  it('keeps the tracks entry (pages with caption or audio tracks) within its own 2 KB, apart from the core', async () => {
+    const r = await measureTracksSize();
+    expect(r.gzip, `${r.gzip} B min+gzip`).toBeLessThanOrEqual(TRACKS_BUDGET_BYTES);
+    const { buildTracksEntry } = await import('../packages/player-sdk/iife-build.js');
+    const code = await buildTracksEntry();
+    expect(code).toContain('content.track_usage');
+    // Nothing of the core's view tracker comes with it.
     expect(code).not.toContain('content.video_startup');
   });
 });

@@ -32,6 +32,20 @@ export async function measureProgressSize(): Promise<SizeReport> {
   };
 }
 
+/**
+ * The budget of the SDK's tracks entry (`@coursecast/player-sdk/tracks`, loaded by pages whose lectures have caption
+ * or audio tracks), bytes of min+gzip: it carries its own small OTLP encoder, apart from the core.
+ */
+export const TRACKS_BUDGET_BYTES = 2048;
+
+/** Builds the tracks entry and measures it the same way. */
+export async function measureTracksSize(): Promise<SizeReport> {
+  const { buildTracksEntry } = await import('../packages/player-sdk/iife-build.js');
+  const code = Buffer.from(await buildTracksEntry());
+  const gzip = gzipSync(code, { level: 9 }).length;
+  return { minified: code.length, gzip, budget: TRACKS_BUDGET_BYTES, within: gzip <= TRACKS_BUDGET_BYTES };
+}
+
 /** Builds the SDK's IIFE and measures it (gzip level 9, as a server would pre-compress it). */
 export async function measureSdkSize(): Promise<SizeReport> {
   const code = Buffer.from(await buildIife());
@@ -44,6 +58,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [name, r] of [
     ['player SDK', await measureSdkSize()],
     ['progress entry', await measureProgressSize()],
+    ['tracks entry', await measureTracksSize()],
   ] as const) {
     process.stdout.write(
       `${name}: ${r.minified} B minified, ${r.gzip} B min+gzip, budget ${r.budget} B: ${r.within ? 'within' : 'OVER'}\n`,

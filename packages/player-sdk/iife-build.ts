@@ -86,3 +86,17 @@ export async function buildProgressEntry(): Promise<string> {
   if (!file) throw new Error('esbuild produced no output for the progress entry');
   return file.text;
 }
+
+/** esbuild options of the tracks entry as a page bundles it (ES module, minified): what its budget measures. */
+export const TRACKS_OPTIONS: BuildOptions = {
+  ...PROGRESS_OPTIONS,
+  entryPoints: [`${here}src/tracks/track-usage.ts`],
+};
+
+/** Builds the tracks entry in memory and returns its code. */
+export async function buildTracksEntry(): Promise<string> {
+  const out = await build({ ...TRACKS_OPTIONS, write: false });
+  const file = out.outputFiles?.[0];
+  if (!file) throw new Error('esbuild produced no output for the tracks entry');
+  return file.text;
+}

@@ -139,6 +139,8 @@ export {
   SlowItemRowSchema,
   LoadFailureRowSchema,
   ContentLoadsDataSchema,
+  CaptionsByCourseRowSchema,
+  type CaptionsByCourseRow,
   PANEL_DATA_SCHEMAS,
   PANEL_IDS,
   PublishTimeRowSchema,

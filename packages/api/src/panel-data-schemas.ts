@@ -217,6 +217,21 @@ export const ContentLoadsDataSchema = z.object({
 /** The content-loads panel's data. */
 export type ContentLoadsData = z.infer<typeof ContentLoadsDataSchema>;
 
+/**
+ * One course's caption use: of the views whose page reported its tracks, how many had captions on at some point, and
+ * the share of their playing time with captions showing (captions_ms / playing_ms).
+ */
+export const CaptionsByCourseRowSchema = z.object({
+  course_id: z.string().nullable(),
+  views: z.number(),
+  views_with_captions: z.number(),
+  playing_ms: z.number(),
+  captions_ms: z.number(),
+  share: z.number().nullable(),
+});
+/** One CaptionsByCourseRowSchema row. */
+export type CaptionsByCourseRow = z.infer<typeof CaptionsByCourseRowSchema>;
+
 /** The data schema of every panel, by panel id (the route's `:panel`). */
 export const PANEL_DATA_SCHEMAS = {
   summary: PlaybackSummarySchema,
@@ -235,6 +250,7 @@ export const PANEL_DATA_SCHEMAS = {
   'origin-latency': QuantileDataSchema,
   'active-sessions': z.array(SeriesPointSchema),
   'content-loads': ContentLoadsDataSchema,
+  'captions-by-course': z.array(CaptionsByCourseRowSchema),
 } as const;
 
 /** A dashboard panel's id. */

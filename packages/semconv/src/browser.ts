@@ -5,5 +5,6 @@ export * from './cdn-attributes.js';
 export * from './hls-attributes.js';
 export * from './values.js';
 export * from './playback-events.js';
+export * from './track-events.js';
 export * from './spans.js';
 export * from './package-attributes.js';

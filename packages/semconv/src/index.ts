@@ -199,6 +199,15 @@ export {
   SCORM_SUCCESS_STATUSES,
   VIEW_OUTCOMES,
 } from './playback-events.js';
+export {
+  TRACK_USAGE_EVENT,
+  TRACK_USAGE_SEQ_BASE,
+  CAPTIONS_OFF,
+  ATTR_CAPTIONS_ON_MS,
+  ATTR_CAPTIONS_LANGUAGE,
+  ATTR_AUDIO_LANGUAGE,
+  ATTR_TRACK_SWITCHES,
+} from './track-events.js';
 export { PLAYBACK_EVENT_SCHEMAS } from './playback-event-schemas.js';
 export {
   ATTR_INGEST_SIGNAL,

@@ -7,6 +7,14 @@ import {
 } from './cdn-attributes.js';
 import { ATTR_HLS_PLAN_MODE } from './hls-attributes.js';
 import {
+  ATTR_AUDIO_LANGUAGE,
+  ATTR_CAPTIONS_LANGUAGE,
+  ATTR_CAPTIONS_ON_MS,
+  ATTR_TRACK_SWITCHES,
+  CAPTIONS_OFF,
+  TRACK_USAGE_EVENT,
+} from './track-events.js';
+import {
   ATTR_ASSET_COUNT,
   ATTR_BANDWIDTH_BPS,
   ATTR_BUFFER_LENGTH_S,
@@ -85,6 +93,9 @@ const ViewEventAttributes = z.object({
   [ATTR_CONTENT_QUALITY]: label.optional(),
 });
 
+/** A BCP 47 language tag, as players name a track's language (`en`, `pt-BR`, `zh-Hant`). */
+const languageTag = z.string().regex(/^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,6}$/);
+
 // Views are derived from every event with a view id: an event that is not about a video view must not carry one.
 const notAView = z.never({ error: 'not a view event: it has no view id' }).optional();
 
@@ -145,6 +156,12 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_PLAYING_MS]: ms.optional(),
     [ATTR_STALL_MS]: ms.optional(),
     [ATTR_WATCH_MS]: ms.optional(),
+  }),
+  [TRACK_USAGE_EVENT]: viewEvent({
+    [ATTR_CAPTIONS_ON_MS]: ms,
+    [ATTR_CAPTIONS_LANGUAGE]: z.union([z.literal(CAPTIONS_OFF), languageTag]),
+    [ATTR_AUDIO_LANGUAGE]: languageTag.optional(),
+    [ATTR_TRACK_SWITCHES]: z.number().int().min(0).max(100_000),
   }),
   // Loads are not view events either (see scormCall below).
   [PLAYBACK_EVENTS.loadInteractive]: z.object({

@@ -26,7 +26,13 @@ import {
   histogramSummary,
   sessionEndsOverTime,
 } from './metric-queries.js';
-import { playbackOverTime, playbackSuccessBy, playbackSummary, startupHistogram } from './view-queries.js';
+import {
+  captionsByCourse,
+  playbackOverTime,
+  playbackSuccessBy,
+  playbackSummary,
+  startupHistogram,
+} from './view-queries.js';
 
 /** A dashboard panel: what it shows, which data it reads, and its query, which answers data of type `T`. */
 export interface Panel<T> {
@@ -173,5 +179,12 @@ export const PANELS: { readonly [K in PanelId]: Panel<PanelData[K]> } = {
       'completed and passed; the slowest items',
     source: 'server',
     run: contentLoads,
+  },
+  'captions-by-course': {
+    title: 'Captions by course',
+    description:
+      'Share of playing time with captions showing, and views with captions on, of the views whose page reported its tracks',
+    source: 'views',
+    run: captionsByCourse,
   },
 };

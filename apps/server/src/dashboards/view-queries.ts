@@ -2,6 +2,7 @@ import {
   PLAYBACK_BUCKET_FIELDS,
   PLAYBACK_SUMMARY_FIELDS,
   SUCCESS_BY_FIELDS,
+  type CaptionsByCourseRow,
   type PlaybackBucket,
   type PlaybackSummary,
   type StartupHistogram,
@@ -156,4 +157,32 @@ export async function playbackOverTime(db: SqlReader, q: DashboardQuery): Promis
     w.params,
   );
   return rows.map((r) => ({ t: Number(r['t']), ...numbers(r, PLAYBACK_BUCKET_FIELDS) }));
+}
+
+/**
+ * Caption use by course (issue 20): views whose page reported its tracks (captions_ms not null), how many had captions
+ * on, and the share of their playing time with captions showing. Courses with the most playing time first.
+ */
+export async function captionsByCourse(db: SqlReader, q: DashboardQuery): Promise<CaptionsByCourseRow[]> {
+  const w = where(q);
+  const rows = await db.all(
+    `SELECT course_id,
+       count(*)::INTEGER AS views,
+       count(*) FILTER (WHERE captions_ms > 0)::INTEGER AS views_with_captions,
+       coalesce(sum(playing_ms), 0)::DOUBLE AS playing_ms,
+       coalesce(sum(captions_ms), 0)::DOUBLE AS captions_ms,
+       ${rate('sum(captions_ms)', 'sum(playing_ms)')} AS share
+     FROM views WHERE ${w.sql} AND captions_ms IS NOT NULL
+     GROUP BY course_id ORDER BY playing_ms DESC, course_id LIMIT 50`,
+    w.params,
+  );
+  return rows.map((r) => ({
+    course_id: typeof r['course_id'] === 'string' ? r['course_id'] : null,
+    views: Number(r['views']),
+    views_with_captions: Number(r['views_with_captions']),
+    playing_ms: Number(r['playing_ms']),
+    captions_ms: Number(r['captions_ms']),
+    // The rate is capped: a caption report racing the core's heartbeat may be a few ms ahead of it.
+    share: r['share'] === null ? null : Math.min(1, Number(r['share'])),
+  }));
 }

@@ -1,5 +1,7 @@
 import {
   ATTR_BUFFERING_MS,
+  ATTR_CAPTIONS_LANGUAGE,
+  ATTR_CAPTIONS_ON_MS,
   ATTR_BUFFERING_PHASE,
   ATTR_ERROR_FATAL,
   ATTR_ERROR_TYPE,
@@ -16,6 +18,7 @@ import {
   ATTR_WATCH_MS,
   CMCD_EVENT_PREFIX,
   PLAYBACK_EVENTS as E,
+  TRACK_USAGE_EVENT,
 } from '@coursecast/semconv';
 
 const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
@@ -80,6 +83,11 @@ export function eventColumns(name: string, a: Record<string, unknown>): EventCol
       break;
     case E.scormCall:
       out.label = s(a[ATTR_SCORM_CALL]);
+      break;
+    case TRACK_USAGE_EVENT:
+      // The time played with captions showing, and their language (`off`): what the captions panel sums.
+      out.durationMs = n(a[ATTR_CAPTIONS_ON_MS]);
+      out.label = s(a[ATTR_CAPTIONS_LANGUAGE]);
       break;
   }
   return out;

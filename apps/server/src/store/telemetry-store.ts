@@ -12,6 +12,7 @@ import { createStagedAppender, type StagedAppender } from './staged-appender.js'
 import type { StoreHealthSource } from './store-health.js';
 import { telemetryMigration0001 } from './telemetry-migrations/0001-telemetry.js';
 import { telemetryMigration0002 } from './telemetry-migrations/0002-received-telemetry.js';
+import { telemetryMigration0003 } from './telemetry-migrations/0003-view-captions.js';
 import {
   EVENT_COLUMNS,
   POINT_COLUMNS,
@@ -22,7 +23,11 @@ import {
 } from './telemetry-rows.js';
 
 /** The telemetry store's migrations, in order. Append only. */
-export const TELEMETRY_MIGRATIONS: readonly Migration[] = [telemetryMigration0001, telemetryMigration0002];
+export const TELEMETRY_MIGRATIONS: readonly Migration[] = [
+  telemetryMigration0001,
+  telemetryMigration0002,
+  telemetryMigration0003,
+];
 
 /** The telemetry database's file name inside the data directory. */
 export const TELEMETRY_DB_FILE = 'telemetry.duckdb';

@@ -1,4 +1,10 @@
-import { BUFFERING_PHASES, CMCD_EVENT_PREFIX, PLAYBACK_EVENTS, VIEW_OUTCOMES } from '@coursecast/semconv';
+import {
+  BUFFERING_PHASES,
+  CMCD_EVENT_PREFIX,
+  PLAYBACK_EVENTS,
+  TRACK_USAGE_EVENT,
+  VIEW_OUTCOMES,
+} from '@coursecast/semconv';
 
 // The one definition of a view (docs/metrics.md, "Views", states the same rules in words). Views are derived
 // from raw events only, so dropping the `views` table and deriving again gives the same figures. It reads the
@@ -112,6 +118,8 @@ const VIEW_AGGREGATES = `agg AS (
     min(time) FILTER (WHERE ${fatal}) AS first_fatal_at,
     bool_or(${is(E.viewEnd)}) AS end_seen,
     arg_max(label, seq) FILTER (WHERE ${is(E.viewEnd)}) AS end_reason,
+    max(duration_ms) FILTER (WHERE ${is(TRACK_USAGE_EVENT)}) AS captions_ms,
+    arg_max(label, seq) FILTER (WHERE ${is(TRACK_USAGE_EVENT)}) AS captions_language,
     count(*) AS event_count
   FROM ev
   GROUP BY view_id
@@ -154,6 +162,8 @@ SELECT
     ELSE '${VIEW_OUTCOMES.pending}'
   END AS outcome,
   event_count::INTEGER AS event_count,
-  first_received_at
+  first_received_at,
+  -- Appended by telemetry migration 0003: the table's columns are in this order.
+  captions_ms, captions_language
 FROM agg`;
 }

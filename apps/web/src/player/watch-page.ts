@@ -26,6 +26,7 @@ import { keepSessionAlive } from './session-keeper.js';
 import { followProgress, watchingLearner } from './learner-progress.js';
 import { bestTrack } from './track-preferences.js';
 import { createTrackControls, type TrackControls } from './track-menus.js';
+import { linkTrackUsage } from './track-usage-link.js';
 import { createTranscriptPanel, type TranscriptPanel } from './transcript-panel.js';
 import '../shared/palette.css';
 import './player.css';
@@ -182,8 +183,12 @@ function watchPlayback(update: (live: LiveFigures) => void): void {
   setInterval(tick, 1000);
 }
 
-/** The captions and audio menus and the transcript, above the plan panel. */
-function showTracks(answer: PlaybackAnswer, planPanel: HTMLElement): void {
+/** The captions and audio menus and the transcript, above the plan panel; their use reported with the view. */
+function showTracks(
+  answer: PlaybackAnswer,
+  planPanel: HTMLElement,
+  content: { courseId: string; itemId: string },
+): void {
   const storage = (() => {
     try {
       return window.localStorage;
@@ -212,6 +217,9 @@ function showTracks(answer: PlaybackAnswer, planPanel: HTMLElement): void {
   tracks.onCaptionChange(() => void transcript.show(preferred()));
   void transcript.show(preferred());
   Object.assign(exposed, { tracks, transcript });
+  if (answer.captions.length > 0 || exposed.hls) {
+    linkTrackUsage({ video, hls: exposed.hls, handle: exposed.handle, content, controls: tracks });
+  }
   side.replaceChildren(tracks.element, planPanel, transcript.element);
 }
 
@@ -301,7 +309,7 @@ async function main(): Promise<void> {
       { once: true },
     );
   }
-  showTracks(answer, panel.element);
+  showTracks(answer, panel.element, { courseId, itemId });
   setState('ready');
   watchPlayback((live) => panel.update(live));
   if (learner) await followProgress(video, learner, progressLine, resumeOffer);
