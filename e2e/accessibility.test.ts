@@ -106,8 +106,9 @@ describe('every page against WCAG 2.1 A and AA', () => {
     for (const p of pages) {
       const { page } = await open(p.url, p.admin);
       await page.waitForSelector(p.ready, { timeout: 15_000 });
-      // Every dashboard card drawn (data, empty or error), not only the first.
+      // Every dashboard card drawn (data, empty or error), not only the first, and the caption coverage line.
       if (p.name === 'dashboard') {
+        await page.waitForSelector('#caption-coverage:has-text("Caption coverage: 0 of 2 ready lectures")');
         await page.waitForFunction(
           () =>
             (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-panel]:not([data-state])')

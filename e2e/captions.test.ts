@@ -395,3 +395,40 @@ describe('captions, audio tracks and the transcript in Chromium', () => {
     await w.context.close();
   }, 60_000);
 });
+
+describe('captions in direct play', () => {
+  let direct: TestServer;
+  let directBase = '';
+  let directItem = '';
+  beforeAll(async () => {
+    // No transcode runs: the MP4 plays as it is, and its captions come as a <track> of the video.
+    direct = await startTestServer({}, { startQueue: false });
+    const courseId = await createCourse(direct, 'Direct');
+    directItem = (await uploadLecture(direct, courseId, path.join(dir, 'lecture.mp4'), 'Direct lecture')).item
+      .id;
+    const res = await direct.cc.app.inject({
+      method: 'POST',
+      url: `/api/items/${directItem}/captions?language=en&label=English`,
+      headers: { ...direct.auth, 'content-type': 'text/vtt' },
+      payload: EN_VTT,
+    });
+    expect(res.statusCode).toBe(201);
+    directBase = await direct.cc.listen();
+  }, 60_000);
+  afterAll(() => direct?.close());
+
+  it('offers the same WebVTT as a <track>, shown when chosen, at the file’s times', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(`${directBase}/watch/${directItem}?muted=1`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.getAttribute('body', 'data-plan-mode')).toBe('direct');
+    expect(await page.locator('video track').count()).toBe(1);
+    await page.selectOption('#caption-track', { label: 'English' });
+    expectCuesMatch(await showingCues(page, 'English'), FILE_CUES['English']!);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

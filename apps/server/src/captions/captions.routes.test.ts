@@ -58,7 +58,7 @@ async function labels(): Promise<string[]> {
 
 beforeAll(async () => {
   HLS.setOptions({ strictMode: true, silent: true });
-  t = await startTestServer({ upload: { captionMaxBytes: 1024 * 1024 } });
+  t = await startTestServer();
   courseId = await createCourse(t);
   const up = await uploadLecture(t, courseId, await testClip({ seconds: 4, width: 320, height: 240 }));
   itemId = up.item.id;
@@ -204,7 +204,15 @@ describe('caption tracks of a transcoded lecture', () => {
       ['language=en&label=D', 'Just some notes\n', 'text/plain', 422, 'invalid_captions', /neither WebVTT/],
       ['language=xx&label=E', EN_VTT, 'text/vtt', 400, 'invalid_language', /xx/],
       ['label=F', EN_VTT, 'text/vtt', 400, 'invalid_request', /language is required/],
-      ['language=en&label=G', Buffer.alloc(2 * 1024 * 1024, 0x41), 'text/vtt', 413, 'payload_too_large', /./],
+      // 50 MB: refused at the 4 MiB default before it is read whole.
+      [
+        'language=en&label=G',
+        Buffer.alloc(50 * 1024 * 1024, 0x41),
+        'text/vtt',
+        413,
+        'payload_too_large',
+        /./,
+      ],
       [
         'language=en&label=American%20English%20(CC)',
         EN_VTT,
@@ -230,6 +238,15 @@ describe('caption tracks of a transcoded lecture', () => {
     expect(stranger.statusCode).toBe(401);
     expect(await labels()).toEqual(kept);
     expect(await version()).toBe(keptVersion);
+  });
+
+  it('converts Windows-1252 (Latin-1) and says so', async () => {
+    const latin1 = Buffer.from('WEBVTT\n\n00:01.000 --> 00:02.000\nGar\xe7on, caf\xe9 cr\xe8me\n', 'latin1');
+    const res = await post(`/api/items/${itemId}/captions?language=fr&label=Latin`, latin1);
+    expect(res.statusCode).toBe(201);
+    const body = res.json<TrackBody>();
+    expect(body.warnings.join(' ')).toMatch(/windows-1252/i);
+    expect((await get(new URL(body.track.url).pathname)).body).toContain('Garçon, café crème');
   });
 
   it('converts UTF-16 and saying so', async () => {

@@ -1,6 +1,12 @@
 // The dashboard page: token gate, controls, and a grid of panel cards loaded from the admin API, refreshed on
 // a timer. The view (range, filters, refresh) lives in the URL; the token in this tab's sessionStorage.
-import type { PanelInfo, PanelListResponse, PanelResponse, SuccessByRow } from '@coursecast/api';
+import type {
+  CaptionCoverageResponse,
+  PanelInfo,
+  PanelListResponse,
+  PanelResponse,
+  SuccessByRow,
+} from '@coursecast/api';
 import { ApiError, getJson, tokenStore } from '../shared/admin-api.js';
 import { createControls } from './controls-bar.js';
 import { el, withCode } from '../shared/dom-builder.js';
@@ -40,7 +46,15 @@ const controls = createControls(state, {
   },
   refresh: () => void refresh(),
 });
-const dashboard = el('main', { id: 'dashboard', hidden: true }, controls.element, pageMessage, grid);
+const coverageLine = el('p', { id: 'caption-coverage', class: 'muted coverage' });
+const dashboard = el(
+  'main',
+  { id: 'dashboard', hidden: true },
+  controls.element,
+  coverageLine,
+  pageMessage,
+  grid,
+);
 const gate = createTokenGate((token) => {
   tokenStore.set(token);
   void start();
@@ -107,7 +121,25 @@ async function start(): Promise<void> {
   cards = panels.map(createPanelCard);
   grid.replaceChildren(...cards.map((c) => c.element));
   schedule();
+  void showCaptionCoverage();
   await refresh();
+}
+
+/**
+ * The catalog's caption coverage, beside the panels: a fact of the catalog now, not of the time range (the
+ * studio lists the lectures without captions).
+ */
+async function showCaptionCoverage(): Promise<void> {
+  try {
+    const c = await getJson<CaptionCoverageResponse>('/api/captions/coverage');
+    const total = c.captioned + c.uncaptioned;
+    coverageLine.textContent =
+      total === 0
+        ? 'Caption coverage: no lecture is ready yet.'
+        : `Caption coverage: ${c.captioned} of ${total} ready lectures have captions (${Math.round((100 * c.captioned) / total)} %); the studio lists the ${c.uncaptioned} without.`;
+  } catch {
+    coverageLine.textContent = '';
+  }
 }
 
 function showPageMessage(title: string, text: string): void {

@@ -100,8 +100,6 @@ const EMPTY_CHECKS: Partial<Record<PanelId, (data: unknown) => boolean>> = {
   'cdn-hit-ratio': (d) => emptyArray(rec(d)['byStatus']),
   // The slowest items are a subset of the loads: loads and SCORM attempts say it all.
   'content-loads': (d) => emptyArray(rec(d)['loads']) && emptyArray(rec(d)['scorm']),
-  // Never empty: the catalog's caption coverage shows even before any view reported its captions.
-  'captions-by-course': () => false,
   ...Object.fromEntries(
     QUANTILE_PANELS.map((id) => [id, (d: unknown) => !positive(rec(rec(d)['summary'])['count'])]),
   ),

@@ -1,13 +1,6 @@
 // Which drawing each panel gets, by its id, and what its empty state says. A panel id this page does not know
 // falls back to the generic table; a known panel whose data has an unexpected shape does too, with a note.
-import type {
-  AnyPanelAnswer,
-  CaptionCoverageResponse,
-  PanelAnswer,
-  PanelId,
-  PanelResponse,
-} from '@coursecast/api';
-import { getJson } from '../shared/admin-api.js';
+import type { AnyPanelAnswer, PanelAnswer, PanelId, PanelResponse } from '@coursecast/api';
 import { barTable, successTone } from './bar-table.js';
 import {
   renderGroupLines,
@@ -42,6 +35,8 @@ const EMPTY_HINTS: Record<string, string> = {
   'jit-first-segment': JIT_HINT,
   'ffmpeg-segment-generation': JIT_HINT,
   'active-sessions': JIT_HINT,
+  'captions-by-course':
+    'No view reported its captions in this range — lectures with caption tracks report their use as they play.',
   'content-loads':
     'No documents or modules opened in this range — open one from a course page (`npx coursecast demo` ' +
     'adds a handout and a SCORM module) or widen the time range.',
@@ -160,39 +155,19 @@ const publishTime: Renderer<'publish-time'> = (body, res) => {
 };
 
 const captionsByCourse: Renderer<'captions-by-course'> = (body, res) => {
-  const coverage = el('p', { class: 'muted', id: 'caption-coverage' });
-  const none = el(
-    'p',
-    { class: 'empty' },
-    'No view reported its captions in this range — lectures with caption tracks report their use as they play.',
-  );
   body.append(
-    res.data.length === 0
-      ? none
-      : barTable(
-          'Course',
-          'Watch time with captions',
-          ['Views', 'With captions'],
-          res.data.map((r) => ({
-            key: r.course_id ?? '(no course)',
-            fill: r.share,
-            text: formatPercent(r.share),
-            tone: 'neutral',
-            cells: [formatCount(r.views), formatCount(r.views_with_captions)],
-          })),
-        ),
-    coverage,
-  );
-  // The catalog's side of it: how many ready lectures have captions at all (the studio lists the others).
-  getJson<CaptionCoverageResponse>('/api/captions/coverage').then(
-    (c) => {
-      const total = c.captioned + c.uncaptioned;
-      coverage.textContent =
-        total === 0
-          ? 'Caption coverage: no lecture is ready yet.'
-          : `Caption coverage: ${c.captioned} of ${total} ready lectures (${formatPercent(c.captioned / total)}); the studio lists the ${c.uncaptioned} without.`;
-    },
-    () => (coverage.textContent = 'Caption coverage: not available.'),
+    barTable(
+      'Course',
+      'Watch time with captions',
+      ['Views', 'With captions'],
+      res.data.map((r) => ({
+        key: r.course_id ?? '(no course)',
+        fill: r.share,
+        text: formatPercent(r.share),
+        tone: 'neutral',
+        cells: [formatCount(r.views), formatCount(r.views_with_captions)],
+      })),
+    ),
   );
 };
 

@@ -137,6 +137,11 @@ function addForm(itemId: string, reload: () => void, say: (m: string) => void): 
   return form;
 }
 
+/** The add form's language field of an item's panel. */
+function languageField(itemId: string): HTMLInputElement | null {
+  return document.getElementById(`caption-language-${itemId}`) as HTMLInputElement | null;
+}
+
 function embeddedList(
   itemId: string,
   list: CaptionListResponse,
@@ -157,9 +162,16 @@ function embeddedList(
         if (s.importedAs) return el('li', { class: 'muted' }, `${name}: imported`);
         const button = el('button', { type: 'button' }, `Import ${name}`);
         button.addEventListener('click', () => {
+          // An untagged stream (CEA-608 carries no language) takes the language typed in the form above.
+          const language = s.language ? undefined : languageField(itemId)?.value.trim() || undefined;
+          if (!s.language && !language) {
+            say(`${name} does not say its language: type it in the Language field above, then import.`);
+            return;
+          }
           button.disabled = true;
           sendJson<CaptionTrackResponse>('POST', `/api/items/${enc(itemId)}/captions/import`, {
             streamIndex: s.index,
+            ...(language ? { language } : {}),
           }).then(reload, (err: Error) => {
             button.disabled = false;
             say(`The stream could not be imported: ${err.message}`);

@@ -155,6 +155,30 @@ describe('captions carried in the source', () => {
     expect(en.vtt).toMatch(/\n\[door slams\] Welcome\n/);
   });
 
+  it('reads CEA-608 closed captions out of a QuickTime caption track (c608), as broadcast captures carry them', async () => {
+    // A Scenarist SCC file (CEA-608 byte pairs: resume caption loading, erase, a row, "Hello", end of caption), muxed
+    // by FFmpeg as the MOV's closed-caption track: FFmpeg's EIA-608 decoder is what turns it into text.
+    const scc = path.join(dir, 'hello.scc');
+    await writeFile(
+      scc,
+      'Scenarist_SCC V1.0\n\n00:00:00;15\t9420 9420 94ae 94ae 9452 9452 97a1 97a1 c8e5 ecec ef80 942c 942c 942f 942f\n\n' +
+        '00:00:02;00\t942c 942c\n\n',
+    );
+    const mov = path.join(dir, 'lecture-608.mov');
+    await ffmpeg(['-i', path.join(dir, 'clip.mp4'), '-i', scc, '-map', '0', '-map', '1', '-c', 'copy', mov]);
+    const info = await probeMedia(mov, { ffprobePath: FFPROBE });
+    const cc = info.subtitles.find((s) => s.codec === 'eia_608');
+    expect(cc).toMatchObject({ codec: 'eia_608', text: true });
+    const options = { ffmpegPath: FFMPEG, timeoutMs: 20_000, maxChars: 1_000_000 };
+    const vtt = normalizeCaptions(await extractCaptions({ ...options, file: mov, streamIndex: cc!.index }), {
+      durationSeconds: 4,
+      maxBytes: 1_000_000,
+    });
+    expect(vtt.cueCount).toBe(1);
+    expect(vtt.vtt).toMatch(/\nHello\n/);
+    expect(cueTimes(vtt.vtt)[0]![0]).toBeCloseTo(0.5, 1);
+  });
+
   it('fails clearly for a stream that is no subtitle stream, and for output over the limit', async () => {
     const options = { ffmpegPath: FFMPEG, timeoutMs: 20_000, file: mkv };
     const notSubs = await rejection(extractCaptions({ ...options, streamIndex: 0, maxChars: 1_000_000 }));
