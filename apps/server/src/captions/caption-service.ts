@@ -166,6 +166,27 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
     }
   }
 
+  /** Checks `bytes`, keeps them as track `id`'s WebVTT, then saves the track so described (replacing `previous`). */
+  async function keepTrack(
+    item: Item & { kind: 'video' },
+    id: string,
+    bytes: Uint8Array,
+    described: Pick<NewCaptionTrack, 'language' | 'kind' | 'label' | 'forced' | 'origin' | 'streamIndex'>,
+    previous: string | null,
+  ): Promise<SavedTrack> {
+    const n = normalized(item, bytes);
+    const file = await keepVtt(item.id, id, n.vtt);
+    const track: NewCaptionTrack = {
+      id,
+      itemId: item.id,
+      ...described,
+      file,
+      cueCount: n.cueCount,
+      bytes: Buffer.byteLength(n.vtt),
+    };
+    return save(track, previous, n.warnings);
+  }
+
   async function existing(itemId: string, trackId: string): Promise<CaptionTrack> {
     const track = (await store.listCaptionTracks(itemId)).find((t) => t.id === trackId);
     if (!track)
@@ -205,20 +226,7 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
           label: null,
           forced: false,
         });
-        const n = normalized(item, bytes);
-        const id = newId('cap');
-        const file = await keepVtt(itemId, id, n.vtt);
-        const track: NewCaptionTrack = {
-          id,
-          itemId,
-          ...meta,
-          origin: 'upload',
-          streamIndex: null,
-          file,
-          cueCount: n.cueCount,
-          bytes: Buffer.byteLength(n.vtt),
-        };
-        return save(track, null, n.warnings);
+        return keepTrack(item, newId('cap'), bytes, { ...meta, origin: 'upload', streamIndex: null }, null);
       }),
 
     replace: (itemId, trackId, bytes, input) =>
@@ -227,18 +235,7 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
         const old = await existing(itemId, trackId);
         const meta = described(input, { ...old, label: input.language || input.kind ? null : old.label });
         if (!bytes) return save({ ...old, ...meta }, old.file, []);
-        const n = normalized(item, bytes);
-        const file = await keepVtt(itemId, trackId, n.vtt);
-        const track: NewCaptionTrack = {
-          ...old,
-          ...meta,
-          origin: 'upload',
-          streamIndex: null,
-          file,
-          cueCount: n.cueCount,
-          bytes: Buffer.byteLength(n.vtt),
-        };
-        return save(track, old.file, n.warnings);
+        return keepTrack(item, trackId, bytes, { ...meta, origin: 'upload', streamIndex: null }, old.file);
       }),
 
     importEmbedded: (itemId, streamIndex, input) =>
@@ -253,20 +250,7 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
         const bytes = await readStream(item.sourceFile, stream);
         const base = embeddedBase(stream, input);
         const meta = described(input, base);
-        const n = normalized(item, bytes);
-        const id = newId('cap');
-        const file = await keepVtt(itemId, id, n.vtt);
-        const track: NewCaptionTrack = {
-          id,
-          itemId,
-          ...meta,
-          origin: 'embedded',
-          streamIndex,
-          file,
-          cueCount: n.cueCount,
-          bytes: Buffer.byteLength(n.vtt),
-        };
-        return save(track, null, n.warnings);
+        return keepTrack(item, newId('cap'), bytes, { ...meta, origin: 'embedded', streamIndex }, null);
       }),
 
     remove: (itemId, trackId) =>
