@@ -16,27 +16,16 @@ import { FFMPEG } from '../apps/server/test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../apps/server/test-support/test-server.js';
 import { waitForJob } from '../apps/server/test-support/wait.js';
 import { axeViolations, tabWalk } from './support/axe-check.js';
+import {
+  EN_VTT,
+  expectCuesMatch,
+  FILE_CUES,
+  FR_SRT,
+  showingCues,
+  type PageGlobals,
+} from './support/caption-cues.js';
 import { launchChromium } from './support/chromium.js';
 
-const EN_VTT = `WEBVTT
-
-00:00.800 --> 00:02.200
-Welcome to signals and systems
-
-00:03.500 --> 00:05.000
-A signal crosses the segment boundary
-
-00:07.000 --> 00:09.000
-Sampling and aliasing
-`;
-const FR_SRT = `1
-00:00:01,000 --> 00:00:02,500
-Bonjour à tous
-
-2
-00:00:06,000 --> 00:00:08,000
-L'échantillonnage
-`;
 const EMBEDDED_SRT = `1
 00:00:00,500 --> 00:00:01,500
 [music] Opening theme
@@ -52,47 +41,6 @@ let browser: Browser;
 let itemId = '';
 let dir = '';
 const tracks: Record<string, { id: string; label: string }> = {};
-
-/** The DOM the page functions touch (e2e compiles without the DOM library; the casts vanish in the browser). */
-interface PageCue {
-  startTime: number;
-  endTime: number;
-  text: string;
-}
-interface PageTextTrack {
-  label: string;
-  mode: string;
-  cues: ArrayLike<PageCue> | null;
-  activeCues: ArrayLike<PageCue> | null;
-}
-interface PageVideo {
-  currentTime: number;
-  pause(): void;
-  play(): Promise<void>;
-  textTracks: ArrayLike<PageTextTrack>;
-}
-interface PageGlobals {
-  document: {
-    querySelector(selector: 'video'): PageVideo;
-    styleSheets: ArrayLike<{ cssRules: ArrayLike<{ cssText: string }> }>;
-    activeElement: { id: string; textContent: string | null } | null;
-  };
-  coursecastWatch: { hls: { audioTrack: number } };
-}
-
-/** `[start, end, text]` of a cue list, for comparison with the files. */
-type Cue = [number, number, string];
-const FILE_CUES: Record<string, Cue[]> = {
-  English: [
-    [0.8, 2.2, 'Welcome to signals and systems'],
-    [3.5, 5, 'A signal crosses the segment boundary'],
-    [7, 9, 'Sampling and aliasing'],
-  ],
-  Français: [
-    [1, 2.5, 'Bonjour à tous'],
-    [6, 8, "L'échantillonnage"],
-  ],
-};
 
 async function post(
   url: string,
@@ -188,32 +136,6 @@ async function watch(locale: string, context?: BrowserContext): Promise<Watching
   await page.goto(`${base}/watch/${itemId}?muted=1`);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 15_000 });
   return { context: ctx, page, problems, audioRequests };
-}
-
-/** The showing text track's label and cues, once hls.js loaded them all. */
-async function showingCues(page: Page, label: string): Promise<Cue[]> {
-  const handle = await page.waitForFunction(
-    ({ label, count }) => {
-      const video = (globalThis as unknown as PageGlobals).document.querySelector('video');
-      const track = Array.from(video.textTracks).find((tt) => tt.label === label && tt.mode === 'showing');
-      const cues = track?.cues ? Array.from(track.cues) : [];
-      // A cue spanning segments is written in each: hls.js keeps one.
-      const unique = new Map(cues.map((c) => [c.startTime.toFixed(2), c]));
-      if (unique.size < count) return null;
-      return [...unique.values()].map((c) => [c.startTime, c.endTime, c.text]);
-    },
-    { label, count: FILE_CUES[label]!.length },
-    { timeout: 15_000 },
-  );
-  return (await handle.jsonValue()) as Cue[];
-}
-
-function expectCuesMatch(shown: Cue[], expected: Cue[]): void {
-  expect(shown.map((c) => c[2])).toEqual(expected.map((c) => c[2]));
-  shown.forEach((c, i) => {
-    expect(Math.abs(c[0] - expected[i]![0]), `start of "${c[2]}"`).toBeLessThanOrEqual(0.1);
-    expect(Math.abs(c[1] - expected[i]![1]), `end of "${c[2]}"`).toBeLessThanOrEqual(0.1);
-  });
 }
 
 /** Focuses `id` with Tab presses only, then returns how many it took. */
@@ -393,42 +315,5 @@ describe('captions, audio tracks and the transcript in Chromium', () => {
     expect(stops.filter((s) => s.tag !== 'video' && s.name === '')).toEqual([]);
     expect(await axeViolations(page)).toEqual([]);
     await w.context.close();
-  }, 60_000);
-});
-
-describe('captions in direct play', () => {
-  let direct: TestServer;
-  let directBase = '';
-  let directItem = '';
-  beforeAll(async () => {
-    // No transcode runs: the MP4 plays as it is, and its captions come as a <track> of the video.
-    direct = await startTestServer({}, { startQueue: false });
-    const courseId = await createCourse(direct, 'Direct');
-    directItem = (await uploadLecture(direct, courseId, path.join(dir, 'lecture.mp4'), 'Direct lecture')).item
-      .id;
-    const res = await direct.cc.app.inject({
-      method: 'POST',
-      url: `/api/items/${directItem}/captions?language=en&label=English`,
-      headers: { ...direct.auth, 'content-type': 'text/vtt' },
-      payload: EN_VTT,
-    });
-    expect(res.statusCode).toBe(201);
-    directBase = await direct.cc.listen();
-  }, 60_000);
-  afterAll(() => direct?.close());
-
-  it('offers the same WebVTT as a <track>, shown when chosen, at the file’s times', async () => {
-    const context = await browser.newContext({ locale: 'en-US' });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(String(e)));
-    await page.goto(`${directBase}/watch/${directItem}?muted=1`);
-    await page.waitForSelector('body[data-state="ready"]');
-    expect(await page.getAttribute('body', 'data-plan-mode')).toBe('direct');
-    expect(await page.locator('video track').count()).toBe(1);
-    await page.selectOption('#caption-track', { label: 'English' });
-    expectCuesMatch(await showingCues(page, 'English'), FILE_CUES['English']!);
-    expect(problems).toEqual([]);
-    await context.close();
   }, 60_000);
 });

@@ -1,7 +1,6 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { READINESS_CHECK_NAMES } from '@coursecast/api';
-import { DEFAULT_LADDER_OPTIONS } from '@coursecast/media';
 import { METRIC_STORAGE_ORPHANS_REMOVED, STORE_NAMES } from '@coursecast/semconv';
 import { boundPort, buildApp } from './app.js';
 import { resolveAdminToken, type ResolvedAdminToken } from './auth/admin-auth.js';
@@ -36,9 +35,8 @@ import {
   type InstrumentationExtras,
 } from './instrumentation/instrumentation.js';
 import { createJobEventBus, type JobEventBus } from './transcoding/job-events.js';
-import { createJobQueue, type JobQueue, type JobRunner, type QueueLogger } from './transcoding/job-queue.js';
-import { createTranscodeMetrics } from './transcoding/transcode-instruments.js';
-import { createTranscodeRunner } from './transcoding/transcode-runner.js';
+import type { JobQueue, QueueLogger } from './transcoding/job-queue.js';
+import { createTranscodeQueue } from './transcoding/transcode-queue.js';
 import { createReadinessCheck, type ReadinessCheck } from './readiness-check.js';
 import { volumeFreeBytes } from './uploads/upload-receiver.js';
 
@@ -157,7 +155,15 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     instrumentation,
     options.prepareSession ?? createJitMedia(paths, config, (id) => captions.sessionCaptions(id)),
   );
-  const queue = transcodeQueue(config, { store, events, logger, paths, instrumentation, purge, captions });
+  const queue = createTranscodeQueue(config, {
+    store,
+    events,
+    logger,
+    paths,
+    instrumentation,
+    purge,
+    captions,
+  });
   const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
   const contentSlot: AppSlot = { app: null };
   const contentUrl = (): string =>
@@ -282,57 +288,6 @@ function jitService(
     lookahead: config.jit.lookaheadSegments,
     segmentTimeoutMs: config.jit.segmentTimeoutSeconds * 1000,
   });
-}
-
-/** The transcode job queue and the runner it drives (the runner's metrics read the queue's counts). */
-function transcodeQueue(
-  config: Config,
-  d: {
-    store: CatalogStore;
-    events: JobEventBus;
-    logger: QueueLogger;
-    paths: MediaPaths;
-    instrumentation: Instrumentation;
-    purge: (itemId: string) => void;
-    captions: CaptionPublisher;
-  },
-): JobQueue {
-  const runJob: JobRunner = (ctx) => runner(ctx);
-  const queue = createJobQueue({
-    store: d.store,
-    run: runJob,
-    events: d.events,
-    logger: d.logger,
-    concurrency: config.transcode.concurrency,
-    retryBaseSeconds: config.transcode.retryBaseSeconds,
-  });
-  const metrics = createTranscodeMetrics(d.instrumentation.meter, queue);
-  const runner = createTranscodeRunner({
-    store: d.store,
-    paths: d.paths,
-    tracer: d.instrumentation.tracer,
-    metrics,
-    ffmpegPath: config.ffmpegPath,
-    ffprobePath: config.ffprobePath,
-    ladder: {
-      ...DEFAULT_LADDER_OPTIONS,
-      heights: config.transcode.ladder,
-      segmentSeconds: config.transcode.segmentSeconds,
-      audioBitrate: config.transcode.audioBitrate,
-      allowCopy: config.transcode.allowCopy,
-      preset: config.transcode.preset,
-    },
-    timeoutMs: config.transcode.timeoutSeconds * 1000,
-    beforePublish: (itemId, dir) => d.captions.decorate(itemId, dir),
-    onPublished: (itemId) => {
-      d.purge(itemId);
-      // A track changed while the ladder was encoding: the new ladder gets it now.
-      d.captions
-        .reconcile(itemId)
-        .catch((err: unknown) => d.logger.warn({ err, itemId }, 'captions not republished'));
-    },
-  });
-  return queue;
 }
 
 /** Builds the Fastify app; if that fails, releases what was opened for it (stores, instrumentation). */
