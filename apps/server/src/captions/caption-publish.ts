@@ -25,9 +25,17 @@ import { createItemQueue, type ItemQueue } from './item-queue.js';
 export interface CaptionPublisherDeps {
   store: CatalogStore;
   paths: MediaPaths;
-  /** Called once a new version is live and the old one is gone (the edges purge the item). */
+  /** Called once a new version is live (the edges purge the item). */
   onPublished: (itemId: string) => void;
+  /**
+   * How long a superseded version's folder stays, so players still on it finish their lecture (its files are hard
+   * links: keeping them costs no space); default an hour. The start-up sweep removes what a restart left.
+   */
+  retireMs?: number;
 }
+
+/** A superseded version's default grace period. */
+const RETIRE_MS = 3_600_000;
 
 /** Publishes an item's caption tracks into its ladder: a new version per change, the video untouched. */
 export interface CaptionPublisher {
@@ -61,6 +69,14 @@ function ladderOf(item: Item | null): string | null {
 export function createCaptionPublisher(deps: CaptionPublisherDeps): CaptionPublisher {
   const { store, paths } = deps;
   const queue = createItemQueue();
+
+  /** Removes a superseded version's folder once its grace period is over (a timer that keeps no process alive). */
+  function retire(dir: string): void {
+    const remove = (): void => void rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    const ms = deps.retireMs ?? RETIRE_MS;
+    if (ms <= 0) return remove();
+    setTimeout(remove, ms).unref();
+  }
   const readVtt = (track: CaptionTrack): Promise<string> => readFile(paths.resolve(track.file), 'utf8');
 
   async function attempt<T>(
@@ -104,7 +120,7 @@ export function createCaptionPublisher(deps: CaptionPublisherDeps): CaptionPubli
     if (outcome === 'moved') outcome = await attempt(itemId, tracks, write);
     if (outcome === 'moved') throw new StoreError('conflict', `item ${itemId} keeps being republished`);
     if (outcome.from && outcome.to) {
-      await rm(paths.versionDir(itemId, outcome.from), { recursive: true, force: true });
+      retire(paths.versionDir(itemId, outcome.from));
       deps.onPublished(itemId);
     }
     return outcome.result;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import HLS from 'hls-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +83,11 @@ describe('caption tracks before and after the ladder', () => {
     const publisher = createCaptionPublisher({
       store: t.cc.store,
       paths: t.cc.paths,
-      onPublished: (id) => purged.push(id),
+      onPublished: (id) => {
+        purged.push(id);
+        t.cc.edge?.purgeItem(id);
+      },
+      retireMs: 0,
     });
     // ...until the check after each transcode publishes a version with it.
     await publisher.reconcile(itemId);
@@ -93,6 +98,9 @@ describe('caption tracks before and after the ladder', () => {
       HLS.parse((await get(`/media/${itemId}/${after}/master.m3u8`)).body) as HLS.types.MasterPlaylist
     ).variants[0]!.subtitles.map((s) => s.name);
     expect(names).toEqual(['English (CC)', 'Raced']);
+    // The superseded version goes once its grace period (none here) is over, and is no longer served.
+    await expect.poll(() => existsSync(versionDir), { timeout: 5000 }).toBe(false);
+    expect((await get(`/media/${itemId}/${item.mediaVersion}/master.m3u8`)).statusCode).toBe(404);
     // Current already: nothing more is published.
     await publisher.reconcile(itemId);
     expect((await t.cc.store.getItem(itemId))!.mediaVersion).toBe(after);

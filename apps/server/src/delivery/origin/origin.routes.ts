@@ -221,8 +221,8 @@ function sourceKind(cp: ContentPath): ContentKind | null {
 }
 
 /**
- * The file a content path names: a file of the published version, or the source itself (direct play,
- * decided by the playback plan). Any other version is gone or not yet published.
+ * The file a content path names: a file of the published version (or of one a caption change superseded, while
+ * its folder is kept), or the source itself (direct play, decided by the playback plan).
  */
 async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath): Promise<OpenedFile> {
   const { paths } = deps;
@@ -249,8 +249,12 @@ async function openPublished(deps: OriginRoutesDeps, item: Item, cp: ContentPath
     }
     return openContentFile(path.join(paths.dataDir, 'uploads'), [item.id, cp.file]);
   }
-  if (item.mediaVersion !== cp.version) {
-    throw new AppError('object_not_found', `version ${cp.version} of item ${item.id} is not published`);
-  }
-  return openContentFile(paths.mediaRoot, [item.id, cp.version, ...cp.fileSegments]);
+  // The current version, or one a caption change superseded and keeps on disk for the players still on it (its
+  // folder goes after a grace period, ADR 0014); a version whose folder is gone is not published.
+  return openContentFile(paths.mediaRoot, [item.id, cp.version, ...cp.fileSegments]).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === 'object_not_found' && item.mediaVersion !== cp.version) {
+      throw new AppError('object_not_found', `version ${cp.version} of item ${item.id} is not published`);
+    }
+    throw err;
+  });
 }
