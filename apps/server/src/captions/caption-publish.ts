@@ -13,6 +13,7 @@ import {
   type Item,
 } from '../store/index.js';
 import {
+  isNewVersionFile,
   linkVersion,
   publishedTrackFiles,
   renditionOf,
@@ -93,7 +94,7 @@ export function createCaptionPublisher(deps: CaptionPublisherDeps): CaptionPubli
     try {
       await linkVersion(paths.versionDir(itemId, from), staging);
       await writeSubtitles(staging, tracks, readVtt);
-      await publishDir(staging, live);
+      await publishDir(staging, live, (file) => isNewVersionFile(staging, file));
     } catch (err) {
       await rm(staging, { recursive: true, force: true });
       throw err;

@@ -38,20 +38,27 @@ export async function publishedTrackFiles(versionDir: string): Promise<string[]>
  */
 export async function linkVersion(from: string, to: string): Promise<number> {
   const entries = await readdir(from, { withFileTypes: true, recursive: true });
-  let linked = 0;
+  const rels = entries
+    .map((e) => ({ e, rel: path.relative(from, path.join(e.parentPath, e.name)) }))
+    .filter(({ rel }) => rel !== SUBS_DIR && !rel.startsWith(`${SUBS_DIR}${path.sep}`));
   await mkdir(to, { recursive: true });
-  for (const e of entries) {
-    const rel = path.relative(from, path.join(e.parentPath, e.name));
-    if (rel === SUBS_DIR || rel.startsWith(`${SUBS_DIR}${path.sep}`)) continue;
-    if (rel === HLS_LAYOUT.master) await copyFile(path.join(from, rel), path.join(to, rel));
-    else if (e.isDirectory()) await mkdir(path.join(to, rel), { recursive: true });
-    else if (e.isFile()) {
-      await mkdir(path.dirname(path.join(to, rel)), { recursive: true });
-      await link(path.join(from, rel), path.join(to, rel));
-      linked++;
-    }
+  for (const { e, rel } of rels) if (e.isDirectory()) await mkdir(path.join(to, rel), { recursive: true });
+  const files = rels.filter(({ e, rel }) => e.isFile() && rel !== HLS_LAYOUT.master).map(({ rel }) => rel);
+  // A few at a time: an hour's ladder is thousands of names, each a cheap call the thread pool overlaps.
+  const PARALLEL = 32;
+  for (let i = 0; i < files.length; i += PARALLEL) {
+    await Promise.all(
+      files.slice(i, i + PARALLEL).map((rel) => link(path.join(from, rel), path.join(to, rel))),
+    );
   }
-  return linked;
+  await copyFile(path.join(from, HLS_LAYOUT.master), path.join(to, HLS_LAYOUT.master));
+  return files.length;
+}
+
+/** True for the files of a caption version that are new (not hard links to the last version's): they need a sync. */
+export function isNewVersionFile(versionDir: string, file: string): boolean {
+  const rel = path.relative(versionDir, file);
+  return rel === HLS_LAYOUT.master || rel.startsWith(`${SUBS_DIR}${path.sep}`);
 }
 
 /** The first variant's media playlist named in a master playlist (the ladder's rungs share one segment grid). */

@@ -21,13 +21,19 @@ export async function syncFileAndDir(file: string): Promise<void> {
 }
 
 /**
- * Syncs every file and directory under `root`, deepest first, then `root` itself: a published ladder or an
+ * Syncs every file (those `syncFile` keeps) and directory under `root`, deepest first, then `root` itself: a published ladder or an
  * unpacked package is on the disk before the row that points at it commits. Files are synced a few at a time
  * so a 2,000-file package does not queue 2,000 flushes on the thread pool at once.
  */
-export async function syncTree(root: string): Promise<number> {
+export async function syncTree(
+  root: string,
+  syncFile: (file: string) => boolean = () => true,
+): Promise<number> {
   const entries = await readdir(root, { withFileTypes: true, recursive: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .filter(syncFile);
   const dirs = entries
     .filter((e) => e.isDirectory())
     .map((e) => path.join(e.parentPath, e.name))
@@ -55,9 +61,15 @@ export async function keepFile(from: string, to: string): Promise<void> {
 /**
  * Publishes a staged folder (a ladder, a package, a document's version) durably: everything in it is synced, it
  * is renamed into place, then the folders naming it are synced, all before the row that points at it commits.
+ * `syncFile` may leave out files already on the disk (hard links to a published version's: their folders' sync
+ * makes the new names durable).
  */
-export async function publishDir(staging: string, live: string): Promise<void> {
-  await syncTree(staging);
+export async function publishDir(
+  staging: string,
+  live: string,
+  syncFile: (file: string) => boolean = () => true,
+): Promise<void> {
+  await syncTree(staging, syncFile);
   await rename(staging, live);
   await syncPath(path.dirname(live));
   await syncPath(path.dirname(path.dirname(live)));
