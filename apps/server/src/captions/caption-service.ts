@@ -10,6 +10,7 @@ import {
   type CaptionKind,
   type SubtitleStreamInfo,
 } from '@coursecast/media';
+import { CAPTIONS_FILE_DIR } from '../catalog/caption-urls.js';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import { AppError } from '../errors.js';
 import { keepFile } from '../store/durable-files.js';
@@ -58,6 +59,11 @@ export interface CaptionService {
 }
 
 const MAX_LABEL = 80;
+/**
+ * Tracks a lecture may have: every just-in-time session cuts each one on its grid when it opens, so the count bounds
+ * that work; no lecture needs more languages than this.
+ */
+export const MAX_TRACKS = 32;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const KIND_SUFFIX: Record<CaptionKind, string> = {
@@ -86,6 +92,28 @@ function labelOf(label: string | undefined, languageName: string, kind: CaptionK
     );
   }
   return text;
+}
+
+/** The item's tracks once `next` is saved (added, or in its place); refuses a label taken and a track too many. */
+function tracksAfter(tracks: readonly CaptionTrack[], next: NewCaptionTrack): CaptionTrack[] {
+  const replacing = tracks.some((t) => t.id === next.id);
+  if (!replacing && tracks.length >= MAX_TRACKS) {
+    throw new AppError('conflict', `the lecture has ${tracks.length} caption tracks, the most it may have`, {
+      limit: MAX_TRACKS,
+    });
+  }
+  if (tracks.some((t) => t.label === next.label && t.id !== next.id)) {
+    throw new AppError('conflict', `the lecture already has a track labelled "${next.label}"`, {
+      label: next.label,
+    });
+  }
+  const now = new Date().toISOString();
+  const draft: CaptionTrack = {
+    ...next,
+    createdAt: tracks.find((t) => t.id === next.id)?.createdAt ?? now,
+    updatedAt: now,
+  };
+  return replacing ? tracks.map((t) => (t.id === next.id ? draft : t)) : [...tracks, draft];
 }
 
 /** Builds the service. */
@@ -125,7 +153,7 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
 
   /** Writes the normalized WebVTT durably under a new name beside the item's source. */
   async function keepVtt(itemId: string, trackId: string, vtt: string): Promise<string> {
-    const dir = path.join(paths.uploadDir(itemId), 'captions');
+    const dir = path.join(paths.uploadDir(itemId), CAPTIONS_FILE_DIR);
     await mkdir(dir, { recursive: true });
     const name = `${trackId}-${randomBytes(4).toString('hex')}.vtt`;
     const tmp = path.join(dir, `.${name}.tmp`);
@@ -140,22 +168,8 @@ export function createCaptionService(deps: CaptionServiceDeps): CaptionService {
     previousFile: string | null,
     warnings: string[],
   ): Promise<SavedTrack> {
-    const tracks = await store.listCaptionTracks(next.itemId);
-    if (tracks.some((t) => t.label === next.label && t.id !== next.id)) {
-      throw new AppError('conflict', `the lecture already has a track labelled "${next.label}"`, {
-        label: next.label,
-      });
-    }
-    const now = new Date().toISOString();
-    const draft: CaptionTrack = {
-      ...next,
-      createdAt: tracks.find((t) => t.id === next.id)?.createdAt ?? now,
-      updatedAt: now,
-    };
-    const after = tracks.some((t) => t.id === next.id)
-      ? tracks.map((t) => (t.id === next.id ? draft : t))
-      : [...tracks, draft];
     try {
+      const after = tracksAfter(await store.listCaptionTracks(next.itemId), next);
       const track = await publisher.republish(next.itemId, after, (p) => store.saveCaptionTrack(next, p));
       if (previousFile && previousFile !== next.file) await rm(paths.resolve(previousFile), { force: true });
       return { track, warnings };

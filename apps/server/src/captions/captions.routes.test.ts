@@ -6,6 +6,7 @@ import { createCourse, uploadLecture } from '../../test-support/api-calls.js';
 import { EMBEDDED_SRT_EN, testClip, trackedClip } from '../../test-support/media-fixtures.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { waitForJob } from '../../test-support/wait.js';
+import { MAX_TRACKS } from './caption-service.js';
 
 // Caption tracks through the API, on a real transcoded ladder: each change publishes a new version whose master
 // playlist carries the tracks as subtitles renditions (checked by a third-party parser in strict mode), the video's
@@ -239,6 +240,10 @@ describe('caption tracks of a transcoded lecture', () => {
     expect(stranger.statusCode).toBe(401);
     expect(await labels()).toEqual(kept);
     expect(await version()).toBe(keptVersion);
+    // A refused file leaves nothing behind: the captions folder holds the tracks' files only.
+    const files = await readdir(path.join(t.dataDir, 'uploads', itemId, 'captions'));
+    const tracks = await t.cc.store.listCaptionTracks(itemId);
+    expect(files.sort()).toEqual(tracks.map((x) => path.basename(x.file)).sort());
   });
 
   it('converts Windows-1252 (Latin-1) and says so', async () => {
@@ -261,6 +266,21 @@ describe('caption tracks of a transcoded lecture', () => {
     expect(body.warnings.join(' ')).toMatch(/UTF-16/i);
     expect((await get(new URL(body.track.url).pathname)).body).toContain('Ça va');
   });
+});
+
+describe('the number of tracks', () => {
+  it('stops at the most a lecture may have, leaving nothing of the refused one', async () => {
+    const have = (await t.cc.store.listCaptionTracks(itemId)).length;
+    for (let i = have; i < MAX_TRACKS; i++) {
+      const res = await post(`/api/items/${itemId}/captions?language=en&label=Track%20${i}`, EN_VTT);
+      expect(res.statusCode).toBe(201);
+    }
+    const over = await post(`/api/items/${itemId}/captions?language=en&label=One%20more`, EN_VTT);
+    expect(over.statusCode).toBe(409);
+    expect(over.json<{ error: { message: string } }>().error.message).toMatch(/the most it may have/);
+    expect(await readdir(path.join(t.dataDir, 'uploads', itemId, 'captions'))).toHaveLength(MAX_TRACKS);
+    expect((await master()).variants[0]!.subtitles).toHaveLength(MAX_TRACKS);
+  }, 60_000);
 });
 
 describe('caption coverage', () => {
