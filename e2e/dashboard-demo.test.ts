@@ -287,6 +287,12 @@ describe('coursecast demo and its dashboard', () => {
     }
   });
 
+  it('gives the lecture English captions, carried by its master playlist as a subtitles rendition', async () => {
+    const text = await (await get(master)).text();
+    expect(text).toMatch(/#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="English",LANGUAGE="en"/);
+    expect(text).toMatch(/SUBTITLES="subs"/);
+  });
+
   it('fills every server-side panel once a user has played the ladder and a just-in-time session', async () => {
     const started = Date.now();
     // The ladder through the edge, twice: misses (origin fetches) and then hits.

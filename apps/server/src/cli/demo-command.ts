@@ -2,6 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
+  CaptionListResponse,
   CourseListResponse,
   CourseResponse,
   CourseWithItemsResponse,
@@ -13,6 +14,7 @@ import { generateTestClip } from '@coursecast/media/samples';
 import type { Config } from '../config.js';
 import { createCoursecast, type Coursecast } from '../main.js';
 import { createProgressBar } from './progress-bar.js';
+import { sampleCaptions } from './sample-captions.js';
 import { samplePdf } from './sample-pdf.js';
 import { scormPackage } from './sample-scorm.js';
 import { readSse } from './sse-reader.js';
@@ -64,6 +66,22 @@ async function sampleLecture(config: Config, options: DemoOptions): Promise<stri
     fps: 30,
   });
   return file;
+}
+
+/** Gives the demo lecture English captions unless it has some: the captions menu and transcript have words to show. */
+async function ensureCaptions(base: string, token: string, itemId: string, seconds: number): Promise<void> {
+  const headers = { authorization: `Bearer ${token}` };
+  const listed = await fetch(`${base}/api/items/${itemId}/captions`, { headers });
+  if (!listed.ok)
+    throw new Error(`the demo lecture's captions answered ${listed.status}: ${await listed.text()}`);
+  const { tracks } = (await listed.json()) as CaptionListResponse;
+  if (tracks.length > 0) return;
+  const res = await fetch(`${base}/api/items/${itemId}/captions?language=en&label=English`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'text/vtt' },
+    body: sampleCaptions(seconds),
+  });
+  if (!res.ok) throw new Error(`the demo captions answered ${res.status}: ${await res.text()}`);
 }
 
 /** Uploads a generated file unless the course has an item of that title; answers the item's id. */
@@ -170,6 +188,7 @@ export async function demoCommand(
     }
     item = uploaded.item;
   }
+  await ensureCaptions(base, token, item.id, options.seconds ?? 16);
   // A document and an interactive module beside the lecture, as a course has.
   const handoutId = await ensureMaterial(base, token, course.id, items, HANDOUT_TITLE, 'handout.pdf', () =>
     samplePdf([
