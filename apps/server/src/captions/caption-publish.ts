@@ -61,9 +61,12 @@ export interface CaptionPublisher {
   sessionCaptions(itemId: string): Promise<{ id: string; rendition: SubtitleRendition; vtt: string }[]>;
 }
 
-/** The ladder a video item plays from, or null (not a video, not transcoded yet). */
+/**
+ * The ladder a video item's learners get, or null (not a video, not transcoded yet). A lecture being re-transcoded,
+ * or whose re-transcode failed, still serves its last ladder: the tracks go into that one too.
+ */
 function ladderOf(item: Item | null): string | null {
-  return item && item.kind === 'video' && item.status === 'ready' ? item.mediaVersion : null;
+  return item && item.kind === 'video' ? item.mediaVersion : null;
 }
 
 /** Builds the publisher. */
