@@ -38,7 +38,10 @@ export interface ContentPath {
   readonly fileSegments: readonly string[];
 }
 
-/** The version segment of an item's uploaded source, for direct play: `/media/<item>/source/<file>`. */
+/**
+ * The version segment of an item's uploaded source, for direct play: `/media/<item>/source/<file>`; its caption
+ * tracks' WebVTT sit beside it, `/media/<item>/source/captions/<file>` (caption-urls.ts).
+ */
 export const SOURCE_VERSION = 'source';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
