@@ -36,6 +36,16 @@ function attributesOf(init: RequestInit | undefined): Sent {
   return out;
 }
 
+/** A fetch that records what each report carried. */
+function recorder() {
+  const sent: Sent[] = [];
+  const fetchFake = vi.fn<typeof fetch>(async (_url, init) => {
+    sent.push(attributesOf(init));
+    return new Response(null, { status: 200 });
+  });
+  return { sent, fetchFake };
+}
+
 describe('caption and audio-track use per view', () => {
   let clock = 1_000_000;
   beforeEach(() => {
@@ -47,11 +57,7 @@ describe('caption and audio-track use per view', () => {
   it('counts the time played with captions showing and the switches, reported with the view', () => {
     const video = fakeVideo();
     const view = { viewId: null as string | null, viewerId: 'vwr_1', sessionId: 'ses_1', measured: true };
-    const sent: Sent[] = [];
-    const fetchFake = vi.fn<typeof fetch>(async (_url, init) => {
-      sent.push(attributesOf(init));
-      return new Response(null, { status: 200 });
-    });
+    const { sent, fetchFake } = recorder();
     const page = { addEventListener: vi.fn(), removeEventListener: vi.fn() };
     const usage = trackUsage({
       video,
@@ -108,11 +114,7 @@ describe('caption and audio-track use per view', () => {
   it('reports every period while counting, starts again from zero for a new view, and sends nothing unmeasured', () => {
     const video = fakeVideo();
     const view = { viewId: 'view_a' as string | null, viewerId: 'v', sessionId: 's', measured: true };
-    const sent: Sent[] = [];
-    const fetchFake = vi.fn<typeof fetch>(async (_url, init) => {
-      sent.push(attributesOf(init));
-      return new Response(null, { status: 200 });
-    });
+    const { sent, fetchFake } = recorder();
     const page = { addEventListener: vi.fn(), removeEventListener: vi.fn() };
     const usage = trackUsage({
       video,
