@@ -61,3 +61,24 @@ export {
 export { extractCaptions, type ExtractCaptionsOptions } from './captions/caption-extract.js';
 export { HLS_LAYOUT } from './hls-layout.js';
 export { gridOfMediaPlaylist, SUBTITLES_GROUP_ID, withSubtitles } from './captions/caption-master.js';
+export {
+  DEFAULT_LIVE_LADDER_OPTIONS,
+  planLiveLadder,
+  type LiveInputInfo,
+  type LiveLadderOptions,
+  type LiveLadderPlan,
+  type LiveRung,
+} from './live/live-ladder-plan.js';
+export { composeLivePlaylist, type LiveRunPlaylist } from './live/live-playlist.js';
+export type { LiveListen } from './live/live-args.js';
+export type { LiveInputHealth } from './live/live-input-stats.js';
+export type { LiveRunRungPlaylist } from './live/live-run-watch.js';
+export {
+  startLiveRun,
+  type LiveRunEndReason,
+  type LiveRunEvents,
+  type LiveRunHandle,
+  type LiveRunHealth,
+  type LiveRunOptions,
+  type LiveRunResult,
+} from './live/live-run.js';

@@ -52,8 +52,10 @@ const DEFAULT_MAX_STDOUT_CHARS = 32 * 1024 * 1024;
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function track(child: ChildProcess): void {
+/** Registers a child this process owns, so a normal exit of this process takes it along. */
+export function trackChild(child: ChildProcess): void {
   liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
@@ -234,7 +236,7 @@ export function runOwnedProcess(opts: OwnedProcessOptions): Promise<OwnedProcess
 
     child.once('spawn', () => {
       spawned = true;
-      track(child);
+      trackChild(child);
       notifySpawn(child, opts.onSpawn);
     });
 

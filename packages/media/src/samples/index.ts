@@ -17,3 +17,8 @@ export {
   type ClipSubtitle,
   type TrackedClipOptions,
 } from './tracked-clip-generate.js';
+export {
+  startLiveTestPublish,
+  type LiveTestPublisher,
+  type LiveTestPublishOptions,
+} from './live-test-publish.js';
