@@ -1,5 +1,6 @@
 import { contentEnvVars } from './config-content.js';
 import { ingestEnvVars } from './config-ingest.js';
+import { liveEnvVars } from './config-live.js';
 import { ltiEnvVars } from './config-lti.js';
 
 // The environment variables of the configuration (config.ts merges them over the file and defaults), and how
@@ -113,4 +114,5 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse; secret?: b
   ...ingestEnvVars(asNumber, asBoolean),
   ...contentEnvVars(asNumber, asString, asList),
   ...ltiEnvVars(asNumber, asBoolean, asList, asString),
+  ...liveEnvVars(asNumber, asBoolean, asString, asNumberList),
 };

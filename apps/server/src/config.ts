@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ENV_VARS } from './config-env.js';
 import { ContentConfigSchema } from './config-content.js';
 import { IngestConfigSchema } from './config-ingest.js';
+import { LiveConfigSchema } from './config-live.js';
 import { LtiConfigSchema } from './config-lti.js';
 
 const MiB = 1024 * 1024;
@@ -208,6 +209,7 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   ingest: IngestConfigSchema,
+  live: LiveConfigSchema,
   content: ContentConfigSchema,
   lti: LtiConfigSchema,
   instrumentation: z

@@ -82,3 +82,5 @@ export {
   type LiveRunOptions,
   type LiveRunResult,
 } from './live/live-run.js';
+export { spawnLiveChild, type LiveChild, type LiveChildExit } from './live/live-child.js';
+export { waitForTcpListen } from './live/tcp-listen-wait.js';

@@ -33,9 +33,9 @@ export function buildLiveIngestArgs(listen: LiveListen): string[] {
   const rtmp = listen.protocol === 'rtmp' ? ['-listen', '1'] : [];
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats',
-    // FFmpeg would otherwise hold the first 5 s of input to probe it: the listener only copies, so half a second
-    // of probing is plenty, and each packet leaves as it comes.
-    '-fflags', 'nobuffer', '-probesize', '500000', '-analyzeduration', '500000',
+    // FFmpeg would otherwise hold the first 5 s of input to probe it. MPEG-TS (SRT) names its streams up front, so
+    // half a second is plenty; FLV adds a stream when its first packet comes (audio often a second before video).
+    '-fflags', 'nobuffer', '-probesize', '5000000', '-analyzeduration', listen.protocol === 'rtmp' ? '2500000' : '500000',
     ...rtmp, '-i', listenUrl(listen),
     '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
     '-f', 'nut', '-flush_packets', '1', 'pipe:1',
