@@ -2,6 +2,7 @@ import type { DocumentSource, PackageSource } from '@coursecast/api';
 import type { MediaInfo } from '@coursecast/media';
 import type { ItemStatus, JobState, TranscodeMode } from '@coursecast/semconv';
 import type { CaptionStore } from './caption-store.js';
+import type { LiveStore } from './live-store.js';
 import type { LtiStore } from './lti-store.js';
 import type { ProgressStore } from './progress-store.js';
 import type { StoreHealthSource } from './store-health.js';
@@ -132,7 +133,7 @@ export interface JobFilter {
  * Persistence of courses, items, renditions and jobs. Every resolved write is committed and durable. Its health
  * says whether it can write (readiness); after a fatal database error it reopens by itself.
  */
-export interface CatalogStore extends StoreHealthSource, LtiStore, ProgressStore, CaptionStore {
+export interface CatalogStore extends StoreHealthSource, LtiStore, ProgressStore, CaptionStore, LiveStore {
   /** Rejects with StoreError 'conflict' when the id exists. */
   createCourse(course: NewCourse): Promise<Course>;
   /** Newest first. */
@@ -161,7 +162,10 @@ export interface CatalogStore extends StoreHealthSource, LtiStore, ProgressStore
   listItems(courseId: string): Promise<Item[]>;
   /** Null when the item does not exist. */
   updateItem(id: string, patch: ItemPatch): Promise<Item | null>;
-  /** Deletes the item, its renditions, jobs and caption tracks in one transaction; false when it did not exist. */
+  /**
+   * Deletes the item, its renditions, jobs, caption tracks and live lecture in one transaction; false when it did not
+   * exist.
+   */
   deleteItem(id: string): Promise<boolean>;
   /** Highest first. */
   listRenditions(itemId: string): Promise<Rendition[]>;

@@ -80,6 +80,7 @@ export function duckDbItemOperations(db: DuckDbDatabase, stamp: Stamp): ItemOper
         await tx.all('DELETE FROM renditions WHERE item_id = $1', [id]);
         await tx.all('DELETE FROM jobs WHERE item_id = $1', [id]);
         await tx.all('DELETE FROM caption_tracks WHERE item_id = $1', [id]);
+        await tx.all('DELETE FROM live_lectures WHERE item_id = $1', [id]);
         const deleted = await tx.all('DELETE FROM items WHERE id = $1 RETURNING id', [id]);
         return deleted.length > 0;
       });

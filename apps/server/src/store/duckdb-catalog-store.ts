@@ -6,6 +6,7 @@ import { duckDbProgressOperations } from './duckdb-catalog-progress.js';
 import { duckDbLtiOperations } from './duckdb-catalog-lti.js';
 import { duckDbItemOperations } from './duckdb-catalog-items.js';
 import { duckDbJobOperations } from './duckdb-catalog-jobs.js';
+import { duckDbLiveOperations } from './duckdb-catalog-live.js';
 import { openDuckDbDatabase, type ReopenPolicy } from './duckdb-database.js';
 import { timestampParam } from './duckdb-values.js';
 import { applyMigrations, CATALOG_MIGRATIONS, type Migration } from './migrations.js';
@@ -46,6 +47,7 @@ export async function openDuckDbCatalogStore(options: DuckDbCatalogStoreOptions)
     ...duckDbLearnerOperations(db, stamp),
     ...duckDbProgressOperations(db, stamp),
     ...duckDbCaptionOperations(db, stamp),
+    ...duckDbLiveOperations(db, stamp),
     health: () => db.health(),
     onHealthChange: (listener) => db.onHealthChange(listener),
     async close() {

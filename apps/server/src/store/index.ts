@@ -48,3 +48,11 @@ export type {
 export { openDuckDbCatalogStore, type DuckDbCatalogStoreOptions } from './duckdb-catalog-store.js';
 export { newId, type IdPrefix } from './ids.js';
 export { CATALOG_MIGRATIONS, migrationLabel, type Migration } from './migrations.js';
+export type {
+  LiveLecture,
+  LivePatch,
+  LiveRunRecord,
+  LiveState,
+  LiveStore,
+  NewLiveLecture,
+} from './live-store.js';

@@ -23,6 +23,7 @@ const APPLIED = [
   [7, 'learner-progress'],
   [8, 'scorm-attempts'],
   [9, 'caption-tracks'],
+  [10, 'live-lectures'],
 ];
 
 let dir: string;
@@ -68,6 +69,7 @@ describe('applyMigrations', () => {
       '0007-learner-progress',
       '0008-scorm-attempts',
       '0009-caption-tracks',
+      '0010-live-lectures',
     ]);
     const firstAppliedAt = await withDb(async (db) => {
       expect(await ledger(db)).toEqual(APPLIED);

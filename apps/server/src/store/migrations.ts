@@ -10,6 +10,7 @@ import { migration0006LtiPlatforms } from './migrations/0006-lti-platforms.js';
 import { migration0007LearnerProgress } from './migrations/0007-learner-progress.js';
 import { migration0008ScormAttempts } from './migrations/0008-scorm-attempts.js';
 import { migration0009CaptionTracks } from './migrations/0009-caption-tracks.js';
+import { migration0010LiveLectures } from './migrations/0010-live-lectures.js';
 
 /** One schema change. SQL lives in TypeScript constants so the build has nothing to copy. */
 export interface Migration {
@@ -32,6 +33,7 @@ export const CATALOG_MIGRATIONS: readonly Migration[] = [
   migration0007LearnerProgress,
   migration0008ScormAttempts,
   migration0009CaptionTracks,
+  migration0010LiveLectures,
 ];
 
 /** `0001-catalog`: how a migration is named in errors, logs and file names. */
