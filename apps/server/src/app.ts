@@ -41,6 +41,8 @@ import { uploadRoutes } from './uploads/upload.routes.js';
 import { createCaptionPublisher, type CaptionPublisher } from './captions/caption-publish.js';
 import { createCaptionService } from './captions/caption-service.js';
 import { captionRoutes } from './captions/captions.routes.js';
+import type { LiveService } from './live/live-service.js';
+import { liveRoutes } from './live/live.routes.js';
 import { createPublishInstruments } from './transcoding/publish-instruments.js';
 import { createPackageInstruments } from './interactive/package-instruments.js';
 import { defaultScormRuntimeFile, sdkRoutes } from './web/sdk.routes.js';
@@ -80,6 +82,8 @@ export interface AppDeps {
   lti?: LtiTool;
   /** Publishes caption changes into the ladder, shared with the transcode runner (default: the app's own). */
   captions?: CaptionPublisher;
+  /** Live lectures; null or absent: none (their routes answer 404 live_disabled). */
+  live?: LiveService | null;
 }
 
 /** Builds the Fastify app; it does not listen (tests use inject()). */
@@ -121,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await lti.outbox.stop();
   });
   const links = mediaLinksFor(deps.config.lti);
+  const live = deps.live ?? null;
   const access = createMediaAccess({
     enrolled: deps.config.lti.access === 'enrolled',
     links,
@@ -207,6 +212,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       maxBytes: deps.config.upload.captionMaxBytes,
     });
     await api.register(jobRoutes, { ...common, events: deps.events });
+    if (deps.live) {
+      await api.register(liveRoutes, {
+        live: deps.live,
+        adminToken: deps.adminToken,
+        baseUrl,
+        access,
+        segmentSeconds: deps.config.live.segmentSeconds,
+      });
+    }
     if (deps.pipeline) {
       await api.register(dashboardRoutes, {
         reader: deps.pipeline.store.reader,
@@ -243,6 +257,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     servePublic: deps.edge === null,
     jit: deps.jit,
     links,
+    live: live
+      ? { isOpen: (id: string) => live.isOpen(id), segmentSeconds: deps.config.live.segmentSeconds }
+      : null,
   });
   if (deps.edge) await app.register(edgeRoutes, { handler: deps.edge.handler });
   await app.register(webRoutes, {

@@ -19,6 +19,8 @@ import { createPurgeNotifier } from './delivery/edge/purge-notifier.js';
 import { createJitService, type JitService, type PrepareSession } from './jit/jit-service.js';
 import { createJitMedia, jitRoot } from './jit/jit-media.js';
 import { createCaptionPublisher, type CaptionPublisher } from './captions/caption-publish.js';
+import { createLiveService } from './live/live-wiring.js';
+import type { LiveService } from './live/live-service.js';
 import { KEYFRAMES_FILE } from './jit/keyframe-cache.js';
 import { sweepAtStartup } from './catalog/orphan-sweep.js';
 import { createCounter } from './instrumentation/instruments.js';
@@ -58,6 +60,8 @@ export interface Coursecast {
   edge: EdgeNode | null;
   /** The content origin's server, where packages run (ADR 0010). */
   content: FastifyInstance;
+  /** Live lectures; null when `live.enabled` is off. */
+  live: LiveService | null;
   /** Base URL once listening. */
   url(): string;
   /** The content origin's base URL once listening. */
@@ -164,7 +168,19 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     purge,
     captions,
   });
-  const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit };
+  const live = config.live.enabled
+    ? createLiveService({
+        store,
+        paths,
+        config,
+        publicHost: () =>
+          config.live.publicHost ??
+          new URL(publicBaseUrl(config, slot.app ? boundPort(slot.app) : undefined)).hostname,
+        log: (message) => slot.app?.log.warn(message),
+        onEnded: purge,
+      })
+    : null;
+  const parts = { config, store, queue, events, instrumentation, pipeline, paths, admin, edge, jit, live };
   const contentSlot: AppSlot = { app: null };
   const contentUrl = (): string =>
     contentBaseUrl(config, contentSlot.app ? boundPort(contentSlot.app) : undefined);
@@ -204,6 +220,7 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
     createCounter(instrumentation.meter, METRIC_STORAGE_ORPHANS_REMOVED),
   );
   if (options.startQueue !== false) await queue.start();
+  await live?.start();
   return coursecastOf({ ...parts, app, content });
 }
 
@@ -304,9 +321,10 @@ async function buildAppOrRelease(
   options: CreateOptions,
 ): Promise<FastifyInstance> {
   const { delivery, purge, readiness, contentUrl, lti, captions } = wiring;
-  const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline } = parts;
+  const { config, store, queue, events, instrumentation, paths, admin, edge, jit, pipeline, live } = parts;
   try {
     return await buildApp({
+      live,
       config,
       store,
       queue,
@@ -338,7 +356,7 @@ async function buildAppOrRelease(
 function coursecastOf(
   parts: CoursecastParts & { app: FastifyInstance; content: FastifyInstance },
 ): Coursecast {
-  const { config, app, content, queue, jit, edge, instrumentation, pipeline, store } = parts;
+  const { config, app, content, queue, jit, edge, instrumentation, pipeline, store, live } = parts;
   let closing: Promise<void> | null = null;
   return {
     ...parts,
@@ -351,8 +369,9 @@ function coursecastOf(
     },
     close() {
       closing ??= (async () => {
-        // Every FFmpeg a session owns dies with the server.
+        // Every FFmpeg a session owns dies with the server; a live lecture ends into its recording.
         await jit?.shutdown();
+        await live?.close();
         await queue.shutdown(config.transcode.shutdownGraceSeconds * 1000);
         await app.close();
         await content.close();

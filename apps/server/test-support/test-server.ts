@@ -42,6 +42,8 @@ export async function startTestServer(
       delivery: { hitSpanRatio: 1, ...overrides.delivery },
       upload: { minFreeBytes: 0, ...overrides.upload },
       transcode: { ladder: [360, 240], preset: 'ultrafast', retryBaseSeconds: 0.2, ...overrides.transcode },
+      // Tests run side by side: free ports for RTMP and SRT, loopback only.
+      live: { rtmpPort: 0, srtPorts: [0, 0], listenHost: '127.0.0.1', ...overrides.live },
     },
   });
   const spans = new InMemorySpanExporter();

@@ -244,3 +244,17 @@ export {
   ItemLearnersResponseSchema,
   type ItemLearnersResponse,
 } from './progress-schemas.js';
+export {
+  LIVE_STATES,
+  LiveCreateBodySchema,
+  LiveIngestSchema,
+  LiveInputHealthSchema,
+  LiveResponseSchema,
+  LiveRunSchema,
+  LiveStateSchema,
+  LiveStatusResponseSchema,
+  type LiveCreateBody,
+  type LiveResponse,
+  type LiveState,
+  type LiveStatusResponse,
+} from './live-schemas.js';

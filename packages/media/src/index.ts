@@ -84,3 +84,5 @@ export {
 } from './live/live-run.js';
 export { spawnLiveChild, type LiveChild, type LiveChildExit } from './live/live-child.js';
 export { waitForTcpListen } from './live/tcp-listen-wait.js';
+export { buildLiveMaster } from './live/live-master.js';
+export { liveRunFiles } from './live/live-args.js';

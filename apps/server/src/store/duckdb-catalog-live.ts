@@ -68,7 +68,7 @@ async function patchLive(
     if (value === undefined) continue;
     let param: SqlParam;
     if (TIMESTAMPS.has(key)) param = nullableTimestampParam(value as string | null, key);
-    else if (key === 'plan' || key === 'runs') param = jsonParam(value as object | null, key);
+    else if (key === 'plan' || key === 'runs') param = jsonParam(value, key);
     else param = value as string | null;
     params.push(param);
     sets.push(`${COLUMN_OF[key]} = $${params.length}`);

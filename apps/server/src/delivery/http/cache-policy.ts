@@ -15,3 +15,12 @@ export function cacheControlFor(objectType: ContentObjectType, final: boolean): 
   if (!final) return IN_PROGRESS;
   return objectType === CONTENT_OBJECT_TYPES.playlist ? VOD_PLAYLIST : IMMUTABLE;
 }
+
+/**
+ * A live lecture's playlists change at every segment: cached for half a segment (at least the one second
+ * Cache-Control can say), so an edge in front of 1,000 learners asks the origin about once per interval, and
+ * never served stale (a learner would fall behind live).
+ */
+export function livePlaylistCacheControl(segmentSeconds: number): string {
+  return `public, max-age=${Math.max(1, Math.floor(segmentSeconds / 2))}, must-revalidate`;
+}

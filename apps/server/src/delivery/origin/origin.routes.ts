@@ -17,7 +17,7 @@ import { CAPTIONS_FILE_DIR, isSourceCaption } from '../../catalog/caption-urls.j
 import type { MediaPaths } from '../../catalog/media-paths.js';
 import { AppError, errorBody } from '../../errors.js';
 import type { CatalogStore, Item } from '../../store/index.js';
-import { cacheControlFor } from '../http/cache-policy.js';
+import { cacheControlFor, livePlaylistCacheControl } from '../http/cache-policy.js';
 import { cmsdStaticValue } from '../http/cmsd-response.js';
 import {
   jitSessionOf,
@@ -62,6 +62,11 @@ export interface OriginRoutesDeps {
    * are served once checked. Null or absent: public access.
    */
   links?: MediaLinks | null;
+  /**
+   * Live lectures: while an item's lecture is open its playlists are live (cached half a segment, CMSD stream type
+   * `l`). Null or absent: no live lectures.
+   */
+  live?: { isOpen(itemId: string): boolean; segmentSeconds: number } | null;
 }
 
 /**
@@ -176,13 +181,17 @@ async function answer(
     const code = verdict.status === 412 ? 'precondition_failed' : 'range_not_satisfiable';
     throw new AppError(code, verdict.reason, { size: file.size });
   }
+  const live = deps.live?.isOpen(item.id) === true && cp.version === item.mediaVersion;
+  const livePlaylist = live && kind.objectType === CONTENT_OBJECT_TYPES.playlist;
   reply.headers(MEDIA_CORS_HEADERS).headers({
     'content-type': kind.mime,
     etag,
     'last-modified': new Date(lastModifiedMs).toUTCString(),
-    'cache-control': cacheControlFor(kind.objectType, true),
+    'cache-control': livePlaylist
+      ? livePlaylistCacheControl(deps.live!.segmentSeconds)
+      : cacheControlFor(kind.objectType, true),
     'accept-ranges': 'bytes',
-    'cmsd-static': cmsdStaticValue({ objectType: kind.objectType, streamType: 'v' }),
+    'cmsd-static': cmsdStaticValue({ objectType: kind.objectType, streamType: live ? 'l' : 'v' }),
     ...security,
   });
   if (verdict.status === 304) {
