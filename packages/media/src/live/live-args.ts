@@ -113,10 +113,13 @@ export function buildLiveEncoderArgs(outDir: string, run: number, plan: LiveLadd
   });
   if (plan.audio) args.push('-c:a', 'aac', '-b:a', String(plan.audio.bitrate), '-ac', '2', '-ar', '48000');
   const files = liveRunFiles(run);
+  // FFmpeg 5.1 expands `%v` in the init name only when there are several variants; one keeps the name verbatim.
+  const only = streamMap.length === 1 ? (plan.rungs[0]?.name ?? plan.audio?.name ?? '') : null;
+  const init = only === null ? files.init : files.init.replace('%v', only);
   args.push(
     '-f', 'hls', '-hls_time', String(seg), '-hls_list_size', '0', '-hls_playlist_type', 'event',
     '-hls_segment_type', 'fmp4', '-hls_flags', 'independent_segments+omit_endlist',
-    '-hls_fmp4_init_filename', files.init,
+    '-hls_fmp4_init_filename', init,
     '-hls_segment_filename', `${outDir}/%v/${files.segments}`,
     '-var_stream_map', streamMap.join(' '),
     `${outDir}/%v/${files.playlist}`,
