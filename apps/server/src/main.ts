@@ -173,6 +173,8 @@ export async function createCoursecast(config: Config, options: CreateOptions = 
         store,
         paths,
         config,
+        tracer: instrumentation.tracer,
+        meter: instrumentation.meter,
         publicHost: () =>
           config.live.publicHost ??
           new URL(publicBaseUrl(config, slot.app ? boundPort(slot.app) : undefined)).hostname,

@@ -7,6 +7,7 @@ import {
 import { CDN_METRICS } from './cdn-metrics.js';
 import { CONTENT_METRICS } from './content-metrics.js';
 import { HLS_METRICS } from './hls-metrics.js';
+import { LIVE_METRICS } from './live-metrics.js';
 import { FORWARD_METRICS, INGEST_METRICS } from './ingest-metrics.js';
 import { INSTRUMENTS, type MetricDefinition } from './metric-definition.js';
 import { RUNTIME_METRICS } from './runtime-metrics.js';
@@ -70,6 +71,7 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   METRIC_CONTENT_TRANSCODE_QUEUE_DEPTH,
   ...CDN_METRICS,
   ...HLS_METRICS,
+  ...LIVE_METRICS,
   ...INGEST_METRICS,
   ...FORWARD_METRICS,
   ...CONTENT_METRICS,

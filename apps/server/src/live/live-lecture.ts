@@ -3,6 +3,7 @@ import net from 'node:net';
 import {
   startLiveRun,
   waitForTcpListen,
+  type LiveInputInfo,
   type LiveLadderOptions,
   type LiveLadderPlan,
   type LiveListen,
@@ -29,7 +30,7 @@ export interface LiveLectureSettings {
 
 /** What a lecture tells its owner, for telemetry and the studio; every hook is guarded by the caller. */
 export interface LiveLectureHooks {
-  onRunStart(itemId: string, run: LiveRunRecord, plan: LiveLadderPlan): void;
+  onRunStart(itemId: string, run: LiveRunRecord, plan: LiveLadderPlan, input: LiveInputInfo): void;
   onHealth(itemId: string, health: LiveRunHealth): void;
   onRunEnd(itemId: string, run: LiveRunRecord, result: LiveRunResult): void;
   onSegment(itemId: string, rung: string): void;
@@ -89,6 +90,11 @@ export class LiveLectureRuntime {
   /** Whether learners can play it: its master playlist is written (the first segments of every rung exist). */
   playable(): boolean {
     return this.masterWritten;
+  }
+
+  /** Whether a publisher is connected now. */
+  publishing(): boolean {
+    return this.run?.connected === true;
   }
 
   /** The input's latest health while a publisher sends; null otherwise. */
@@ -185,7 +191,7 @@ export class LiveLectureRuntime {
       connectTimeoutMs,
       events: {
         onConnected: () => this.connected(number, protocol),
-        onPlan: (plan, _input, startMs) => this.planned(number, plan, startMs),
+        onPlan: (plan, input, startMs) => this.planned(number, plan, input, startMs),
         onHealth: (h) => {
           this.lastHealth = h;
           this.hooks.onHealth(this.live.itemId, h);
@@ -226,13 +232,13 @@ export class LiveLectureRuntime {
     void this.save({ state: 'live', runs, startedAt: this.live.startedAt });
   }
 
-  private planned(number: number, plan: LiveLadderPlan, startMs: number): void {
+  private planned(number: number, plan: LiveLadderPlan, input: LiveInputInfo, startMs: number): void {
     const runs = this.live.runs.map((r) => (r.run === number ? { ...r, startMs } : r));
     const fixed = this.live.plan ?? plan;
     this.live = { ...this.live, runs, plan: fixed };
     void this.save({ runs, plan: fixed });
     const record = runs.find((r) => r.run === number);
-    if (record) this.hooks.onRunStart(this.live.itemId, record, plan);
+    if (record) this.hooks.onRunStart(this.live.itemId, record, plan, input);
   }
 
   private playlist(

@@ -157,6 +157,13 @@ export class LiveService {
     return this.view(item, live);
   }
 
+  /** Lectures with a publisher connected now. */
+  publishingCount(): number {
+    let n = 0;
+    for (const r of this.runtimes.values()) if (r.publishing()) n++;
+    return n;
+  }
+
   /** Whether an item is a live lecture that has not ended (its playback is live). */
   isOpen(itemId: string): boolean {
     return this.runtimes.has(itemId);

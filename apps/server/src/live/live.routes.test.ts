@@ -126,6 +126,22 @@ describe('a live lecture', () => {
       headers: ts.auth,
     });
     expect(again.json<{ error: { code: string } }>().error.code).toBe('live_ended');
+    // A span per publisher connection: what came in, the ladder, how it ended.
+    const sessions = ts.spans.getFinishedSpans().filter((s) => s.name === 'content.live.session');
+    expect(
+      sessions.map((s) => [s.attributes['content.live.reconnects'], s.attributes['content.live.end_reason']]),
+    ).toEqual([
+      [0, 'publisher_left'],
+      [1, 'stopped'],
+    ]);
+    expect(sessions[0]!.attributes).toMatchObject({
+      'content.item_id': live.itemId,
+      'content.live.protocol': 'rtmp',
+      'content.live.input.codec': 'h264',
+      'content.live.input.resolution': '640x360',
+      'content.live.top_rung.mode': 'copy',
+      'content.live.input.keyframe_interval': 1,
+    });
     // An ended lecture takes no publisher.
     const late = kit.publishRtmp(live, { seconds: 5 });
     expect(await late.exited).not.toBe(0);
