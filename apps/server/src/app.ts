@@ -246,6 +246,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           audioBitrate: deps.config.transcode.audioBitrate,
           segmentSeconds: deps.config.jit.segmentSeconds,
         },
+        live: live ? { plan: (id: string) => live.plan(id) } : null,
       });
     }
   });

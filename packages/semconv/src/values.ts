@@ -125,6 +125,8 @@ export const PLAYBACK_MODES = {
   remux: 'remux',
   /** HLS encoded just in time. */
   transcode: 'transcode',
+  /** A live lecture, as it is given (its recording plays as `vod` once it ends). */
+  live: 'live',
 } as const;
 export type PlaybackMode = (typeof PLAYBACK_MODES)[keyof typeof PLAYBACK_MODES];
 

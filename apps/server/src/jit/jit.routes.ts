@@ -5,7 +5,7 @@ import {
   type JitSessionListResponse,
   type PlaybackResponse,
 } from '@coursecast/api';
-import { decidePlayback, type PlanOptions } from '@coursecast/media';
+import { decidePlayback, type PlaybackPlan, type PlanOptions } from '@coursecast/media';
 import { PLAYBACK_MODES } from '@coursecast/semconv';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -32,6 +32,16 @@ export interface JitRoutesDeps {
   baseUrl: () => string;
   /** Who may play an item, and the media URLs they get (enrolled access signs them, sessions' included). */
   access: MediaAccess;
+  /**
+   * Live lectures: the plan of an item that is one (live while open, its recording once ended), or null for any
+   * other item. Absent: no live lectures.
+   */
+  live?: LivePlayback | null;
+}
+
+/** A live lecture's playback, as the live stage answers it (its plan and master playlist path). */
+export interface LivePlayback {
+  plan(itemId: string): Promise<{ plan: PlaybackPlan; version: string } | null>;
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -80,6 +90,14 @@ export const jitRoutes: FastifyPluginAsync<JitRoutesDeps> = async (app, deps) =>
     const view = parseInput(ViewerQuery, { viewer }, 'query');
     const item = await store.getItem(id);
     if (!item) throw new AppError('item_not_found', `No item with id ${id}`);
+    const live = await deps.live?.plan(id);
+    if (live) {
+      const captions = (await store.listCaptionTracks(id)).map((t) =>
+        publicCaptionTrack(t, deps.baseUrl(), media),
+      );
+      const url = `${deps.baseUrl()}${media.path(id, live.version, 'master.m3u8')}`;
+      return { plan: live.plan, url, session: null, captions };
+    }
     if (item.kind !== 'video' || !item.sourceInfo || !item.sourceFile) {
       throw new AppError('conflict', `item ${id} has no playable source (it is a ${item.kind})`);
     }

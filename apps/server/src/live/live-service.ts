@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { DEFAULT_LIVE_LADDER_OPTIONS, type LiveLadderOptions } from '@coursecast/media';
+import { DEFAULT_LIVE_LADDER_OPTIONS, type LiveLadderOptions, type PlaybackPlan } from '@coursecast/media';
 import type { MediaPaths } from '../catalog/media-paths.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -34,6 +34,29 @@ export interface LiveView {
 }
 
 const OPEN_STATES = ['scheduled', 'live', 'reconnecting'] as const;
+
+/** What a live lecture's ladder is, as a playback plan says it (the input as its source). */
+function livePlan(live: LiveLecture, mode: 'live' | 'vod'): PlaybackPlan {
+  const top = live.plan?.rungs[0] ?? null;
+  const audio = live.plan?.audio ?? null;
+  return {
+    mode,
+    reasons: [],
+    source: {
+      container: 'live',
+      videoCodec: top ? 'h264' : null,
+      audioCodec: audio ? 'aac' : null,
+      height: top?.height ?? null,
+      bitrate: null,
+    },
+    video: top
+      ? { action: top.mode, codec: 'h264', height: top.height, bitrate: top.bitrate, maxrate: null }
+      : { action: 'none', codec: null, height: null, bitrate: null, maxrate: null },
+    audio: audio
+      ? { action: 'encode', codec: 'aac', bitrate: audio.bitrate }
+      : { action: 'none', codec: null, bitrate: null },
+  };
+}
 const secret = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
 function sameSecret(a: string, b: string): boolean {
@@ -155,6 +178,20 @@ export class LiveService {
     const live = this.runtimes.get(itemId)?.lecture() ?? (await this.deps.store.getLiveLecture(itemId));
     if (!live) throw new AppError('not_live', `item ${itemId} is not a live lecture`);
     return this.view(item, live);
+  }
+
+  /**
+   * The playback plan of a live lecture: `live` while it is open, `vod` once its recording is ready; null for an
+   * item that is not a live lecture (or one that ended without a recording).
+   */
+  async plan(itemId: string): Promise<{ plan: PlaybackPlan; version: string } | null> {
+    const runtime = this.runtimes.get(itemId);
+    const live = runtime?.lecture() ?? (await this.deps.store.getLiveLecture(itemId));
+    if (!live) return null;
+    const item = await this.deps.store.getItem(itemId);
+    if (!item?.mediaVersion) return null;
+    if (!runtime && item.status !== 'ready') return null;
+    return { plan: livePlan(live, runtime ? 'live' : 'vod'), version: item.mediaVersion };
   }
 
   /** Lectures with a publisher connected now. */

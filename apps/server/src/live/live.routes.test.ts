@@ -84,6 +84,10 @@ describe('a live lecture', () => {
       playlist.body.match(/#EXTINF/g)?.length,
     );
 
+    const playback = async (): Promise<{ plan: { mode: string }; url: string }> =>
+      (await ts.cc.app.inject({ url: `/api/items/${live.itemId}/playback` })).json();
+    expect(await playback()).toMatchObject({ plan: { mode: 'live' }, url: masterUrl });
+
     // A second publisher on the same key while one is live: refused.
     const second = kit.publishRtmp(live, { seconds: 5 });
     expect(await second.exited).not.toBe(0);
@@ -120,6 +124,7 @@ describe('a live lecture', () => {
     const recorded = item.json<{ item: { status: string; durationSeconds: number } }>().item;
     expect(recorded.status).toBe('ready');
     expect(recorded.durationSeconds).toBeGreaterThan(3);
+    expect(await playback()).toMatchObject({ plan: { mode: 'vod' }, url: masterUrl });
     const again = await ts.cc.app.inject({
       method: 'POST',
       url: `/api/items/${live.itemId}/live/end`,

@@ -24,6 +24,7 @@ const MODE_TEXT: Readonly<Record<string, string>> = {
   direct: 'Original file: your browser plays the uploaded file as it is.',
   remux: 'Repackaged on the fly: the original picture and sound, in a stream your browser takes.',
   transcode: 'Converted on the fly: the server encodes the video for your browser as you watch.',
+  live: 'Live: the lecture is being given now, in several qualities; the recording follows when it ends.',
 };
 
 /** Why a simpler plan was ruled out (packages/semconv PLAYBACK_REASONS). */
