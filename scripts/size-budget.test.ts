@@ -3,6 +3,8 @@ import {
   measureProgressSize,
   measureSdkSize,
   measureTracksSize,
+  measureLiveSize,
+  LIVE_BUDGET_BYTES,
   PROGRESS_BUDGET_BYTES,
   SDK_BUDGET_BYTES,
   TRACKS_BUDGET_BYTES,
@@ -38,6 +40,15 @@ describe('the player SDK size budget (scripts/size-budget.ts)', () => {
     const code = await buildTracksEntry();
     expect(code).toContain('content.track_usage');
     // Nothing of the core's view tracker comes with it.
+    expect(code).not.toContain('content.video_startup');
+  });
+
+  it('keeps the live entry (live lectures only) within its own 2 KB, apart from the core', async () => {
+    const r = await measureLiveSize();
+    expect(r.gzip, `${r.gzip} B min+gzip`).toBeLessThanOrEqual(LIVE_BUDGET_BYTES);
+    const { buildLiveEntry } = await import('../packages/player-sdk/iife-build.js');
+    const code = await buildLiveEntry();
+    expect(code).toContain('content.live_latency');
     expect(code).not.toContain('content.video_startup');
   });
 });

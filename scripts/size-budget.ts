@@ -46,6 +46,20 @@ export async function measureTracksSize(): Promise<SizeReport> {
   return { minified: code.length, gzip, budget: TRACKS_BUDGET_BYTES, within: gzip <= TRACKS_BUDGET_BYTES };
 }
 
+/**
+ * The budget of the SDK's live entry (`@coursecast/player-sdk/live`, loaded by the watch page of a live lecture only),
+ * bytes of min+gzip: latency behind live with the server's clock offset, catch-ups, DVR seeks, live stalls.
+ */
+export const LIVE_BUDGET_BYTES = 2048;
+
+/** Builds the live entry and measures it the same way. */
+export async function measureLiveSize(): Promise<SizeReport> {
+  const { buildLiveEntry } = await import('../packages/player-sdk/iife-build.js');
+  const code = Buffer.from(await buildLiveEntry());
+  const gzip = gzipSync(code, { level: 9 }).length;
+  return { minified: code.length, gzip, budget: LIVE_BUDGET_BYTES, within: gzip <= LIVE_BUDGET_BYTES };
+}
+
 /** Builds the SDK's IIFE and measures it (gzip level 9, as a server would pre-compress it). */
 export async function measureSdkSize(): Promise<SizeReport> {
   const code = Buffer.from(await buildIife());
@@ -59,6 +73,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ['player SDK', await measureSdkSize()],
     ['progress entry', await measureProgressSize()],
     ['tracks entry', await measureTracksSize()],
+    ['live entry', await measureLiveSize()],
   ] as const) {
     process.stdout.write(
       `${name}: ${r.minified} B minified, ${r.gzip} B min+gzip, budget ${r.budget} B: ${r.within ? 'within' : 'OVER'}\n`,

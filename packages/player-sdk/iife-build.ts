@@ -100,3 +100,17 @@ export async function buildTracksEntry(): Promise<string> {
   if (!file) throw new Error('esbuild produced no output for the tracks entry');
   return file.text;
 }
+
+/** esbuild options of the live entry as a page bundles it (ES module, minified): what its budget measures. */
+export const LIVE_OPTIONS: BuildOptions = {
+  ...PROGRESS_OPTIONS,
+  entryPoints: [`${here}src/live/live-latency.ts`],
+};
+
+/** Builds the live entry in memory and returns its code. */
+export async function buildLiveEntry(): Promise<string> {
+  const out = await build({ ...LIVE_OPTIONS, write: false });
+  const file = out.outputFiles?.[0];
+  if (!file) throw new Error('esbuild produced no output for the live entry');
+  return file.text;
+}

@@ -253,6 +253,8 @@ export {
   LiveRunSchema,
   LiveStateSchema,
   LiveStatusResponseSchema,
+  ServerTimeResponseSchema,
+  type ServerTimeResponse,
   type LiveCreateBody,
   type LiveResponse,
   type LiveState,

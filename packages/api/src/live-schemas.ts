@@ -91,3 +91,8 @@ export const LiveStatusResponseSchema = z.object({
 });
 /** A live lecture's public status. */
 export type LiveStatusResponse = z.infer<typeof LiveStatusResponseSchema>;
+
+/** `GET /api/time` (public): the server's clock, ms since the epoch (the live SDK measures its offset with it). */
+export const ServerTimeResponseSchema = z.object({ now: z.number() });
+/** The server's clock. */
+export type ServerTimeResponse = z.infer<typeof ServerTimeResponseSchema>;

@@ -8,3 +8,4 @@ export * from './playback-events.js';
 export * from './track-events.js';
 export * from './spans.js';
 export * from './package-attributes.js';
+export * from './live-events.js';

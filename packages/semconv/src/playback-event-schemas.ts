@@ -15,6 +15,18 @@ import {
   TRACK_USAGE_EVENT,
 } from './track-events.js';
 import {
+  ATTR_LIVE_CATCH_UPS,
+  ATTR_LIVE_CLOCK_OFFSET_MS,
+  ATTR_LIVE_DVR_SEEKS,
+  ATTR_LIVE_JOIN_MS,
+  ATTR_LIVE_LATENCY_MS,
+  ATTR_LIVE_LATENCY_P50_MS,
+  ATTR_LIVE_LATENCY_P95_MS,
+  ATTR_LIVE_LATENCY_SAMPLES,
+  ATTR_LIVE_STALLS,
+  LIVE_LATENCY_EVENT,
+} from './live-events.js';
+import {
   ATTR_ASSET_COUNT,
   ATTR_BANDWIDTH_BPS,
   ATTR_BUFFER_LENGTH_S,
@@ -156,6 +168,17 @@ export const PLAYBACK_EVENT_SCHEMAS = {
     [ATTR_PLAYING_MS]: ms.optional(),
     [ATTR_STALL_MS]: ms.optional(),
     [ATTR_WATCH_MS]: ms.optional(),
+  }),
+  [LIVE_LATENCY_EVENT]: viewEvent({
+    [ATTR_LIVE_LATENCY_MS]: z.number().finite().min(-60_000).max(86_400_000),
+    [ATTR_LIVE_LATENCY_P50_MS]: z.number().finite().min(-60_000).max(86_400_000),
+    [ATTR_LIVE_LATENCY_P95_MS]: z.number().finite().min(-60_000).max(86_400_000),
+    [ATTR_LIVE_LATENCY_SAMPLES]: count,
+    [ATTR_LIVE_CLOCK_OFFSET_MS]: z.number().finite().min(-86_400_000).max(86_400_000),
+    [ATTR_LIVE_CATCH_UPS]: count,
+    [ATTR_LIVE_DVR_SEEKS]: count,
+    [ATTR_LIVE_STALLS]: count,
+    [ATTR_LIVE_JOIN_MS]: ms.optional(),
   }),
   [TRACK_USAGE_EVENT]: viewEvent({
     [ATTR_CAPTIONS_ON_MS]: ms,

@@ -19,6 +19,8 @@ import {
   CMCD_EVENT_PREFIX,
   PLAYBACK_EVENTS as E,
   TRACK_USAGE_EVENT,
+  LIVE_LATENCY_EVENT,
+  ATTR_LIVE_LATENCY_MS,
 } from '@coursecast/semconv';
 
 const CMCD_PLAY_STATE = `${CMCD_EVENT_PREFIX}play_state`;
@@ -83,6 +85,11 @@ export function eventColumns(name: string, a: Record<string, unknown>): EventCol
       break;
     case E.scormCall:
       out.label = s(a[ATTR_SCORM_CALL]);
+      break;
+    case LIVE_LATENCY_EVENT:
+      // The view's latest latency behind live; its percentiles stay in attrs for the live panel.
+      out.durationMs = n(a[ATTR_LIVE_LATENCY_MS]);
+      out.label = 'live';
       break;
     case TRACK_USAGE_EVENT:
       // The time played with captions showing, and their language (`off`): what the captions panel sums.

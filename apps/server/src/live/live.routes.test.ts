@@ -54,6 +54,11 @@ describe('a live lecture', () => {
     });
     expect(missing.json<{ error: { code: string } }>().error.code).toBe('course_not_found');
     expect((await ts.cc.app.inject({ url: '/api/items/itm_nope/live/status' })).statusCode).toBe(404);
+    const before = Date.now();
+    const time = await ts.cc.app.inject({ url: '/api/time' });
+    expect(time.headers['cache-control']).toBe('no-store');
+    expect(time.json<{ now: number }>().now).toBeGreaterThanOrEqual(before);
+    expect(time.json<{ now: number }>().now).toBeLessThanOrEqual(Date.now());
   }, 30_000);
 
   it('refuses a wrong key before encoding, goes live with the right one, refuses a second publisher, and survives a reconnect', async () => {

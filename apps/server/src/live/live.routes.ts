@@ -2,7 +2,9 @@ import {
   LiveCreateBodySchema,
   LiveResponseSchema,
   LiveStatusResponseSchema,
+  ServerTimeResponseSchema,
   type LiveResponse,
+  type ServerTimeResponse,
   type LiveStatusResponse,
 } from '@coursecast/api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -138,6 +140,16 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesDeps> = async (app, deps) 
         url: playable ? `${deps.baseUrl()}${media.path(id, view.item.mediaVersion ?? '', MASTER)}` : null,
         segmentSeconds: deps.segmentSeconds,
       };
+    },
+  );
+
+  // The server's clock, for the live SDK's offset: constant work, nothing stored, never cached.
+  app.get(
+    '/api/time',
+    { schema: replySchema(ServerTimeResponseSchema) },
+    async (_request, reply): Promise<ServerTimeResponse> => {
+      void reply.header('cache-control', 'no-store');
+      return { now: Date.now() };
     },
   );
 };
