@@ -5,7 +5,7 @@
 // before the page runs, is merged over its hls.js settings.
 import type { PublicCaptionTrack, PublicItemResponse } from '@coursecast/api';
 import { viewerIdentity, type MonitorHandle } from '@coursecast/player-sdk';
-import { ITEM_KINDS } from '@coursecast/semconv/browser';
+import { ITEM_KINDS, PLAYBACK_MODES } from '@coursecast/semconv/browser';
 import type Hls from 'hls.js';
 import type { HlsConfig } from 'hls.js';
 import { el } from '../shared/dom-builder.js';
@@ -20,6 +20,7 @@ import {
   type PagePlan,
   type PlaybackAnswer,
 } from './catalog-api.js';
+import { createLiveControls, liveHlsConfig, type LiveControls } from './live-controls.js';
 import { startPlayer, type PlayerEngine } from './media-player.js';
 import { createPlanPanel, type LiveFigures } from './plan-panel.js';
 import { keepSessionAlive } from './session-keeper.js';
@@ -42,6 +43,8 @@ export interface WatchExposed {
   session: PlaybackAnswer['session'];
   tracks: TrackControls | null;
   transcript: TranscriptPanel | null;
+  /** A live lecture's controls (latency, state); null for a recorded one. */
+  live: LiveControls | null;
 }
 
 declare global {
@@ -64,6 +67,7 @@ const message = el('p', { id: 'page-message', class: 'page-message', role: 'stat
 const side = el('div', { class: 'side' });
 const progressLine = el('p', { id: 'learner-progress', class: 'muted', hidden: true });
 const resumeOffer = el('div', { id: 'resume-offer', class: 'resume-offer', hidden: true });
+const stage = el('div', { class: 'stage' }, video, resumeOffer, message, progressLine);
 const exposed: WatchExposed = {
   video,
   hls: null,
@@ -74,6 +78,7 @@ const exposed: WatchExposed = {
   session: null,
   tracks: null,
   transcript: null,
+  live: null,
 };
 window.coursecastWatch = exposed;
 
@@ -227,12 +232,7 @@ async function main(): Promise<void> {
   setState('loading');
   app.replaceChildren(
     el('header', { class: 'page-head' }, back, heading),
-    el(
-      'main',
-      { class: 'watch' },
-      el('div', { class: 'stage' }, video, resumeOffer, message, progressLine),
-      side,
-    ),
+    el('main', { class: 'watch' }, stage, side),
   );
   const itemId = idFromPath(location.pathname);
   if (!itemId) return fail('This address names no lecture.');
@@ -268,6 +268,15 @@ async function main(): Promise<void> {
     return fail(apiMessage(err, 'The server could not prepare this lecture'));
   }
   const { plan, session } = answer;
+  let hlsConfig = window.coursecastHlsConfig;
+  if (plan.mode === PLAYBACK_MODES.live) {
+    const live = createLiveControls(itemId);
+    exposed.live = live;
+    stage.prepend(live.element);
+    const ready = await live.playable();
+    answer = { ...answer, url: ready.url };
+    hlsConfig = { ...liveHlsConfig(ready.status.segmentSeconds), ...hlsConfig };
+  }
   exposed.plan = plan;
   exposed.session = session;
   document.body.dataset['planMode'] = plan.mode;
@@ -293,7 +302,7 @@ async function main(): Promise<void> {
       // Ids and the plan only: every telemetry name is spelled in packages/semconv, and titles are not ids.
       content: { courseId, itemId, planMode: plan.mode },
       viewerId: vid,
-      ...(window.coursecastHlsConfig ? { hlsConfig: window.coursecastHlsConfig } : {}),
+      ...(hlsConfig ? { hlsConfig } : {}),
       onFatal: fail,
     });
     Object.assign(exposed, started);
@@ -309,6 +318,7 @@ async function main(): Promise<void> {
       { once: true },
     );
   }
+  exposed.live?.follow(video, exposed.hls, exposed.handle, { courseId, itemId });
   showTracks(answer, panel.element, { courseId, itemId });
   setState('ready');
   watchPlayback((live) => panel.update(live));

@@ -150,7 +150,10 @@ export function startLiveRun(opts: LiveRunOptions): LiveRunHandle {
       ? adaptLivePlan(opts.plan, input, opts.ladder)
       : planLiveLadder(input, opts.ladder);
     const firstPts = stats!.keyframePts()[0] ?? 0;
-    const startMs = stats!.wallTimeOf(firstPts) ?? Date.now();
+    // SRT delivers each packet exactly its latency after the publisher sent it (timestamp-based delivery): the
+    // capture was that much earlier than the arrival.
+    const delivery = opts.listen.protocol === 'srt' ? opts.listen.latencyMs : 0;
+    const startMs = (stats!.wallTimeOf(firstPts) ?? Date.now()) - delivery;
     planned = { plan, input, startMs };
     guard(opts.events.onPlan, plan, input, startMs);
     const names = [...plan.rungs.map((r) => r.name), ...(plan.audio ? [plan.audio.name] : [])];

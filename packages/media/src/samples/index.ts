@@ -18,6 +18,7 @@ export {
   type TrackedClipOptions,
 } from './tracked-clip-generate.js';
 export {
+  CLOCK_BITS,
   startLiveTestPublish,
   type LiveTestPublisher,
   type LiveTestPublishOptions,

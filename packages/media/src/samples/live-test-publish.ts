@@ -16,7 +16,15 @@ export interface LiveTestPublishOptions {
   seconds?: number;
   /** Video bitrate, bps (default 1.5 Mbps). */
   bitrate?: number;
+  /**
+   * Burns the wall clock of each frame's capture into it: a strip along the top of {@link CLOCK_BITS} black or white
+   * blocks, the capture time in ms modulo 2^40, least significant bit first (readable back from any rung).
+   */
+  clock?: boolean;
 }
+
+/** Bits of the burnt-in clock: ms modulo 2^40 (34 years). */
+export const CLOCK_BITS = 40;
 
 /** A running test publisher. */
 export interface LiveTestPublisher {
@@ -39,9 +47,24 @@ export function startLiveTestPublish(o: LiveTestPublishOptions): LiveTestPublish
   const video = o.video ?? true;
   const audio = o.audio ?? true;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re'];
-  if (video)
-    args.push('-f', 'lavfi', '-i', `testsrc2=size=${o.width ?? 1280}x${o.height ?? 720}:rate=${fps}`);
-  if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
+  const width = o.width ?? 1280;
+  const size = `${width}x${o.height ?? 720}`;
+  // One lavfi input for picture and sound: one -re clock. Two inputs start their clocks apart, and the muxer then
+  // holds the video until the later audio catches up (a third of a second here), which no real encoder does.
+  const graph: string[] = [];
+  if (video && o.clock) {
+    // The strip's frames are stamped with the wall clock (RTCTIME, µs) as they are made, paced by -re, then geq
+    // paints bit floor(X/block) of the ms; the frames get their normal times back before the overlay.
+    const block = Math.floor(width / CLOCK_BITS);
+    graph.push(
+      `color=c=black:s=${block * CLOCK_BITS}x${block}:r=${fps},format=gray,settb=1/1000,setpts='RTCTIME/1000',` +
+        `geq=lum='255*mod(floor(T*1000/pow(2\\,floor(X/${block})))\\,2)',setpts='N/${fps}/TB'[strip]`,
+      `testsrc2=size=${size}:rate=${fps}[base]`,
+      '[base][strip]overlay=0:0:shortest=1[out0]',
+    );
+  } else if (video) graph.push(`testsrc2=size=${size}:rate=${fps}[out0]`);
+  if (audio) graph.push(`sine=frequency=440:sample_rate=48000[out${video ? 1 : 0}]`);
+  args.push('-f', 'lavfi', '-i', graph.join(';'));
   if (o.seconds !== undefined) args.push('-t', String(o.seconds));
   if (video) {
     const gop = Math.round(fps * (o.keyframeSeconds ?? 1));

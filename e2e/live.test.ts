@@ -1,0 +1,185 @@
+// A live lecture as an instructor and a learner live it: FFmpeg (standing in for OBS) publishes a test pattern with
+// the wall clock of each frame's capture burnt into it, over RTMP (and over SRT in the second test); Chromium plays it
+// live through the edge with the player SDK; the SDK's latency behind live is checked against the burnt-in clock;
+// the publisher is cut and comes back; the instructor ends the lecture and the same page plays the recording from
+// its start.
+import type { LiveResponse } from '@coursecast/api';
+import { CLOCK_BITS, type LiveTestPublisher } from '@coursecast/media/samples';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLiveKit, type LiveKit } from '../apps/server/test-support/live-kit.js';
+import { launchChromium } from './support/chromium.js';
+
+interface LiveFigures {
+  latencyMs: number | null;
+  offsetMs: number;
+  state: string;
+}
+interface PageGlobals {
+  coursecastWatch?: {
+    video: { currentTime: number; paused: boolean };
+    live: { figures(): LiveFigures } | null;
+  };
+  document: {
+    body: { dataset: Record<string, string | undefined> };
+    createElement(tag: 'canvas'): {
+      width: number;
+      height: number;
+      getContext(
+        kind: '2d',
+        o: object,
+      ): {
+        drawImage(v: unknown, x: number, y: number, w: number, h: number): void;
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+    querySelector(s: string): { videoWidth: number; videoHeight: number } | null;
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+/**
+ * Pairs of (truth, SDK) latency read in the page at the same moment: the truth is the page's clock minus the capture
+ * time burnt into the frame showing (both the same machine's clock), the SDK's is its own figure.
+ */
+async function latencyPairs(page: Page, count: number): Promise<{ truth: number; sdk: number }[]> {
+  const pairs: { truth: number; sdk: number }[] = [];
+  while (pairs.length < count) {
+    await page.waitForTimeout(700);
+    const pair = await page.evaluate((bits) => {
+      const g = globalThis as unknown as PageGlobals;
+      const video = g.document.querySelector('video');
+      const sdk = g.coursecastWatch?.live?.figures().latencyMs ?? null;
+      if (!video || sdk === null || video.videoWidth === 0) return null;
+      const canvas = g.document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      if (!ctx) return null;
+      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const now = Date.now();
+      const block = canvas.width / bits;
+      const y = Math.floor(block / 2);
+      let value = 0;
+      for (let b = 0; b < bits; b++) {
+        const px = ctx.getImageData(Math.floor(b * block + block / 2), y, 1, 1).data;
+        if ((px[0] ?? 0) > 127) value += 2 ** b;
+      }
+      return { truth: (now % 2 ** bits) - value, sdk };
+    }, CLOCK_BITS);
+    if (pair && pair.truth > -1000 && pair.truth < 60_000) pairs.push(pair);
+  }
+  return pairs;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function playLive(kit: LiveKit, live: LiveResponse, publish: () => LiveTestPublisher): Promise<Page> {
+  const base = kit.ts.cc.url();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  cleanups.push(() => page.close());
+  // The page opens before the lecture starts: it waits, then plays as soon as the instructor goes live.
+  await page.goto(`${base}/watch/${live.itemId}?autoplay=1&muted=1`);
+  await page.waitForSelector('#live-wait');
+  publish();
+  await page.waitForFunction(
+    () => (globalThis as unknown as PageGlobals).document.body.dataset['state'] === 'playing',
+    undefined,
+    {
+      timeout: 40_000,
+    },
+  );
+  return page;
+}
+
+describe('a live lecture in Chromium', () => {
+  it('plays live over RTMP with the SDK latency true to the burnt-in clock, rides out a dropped publisher, and becomes the recording', async () => {
+    const kit = await startLiveKit(cleanups, { graceSeconds: 30 });
+    await kit.ts.cc.listen();
+    const live = await kit.create();
+    let publisher: LiveTestPublisher | null = null;
+    const publish = (): LiveTestPublisher =>
+      (publisher = kit.publishRtmp(live, { clock: true, width: 640, height: 360 }));
+    const page = await playLive(kit, live, publish);
+    expect(await page.locator('#live-badge').textContent()).toBe('LIVE');
+
+    const pairs = await latencyPairs(page, 8);
+    const diffs = pairs.map((p) => p.sdk - p.truth);
+
+    // The SDK's latency behind live agrees with the wall clock burnt into the frames.
+    expect(Math.abs(median(diffs)), JSON.stringify(pairs)).toBeLessThanOrEqual(500);
+    expect(Math.max(...diffs.map(Math.abs)), JSON.stringify(pairs)).toBeLessThanOrEqual(1000);
+    expect(median(pairs.map((p) => p.truth))).toBeLessThan(15_000);
+
+    // The publisher drops and is back 10 s later: the page plays on, on the same playlists.
+    await publisher!.kill();
+    await kit.waitState(live.itemId, 'reconnecting');
+    await page.waitForTimeout(10_000);
+    publish();
+    await kit.waitState(live.itemId, 'live', 15_000);
+    const before = await page.evaluate(
+      () => (globalThis as unknown as PageGlobals).coursecastWatch!.video.currentTime,
+    );
+    await page.waitForFunction(
+      (t) => (globalThis as unknown as PageGlobals).coursecastWatch!.video.currentTime > t + 4,
+      before,
+      { timeout: 40_000 },
+    );
+    expect((await kit.lecture(live.itemId)).reconnects).toBe(1);
+
+    // The instructor ends it: the page turns to the recording without a reload and plays it from its start.
+    const end = await kit.ts.cc.app.inject({
+      method: 'POST',
+      url: `/api/items/${live.itemId}/live/end`,
+      headers: kit.ts.auth,
+    });
+    expect(end.statusCode).toBe(200);
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobals).document.body.dataset['liveState'] === 'ended',
+      undefined,
+      {
+        timeout: 15_000,
+      },
+    );
+    expect(await page.locator('#live-badge').textContent()).toBe('RECORDING');
+    await page.evaluate(() => {
+      const v = (globalThis as unknown as PageGlobals).coursecastWatch!.video as unknown as {
+        currentTime: number;
+      };
+      v.currentTime = 0;
+    });
+    await page.waitForFunction(
+      () => {
+        const v = (globalThis as unknown as PageGlobals).coursecastWatch!.video;
+        return !v.paused && v.currentTime > 1 && v.currentTime < 6;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+  }, 180_000);
+
+  it('plays live over SRT with the same latency check', async () => {
+    const kit = await startLiveKit(cleanups);
+    await kit.ts.cc.listen();
+    const live = await kit.create();
+    const page = await playLive(kit, live, () =>
+      kit.publishSrt(live, { clock: true, width: 640, height: 360 }),
+    );
+    const pairs = await latencyPairs(page, 6);
+    expect(Math.abs(median(pairs.map((p) => p.sdk - p.truth))), JSON.stringify(pairs)).toBeLessThanOrEqual(
+      500,
+    );
+  }, 120_000);
+});
