@@ -31,7 +31,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   lti: ['auth', 'catalog', 'store', 'instrumentation'],
   learners: ['auth', 'catalog', 'store', 'lti'],
   captions: ['auth', 'catalog', 'store'],
-  live: ['auth', 'catalog', 'store'],
+  live: ['auth', 'catalog', 'store', 'instrumentation'],
   // The CLI and the composition root wire everything together.
   cli: ['*'],
 };
