@@ -16,6 +16,8 @@ export interface LiveTestPublishOptions {
   seconds?: number;
   /** Video bitrate, bps (default 1.5 Mbps). */
   bitrate?: number;
+  /** x264 preset (default veryfast). */
+  preset?: string;
   /**
    * Burns the wall clock of each frame's capture into it: a strip along the top of {@link CLOCK_BITS} black or white
    * blocks, the capture time in ms modulo 2^40, least significant bit first (readable back from any rung).
@@ -69,7 +71,7 @@ export function startLiveTestPublish(o: LiveTestPublishOptions): LiveTestPublish
   if (video) {
     const gop = Math.round(fps * (o.keyframeSeconds ?? 1));
     const rate = String(o.bitrate ?? 1_500_000);
-    args.push('-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p');
+    args.push('-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p');
     args.push('-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-b:v', rate);
   }
   if (audio) args.push('-c:a', 'aac', '-b:a', '96k');
