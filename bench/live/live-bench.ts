@@ -144,7 +144,7 @@ async function measurePeer(browser: Browser, root: string) {
 
 /** CPU seconds (user + system) of the processes whose command line names `needle`. */
 function cpuSecondsOf(needle: string): number {
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = execFileSync('pgrep', ['-f', needle], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
   } catch {
