@@ -8,6 +8,8 @@ import { CLOCK_BITS, type LiveTestPublisher } from '@coursecast/media/samples';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveKit, type LiveKit } from '../apps/server/test-support/live-kit.js';
+import { TEST_TOKEN } from '../apps/server/test-support/test-server.js';
+import { axeViolations } from './support/axe-check.js';
 import { launchChromium } from './support/chromium.js';
 
 interface LiveFigures {
@@ -181,5 +183,45 @@ describe('a live lecture in Chromium', () => {
     expect(Math.abs(median(pairs.map((p) => p.sdk - p.truth))), JSON.stringify(pairs)).toBeLessThanOrEqual(
       500,
     );
+  }, 120_000);
+
+  it('is created, published to and ended from the studio, whose page and the live watch page pass axe', async () => {
+    const kit = await startLiveKit(cleanups);
+    const base = await kit.ts.cc.listen();
+    const studio = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    cleanups.push(() => studio.close());
+    await studio.goto(`${base}/studio/`);
+    await studio.evaluate(
+      (token) =>
+        (
+          globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }
+        ).sessionStorage.setItem('coursecast.adminToken', token),
+      TEST_TOKEN,
+    );
+    await studio.reload();
+    await studio.waitForSelector('body[data-state="ready"]');
+    await studio.click(`#courses a[data-course="${kit.courseId}"]`);
+    await studio.fill('#live-title', 'Office hours, week 3');
+    await studio.click('#live-form button[type="submit"]');
+    const row = studio.locator('#items li', { hasText: 'Office hours, week 3' });
+    await row.locator('button', { hasText: 'Live lecture' }).click();
+    const itemId = (await row.getAttribute('data-item'))!;
+    const server = studio.locator(`#rtmp-url-${itemId}`);
+    await server.waitFor();
+    const key = studio.locator(`#rtmp-key-${itemId}`);
+    expect(await key.getAttribute('type')).toBe('password');
+    expect(await axeViolations(studio)).toEqual([]);
+    // The instructor copies the server and key into the encoder.
+    const url = `${(await server.inputValue()).replace(/\/\/[^/:]+:/, '//127.0.0.1:')}/${await key.inputValue()}`;
+    const live = await kit.lecture(itemId);
+    const watch = await playLive(kit, live, () =>
+      kit.publishRtmp(live, { key: url.slice(url.lastIndexOf('/') + 1) }),
+    );
+    expect(await axeViolations(watch)).toEqual([]);
+    await studio.waitForSelector(`#live-${itemId} .live-state[data-state="live"]`, { timeout: 15_000 });
+    await studio.waitForSelector(`#live-${itemId} .live-health`, { timeout: 15_000 });
+    await studio.locator(`#live-${itemId} button.danger`).first().click();
+    await studio.locator(`#live-${itemId} button.confirm-yes`).click();
+    await kit.waitState(itemId, 'ended', 20_000);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import { el } from '../shared/dom-builder.js';
 import { pagePaths } from '../player/catalog-api.js';
 import { confirmButton } from './confirm-button.js';
 import { itemRow, type ItemRow } from './item-row.js';
+import { liveForm } from './live-panel.js';
 import { studioApi } from './studio-api.js';
 import { startUpload, type UploadRow } from './upload-row.js';
 
@@ -166,6 +167,8 @@ export function coursePanel(course: Course, host: CoursePanelHost): CoursePanel 
     el('h3', {}, 'Add to this course'),
     dropZone(addFiles),
     uploads,
+    el('h3', {}, 'Go live'),
+    liveForm(course.id, () => void reload(), report),
     el('h3', {}, 'In this course'),
     items,
     el(

@@ -10,6 +10,7 @@ import { confirmButton } from './confirm-button.js';
 import { formatLeft } from './upload-speed.js';
 import { learnersToggle } from './learners-panel.js';
 import { captionsToggle } from './captions-panel.js';
+import { liveToggle } from './live-panel.js';
 import '../shared/status-badge.css';
 
 /** A drawn item row; `stop()` ends its live progress stream. */
@@ -52,6 +53,8 @@ function learnerLink(view: ItemResponse): HTMLElement | null {
 function deliveryText(view: ItemResponse): string {
   const { item, renditions, job } = view;
   if (item.kind !== 'video') return '';
+  if (item.source === null && !job && item.status === 'processing')
+    return 'Live lecture: learners watch it live';
   if (item.status === 'failed') return `Encoding failed: ${item.error ?? job?.error ?? 'no reason recorded'}`;
   if (renditions.length > 0) {
     const qualities = renditions.map((r) => r.name).join(', ');
@@ -86,7 +89,13 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
   if (learners) actions.append(learners.button);
   const captions = item.kind === 'video' && item.status !== 'failed' ? captionsToggle(item.id) : null;
   if (captions) actions.append(captions.button);
-  if (item.kind === 'video' && !encoding) {
+  // A live lecture (a video with no uploaded source): its box instead of a re-transcode.
+  const liveLecture =
+    item.kind === 'video' && item.source === null && !job
+      ? liveToggle(item.id, (m) => host.report(m), () => host.reload())
+      : null;
+  if (liveLecture) actions.append(liveLecture.button);
+  if (item.kind === 'video' && !encoding && !liveLecture) {
     const again = el('button', { type: 'button', class: 'retranscode' }, 'Re-transcode');
     again.addEventListener('click', () => {
       again.disabled = true;
@@ -103,6 +112,7 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
   actions.append(
     confirmButton('Delete', `Delete “${item.title}” for good?`, async () => {
       live.abort();
+      liveLecture?.stop();
       await studioApi.deleteItem(item.id).then(
         () => host.reload(),
         (err: Error) => host.report(`Delete failed: ${err.message}`),
@@ -128,6 +138,7 @@ export function itemRow(view: ItemResponse, host: ItemRowHost): ItemRow {
     ),
     encoding ? el('div', { class: 'job' }, bar, progress) : null,
     actions,
+    liveLecture?.box,
     learners?.panel,
     captions?.panel,
   );

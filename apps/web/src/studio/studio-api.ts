@@ -8,6 +8,7 @@ import type {
   Job,
   JobProgressEvent,
   JobResponse,
+  LiveResponse,
 } from '@coursecast/api';
 import { adminHeaders, getJson, sendJson } from '../shared/admin-api.js';
 
@@ -36,6 +37,11 @@ export const studioApi = {
     sendJson<JobResponse>('POST', `/api/items/${enc(id)}/transcode`),
   captionCoverage: (): Promise<CaptionCoverageResponse> =>
     getJson<CaptionCoverageResponse>('/api/captions/coverage'),
+  createLive: (courseId: string, fields: { title: string; scheduledAt?: string }): Promise<LiveResponse> =>
+    sendJson<LiveResponse>('POST', `/api/courses/${enc(courseId)}/live`, fields),
+  live: (id: string): Promise<LiveResponse> => getJson<LiveResponse>(`/api/items/${enc(id)}/live`),
+  endLive: (id: string): Promise<LiveResponse> =>
+    sendJson<LiveResponse>('POST', `/api/items/${enc(id)}/live/end`),
   /** Where a course's resumable uploads are created (tus endpoint). */
   uploadEndpoint: (courseId: string): string => `/api/courses/${enc(courseId)}/resumable-uploads`,
 };
