@@ -26,6 +26,8 @@ export interface LiveKit {
   ): LiveTestPublisher;
   /** A media URL's body, status and Cache-Control, through the app. */
   media(url: string): Promise<{ body: string; status: number; cacheControl: string }>;
+  /** Every publisher started, in order. */
+  publishers: LiveTestPublisher[];
   /** Waits until the lecture is in `state`. */
   waitState(itemId: string, state: LiveResponse['state'], timeoutMs?: number): Promise<LiveResponse>;
 }
@@ -50,8 +52,10 @@ export async function startLiveKit(
   });
   expect(course.statusCode).toBe(201);
   const courseId = course.json<{ course: { id: string } }>().course.id;
+  const publishers: LiveTestPublisher[] = [];
   const publisher = (url: string, o: Partial<LiveTestPublishOptions>): LiveTestPublisher => {
     const p = startLiveTestPublish({ ffmpegPath: FFMPEG, url, width: 640, height: 360, ...o });
+    publishers.push(p);
     cleanups.push(() => p.stop());
     return p;
   };
@@ -63,6 +67,7 @@ export async function startLiveKit(
   return {
     ts,
     courseId,
+    publishers,
     async create(body = { title: 'Office hours' }) {
       const res = await ts.cc.app.inject({
         method: 'POST',

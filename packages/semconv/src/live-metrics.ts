@@ -34,6 +34,8 @@ export const LIVE_END_REASONS = {
   stopped: 'stopped',
   encoderFailed: 'encoder_failed',
   ingestFailed: 'ingest_failed',
+  /** The picture size changed under a copied top rung: a new connection (run) encodes it. */
+  inputChanged: 'input_changed',
 } as const;
 
 const RATE_BUCKETS = [250e3, 500e3, 1e6, 2e6, 3e6, 4.5e6, 6e6, 8e6, 12e6, 20e6];

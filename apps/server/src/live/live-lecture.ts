@@ -37,6 +37,17 @@ export interface LiveLectureHooks {
   onEnded(itemId: string, lecture: LiveLecture): void;
 }
 
+/** How long an RTMP listener waits for nginx's push to bring its first packet. */
+const RTMP_CONNECT_MS = 30_000;
+
+/** The run going on: its handle, its number, how it listens, whether a publisher is in. */
+interface RunEntry {
+  handle: LiveRunHandle;
+  number: number;
+  listen: LiveListen;
+  connected: boolean;
+}
+
 /** Why a lecture ended, as its row says. */
 export type LiveEndReason =
   'ended_by_instructor' | 'publisher_gone' | 'server_shutdown' | 'encoder_failed' | 'ingest_failed';
@@ -58,18 +69,15 @@ function freeTcpPort(): Promise<number> {
  * recording finished into a normal lecture when it ends.
  */
 export class LiveLectureRuntime {
-  private run: {
-    handle: LiveRunHandle;
-    number: number;
-    protocol: 'rtmp' | 'srt';
-    connected: boolean;
-  } | null = null;
+  private run: RunEntry | null = null;
   private readonly segments = new Map<string, Map<number, LiveRunPlaylist>>();
   private masterWritten = false;
   private lastHealth: LiveRunHealth | null = null;
   private grace: NodeJS.Timeout | null = null;
   private ending: Promise<void> | null = null;
   private writes: Promise<unknown> = Promise.resolve();
+  /** nginx is to drop the RTMP publisher at its next update (its picture changed under a copied top rung). */
+  private dropRtmp = false;
 
   constructor(
     private live: LiveLecture,
@@ -117,6 +125,7 @@ export class LiveLectureRuntime {
   async acceptRtmp(): Promise<PublishVerdict> {
     if (!this.accepting()) return { refuse: `lecture ${this.live.itemId} is ${this.live.state}` };
     if (this.run?.connected) return { refuse: `lecture ${this.live.itemId} already has a publisher` };
+    this.dropRtmp = false;
     // The SRT listener waiting meanwhile goes: one publisher at a time.
     if (this.run) {
       const waiting = this.run.handle;
@@ -125,7 +134,8 @@ export class LiveLectureRuntime {
       await waiting.done;
     }
     const port = await freeTcpPort();
-    const started = this.startRun({ protocol: 'rtmp', port }, 10_000);
+    // A push starting mid-GOP shows nothing before the next keyframe: room for a long keyframe interval and the probe.
+    const started = this.startRun({ protocol: 'rtmp', port }, RTMP_CONNECT_MS);
     if (!(await waitForTcpListen(port, 5000))) {
       started.handle.stop();
       return { refuse: 'the lecture listener did not start' };
@@ -135,6 +145,7 @@ export class LiveLectureRuntime {
 
   /** Whether the RTMP publisher is still wanted (nginx asks every few seconds). */
   wantsPublisher(): boolean {
+    if (this.dropRtmp) return false;
     return this.ending === null && this.live.state !== 'ended' && this.live.state !== 'failed';
   }
 
@@ -199,7 +210,7 @@ export class LiveLectureRuntime {
         onPlaylist: (p) => this.playlist(number, p.rung, p.init, p.segments),
       },
     });
-    const entry = { handle, number, protocol, connected: false };
+    const entry: RunEntry = { handle, number, listen, connected: false };
     this.run = entry;
     void handle.done.then((result) => this.runEnded(entry, result));
     return entry;
@@ -269,7 +280,7 @@ export class LiveLectureRuntime {
       .catch((err: unknown) => this.log(`live ${this.live.itemId}: playlist ${rung}: ${String(err)}`));
   }
 
-  private runEnded(entry: { number: number; connected: boolean }, result: LiveRunResult): void {
+  private runEnded(entry: RunEntry, result: LiveRunResult): void {
     if (this.run?.number === entry.number) this.run = null;
     if (!entry.connected) {
       // A listener that never had a publisher (the SRT one stopped for RTMP, an RTMP push that never came).
@@ -288,7 +299,10 @@ export class LiveLectureRuntime {
       void this.save({ runs }).then(() => this.end(result.reason as LiveEndReason, result.message));
       return;
     }
-    // The publisher left (or stalled): the same playlists wait for it for the grace period.
+    // The publisher left (or stalled), or its picture size changed under a copied top rung: the same playlists wait
+    // for it for the grace period. An RTMP publisher whose picture changed is still connected to nginx, which does not
+    // push again: nginx is told to drop it (its next update is refused), and the encoder reconnects as after any drop.
+    if (result.reason === 'input_changed' && entry.listen.protocol === 'rtmp') this.dropRtmp = true;
     void this.save({ runs, state: 'reconnecting' satisfies LiveState });
     this.live = { ...this.live, state: 'reconnecting' };
     this.grace = setTimeout(() => void this.end('publisher_gone'), this.settings.graceSeconds * 1000);

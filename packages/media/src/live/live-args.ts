@@ -35,11 +35,15 @@ export function buildLiveIngestArgs(listen: LiveListen): string[] {
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-nostats',
     // FFmpeg would otherwise hold the first 5 s of input to probe it. MPEG-TS (SRT) names its streams up front, so
     // half a second is plenty; FLV adds a stream when its first packet comes (audio often a second before video).
-    '-fflags', 'nobuffer', '-probesize', '5000000', '-analyzeduration', listen.protocol === 'rtmp' ? '2500000' : '500000',
+    // Not -fflags nobuffer: it drops the packets read while probing, the first keyframe with them (10 s of picture
+    // lost with a 10 s keyframe interval); kept, they leave in one burst, which the lecture's clock sees through.
+    '-probesize', '5000000', '-analyzeduration', listen.protocol === 'rtmp' ? '2500000' : '500000',
     ...rtmp, '-i', listenUrl(listen),
-    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy',
+    // -copyinkf: the packets before the first keyframe too (a push from nginx starts mid-GOP): the publisher shows
+    // up at once, and the encoder drops what it cannot use itself.
+    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-copyinkf',
     '-f', 'nut', '-flush_packets', '1', 'pipe:1',
-    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-f', 'framecrc', '-flush_packets', '1', `pipe:${FRAME_CRC_FD}`,
+    '-map', '0:v:0?', '-map', '0:a:0?', '-c', 'copy', '-copyinkf', '-f', 'framecrc', '-flush_packets', '1', `pipe:${FRAME_CRC_FD}`,
   ]; // prettier-ignore
 }
 
@@ -76,7 +80,8 @@ export function buildLiveEncoderArgs(outDir: string, run: number, plan: LiveLadd
   const seg = plan.segmentSeconds;
   const copyTop = plan.rungs[0]?.mode === 'copy';
   const encoded = plan.rungs.filter((r) => r.mode === 'encode');
-  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-nostats'];
+  // Verbose: the H.264 decoder then says when the input's picture size changes ("Reinit context to WxH").
+  const args = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'verbose', '-nostats'];
   args.push('-progress', 'pipe:1', '-stats_period', '1');
   args.push('-probesize', '1000000', '-analyzeduration', '1000000', '-f', 'nut', '-i', 'pipe:0');
   if (encoded.length > 0) {

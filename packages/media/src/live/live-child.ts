@@ -32,7 +32,12 @@ export interface LiveChild {
  * exit; `extraPipe` opens fd 3 for reading. Live children have no wall-time limit: a lecture lasts what it lasts,
  * and their owner ends them (the publisher leaving, the instructor ending the lecture, the server stopping).
  */
-export function spawnLiveChild(command: string, args: readonly string[], extraPipe: boolean): LiveChild {
+export function spawnLiveChild(
+  command: string,
+  args: readonly string[],
+  extraPipe: boolean,
+  onStderr?: (chunk: string) => void,
+): LiveChild {
   const wrapped = dyingWithParent(command, args);
   const stdio: ('pipe' | 'ignore')[] = extraPipe
     ? ['pipe', 'pipe', 'pipe', 'pipe']
@@ -47,7 +52,14 @@ export function spawnLiveChild(command: string, args: readonly string[], extraPi
   }
   trackChild(child);
   child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => stderr.push(c));
+  child.stderr?.on('data', (c: string) => {
+    stderr.push(c);
+    try {
+      onStderr?.(c);
+    } catch {
+      // The reader's bug must not leave the child unowned.
+    }
+  });
   // A reader that went away must not crash us with EPIPE: the exit says what happened.
   child.stdin?.on('error', () => {});
   let killTimer: NodeJS.Timeout | undefined;

@@ -16,7 +16,14 @@ import { LiveRunWatch, type LiveRunRungPlaylist } from './live-run-watch.js';
 
 /** Why a run ended. */
 export type LiveRunEndReason =
-  'publisher_left' | 'publisher_stalled' | 'no_input' | 'stopped' | 'encoder_failed' | 'ingest_failed';
+  | 'publisher_left'
+  | 'publisher_stalled'
+  | 'no_input'
+  | 'stopped'
+  | 'encoder_failed'
+  | 'ingest_failed'
+  /** The input's picture size changed while the top rung was a copy of it: a new run encodes it into the ladder. */
+  | 'input_changed';
 
 /** The input's health and the encoder's speed (media seconds per second: below 1 it falls behind). */
 export type LiveRunHealth = LiveInputHealth & { encoderSpeed: number | null };
@@ -31,6 +38,8 @@ export interface LiveRunEvents {
   onHealth?: (health: LiveRunHealth) => void;
   /** A rung's playlist of this run changed (a new segment). */
   onPlaylist?: (playlist: LiveRunRungPlaylist) => void;
+  /** The input's picture size changed mid-stream (coded sizes, as the decoder reports them). */
+  onInputChange?: (from: string, to: string) => void;
 }
 
 /** One run of a live lecture: one publisher connection through one listener and one encoder. */
@@ -144,6 +153,20 @@ export function startLiveRun(opts: LiveRunOptions): LiveRunHandle {
   };
 
   let encoderStarting: Promise<void> | null = null;
+  let codedSize: string | null = null;
+  // The decoder of the encoded rungs reports each picture size it sets up; a new one mid-stream is a resolution change.
+  // Encoded rungs absorb it (scaled and padded into their size); a copied top rung cannot: the run ends, and the next
+  // one (its listener back at once) encodes the top rung too.
+  const watchSize = (chunk: string, plan: LiveLadderPlan): void => {
+    for (const m of chunk.matchAll(/Reinit context to (\d+x\d+)/g)) {
+      const size = m[1]!;
+      if (codedSize !== null && size !== codedSize) {
+        guard(opts.events.onInputChange, codedSize, size);
+        if (plan.rungs[0]?.mode === 'copy') drop('input_changed');
+      }
+      codedSize = size;
+    }
+  };
   const startEncoder = (): void => {
     const input = inputInfo(streams!, stats!);
     const plan = opts.plan
@@ -160,7 +183,12 @@ export function startLiveRun(opts: LiveRunOptions): LiveRunHandle {
     encoderStarting = Promise.all(
       names.map((n) => mkdir(path.join(opts.outDir, n), { recursive: true })),
     ).then(() => {
-      encoder = spawnLiveChild(opts.ffmpegPath, buildLiveEncoderArgs(opts.outDir, opts.run, plan), false);
+      encoder = spawnLiveChild(
+        opts.ffmpegPath,
+        buildLiveEncoderArgs(opts.outDir, opts.run, plan),
+        false,
+        (chunk) => watchSize(chunk, plan),
+      );
       const progress = new ProgressParser();
       encoder.stdout?.setEncoding('utf8');
       encoder.stdout?.on('data', (chunk: string) => {

@@ -18,6 +18,8 @@ export interface LiveTestPublishOptions {
   bitrate?: number;
   /** x264 preset (default veryfast). */
   preset?: string;
+  /** Publishes this file as it is (stream copy, paced in real time) instead of a test pattern. */
+  input?: string;
   /**
    * Burns the wall clock of each frame's capture into it: a strip along the top of {@link CLOCK_BITS} black or white
    * blocks, the capture time in ms modulo 2^40, least significant bit first (readable back from any rung).
@@ -51,6 +53,36 @@ export function startLiveTestPublish(o: LiveTestPublishOptions): LiveTestPublish
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re'];
   const width = o.width ?? 1280;
   const size = `${width}x${o.height ?? 720}`;
+  if (o.input) args.push('-i', o.input, '-map', '0', '-c', 'copy');
+  else args.push(...patternArgs(o, { fps, video, audio, width, size }));
+  const srt = o.url.startsWith('srt:');
+  args.push('-f', srt ? 'mpegts' : 'flv', o.url);
+  const child: ChildProcess = spawn(o.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (c: string) => {
+    stderr = (stderr + c).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('close', (code) => resolve(code));
+  });
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { exited, stderr: () => stderr, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/** The test pattern's input and encoding arguments. */
+function patternArgs(
+  o: LiveTestPublishOptions,
+  p: { fps: number; video: boolean; audio: boolean; width: number; size: string },
+): string[] {
+  const { fps, video, audio, width, size } = p;
+  const args: string[] = [];
   // One lavfi input for picture and sound: one -re clock. Two inputs start their clocks apart, and the muxer then
   // holds the video until the later audio catches up (a third of a second here), which no real encoder does.
   const graph: string[] = [];
@@ -71,27 +103,18 @@ export function startLiveTestPublish(o: LiveTestPublishOptions): LiveTestPublish
   if (video) {
     const gop = Math.round(fps * (o.keyframeSeconds ?? 1));
     const rate = String(o.bitrate ?? 1_500_000);
-    args.push('-c:v', 'libx264', '-preset', o.preset ?? 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p');
+    args.push(
+      '-c:v',
+      'libx264',
+      '-preset',
+      o.preset ?? 'veryfast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+    );
     args.push('-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0', '-b:v', rate);
   }
   if (audio) args.push('-c:a', 'aac', '-b:a', '96k');
-  const srt = o.url.startsWith('srt:');
-  args.push('-f', srt ? 'mpegts' : 'flv', o.url);
-  const child: ChildProcess = spawn(o.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => {
-    stderr = (stderr + c).slice(-4000);
-  });
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('error', () => resolve(null));
-    child.once('close', (code) => resolve(code));
-  });
-  const end = async (signal: NodeJS.Signals): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { exited, stderr: () => stderr, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return args;
 }
