@@ -4,12 +4,13 @@
 // the publisher is cut and comes back; the instructor ends the lecture and the same page plays the recording from
 // its start.
 import type { LiveResponse } from '@coursecast/api';
-import { CLOCK_BITS, type LiveTestPublisher } from '@coursecast/media/samples';
+import type { LiveTestPublisher } from '@coursecast/media/samples';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveKit, type LiveKit } from '../apps/server/test-support/live-kit.js';
 import { TEST_TOKEN } from '../apps/server/test-support/test-server.js';
 import { axeViolations } from './support/axe-check.js';
+import { readLatency } from './support/burnt-clock.js';
 import { launchChromium } from './support/chromium.js';
 
 interface LiveFigures {
@@ -22,21 +23,7 @@ interface PageGlobals {
     video: { currentTime: number; paused: boolean };
     live: { figures(): LiveFigures } | null;
   };
-  document: {
-    body: { dataset: Record<string, string | undefined> };
-    createElement(tag: 'canvas'): {
-      width: number;
-      height: number;
-      getContext(
-        kind: '2d',
-        o: object,
-      ): {
-        drawImage(v: unknown, x: number, y: number, w: number, h: number): void;
-        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-      } | null;
-    };
-    querySelector(s: string): { videoWidth: number; videoHeight: number } | null;
-  };
+  document: { body: { dataset: Record<string, string | undefined> } };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -60,28 +47,11 @@ async function latencyPairs(page: Page, count: number): Promise<{ truth: number;
   const pairs: { truth: number; sdk: number }[] = [];
   while (pairs.length < count) {
     await page.waitForTimeout(700);
-    const pair = await page.evaluate((bits) => {
-      const g = globalThis as unknown as PageGlobals;
-      const video = g.document.querySelector('video');
-      const sdk = g.coursecastWatch?.live?.figures().latencyMs ?? null;
-      if (!video || sdk === null || video.videoWidth === 0) return null;
-      const canvas = g.document.createElement('canvas');
-      canvas.width = video.videoWidth;
-      canvas.height = video.videoHeight;
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      if (!ctx) return null;
-      ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-      const now = Date.now();
-      const block = canvas.width / bits;
-      const y = Math.floor(block / 2);
-      let value = 0;
-      for (let b = 0; b < bits; b++) {
-        const px = ctx.getImageData(Math.floor(b * block + block / 2), y, 1, 1).data;
-        if ((px[0] ?? 0) > 127) value += 2 ** b;
-      }
-      return { truth: (now % 2 ** bits) - value, sdk };
-    }, CLOCK_BITS);
-    if (pair && pair.truth > -1000 && pair.truth < 60_000) pairs.push(pair);
+    const sdk = await page.evaluate(
+      () => (globalThis as unknown as PageGlobals).coursecastWatch?.live?.figures().latencyMs ?? null,
+    );
+    const truth = await readLatency(page);
+    if (sdk !== null && truth !== null && truth > -1000 && truth < 60_000) pairs.push({ truth, sdk });
   }
   return pairs;
 }

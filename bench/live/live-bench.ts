@@ -21,7 +21,7 @@ import { launchChromium } from '../../e2e/support/chromium.js';
 import { freePort } from '../../apps/server/test-support/nginx-process.js';
 import { cleanUpOnSignal, loadAverage, log, promSum, r3, runWrk } from '../edge/edge-bench-kit.js';
 import { BENCH_AUTH, startBenchServer, type BenchServer } from '../serve-kit.js';
-import { percentile, sampleGlassToGlass } from './live-glass.js';
+import { percentile, sampleGlassToGlass } from '../../e2e/support/burnt-clock.js';
 import { startLivePeer } from './live-peer.js';
 
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';

@@ -22,8 +22,7 @@ import {
   LIVE_LATENCY_EVENT,
   LIVE_LATENCY_SEQ_BASE,
 } from '@coursecast/semconv/browser';
-import { encodeLogs } from '../otlp-encode.js';
-import { SDK_NAME, SDK_VERSION, sdkResource } from '../sdk-resource.js';
+import { sendEntryEvent } from '../entry-report.js';
 import type { Attrs } from '../sdk-types.js';
 
 /** The view the reports belong to: the core SDK's handle fits. */
@@ -159,19 +158,12 @@ export function trackLiveLatency(o: LiveLatencyOptions): LiveLatency {
     if (joinMs !== null) attributes[ATTR_LIVE_JOIN_MS] = Math.round(joinMs);
     if (o.content.courseId) attributes[ATTR_CONTENT_COURSE_ID] = o.content.courseId;
     if (o.content.itemId) attributes[ATTR_CONTENT_ITEM_ID] = o.content.itemId;
-    const body = encodeLogs(sdkResource(), { name: SDK_NAME, version: SDK_VERSION }, [
+    sendEntryEvent(
+      doFetch,
+      o.endpoint ?? '/v1/logs',
       { name: LIVE_LATENCY_EVENT, timeMs: now(), attributes },
-    ]);
-    try {
-      doFetch(o.endpoint ?? '/v1/logs', {
-        method: 'POST',
-        body,
-        keepalive,
-        headers: { 'content-type': 'application/json' },
-      }).catch(() => undefined);
-    } catch {
-      // Telemetry never breaks what it observes: the next report carries the totals.
-    }
+      keepalive,
+    );
   }
 
   const listeners: [string, () => void][] = [

@@ -17,8 +17,7 @@ import {
   TRACK_USAGE_EVENT,
   TRACK_USAGE_SEQ_BASE,
 } from '@coursecast/semconv/browser';
-import { encodeLogs } from '../otlp-encode.js';
-import { SDK_NAME, SDK_VERSION, sdkResource } from '../sdk-resource.js';
+import { sendEntryEvent } from '../entry-report.js';
 import type { Attrs } from '../sdk-types.js';
 
 /** The view the reports belong to: the core SDK's handle (`monitor()`'s answer) fits. */
@@ -115,20 +114,7 @@ export function trackUsage(o: TrackUsageOptions): TrackUsage {
     if (audio) attributes[ATTR_AUDIO_LANGUAGE] = audio;
     if (o.content.courseId) attributes[ATTR_CONTENT_COURSE_ID] = o.content.courseId;
     if (o.content.itemId) attributes[ATTR_CONTENT_ITEM_ID] = o.content.itemId;
-    const body = encodeLogs(sdkResource(), { name: SDK_NAME, version: SDK_VERSION }, [
-      { name: TRACK_USAGE_EVENT, timeMs: now(), attributes },
-    ]);
-    // Telemetry never breaks what it observes: a failed report is dropped (the next one carries the totals).
-    try {
-      doFetch(endpoint, {
-        method: 'POST',
-        body,
-        keepalive,
-        headers: { 'content-type': 'application/json' },
-      }).catch(() => undefined);
-    } catch {
-      // A fetch that throws at once (no network API) is dropped the same way.
-    }
+    sendEntryEvent(doFetch, endpoint, { name: TRACK_USAGE_EVENT, timeMs: now(), attributes }, keepalive);
   }
 
   const onPlay = (): void => {

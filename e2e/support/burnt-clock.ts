@@ -1,4 +1,4 @@
-// Glass-to-glass latency in Chromium: the page's clock minus the capture time burnt into the frame showing (the test
+// Glass-to-glass latency in Chromium (e2e/live.test.ts and bench/live): the page's clock minus the capture time burnt into the frame showing (the test
 // publisher's clock strip), sampled while a live stream plays; both clocks are this machine's.
 import type { Browser, Page } from 'playwright-core';
 import { CLOCK_BITS } from '@coursecast/media/samples';
