@@ -39,6 +39,8 @@ export async function finishLecture(input: FinishInput): Promise<LiveLecture> {
     endedAt,
     endReason: input.reason,
     error: input.error,
+    // The last run's end (its reason) is known in memory before it is saved.
+    runs: live.runs.map((r) => (r.endedAt ? r : { ...r, endedAt })),
   };
   const plan = live.plan;
   if (!plan) {
