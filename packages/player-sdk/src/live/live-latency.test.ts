@@ -1,40 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { trackLiveLatency, type LivePlayer } from './live-latency.js';
-
-function fakeVideo() {
-  const listeners = new Map<string, Set<() => void>>();
-  const v = {
-    paused: true,
-    currentTime: 0,
-    playbackRate: 1,
-    addEventListener: (t: string, f: () => void) =>
-      void (listeners.get(t) ?? listeners.set(t, new Set()).get(t)!).add(f),
-    removeEventListener: (t: string, f: () => void) => void listeners.get(t)?.delete(f),
-    emit: (t: string) => listeners.get(t)?.forEach((f) => f()),
-  };
-  return v satisfies LivePlayer;
-}
-
-type Sent = Record<string, unknown>;
-
-function attributesOf(init: RequestInit | undefined): Sent {
-  const body = JSON.parse(init?.body as string) as {
-    resourceLogs: {
-      scopeLogs: {
-        logRecords: { eventName: string; attributes: { key: string; value: Record<string, unknown> }[] }[];
-      }[];
-    }[];
-  };
-  const record = body.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
-  const out: Sent = { name: record.eventName };
-  for (const a of record.attributes) {
-    const v = a.value;
-    out[a.key] =
-      v['stringValue'] ??
-      (v['intValue'] !== undefined ? Number(v['intValue']) : (v['doubleValue'] ?? v['boolValue']));
-  }
-  return out;
-}
+import { attributesOf, fakeVideo, type Sent } from '../../test-support/entry-events.js';
+import { trackLiveLatency } from './live-latency.js';
 
 describe('latency behind live', () => {
   let clock = 0;
