@@ -61,6 +61,26 @@ describe('a live lecture', () => {
     expect(time.json<{ now: number }>().now).toBeLessThanOrEqual(Date.now());
   }, 30_000);
 
+  it('refuses a lecture beyond the open limit, creating nothing', async () => {
+    const kit = await startLiveKit(cleanups, { maxOpen: 1 });
+    const { ts } = kit;
+    await kit.create({ title: 'First' });
+    const more = await ts.cc.app.inject({
+      method: 'POST',
+      url: `/api/courses/${kit.courseId}/live`,
+      headers: ts.auth,
+      payload: { title: 'Second' },
+    });
+    expect(more.statusCode).toBe(409);
+    expect(more.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+      code: 'live_capacity',
+      message: expect.stringMatching(/limit 1/),
+    });
+    const items = await ts.cc.store.listItems(kit.courseId);
+    expect(items.map((i) => i.title)).toEqual(['First']);
+    expect(await ts.cc.store.listLiveLectures()).toHaveLength(1);
+  }, 30_000);
+
   it('refuses a wrong key before encoding, goes live with the right one, refuses a second publisher, and survives a reconnect', async () => {
     const kit = await startLiveKit(cleanups);
     const { ts } = kit;
