@@ -70,10 +70,14 @@ describe('live playlists through an edge', () => {
     const since = Date.now();
     const { statuses, cacheStatus } = await poll(`${base}${rung}`, 1000, 3);
     expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(cacheStatus.filter((c) => c.includes('hit')).length).toBeGreaterThan(2900);
+    // Every answer is a hit, or waited on another's origin fetch (RFC 9211 `collapsed`), or led one of the few
+    // fetches: how many waited depends on how long a fetch takes on a loaded machine, how many led does not.
+    const leaders = cacheStatus.filter((c) => !c.includes('hit') && !c.includes('collapsed')).length;
     const fetches = await originFetches(kit, rung, since);
     expect(fetches).toBeGreaterThanOrEqual(2);
     expect(fetches).toBeLessThanOrEqual(6);
+    expect(leaders).toBeLessThanOrEqual(fetches);
+    expect(cacheStatus.every((c) => c !== '')).toBe(true);
     const answer = await nodeGet(`${base}${rung}`);
     expect(String(answer.headers['cmsd-static'])).toContain('st=l');
     const segment = /\n([^#\n]+\.m4s)\n/.exec(answer.body.toString())![1]!;
